@@ -1,0 +1,131 @@
+# syndic: plain make (GNU make 4.3), pkg-config for the dependencies.
+
+VERSION = 0.1.0
+PREFIX = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+DESTDIR =
+CC = cc
+AR = ar
+RANLIB = ranlib
+PKG_CONFIG = pkg-config
+B = build
+
+CFLAGS = -g -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+LDFLAGS =
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+    -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
+    -Wwrite-strings -Wformat=2 -Wundef -Wvla
+WERROR =
+
+# Debian packages: the build needs the -dev ones, the tests the rest.
+DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
+    libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev tzdata
+DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates
+DEB_BENCH = nodejs npm nginx-light wrk linkchecker hyperfine time
+
+PKGS = libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson
+# Evaluated when used, so that "make deps" can run before pkg-config.
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+CSV_CFLAGS =
+CSV_LIBS = -lcsv
+LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -lresolv -lm
+
+SY_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+    -DSY_VERSION=\"$(VERSION)\" -I. $(WARN) $(WERROR) $(DEP_CFLAGS) \
+    $(CSV_CFLAGS) $(CFLAGS)
+
+TOOLS = syndic-build syndic-lint syndic-links
+HDR = $(wildcard lib/*.h)
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:%.c=$(B)/%.o)
+LIB = $(B)/libsyndic.a
+BIN = $(TOOLS:%=$(B)/%)
+UNITSRC = $(wildcard tests/unit/*_test.c)
+UNIT = $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
+MAN1 = $(TOOLS:%=man/%.1)
+MAN5 = man/syndic-manifest.5
+
+ASAN_CFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+    -fno-omit-frame-pointer -O1 -g
+
+all: $(BIN)
+
+$(B)/lib/%.o: lib/%.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(SY_CFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(SY_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIBOBJ)
+	@rm -f $@
+	$(AR) -rc $@ $(LIBOBJ)
+	$(RANLIB) $@
+
+$(B)/syndic-%: $(B)/cmd/syndic-%/main.o $(LIB)
+	$(CC) $(SY_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(B)/tests/%_test: tests/unit/%_test.c tests/unit/t.h $(LIB) $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(SY_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+unit: $(UNIT)
+
+# Runs every unit test and every end-to-end script; the last line is
+# "N passed, N failed".
+test: all unit
+	@B=$(B) sh tests/run.sh
+
+# The README's two commands.  Each runs "deps" first, then a fresh make,
+# so pkg-config is asked only once the packages are there.
+check: deps
+	@$(MAKE) --no-print-directory WERROR=-Werror checkall
+
+checkall:
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory B=$(B)/asan \
+	    CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_CFLAGS)" all unit
+	@B=$(B) ASAN_B=$(B)/asan sh tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory B=$(B)/asan CFLAGS="$(ASAN_CFLAGS)" \
+	    LDFLAGS="$(ASAN_CFLAGS)" test
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(B)/syndic-build -o feeds/out feeds/manifest.csv
+	@echo "feeds written under feeds/out/:"
+	@find feeds/out -type f | sort | sed 's/^/  /'
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	sh bench/run.sh
+
+deps:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+lint: deps
+	sh tests/lint.sh
+
+install: all
+	mkdir -p "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(MANPREFIX)/man1" \
+	    "$(DESTDIR)$(MANPREFIX)/man5"
+	for t in $(TOOLS); do \
+	    install -m 0755 $(B)/$$t "$(DESTDIR)$(PREFIX)/bin/$$t"; done
+	for m in $(MAN1); do \
+	    install -m 0644 $$m "$(DESTDIR)$(MANPREFIX)/man1/"; done
+	install -m 0644 $(MAN5) "$(DESTDIR)$(MANPREFIX)/man5/"
+
+uninstall:
+	for t in $(TOOLS); do rm -f "$(DESTDIR)$(PREFIX)/bin/$$t"; done
+	for m in $(MAN1); do \
+	    rm -f "$(DESTDIR)$(MANPREFIX)/man1/$${m#man/}"; done
+	rm -f "$(DESTDIR)$(MANPREFIX)/man5/syndic-manifest.5"
+
+clean:
+	rm -rf $(B) feeds/out
+
+.PHONY: all unit test check checkall asan demo bench deps lint install \
+    uninstall clean

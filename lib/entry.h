@@ -1,0 +1,75 @@
+/*
+ * entry: the in-memory model every writer is fed from.  An entry is one
+ * manifest row after checking; a column is one feed's metadata; a feed is
+ * a column plus its entries, newest first, already limited.
+ *
+ * Every URI-typed field here (link, enclosure, image, self links, ids) is
+ * already in URI form (IRIs percent-encoded, hosts in IDNA form), and
+ * every text field is valid UTF-8 free of characters XML 1.0 forbids:
+ * writers may copy them straight out.
+ */
+#ifndef SY_ENTRY_H
+#define SY_ENTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "date.h"
+
+struct sy_entry {
+	size_t line;	 /* manifest line where the row starts */
+	char *id;	 /* the manifest's id */
+	char *column;	 /* column slug, or NULL for the default feed */
+	char *title;
+	char *link;	 /* absolute http(s) URI */
+	char *author;	 /* display name, or NULL */
+	char *email;	 /* contact address, or NULL */
+	char *language;	 /* BCP 47, or NULL (the column's applies) */
+	char *summary;	 /* plain text, or NULL */
+	char *content;	 /* HTML fragment, links absolute, or NULL */
+	char **categories;
+	size_t ncategories;
+	char *enclosure; /* URI, or NULL */
+	char *enclosure_type;
+	long long enclosure_length; /* bytes; -1 when unknown */
+	char *image;	 /* URI, or NULL */
+	char *guid;	 /* RSS guid: the manifest's guid, else tag_id */
+	bool guid_is_permalink; /* guid equals link */
+	char *tag_id;	 /* "tag:host,year:id", stable, always a URI */
+	char *uri_id;	 /* Atom id / JSON Feed id: guid if a URI, else tag */
+	struct sy_time published;
+	struct sy_time updated; /* equals published when none was given */
+	bool has_updated;
+};
+
+struct sy_column {
+	size_t line;	   /* columns.csv line, 0 if not from the file */
+	char *slug;	   /* "" for the default feed */
+	char *title;
+	char *link;	   /* home page URI, or NULL */
+	char *description;
+	char *language;
+	char *author;
+	char *email;
+	char *timezone;	   /* IANA name, or NULL */
+	char *base_url;	   /* where the feeds are published, or NULL */
+	long long limit;   /* entries per feed; 0 = all */
+};
+
+struct sy_feed {
+	const struct sy_column *col;	 /* borrowed */
+	const struct sy_entry **entries; /* borrowed pointers, newest first */
+	size_t n;
+	char *self_rss;	 /* URIs of the three files, or NULL without */
+	char *self_atom; /* a base_url */
+	char *self_json;
+	char *id;	 /* Atom feed id: self_atom, else link, else tag */
+	struct sy_time updated; /* newest published/updated of entries */
+	const char *generator;	/* static: "syndic 0.1.0" */
+};
+
+void sy_entry_fini(struct sy_entry *e);
+void sy_column_fini(struct sy_column *c);
+void sy_feed_fini(struct sy_feed *f);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * fsutil: reading whole files with a cap, and atomic replacement of files
+ * (a temporary file in the same folder, fsync, rename, fsync of the
+ * folder).  An unchanged file is not rewritten.
+ */
+#ifndef SY_FSUTIL_H
+#define SY_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "syndic.h"
+
+/*
+ * Reads all of path ("-" = stdin) into a new NUL-terminated buffer.
+ * SY_ELIMIT when it is larger than max bytes, SY_EIO with errno set.
+ */
+enum sy_err sy_file_read(const char *path, size_t max, char **data,
+    size_t *len);
+
+/* Creates dir and its parents (mode 0755); SY_EIO with errno on failure. */
+enum sy_err sy_mkdirs(const char *dir);
+
+struct sy_atomic {
+	FILE *fp;     /* write here */
+	char *path;   /* final name */
+	char *tmp;    /* temporary name, in the same folder */
+};
+
+/*
+ * Opens a temporary file beside path.  Temp names start with ".path." and
+ * end in ".tmp" so a later run can tell (and sweep) leftovers.
+ */
+enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
+
+/*
+ * Flushes, checks for write errors, fsyncs and closes the temporary file,
+ * then renames it over path, unless path already holds exactly the same
+ * bytes, in which case the temporary file is removed and path is left
+ * untouched (its mtime stays).  *changed (may be NULL) tells which.
+ * The temporary file is gone afterwards in every case.
+ */
+enum sy_err sy_atomic_commit(struct sy_atomic *a, bool *changed);
+
+/* Removes the temporary file and frees a; for failure paths. */
+void sy_atomic_abort(struct sy_atomic *a);
+
+/* Removes stale ".NAME.*.tmp" files left in dir by a killed run. */
+void sy_atomic_sweep(const char *dir);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * url: syntax and scheme checks of URLs (libcurl's CURLU API, and stricter
+ * where it is lenient), IDN hosts through libidn2 (UTS #46), IRI to URI
+ * conversion, and resolution of relative references.
+ */
+#ifndef SY_URL_H
+#define SY_URL_H
+
+#include <stdbool.h>
+
+#include "finding.h"
+
+/* What a URL field demands. */
+enum {
+	SY_URL_HTTP = 1 << 0,	  /* absolute http or https only */
+	SY_URL_RELATIVE = 1 << 1, /* a relative reference is acceptable */
+	SY_URL_MAILTO = 1 << 2,	  /* mailto: is acceptable (content links) */
+	SY_URL_ANY = 1 << 3	  /* other harmless schemes (tel:, ftp:) */
+};
+
+/*
+ * Checks url against flags.  Returns true and fills *f when something is
+ * wrong (url-syntax or url-scheme); false when the URL is fine.
+ * javascript:, data: and vbscript: are always url-scheme errors.
+ */
+bool sy_url_check(const char *url, unsigned flags, struct sy_finding *f);
+
+/*
+ * Converts an IRI to a URI: the host to its IDNA (punycode) form, every
+ * byte outside the URI character set percent-encoded, existing valid
+ * %XX escapes kept.  Returns a new string, or NULL when out of memory or
+ * when url cannot be parsed at all.
+ */
+char *sy_url_to_uri(const char *url);
+
+/*
+ * Resolves ref against base (RFC 3986).  Returns a new string, or NULL
+ * when either cannot be parsed or memory runs out.  An absolute ref is
+ * returned as it is (normalised by CURLU).
+ */
+char *sy_url_resolve(const char *base, const char *ref);
+
+/* The lower-cased host (IDNA form) of an absolute URL, or NULL. */
+char *sy_url_host(const char *url);
+
+/* True if url starts with "scheme:" (case-insensitive). */
+bool sy_url_has_scheme(const char *url, const char *scheme);
+
+#endif

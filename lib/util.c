@@ -1,0 +1,198 @@
+/* util.c: small helpers shared by every module. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int
+sy_strtoll(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0' || SY_ISSPACE(*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void *
+sy_reallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	return realloc(p, n * size == 0 ? 1 : n * size);
+}
+
+char *
+sy_strndup(const char *s, size_t n)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	p = malloc(n + 1);
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+sy_strdup(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return sy_strndup(s, strlen(s));
+}
+
+int
+sy_strncasecmp(const char *a, const char *b, size_t n)
+{
+	size_t i;
+	int ca, cb;
+
+	for (i = 0; i < n; i++) {
+		ca = SY_TOLOWER((unsigned char)a[i]);
+		cb = SY_TOLOWER((unsigned char)b[i]);
+		if (ca != cb || ca == '\0')
+			return ca - cb;
+	}
+	return 0;
+}
+
+int
+sy_strcasecmp(const char *a, const char *b)
+{
+	return sy_strncasecmp(a, b, SIZE_MAX);
+}
+
+bool
+sy_has_prefix_ci(const char *s, const char *prefix)
+{
+	return sy_strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+char *
+sy_trim(char *s)
+{
+	size_t n;
+	char *p = s;
+
+	while (SY_ISSPACE((unsigned char)*p))
+		p++;
+	n = strlen(p);
+	while (n > 0 && SY_ISSPACE((unsigned char)p[n - 1]))
+		n--;
+	memmove(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+size_t
+sy_utf8_valid_prefix(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, n, k;
+	uint32_t cp, min;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+			n = 2;
+			cp = s[i] & 0x1f;
+			min = 0x80;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			n = 3;
+			cp = s[i] & 0x0f;
+			min = 0x800;
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			n = 4;
+			cp = s[i] & 0x07;
+			min = 0x10000;
+		} else {
+			return i;
+		}
+		if (len - i < n)
+			return i;
+		for (k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+int
+sy_utf8_decode(const char *str, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] < 0xe0) {
+		*cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+		return 2;
+	}
+	if (s[0] < 0xf0) {
+		*cp = ((uint32_t)(s[0] & 0x0f) << 12) |
+		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+		return 3;
+	}
+	*cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
+	    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+	return 4;
+}
+
+size_t
+sy_xml_bad_char(const char *s, size_t len, uint32_t *cp)
+{
+	size_t i = 0;
+	uint32_t c;
+
+	while (i < len) {
+		unsigned char b = (unsigned char)s[i];
+
+		if (b < 0x80) {
+			if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+				*cp = b;
+				return i;
+			}
+			i++;
+			continue;
+		}
+		i += (size_t)sy_utf8_decode(s + i, &c);
+		if (c == 0xfffe || c == 0xffff) {
+			*cp = c;
+			return i - 3;
+		}
+	}
+	return (size_t)-1;
+}
+
+size_t
+sy_utf8_count(const char *s, size_t off)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < off; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}

@@ -1,0 +1,69 @@
+/*
+ * util: ASCII character classes, checked number parsing, overflow-checked
+ * allocation, UTF-8 and XML 1.0 character checks.  Nothing here exits.
+ */
+#ifndef SY_UTIL_H
+#define SY_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ASCII-only classes: safe on UTF-8 bytes, unlike <ctype.h> on char. */
+#define SY_ISDIGIT(c) ((unsigned)(c) - '0' < 10)
+#define SY_ISALPHA(c) (((unsigned)(c) | 32) - 'a' < 26)
+#define SY_ISALNUM(c) (SY_ISALPHA(c) || SY_ISDIGIT(c))
+#define SY_ISXDIGIT(c) (SY_ISDIGIT(c) || ((unsigned)(c) | 32) - 'a' < 6)
+#define SY_ISSPACE(c) ((c) == ' ' || ((unsigned)(c) - '\t') < 5)
+#define SY_ISUPPER(c) ((unsigned)(c) - 'A' < 26)
+#define SY_ISLOWER(c) ((unsigned)(c) - 'a' < 26)
+#define SY_TOLOWER(c) (SY_ISUPPER(c) ? (c) | 32 : (c))
+#define SY_TOUPPER(c) (SY_ISLOWER(c) ? (c) & ~32 : (c))
+
+#define SY_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Parses all of s as a decimal integer in [min, max].  Returns 0 and sets
+ * *out, or -1 (empty, trailing junk, out of range).
+ */
+int sy_strtoll(const char *s, long long min, long long max, long long *out);
+
+/* reallocarray(3) with an overflow check; NULL on overflow or ENOMEM. */
+void *sy_reallocarray(void *p, size_t n, size_t size);
+
+/* strdup/strndup; NULL in, NULL out. */
+char *sy_strdup(const char *s);
+char *sy_strndup(const char *s, size_t n);
+
+/* ASCII case-insensitive comparison. */
+int sy_strcasecmp(const char *a, const char *b);
+int sy_strncasecmp(const char *a, const char *b, size_t n);
+bool sy_has_prefix_ci(const char *s, const char *prefix);
+
+/* Trims ASCII white space at both ends, in place; returns s. */
+char *sy_trim(char *s);
+
+/*
+ * Length in bytes of the valid UTF-8 prefix of s[0..len); equal to len
+ * when all of it is valid.  Overlong forms, surrogates and code points
+ * above U+10FFFF are invalid.
+ */
+size_t sy_utf8_valid_prefix(const char *s, size_t len);
+
+/*
+ * Decodes one code point of valid UTF-8 at s; returns its byte length
+ * (1..4) and stores it in *cp.  s must be valid UTF-8 (see above).
+ */
+int sy_utf8_decode(const char *s, uint32_t *cp);
+
+/*
+ * Offset of the first character that XML 1.0 forbids (C0 controls other
+ * than TAB, LF, CR; U+FFFE, U+FFFF) in valid UTF-8 s, or (size_t)-1.
+ * *cp receives the code point found.
+ */
+size_t sy_xml_bad_char(const char *s, size_t len, uint32_t *cp);
+
+/* Number of code points (not bytes) in s[0..off), for column reports. */
+size_t sy_utf8_count(const char *s, size_t off);
+
+#endif

@@ -1,0 +1,56 @@
+#!/bin/sh
+# Runs every unit test ($B/tests/*_test) and every end-to-end script
+# (tests/cli/*.t), each a TAP producer, and counts the results.  With
+# ASAN_B set, the whole suite runs a second time against the sanitizer
+# build.  The last line is "N passed, N failed".
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+pass=0
+fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run_one() { # label command...
+	label=$1
+	shift
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $label exited with status $rc"
+	fi
+	if [ "$f" -ne 0 ]; then
+		echo "# $label: $p passed, $f failed"
+		grep -v '^ok ' "$log" | sed 's/^/#   /' | head -n 60
+	else
+		echo "# $label: $p passed"
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+
+suite() { # build-dir tag
+	bdir=$1
+	tag=$2
+	for t in "$top/$bdir"/tests/*_test; do
+		[ -x "$t" ] || continue
+		run_one "$tag unit/${t##*/}" "$t"
+	done
+	for t in "$top"/tests/cli/*.t; do
+		[ -f "$t" ] || continue
+		run_one "$tag cli/${t##*/}" env SY_BIN="$top/$bdir" \
+		    SY_TOP="$top" sh "$t"
+	done
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cd "$top" || exit 2
+suite "$B" plain
+if [ -n "$ASAN_B" ]; then
+	suite "$ASAN_B" asan
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

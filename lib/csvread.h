@@ -2,8 +2,10 @@
  * csvread: strict RFC 4180 reading through libcsv, with the physical line
  * where each record starts and the field numbers.  A UTF-8 BOM and CRLF
  * line ends are accepted; invalid UTF-8 and NUL bytes are reported with
- * their position (csv-encoding); unterminated quotes and other damage are
- * csv-syntax.
+ * their position (csv-encoding) and the record holding them is dropped;
+ * unterminated quotes and other damage are csv-syntax, after which reading
+ * resumes at the next line.  The file is streamed: memory holds one record
+ * at a time unless the caller keeps them.
  */
 #ifndef SY_CSVREAD_H
 #define SY_CSVREAD_H
@@ -16,34 +18,42 @@
 struct sy_csv_record {
 	size_t line;	/* physical line where the record starts */
 	size_t nfields;
-	char **fields;	/* NUL-terminated, valid UTF-8 */
+	char **fields;	/* NUL-terminated, valid UTF-8, no NUL inside */
 	size_t *flines; /* physical line where each field starts */
 };
 
+/* Caps: beyond them a record is refused (csv-syntax) rather than read. */
+#define SY_CSV_MAX_RECORD (16u << 20) /* bytes per record */
+#define SY_CSV_MAX_FIELDS 1024	      /* fields per record */
+
+/*
+ * Called for every good record, in order.  rec and its strings belong to
+ * the reader and die when the callback returns.  A nonzero return (an
+ * enum sy_err) stops reading and is returned by sy_csv_read_cb.
+ */
+typedef int (*sy_csv_cb)(const struct sy_csv_record *rec, void *arg);
+
+/*
+ * Reads the CSV file path ("-" = stdin), reporting problems to d.
+ * Returns SY_OK (even with problems in d), SY_EIO (errno set) when the
+ * file cannot be read, SY_ENOMEM, or the callback's nonzero value.
+ */
+enum sy_err sy_csv_read_cb(const char *path, sy_csv_cb cb, void *arg,
+    struct sy_diags *d);
+
+/* The same on an open stream; path is used for positions only. */
+enum sy_err sy_csv_read_fp(FILE *fp, const char *path, sy_csv_cb cb,
+    void *arg, struct sy_diags *d);
+
+/* All records in memory (small files: columns.csv, tests). */
 struct sy_csv {
 	struct sy_csv_record *rec;
 	size_t n;
 	size_t cap;
 };
 
-/* Caps: beyond them the file is refused (csv-syntax) rather than read. */
-#define SY_CSV_MAX_FIELD (1u << 20)   /* bytes per field */
-#define SY_CSV_MAX_FIELDS 1024	      /* fields per record */
-#define SY_CSV_MAX_RECORDS 10000000u  /* records per file */
-
-/*
- * Reads the CSV file path ("-" = stdin).  Every problem goes to d; a file
- * with a csv-syntax or csv-encoding problem yields the records read up to
- * it.  Returns SY_OK (even with problems in d), SY_EIO (errno set) when
- * the file cannot be read, or SY_ENOMEM.
- */
 enum sy_err sy_csv_read(const char *path, struct sy_csv *out,
     struct sy_diags *d);
-
-/* Same from memory; path is used only for positions. */
-enum sy_err sy_csv_parse(const char *path, const char *data, size_t len,
-    struct sy_csv *out, struct sy_diags *d);
-
 void sy_csv_fini(struct sy_csv *c);
 
 #endif

@@ -46,7 +46,10 @@ enum sy_err sy_atomic_commit(struct sy_atomic *a, bool *changed);
 /* Removes the temporary file and frees a; for failure paths. */
 void sy_atomic_abort(struct sy_atomic *a);
 
-/* Removes stale ".NAME.*.tmp" files left in dir by a killed run. */
-void sy_atomic_sweep(const char *dir);
+/*
+ * Removes the temporary files a killed run may have left beside path
+ * (".BASE.XXXXXX.tmp", BASE being path's last component).
+ */
+void sy_atomic_sweep(const char *path);
 
 #endif

@@ -1,0 +1,271 @@
+/* fsutil.c: capped file reading and atomic replacement of files. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "util.h"
+
+enum sy_err
+sy_file_read(const char *path, size_t max, char **data, size_t *len)
+{
+	struct sy_buf b;
+	char chunk[65536];
+	FILE *fp;
+	size_t n;
+	enum sy_err e = SY_OK;
+	int saved;
+
+	*data = NULL;
+	*len = 0;
+	if (strcmp(path, "-") == 0) {
+		fp = stdin;
+	} else {
+		fp = fopen(path, "rb");
+		if (fp == NULL)
+			return SY_EIO;
+	}
+	sy_buf_init(&b, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		e = sy_buf_append(&b, chunk, n);
+		if (e != SY_OK)
+			goto out;
+	}
+	if (ferror(fp)) {
+		e = SY_EIO;
+		goto out;
+	}
+	*len = b.len;
+	*data = sy_buf_steal(&b);
+	if (*data == NULL)
+		e = SY_ENOMEM;
+out:
+	saved = errno;
+	sy_buf_fini(&b);
+	if (fp != stdin)
+		fclose(fp);
+	errno = saved;
+	return e;
+}
+
+enum sy_err
+sy_mkdirs(const char *dir)
+{
+	char *p, *s = sy_strdup(dir);
+	enum sy_err e = SY_OK;
+
+	if (s == NULL)
+		return SY_ENOMEM;
+	for (p = s + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(s, 0755) != 0 && errno != EEXIST) {
+			e = SY_EIO;
+			goto out;
+		}
+		*p = '/';
+	}
+	if (mkdir(s, 0755) != 0 && errno != EEXIST)
+		e = SY_EIO;
+out:
+	free(s);
+	return e;
+}
+
+/* The folder part of path ("." when there is none); a new string. */
+static char *
+dirpart(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return sy_strdup(".");
+	if (slash == path)
+		return sy_strdup("/");
+	return sy_strndup(path, (size_t)(slash - path));
+}
+
+enum sy_err
+sy_atomic_open(struct sy_atomic *a, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *dir = NULL;
+	struct sy_buf b;
+	int fd, saved;
+
+	memset(a, 0, sizeof(*a));
+	base = base ? base + 1 : path;
+	dir = dirpart(path);
+	a->path = sy_strdup(path);
+	sy_buf_init(&b, 0);
+	if (dir == NULL || a->path == NULL ||
+	    sy_buf_printf(&b, "%s/.%s.XXXXXX.tmp", dir, base) != SY_OK) {
+		free(dir);
+		sy_buf_fini(&b);
+		sy_atomic_abort(a);
+		return SY_ENOMEM;
+	}
+	free(dir);
+	a->tmp = sy_buf_steal(&b);
+	if (a->tmp == NULL) {
+		sy_atomic_abort(a);
+		return SY_ENOMEM;
+	}
+	fd = mkstemps(a->tmp, 4);
+	if (fd < 0) {
+		saved = errno;
+		free(a->tmp);
+		a->tmp = NULL;
+		sy_atomic_abort(a);
+		errno = saved;
+		return SY_EIO;
+	}
+	if (fchmod(fd, 0644) != 0 || (a->fp = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		close(fd);
+		sy_atomic_abort(a);
+		errno = saved;
+		return SY_EIO;
+	}
+	return SY_OK;
+}
+
+/* True if the files hold the same bytes. */
+static bool
+same_content(const char *p1, const char *p2)
+{
+	FILE *a, *b;
+	char ba[65536], bb[65536];
+	size_t na, nb;
+	bool same = false;
+
+	a = fopen(p1, "rb");
+	if (a == NULL)
+		return false;
+	b = fopen(p2, "rb");
+	if (b == NULL) {
+		fclose(a);
+		return false;
+	}
+	for (;;) {
+		na = fread(ba, 1, sizeof(ba), a);
+		nb = fread(bb, 1, sizeof(bb), b);
+		if (na != nb || memcmp(ba, bb, na) != 0)
+			break;
+		if (na == 0) {
+			same = !ferror(a) && !ferror(b);
+			break;
+		}
+	}
+	fclose(a);
+	fclose(b);
+	return same;
+}
+
+static void
+fsync_dir(const char *path)
+{
+	char *dir = dirpart(path);
+	int fd;
+
+	if (dir == NULL)
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+enum sy_err
+sy_atomic_commit(struct sy_atomic *a, bool *changed)
+{
+	enum sy_err e = SY_EIO;
+	int saved = 0;
+	FILE *fp = a->fp;
+
+	if (changed != NULL)
+		*changed = false;
+	a->fp = NULL;
+	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
+		saved = errno ? errno : EIO;
+		fclose(fp);
+		goto out;
+	}
+	if (fclose(fp) != 0) {
+		saved = errno;
+		goto out;
+	}
+	if (same_content(a->tmp, a->path)) {
+		e = SY_OK;
+		goto out;
+	}
+	if (rename(a->tmp, a->path) != 0) {
+		saved = errno;
+		goto out;
+	}
+	free(a->tmp);
+	a->tmp = NULL;
+	fsync_dir(a->path);
+	if (changed != NULL)
+		*changed = true;
+	e = SY_OK;
+out:
+	sy_atomic_abort(a);
+	if (e != SY_OK)
+		errno = saved;
+	return e;
+}
+
+void
+sy_atomic_abort(struct sy_atomic *a)
+{
+	int saved = errno;
+
+	if (a->fp != NULL)
+		fclose(a->fp);
+	if (a->tmp != NULL)
+		unlink(a->tmp);
+	free(a->tmp);
+	free(a->path);
+	memset(a, 0, sizeof(*a));
+	errno = saved;
+}
+
+void
+sy_atomic_sweep(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *dir = dirpart(path);
+	DIR *d;
+	struct dirent *de;
+	size_t n, bn;
+
+	base = base ? base + 1 : path;
+	bn = strlen(base);
+	if (dir == NULL)
+		return;
+	d = opendir(dir);
+	free(dir);
+	if (d == NULL)
+		return;
+	/* Ours are exactly ".BASE.XXXXXX.tmp". */
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (n != bn + 12 || de->d_name[0] != '.' ||
+		    strncmp(de->d_name + 1, base, bn) != 0 ||
+		    de->d_name[bn + 1] != '.' ||
+		    strcmp(de->d_name + n - 4, ".tmp") != 0)
+			continue;
+		(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}

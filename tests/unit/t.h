@@ -30,7 +30,7 @@ t_vdesc(const char *fmt, va_list ap)
 	putchar('\n');
 }
 
-static __attribute__((format(printf, 4, 5))) int
+static __attribute__((format(printf, 4, 5), unused)) int
 t_ok(int ok, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -47,7 +47,7 @@ t_ok(int ok, const char *file, int line, const char *fmt, ...)
 	return ok;
 }
 
-static __attribute__((format(printf, 5, 6))) int
+static __attribute__((format(printf, 5, 6), unused)) int
 t_streq(const char *got, const char *want, const char *file, int line,
     const char *fmt, ...)
 {
@@ -69,7 +69,7 @@ t_streq(const char *got, const char *want, const char *file, int line,
 	return ok;
 }
 
-static __attribute__((format(printf, 5, 6))) int
+static __attribute__((format(printf, 5, 6), unused)) int
 t_inteq(long long got, long long want, const char *file, int line,
     const char *fmt, ...)
 {

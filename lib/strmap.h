@@ -1,0 +1,32 @@
+/*
+ * strmap: a hash map from strings to a size_t (a line number, an index),
+ * for duplicate detection over a million rows.  Keys are copied.
+ */
+#ifndef SY_STRMAP_H
+#define SY_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "syndic.h"
+
+struct sy_strmap {
+	struct sy_strmap_slot *slots;
+	size_t cap; /* a power of two, or 0 */
+	size_t n;
+};
+
+void sy_strmap_init(struct sy_strmap *m);
+void sy_strmap_fini(struct sy_strmap *m);
+
+/*
+ * Inserts key with value v unless it is there.  *found tells which; when
+ * found, *old (may be NULL) receives the value already stored.
+ */
+enum sy_err sy_strmap_put(struct sy_strmap *m, const char *key, size_t v,
+    bool *found, size_t *old);
+
+/* True and *v set when key is there. */
+bool sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v);
+
+#endif

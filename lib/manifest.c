@@ -1,0 +1,1418 @@
+/*
+ * manifest.c: manifest.csv and columns.csv to the entry model, with every
+ * field checked.  The checks run the same way for syndic-lint and
+ * syndic-build; only the work that writing needs (Markdown rendering,
+ * absolute links, URI forms, ids) is skipped when opts->build is false.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "csvread.h"
+#include "date.h"
+#include "email.h"
+#include "fsutil.h"
+#include "html.h"
+#include "manifest.h"
+#include "rules.h"
+#include "shape.h"
+#include "strmap.h"
+#include "url.h"
+#include "util.h"
+
+#define MAX_ARTICLE (8u << 20) /* bytes per article file */
+#define FAR_FUTURE (366 * 86400LL)
+#define EPOCH_1990 631152000LL
+
+enum {
+	F_ID,
+	F_COLUMN,
+	F_TITLE,
+	F_LINK,
+	F_PUBLISHED,
+	F_UPDATED,
+	F_AUTHOR,
+	F_EMAIL,
+	F_LANGUAGE,
+	F_SUMMARY,
+	F_CONTENT,
+	F_CONTENT_FILE,
+	F_CATEGORIES,
+	F_ENCLOSURE,
+	F_ENCLOSURE_TYPE,
+	F_ENCLOSURE_LENGTH,
+	F_IMAGE,
+	F_GUID,
+	NF
+};
+
+enum {
+	C_COLUMN,
+	C_TITLE,
+	C_LINK,
+	C_DESCRIPTION,
+	C_LANGUAGE,
+	C_AUTHOR,
+	C_EMAIL,
+	C_TIMEZONE,
+	C_BASE_URL,
+	C_LIMIT,
+	NC
+};
+
+struct colname {
+	const char *name;
+	bool required;
+};
+
+static const struct colname mnames[NF] = {
+	[F_ID] = { "id", true },
+	[F_COLUMN] = { "column", false },
+	[F_TITLE] = { "title", true },
+	[F_LINK] = { "link", true },
+	[F_PUBLISHED] = { "published", true },
+	[F_UPDATED] = { "updated", false },
+	[F_AUTHOR] = { "author", false },
+	[F_EMAIL] = { "email", false },
+	[F_LANGUAGE] = { "language", false },
+	[F_SUMMARY] = { "summary", false },
+	[F_CONTENT] = { "content", false },
+	[F_CONTENT_FILE] = { "content_file", false },
+	[F_CATEGORIES] = { "categories", false },
+	[F_ENCLOSURE] = { "enclosure", false },
+	[F_ENCLOSURE_TYPE] = { "enclosure_type", false },
+	[F_ENCLOSURE_LENGTH] = { "enclosure_length", false },
+	[F_IMAGE] = { "image", false },
+	[F_GUID] = { "guid", false },
+};
+
+static const struct colname cnames[NC] = {
+	[C_COLUMN] = { "column", true },
+	[C_TITLE] = { "title", false },
+	[C_LINK] = { "link", false },
+	[C_DESCRIPTION] = { "description", false },
+	[C_LANGUAGE] = { "language", false },
+	[C_AUTHOR] = { "author", false },
+	[C_EMAIL] = { "email", false },
+	[C_TIMEZONE] = { "timezone", false },
+	[C_BASE_URL] = { "base_url", false },
+	[C_LIMIT] = { "limit", false },
+};
+
+struct header {
+	const struct colname *names;
+	size_t nnames;
+	size_t nfields;	 /* fields in the header row */
+	size_t col[NF];	 /* 1-based CSV column of each known name, or 0 */
+	bool seen;
+};
+
+struct loader {
+	const struct sy_manifest_opts *o;
+	struct sy_manifest *m;
+	struct sy_diags *d;
+	const char *path;
+	struct header h;
+	struct sy_strmap ids, links, guids, slugs;
+	int64_t now;
+	enum sy_err err;
+	/* The row being checked. */
+	const struct sy_csv_record *rec;
+	const char *id;
+	bool bad;
+};
+
+void
+sy_occs_init(struct sy_occs *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+void
+sy_occs_fini(struct sy_occs *o)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->n; i++) {
+		free(o->v[i].url);
+		free(o->v[i].abs);
+		free(o->v[i].path);
+		free(o->v[i].entry);
+	}
+	free(o->v);
+	memset(o, 0, sizeof(*o));
+}
+
+static enum sy_err
+occ_add(struct sy_occs *o, const char *url, const char *abs,
+    const char *path, size_t line, size_t column, const char *entry,
+    const char *field, size_t mline)
+{
+	struct sy_occ *c;
+
+	if (o == NULL)
+		return SY_OK;
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 64;
+		struct sy_occ *v = sy_reallocarray(o->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return SY_ENOMEM;
+		o->v = v;
+		o->cap = cap;
+	}
+	c = &o->v[o->n];
+	memset(c, 0, sizeof(*c));
+	c->url = sy_strdup(url);
+	c->abs = sy_strdup(abs);
+	c->path = sy_strdup(path);
+	c->entry = sy_strdup(entry);
+	if (c->url == NULL || c->path == NULL || (abs && c->abs == NULL) ||
+	    (entry && c->entry == NULL)) {
+		free(c->url);
+		free(c->abs);
+		free(c->path);
+		free(c->entry);
+		return SY_ENOMEM;
+	}
+	c->line = line;
+	c->column = column;
+	c->field = field;
+	c->mline = mline;
+	o->n++;
+	return SY_OK;
+}
+
+/* Maps a header row; reports missing, duplicate and unknown names. */
+static void
+map_header(struct loader *L, const struct sy_csv_record *rec,
+    const struct colname *names, size_t nnames, const char *path)
+{
+	struct header *h = &L->h;
+	size_t i, k;
+
+	memset(h, 0, sizeof(*h));
+	h->names = names;
+	h->nnames = nnames;
+	h->nfields = rec->nfields;
+	h->seen = true;
+	for (i = 0; i < rec->nfields; i++) {
+		char *name = sy_strdup(rec->fields[i]);
+		struct sy_pos pos = { path, rec->line, i + 1 };
+
+		if (name == NULL) {
+			L->err = SY_ENOMEM;
+			return;
+		}
+		sy_trim(name);
+		for (k = 0; k < nnames; k++)
+			if (sy_strcasecmp(name, names[k].name) == 0)
+				break;
+		if (k < nnames && h->col[k] != 0) {
+			sy_diag_add(L->d, &pos, SY_ERROR,
+			    SY_R_HEADER_DUPLICATE,
+			    "column \"%s\" appears twice (first in field %zu)",
+			    names[k].name, h->col[k]);
+		} else if (k < nnames) {
+			h->col[k] = i + 1;
+		} else if (name[0] == '\0') {
+			sy_diag_add(L->d, &pos, SY_WARNING,
+			    SY_R_HEADER_UNKNOWN, "empty column name");
+		} else if (!sy_has_prefix_ci(name, "x-")) {
+			sy_diag_add(L->d, &pos, SY_WARNING,
+			    SY_R_HEADER_UNKNOWN,
+			    "unknown column \"%s\" (ignored; prefix it with "
+			    "x- to keep your own columns quietly)",
+			    name);
+		}
+		free(name);
+	}
+	for (k = 0; k < nnames; k++) {
+		struct sy_pos pos = { path, rec->line, 0 };
+
+		if (names[k].required && h->col[k] == 0)
+			sy_diag_add(L->d, &pos, SY_ERROR, SY_R_HEADER_MISSING,
+			    "required column \"%s\" is missing from the "
+			    "header",
+			    names[k].name);
+	}
+}
+
+/* The raw value of known column k in the current row, or "". */
+static const char *
+raw(const struct loader *L, size_t k)
+{
+	size_t c = L->h.col[k];
+
+	if (c == 0 || c > L->rec->nfields)
+		return "";
+	return L->rec->fields[c - 1];
+}
+
+/* The trimmed value, a new string (never NULL unless out of memory). */
+static char *
+val(struct loader *L, size_t k)
+{
+	char *s = sy_strdup(raw(L, k));
+
+	if (s == NULL) {
+		L->err = SY_ENOMEM;
+		return NULL;
+	}
+	return sy_trim(s);
+}
+
+static struct sy_diag *
+report(struct loader *L, size_t k, enum sy_severity sev, enum sy_rule rule,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static struct sy_diag *
+report(struct loader *L, size_t k, enum sy_severity sev, enum sy_rule rule,
+    const char *fmt, ...)
+{
+	struct sy_pos pos = { L->path, L->rec->line, L->h.col[k] };
+	struct sy_diag *dg;
+	struct sy_buf b;
+	va_list ap;
+
+	sy_buf_init(&b, 0);
+	va_start(ap, fmt);
+	if (sy_buf_vprintf(&b, fmt, ap) != SY_OK) {
+		va_end(ap);
+		sy_buf_fini(&b);
+		L->err = SY_ENOMEM;
+		return NULL;
+	}
+	va_end(ap);
+	dg = sy_diag_add(L->d, &pos, sev, rule, "%s", b.data);
+	sy_buf_fini(&b);
+	if (dg == NULL) {
+		L->err = SY_ENOMEM;
+		return NULL;
+	}
+	if (sy_diag_set_entry(dg, L->id) != SY_OK ||
+	    sy_diag_set_field(dg, L->h.names[k].name) != SY_OK)
+		L->err = SY_ENOMEM;
+	if (sev == SY_ERROR)
+		L->bad = true;
+	return dg;
+}
+
+/* xml-chars: true when the text is fit for XML 1.0. */
+static bool
+xml_ok(struct loader *L, size_t k, const char *s)
+{
+	uint32_t cp;
+	size_t off = sy_xml_bad_char(s, strlen(s), &cp);
+
+	if (off == (size_t)-1)
+		return true;
+	report(L, k, SY_ERROR, SY_R_XML_CHARS,
+	    "control character U+%04X at character %zu of %s: XML 1.0 "
+	    "forbids it",
+	    (unsigned)cp, sy_utf8_count(s, off) + 1, L->h.names[k].name);
+	return false;
+}
+
+static void
+finding(struct loader *L, size_t k, const struct sy_finding *f,
+    const char *url)
+{
+	struct sy_diag *dg = report(L, k, f->severity, f->rule, "%s",
+	    f->message);
+
+	if (dg != NULL && url != NULL && sy_diag_set_url(dg, url) != SY_OK)
+		L->err = SY_ENOMEM;
+}
+
+/* A URL field: syntax, scheme, site rules; collected for syndic-links. */
+static bool
+check_url(struct loader *L, size_t k, const char *url)
+{
+	struct sy_finding f;
+	bool ok = true;
+
+	if (sy_url_check(url, SY_URL_HTTP, &f)) {
+		finding(L, k, &f, url);
+		ok = f.severity != SY_ERROR;
+		if (!ok)
+			return false;
+	}
+	if (sy_rules_check(url, &f)) {
+		finding(L, k, &f, url);
+		ok = ok && f.severity != SY_ERROR;
+	}
+	if (occ_add(L->o->occs, url, NULL, L->path, L->rec->line,
+		L->h.col[k], L->id, L->h.names[k].name, L->rec->line) != SY_OK)
+		L->err = SY_ENOMEM;
+	return ok;
+}
+
+static void
+check_email(struct loader *L, size_t k, const char *addr)
+{
+	struct sy_finding f;
+	struct sy_buf b;
+
+	if (sy_email_check(addr, &f)) {
+		finding(L, k, &f, NULL);
+		if (f.severity == SY_ERROR)
+			return;
+	}
+	if (L->o->occs == NULL)
+		return;
+	sy_buf_init(&b, 0);
+	if (sy_buf_printf(&b, "mailto:%s", addr) != SY_OK ||
+	    occ_add(L->o->occs, b.data, NULL, L->path, L->rec->line,
+		L->h.col[k], L->id, L->h.names[k].name,
+		L->rec->line) != SY_OK)
+		L->err = SY_ENOMEM;
+	sy_buf_fini(&b);
+}
+
+static bool
+check_date(struct loader *L, size_t k, const char *s, const char *tz,
+    struct sy_time *out)
+{
+	char why[160];
+	enum sy_date_status st = sy_date_parse(s, tz, out, why, sizeof(why));
+
+	switch (st) {
+	case SY_DATE_OK:
+		break;
+	case SY_DATE_SYNTAX:
+		report(L, k, SY_ERROR, SY_R_DATE_SYNTAX, "%s: \"%s\"", why, s);
+		return false;
+	case SY_DATE_RANGE:
+		report(L, k, SY_ERROR, SY_R_DATE_RANGE, "%s: \"%s\"", why, s);
+		return false;
+	case SY_DATE_ZONE:
+		report(L, k, SY_ERROR, SY_R_TIMEZONE,
+		    "unknown time zone \"%s\" for \"%s\"", tz ? tz : "", s);
+		return false;
+	}
+	if (out->t > L->now + FAR_FUTURE) {
+		report(L, k, SY_ERROR, SY_R_DATE_RANGE,
+		    "\"%s\" is more than a year in the future", s);
+		return false;
+	}
+	if (out->t < EPOCH_1990)
+		report(L, k, SY_WARNING, SY_R_DATE_RANGE,
+		    "\"%s\" is before 1990: a typing error?", s);
+	return true;
+}
+
+/* Line number (1-based) of byte offset off in s. */
+static size_t
+line_of(const char *s, size_t off)
+{
+	size_t line = 1, i;
+
+	for (i = 0; i < off; i++)
+		if (s[i] == '\n')
+			line++;
+	return line;
+}
+
+/*
+ * Checks the links of one piece of content.  file is NULL for the inline
+ * content field, else the article's path (as written in the manifest) and
+ * fpath its path on disk.
+ */
+static void
+check_links(struct loader *L, size_t k, const struct sy_links *links,
+    const char *base, const char *file, const char *fpath)
+{
+	size_t i;
+
+	for (i = 0; i < links->n; i++) {
+		const struct sy_link *ln = &links->v[i];
+		struct sy_finding f;
+		char *abs = NULL;
+		bool bad = false;
+
+		if (sy_url_check(ln->url,
+			SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY, &f)) {
+			bad = f.severity == SY_ERROR;
+		} else {
+			abs = base ? sy_url_resolve(base, ln->url) : NULL;
+			if (abs != NULL && sy_rules_check(abs, &f))
+				bad = true;
+			else
+				f.rule = SY_R_NONE;
+		}
+		if (f.rule != SY_R_NONE) {
+			struct sy_diag *dg;
+
+			if (file == NULL) {
+				dg = report(L, k, f.severity, f.rule,
+				    "<%s %s> on line %zu of the content: %s",
+				    ln->tag, ln->attr, ln->line, f.message);
+			} else {
+				struct sy_pos pos = { fpath, ln->line, 0 };
+
+				dg = report(L, k, f.severity, f.rule,
+				    "%s:%zu: <%s %s>: %s", file, ln->line,
+				    ln->tag, ln->attr, f.message);
+				if (sy_diag_add(L->d, &pos, SY_NOTE, f.rule,
+					"%s (entry \"%s\", %s:%zu)", f.message,
+					L->id ? L->id : "", L->path,
+					L->rec->line) == NULL)
+					L->err = SY_ENOMEM;
+			}
+			if (dg != NULL && sy_diag_set_url(dg, ln->url) != SY_OK)
+				L->err = SY_ENOMEM;
+		}
+		(void)bad;
+		if (L->o->occs != NULL &&
+		    occ_add(L->o->occs, ln->url, abs, file ? fpath : L->path,
+			file ? ln->line : L->rec->line,
+			file ? 0 : L->h.col[k], L->id, L->h.names[k].name,
+			L->rec->line) != SY_OK)
+			L->err = SY_ENOMEM;
+		free(abs);
+	}
+}
+
+static bool
+has_suffix_ci(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && sy_strcasecmp(s + n - m, suf) == 0;
+}
+
+/* Joins the manifest's folder and a relative article path. */
+static char *
+article_path(const struct loader *L, const char *rel)
+{
+	struct sy_buf b;
+
+	sy_buf_init(&b, 0);
+	if (sy_buf_printf(&b, "%s/%s", L->m->dir, rel) != SY_OK) {
+		sy_buf_fini(&b);
+		return NULL;
+	}
+	return sy_buf_steal(&b);
+}
+
+/* True if rel stays inside the manifest's folder. */
+static bool
+path_is_inside(const char *rel)
+{
+	const char *s = rel;
+	int depth = 0;
+
+	if (*rel == '/' || *rel == '\0')
+		return false;
+	while (*s != '\0') {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			if (--depth < 0)
+				return false;
+		} else if (!(n == 1 && s[0] == '.') && n > 0) {
+			depth++;
+		}
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	return true;
+}
+
+/*
+ * The article file: read, encoding, links.  On success and when building,
+ * *html receives the article as an HTML fragment (Markdown rendered).
+ */
+static bool
+load_article(struct loader *L, const char *rel, const char *base,
+    char **html)
+{
+	char *fpath = NULL, *data = NULL;
+	size_t len, v;
+	struct sy_links links;
+	enum sy_err e;
+	bool md, ok = false;
+	uint32_t cp;
+
+	*html = NULL;
+	sy_links_init(&links);
+	md = has_suffix_ci(rel, ".md") || has_suffix_ci(rel, ".markdown");
+	if (!md && !has_suffix_ci(rel, ".html") &&
+	    !has_suffix_ci(rel, ".htm")) {
+		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
+		    "\"%s\" is neither .html nor .md", rel);
+		goto out;
+	}
+	if (!path_is_inside(rel)) {
+		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
+		    "\"%s\" is outside the manifest's folder (absolute or "
+		    "climbing with ..)",
+		    rel);
+		goto out;
+	}
+	fpath = article_path(L, rel);
+	if (fpath == NULL) {
+		L->err = SY_ENOMEM;
+		goto out;
+	}
+	e = sy_file_read(fpath, MAX_ARTICLE, &data, &len);
+	if (e == SY_ELIMIT) {
+		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
+		    "%s is larger than %u MiB", rel, MAX_ARTICLE >> 20);
+		goto out;
+	} else if (e == SY_EIO) {
+		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
+		    "cannot read %s: %s", rel, strerror(errno));
+		goto out;
+	} else if (e != SY_OK) {
+		L->err = e;
+		goto out;
+	}
+	v = sy_utf8_valid_prefix(data, len);
+	if (v < len || memchr(data, '\0', len) != NULL) {
+		const char *nul = memchr(data, '\0', len);
+		size_t at = nul && (size_t)(nul - data) < v ?
+		    (size_t)(nul - data) : v;
+
+		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
+		    "%s:%zu: %s: the article must be UTF-8 text", rel,
+		    line_of(data, at),
+		    at == v ? "invalid UTF-8" : "NUL byte");
+		goto out;
+	}
+	v = sy_xml_bad_char(data, len, &cp);
+	if (v != (size_t)-1) {
+		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_XML_CHARS,
+		    "%s:%zu: control character U+%04X: XML 1.0 forbids it",
+		    rel, line_of(data, v), (unsigned)cp);
+		goto out;
+	}
+	e = md ? sy_markdown_links(data, len, &links) :
+		 sy_html_links(data, len, &links);
+	if (e != SY_OK) {
+		L->err = e;
+		goto out;
+	}
+	check_links(L, F_CONTENT_FILE, &links, base, rel, fpath);
+	if (L->o->build) {
+		if (md) {
+			e = sy_markdown_render(data, len, html);
+		} else {
+			*html = data;
+			data = NULL;
+		}
+		if (e != SY_OK) {
+			L->err = e;
+			goto out;
+		}
+	}
+	ok = true;
+out:
+	sy_links_fini(&links);
+	free(fpath);
+	free(data);
+	return ok;
+}
+
+/* Percent-encodes everything but unreserved characters (for tag URIs). */
+static enum sy_err
+pct_encode(struct sy_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	enum sy_err e = SY_OK;
+
+	for (; *s != '\0' && e == SY_OK; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (SY_ISALNUM(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~' || c == '/')
+			e = sy_buf_putc(b, (char)c);
+		else
+			e = sy_buf_printf(b, "%%%c%c", hex[c >> 4],
+			    hex[c & 15]);
+	}
+	return e;
+}
+
+static const struct sy_column *
+column_of(const struct loader *L, const char *slug)
+{
+	size_t i;
+
+	if (slug == NULL || *slug == '\0' ||
+	    !sy_strmap_get(&L->slugs, slug, &i))
+		return &L->m->columns[0];
+	return &L->m->columns[i];
+}
+
+/* "tag:HOST,YEAR:ID": stable while the column's home and the year stay. */
+static char *
+tag_uri(const struct sy_column *col, const struct sy_entry *e)
+{
+	char *host = NULL;
+	struct sy_buf b;
+	int64_t y;
+	unsigned mo, d;
+
+	if (col->link != NULL)
+		host = sy_url_host(col->link);
+	if (host == NULL)
+		host = sy_url_host(e->link);
+	if (host == NULL)
+		return NULL;
+	sy_civil_from_days((e->published.t + e->published.off) / 86400 -
+		((e->published.t + e->published.off) % 86400 < 0),
+	    &y, &mo, &d);
+	sy_buf_init(&b, 0);
+	if (sy_buf_printf(&b, "tag:%s,%04lld:", host, (long long)y) != SY_OK ||
+	    pct_encode(&b, e->id) != SY_OK) {
+		free(host);
+		sy_buf_fini(&b);
+		return NULL;
+	}
+	free(host);
+	return sy_buf_steal(&b);
+}
+
+static enum sy_err
+split_categories(const char *s, struct sy_entry *e)
+{
+	char *copy = sy_strdup(s), *p, *q;
+	size_t cap = 0;
+
+	if (copy == NULL)
+		return SY_ENOMEM;
+	/* ";" and the full-width "；" (U+FF1B) both separate. */
+	for (p = copy; p != NULL; p = q) {
+		char *fw = strstr(p, "\xEF\xBC\x9B");
+		char *semi = strchr(p, ';');
+		char *cut = semi;
+
+		if (fw != NULL && (cut == NULL || fw < cut))
+			cut = fw;
+		q = NULL;
+		if (cut != NULL) {
+			q = cut + (cut == fw ? 3 : 1);
+			*cut = '\0';
+		}
+		sy_trim(p);
+		if (*p == '\0')
+			continue;
+		if (e->ncategories == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			char **v = sy_reallocarray(e->categories, nc,
+			    sizeof(*v));
+
+			if (v == NULL)
+				goto oom;
+			e->categories = v;
+			cap = nc;
+		}
+		e->categories[e->ncategories] = sy_strdup(p);
+		if (e->categories[e->ncategories] == NULL)
+			goto oom;
+		e->ncategories++;
+	}
+	free(copy);
+	return SY_OK;
+oom:
+	free(copy);
+	return SY_ENOMEM;
+}
+
+static void
+dup_check(struct loader *L, struct sy_strmap *map, size_t k, const char *v,
+    const char *what)
+{
+	bool found;
+	size_t first;
+
+	if (*v == '\0')
+		return;
+	if (sy_strmap_put(map, v, L->rec->line, &found, &first) != SY_OK) {
+		L->err = SY_ENOMEM;
+		return;
+	}
+	if (found)
+		report(L, k, SY_ERROR, SY_R_DUPLICATE,
+		    "duplicate %s \"%s\": first used on line %zu", what, v,
+		    first);
+}
+
+/* Takes the owned value into the entry (NULL when empty). */
+static char *
+keep(char *v)
+{
+	if (v != NULL && *v == '\0') {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static enum sy_err
+push_entry(struct sy_manifest *m, struct sy_entry *e)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct sy_entry *v = sy_reallocarray(m->entries, cap,
+		    sizeof(*v));
+
+		if (v == NULL)
+			return SY_ENOMEM;
+		m->entries = v;
+		m->cap = cap;
+	}
+	m->entries[m->n++] = *e;
+	return SY_OK;
+}
+
+static char *
+to_uri(struct loader *L, const char *s)
+{
+	char *u;
+
+	if (s == NULL)
+		return NULL;
+	u = sy_url_to_uri(s);
+	if (u == NULL)
+		L->err = SY_ENOMEM;
+	return u;
+}
+
+/* Fills the parts of e that only writing needs. */
+static void
+finish_entry(struct loader *L, struct sy_entry *e, const char *content,
+    const char *content_html)
+{
+	const struct sy_column *col = column_of(L, e->column);
+	char *p;
+	enum sy_err err;
+
+	p = to_uri(L, e->link);
+	free(e->link);
+	e->link = p;
+	p = to_uri(L, e->enclosure);
+	free(e->enclosure);
+	e->enclosure = p;
+	p = to_uri(L, e->image);
+	free(e->image);
+	e->image = p;
+	if (L->err != SY_OK || e->link == NULL)
+		return;
+	e->tag_id = tag_uri(col, e);
+	if (e->tag_id == NULL) {
+		L->err = SY_ENOMEM;
+		return;
+	}
+	if (e->guid != NULL) {
+		e->guid_is_permalink = strcmp(e->guid, e->link) == 0;
+		if (strchr(e->guid, ':') != NULL &&
+		    sy_url_check(e->guid, SY_URL_ANY | SY_URL_HTTP, NULL) ==
+			false)
+			e->uri_id = to_uri(L, e->guid);
+		else
+			e->uri_id = sy_strdup(e->tag_id);
+	} else {
+		e->guid = sy_strdup(e->tag_id);
+		e->uri_id = sy_strdup(e->tag_id);
+	}
+	if (e->guid == NULL || e->uri_id == NULL) {
+		L->err = SY_ENOMEM;
+		return;
+	}
+	if (content_html == NULL)
+		content_html = content;
+	if (content_html != NULL && *content_html != '\0') {
+		err = sy_html_absolutize(content_html, strlen(content_html),
+		    e->link, &e->content);
+		if (err != SY_OK)
+			L->err = err;
+	}
+}
+
+static int
+row_cb(const struct sy_csv_record *rec, void *arg)
+{
+	struct loader *L = arg;
+	struct sy_entry e;
+	char *v[NF];
+	const struct sy_column *col;
+	const char *tz;
+	char *article = NULL;
+	size_t k;
+	bool ok;
+
+	if (!L->h.seen) {
+		map_header(L, rec, mnames, NF, L->path);
+		return L->err;
+	}
+	L->rec = rec;
+	L->bad = false;
+	L->id = NULL;
+	if (rec->nfields != L->h.nfields) {
+		struct sy_pos pos = { L->path, rec->line, 0 };
+
+		sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
+		    "%zu fields where the header has %zu", rec->nfields,
+		    L->h.nfields);
+		return SY_OK;
+	}
+	memset(&e, 0, sizeof(e));
+	memset(v, 0, sizeof(v));
+	for (k = 0; k < NF; k++) {
+		v[k] = k == F_CONTENT ? sy_strdup(raw(L, k)) : val(L, k);
+		if (v[k] == NULL) {
+			L->err = SY_ENOMEM;
+			goto out;
+		}
+	}
+	L->id = v[F_ID];
+	for (k = 0; k < NF; k++) {
+		if (mnames[k].required && L->h.col[k] != 0 && *v[k] == '\0')
+			report(L, k, SY_ERROR, SY_R_REQUIRED,
+			    "%s is required", mnames[k].name);
+		if (*v[k] != '\0')
+			(void)xml_ok(L, k, v[k]);
+	}
+	e.line = rec->line;
+	/* column */
+	if (*v[F_COLUMN] != '\0') {
+		if (!sy_shape_is_slug(v[F_COLUMN]))
+			report(L, F_COLUMN, SY_ERROR, SY_R_COLUMN_UNKNOWN,
+			    "column slug \"%s\" must be lower-case letters, "
+			    "digits and hyphens",
+			    v[F_COLUMN]);
+		else if (L->m->have_columns_file &&
+		    !sy_strmap_get(&L->slugs, v[F_COLUMN], NULL))
+			report(L, F_COLUMN, SY_ERROR, SY_R_COLUMN_UNKNOWN,
+			    "column \"%s\" is not in columns.csv",
+			    v[F_COLUMN]);
+	}
+	col = column_of(L, v[F_COLUMN]);
+	tz = col->timezone ? col->timezone : L->o->tz;
+	dup_check(L, &L->ids, F_ID, v[F_ID], "id");
+	if (*v[F_LINK] != '\0' && check_url(L, F_LINK, v[F_LINK]))
+		dup_check(L, &L->links, F_LINK, v[F_LINK], "link");
+	dup_check(L, &L->guids, F_GUID, v[F_GUID], "guid");
+	if (*v[F_PUBLISHED] != '\0')
+		ok = check_date(L, F_PUBLISHED, v[F_PUBLISHED], tz,
+		    &e.published);
+	else
+		ok = false;
+	if (*v[F_UPDATED] != '\0' &&
+	    check_date(L, F_UPDATED, v[F_UPDATED], tz, &e.updated)) {
+		e.has_updated = true;
+		if (ok && e.updated.t < e.published.t)
+			report(L, F_UPDATED, SY_ERROR, SY_R_DATE_RANGE,
+			    "updated \"%s\" is before published \"%s\"",
+			    v[F_UPDATED], v[F_PUBLISHED]);
+	} else {
+		e.updated = e.published;
+	}
+	if (*v[F_EMAIL] != '\0')
+		check_email(L, F_EMAIL, v[F_EMAIL]);
+	if (*v[F_LANGUAGE] != '\0' && !sy_shape_is_langtag(v[F_LANGUAGE]))
+		report(L, F_LANGUAGE, SY_ERROR, SY_R_LANGUAGE_TAG,
+		    "\"%s\" is not a BCP 47 language tag (like zh-Hant or en)",
+		    v[F_LANGUAGE]);
+	if (*v[F_ENCLOSURE] != '\0') {
+		check_url(L, F_ENCLOSURE, v[F_ENCLOSURE]);
+		if (*v[F_ENCLOSURE_TYPE] == '\0')
+			report(L, F_ENCLOSURE_TYPE, SY_ERROR, SY_R_MIME_TYPE,
+			    "an enclosure needs its enclosure_type (like "
+			    "audio/mpeg)");
+		if (*v[F_ENCLOSURE_LENGTH] == '\0')
+			report(L, F_ENCLOSURE_LENGTH, SY_WARNING,
+			    SY_R_INTEGER,
+			    "an enclosure should give its size in bytes in "
+			    "enclosure_length");
+	} else if (*v[F_ENCLOSURE_TYPE] != '\0' ||
+	    *v[F_ENCLOSURE_LENGTH] != '\0') {
+		report(L, F_ENCLOSURE, SY_WARNING, SY_R_REQUIRED,
+		    "enclosure_type or enclosure_length without an enclosure");
+	}
+	if (*v[F_ENCLOSURE_TYPE] != '\0' &&
+	    !sy_shape_is_mimetype(v[F_ENCLOSURE_TYPE]))
+		report(L, F_ENCLOSURE_TYPE, SY_ERROR, SY_R_MIME_TYPE,
+		    "\"%s\" is not a MIME type (like audio/mpeg)",
+		    v[F_ENCLOSURE_TYPE]);
+	e.enclosure_length = -1;
+	if (*v[F_ENCLOSURE_LENGTH] != '\0') {
+		long long n;
+
+		if (sy_strtoll(v[F_ENCLOSURE_LENGTH], 0, INT64_MAX, &n) != 0)
+			report(L, F_ENCLOSURE_LENGTH, SY_ERROR, SY_R_INTEGER,
+			    "enclosure_length \"%s\" is not a whole number "
+			    "of bytes",
+			    v[F_ENCLOSURE_LENGTH]);
+		else
+			e.enclosure_length = n;
+	}
+	if (*v[F_IMAGE] != '\0')
+		check_url(L, F_IMAGE, v[F_IMAGE]);
+	if (*v[F_CONTENT] != '\0' && *v[F_CONTENT_FILE] != '\0')
+		report(L, F_CONTENT_FILE, SY_WARNING, SY_R_CONTENT_FILE,
+		    "both content and content_file are given; content_file "
+		    "wins");
+	if (*v[F_CONTENT] != '\0') {
+		struct sy_links links;
+		enum sy_err err;
+
+		sy_links_init(&links);
+		err = sy_html_links(v[F_CONTENT], strlen(v[F_CONTENT]),
+		    &links);
+		if (err != SY_OK)
+			L->err = err;
+		else
+			check_links(L, F_CONTENT, &links,
+			    *v[F_LINK] ? v[F_LINK] : NULL, NULL, NULL);
+		sy_links_fini(&links);
+	}
+	if (*v[F_CONTENT_FILE] != '\0')
+		(void)load_article(L, v[F_CONTENT_FILE],
+		    *v[F_LINK] ? v[F_LINK] : NULL, &article);
+	if (L->err != SY_OK || !L->o->build || L->bad)
+		goto out;
+	/* Everything checked: move the values into the entry. */
+	e.id = v[F_ID];
+	e.column = keep(v[F_COLUMN]);
+	e.title = v[F_TITLE];
+	e.link = v[F_LINK];
+	e.author = keep(v[F_AUTHOR]);
+	e.email = keep(v[F_EMAIL]);
+	e.language = keep(v[F_LANGUAGE]);
+	e.summary = keep(v[F_SUMMARY]);
+	e.enclosure = keep(v[F_ENCLOSURE]);
+	e.enclosure_type = keep(v[F_ENCLOSURE_TYPE]);
+	e.image = keep(v[F_IMAGE]);
+	e.guid = keep(v[F_GUID]);
+	v[F_ID] = v[F_COLUMN] = v[F_TITLE] = v[F_LINK] = v[F_AUTHOR] = NULL;
+	v[F_EMAIL] = v[F_LANGUAGE] = v[F_SUMMARY] = v[F_ENCLOSURE] = NULL;
+	v[F_ENCLOSURE_TYPE] = v[F_IMAGE] = v[F_GUID] = NULL;
+	L->id = e.id;
+	if (split_categories(v[F_CATEGORIES], &e) != SY_OK)
+		L->err = SY_ENOMEM;
+	if (L->err == SY_OK)
+		finish_entry(L, &e, v[F_CONTENT], article);
+	if (L->err == SY_OK && push_entry(L->m, &e) == SY_OK) {
+		memset(&e, 0, sizeof(e));
+	} else if (L->err == SY_OK) {
+		L->err = SY_ENOMEM;
+	}
+out:
+	sy_entry_fini(&e);
+	for (k = 0; k < NF; k++)
+		free(v[k]);
+	free(article);
+	L->id = NULL;
+	return L->err;
+}
+
+static enum sy_err
+add_column(struct sy_manifest *m, struct sy_column *c)
+{
+	struct sy_column *v = sy_reallocarray(m->columns, m->ncolumns + 1,
+	    sizeof(*v));
+
+	if (v == NULL)
+		return SY_ENOMEM;
+	m->columns = v;
+	m->columns[m->ncolumns++] = *c;
+	return SY_OK;
+}
+
+static int
+column_cb(const struct sy_csv_record *rec, void *arg)
+{
+	struct loader *L = arg;
+	struct sy_column c;
+	char *v[NC];
+	size_t k;
+	bool found;
+
+	if (!L->h.seen) {
+		map_header(L, rec, cnames, NC, L->path);
+		return L->err;
+	}
+	L->rec = rec;
+	L->bad = false;
+	L->id = NULL;
+	if (rec->nfields != L->h.nfields) {
+		struct sy_pos pos = { L->path, rec->line, 0 };
+
+		sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
+		    "%zu fields where the header has %zu", rec->nfields,
+		    L->h.nfields);
+		return SY_OK;
+	}
+	memset(&c, 0, sizeof(c));
+	for (k = 0; k < NC; k++) {
+		v[k] = val(L, k);
+		if (v[k] == NULL) {
+			while (k-- > 0)
+				free(v[k]);
+			return SY_ENOMEM;
+		}
+		if (*v[k] != '\0')
+			(void)xml_ok(L, k, v[k]);
+	}
+	if (*v[C_COLUMN] == '\0')
+		report(L, C_COLUMN, SY_ERROR, SY_R_REQUIRED,
+		    "column is required");
+	else if (!sy_shape_is_slug(v[C_COLUMN]))
+		report(L, C_COLUMN, SY_ERROR, SY_R_COLUMN_UNKNOWN,
+		    "column slug \"%s\" must be lower-case letters, digits "
+		    "and hyphens",
+		    v[C_COLUMN]);
+	if (*v[C_LINK] != '\0')
+		check_url(L, C_LINK, v[C_LINK]);
+	if (*v[C_BASE_URL] != '\0')
+		check_url(L, C_BASE_URL, v[C_BASE_URL]);
+	if (*v[C_EMAIL] != '\0')
+		check_email(L, C_EMAIL, v[C_EMAIL]);
+	if (*v[C_LANGUAGE] != '\0' && !sy_shape_is_langtag(v[C_LANGUAGE]))
+		report(L, C_LANGUAGE, SY_ERROR, SY_R_LANGUAGE_TAG,
+		    "\"%s\" is not a BCP 47 language tag (like zh-Hant or en)",
+		    v[C_LANGUAGE]);
+	if (*v[C_TIMEZONE] != '\0' && !sy_tz_is_valid(v[C_TIMEZONE]))
+		report(L, C_TIMEZONE, SY_ERROR, SY_R_TIMEZONE,
+		    "unknown IANA time zone \"%s\" (like Asia/Taipei)",
+		    v[C_TIMEZONE]);
+	if (*v[C_LIMIT] != '\0' &&
+	    sy_strtoll(v[C_LIMIT], 0, 1000000000, &c.limit) != 0)
+		report(L, C_LIMIT, SY_ERROR, SY_R_INTEGER,
+		    "limit \"%s\" is not a whole number", v[C_LIMIT]);
+	if (L->bad)
+		goto out;
+	if (sy_strmap_put(&L->slugs, v[C_COLUMN], L->m->ncolumns, &found,
+		NULL) != SY_OK)
+		goto oom;
+	if (found) {
+		report(L, C_COLUMN, SY_ERROR, SY_R_DUPLICATE,
+		    "column \"%s\" is defined twice", v[C_COLUMN]);
+		goto out;
+	}
+	c.line = rec->line;
+	c.slug = v[C_COLUMN];
+	c.title = keep(v[C_TITLE]);
+	c.link = keep(v[C_LINK]);
+	c.description = keep(v[C_DESCRIPTION]);
+	c.language = keep(v[C_LANGUAGE]);
+	c.author = keep(v[C_AUTHOR]);
+	c.email = keep(v[C_EMAIL]);
+	c.timezone = keep(v[C_TIMEZONE]);
+	c.base_url = keep(v[C_BASE_URL]);
+	for (k = 0; k < NC; k++)
+		if (k != C_LIMIT)
+			v[k] = NULL;
+	if (add_column(L->m, &c) != SY_OK) {
+		sy_column_fini(&c);
+		goto oom;
+	}
+out:
+	for (k = 0; k < NC; k++)
+		free(v[k]);
+	return L->err;
+oom:
+	for (k = 0; k < NC; k++)
+		free(v[k]);
+	return SY_ENOMEM;
+}
+
+/* The default feed's column, from the flags. */
+static enum sy_err
+default_column(struct sy_manifest *m, const struct sy_manifest_opts *o)
+{
+	struct sy_column c;
+
+	memset(&c, 0, sizeof(c));
+	c.slug = sy_strdup("");
+	c.title = sy_strdup(o->title);
+	c.link = sy_strdup(o->link);
+	c.description = sy_strdup(o->description);
+	c.base_url = sy_strdup(o->base_url);
+	c.timezone = sy_strdup(o->tz);
+	if (c.slug == NULL || (o->title && c.title == NULL) ||
+	    (o->link && c.link == NULL) ||
+	    (o->description && c.description == NULL) ||
+	    (o->base_url && c.base_url == NULL) ||
+	    (o->tz && c.timezone == NULL) || add_column(m, &c) != SY_OK) {
+		sy_column_fini(&c);
+		return SY_ENOMEM;
+	}
+	return SY_OK;
+}
+
+static char *
+sibling(const char *dir, const char *name)
+{
+	struct sy_buf b;
+
+	sy_buf_init(&b, 0);
+	if (sy_buf_printf(&b, "%s/%s", dir, name) != SY_OK) {
+		sy_buf_fini(&b);
+		return NULL;
+	}
+	return sy_buf_steal(&b);
+}
+
+/* Columns named by entries but absent from the (missing) columns.csv. */
+static enum sy_err
+auto_columns(struct loader *L)
+{
+	size_t i;
+	bool found;
+
+	for (i = 0; i < L->m->n; i++) {
+		const char *slug = L->m->entries[i].column;
+		struct sy_column c;
+
+		if (slug == NULL || sy_strmap_get(&L->slugs, slug, NULL))
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.slug = sy_strdup(slug);
+		c.title = sy_strdup(slug);
+		c.timezone = sy_strdup(L->o->tz);
+		if (c.slug == NULL || c.title == NULL ||
+		    (L->o->tz && c.timezone == NULL) ||
+		    sy_strmap_put(&L->slugs, slug, L->m->ncolumns, &found,
+			NULL) != SY_OK ||
+		    add_column(L->m, &c) != SY_OK) {
+			sy_column_fini(&c);
+			return SY_ENOMEM;
+		}
+	}
+	return SY_OK;
+}
+
+enum sy_err
+sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
+    struct sy_manifest *m, struct sy_diags *d)
+{
+	struct loader L;
+	const char *slash;
+	char *cpath = NULL;
+	enum sy_err e;
+	int saved;
+
+	memset(m, 0, sizeof(*m));
+	memset(&L, 0, sizeof(L));
+	L.o = o;
+	L.m = m;
+	L.d = d;
+	L.now = o->now != 0 ? o->now : (int64_t)time(NULL);
+	sy_strmap_init(&L.ids);
+	sy_strmap_init(&L.links);
+	sy_strmap_init(&L.guids);
+	sy_strmap_init(&L.slugs);
+	m->path = sy_strdup(path);
+	slash = strrchr(path, '/');
+	m->dir = slash ? sy_strndup(path, (size_t)(slash - path)) :
+			 sy_strdup(".");
+	if (m->path == NULL || m->dir == NULL ||
+	    default_column(m, o) != SY_OK) {
+		e = SY_ENOMEM;
+		goto out;
+	}
+	if (o->columns_path != NULL) {
+		cpath = *o->columns_path ? sy_strdup(o->columns_path) : NULL;
+		if (*o->columns_path && cpath == NULL) {
+			e = SY_ENOMEM;
+			goto out;
+		}
+	} else if (strcmp(path, "-") != 0) {
+		cpath = sibling(m->dir, "columns.csv");
+		if (cpath == NULL) {
+			e = SY_ENOMEM;
+			goto out;
+		}
+		if (access(cpath, F_OK) != 0) {
+			free(cpath);
+			cpath = NULL;
+		}
+	}
+	if (cpath != NULL) {
+		m->have_columns_file = true;
+		L.path = cpath;
+		e = sy_csv_read_cb(cpath, column_cb, &L, d);
+		if (e != SY_OK)
+			goto out;
+	}
+	memset(&L.h, 0, sizeof(L.h));
+	L.path = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	e = sy_csv_read_cb(path, row_cb, &L, d);
+	if (e != SY_OK)
+		goto out;
+	if (!L.h.seen) {
+		struct sy_pos pos = { L.path, 1, 0 };
+
+		sy_diag_add(d, &pos, SY_ERROR, SY_R_HEADER_MISSING,
+		    "the manifest is empty: it needs a header row (id, "
+		    "title, link, published, ...)");
+	}
+	if (o->build && !m->have_columns_file)
+		e = auto_columns(&L);
+out:
+	saved = errno;
+	if (e == SY_OK && d->oom)
+		e = SY_ENOMEM;
+	sy_strmap_fini(&L.ids);
+	sy_strmap_fini(&L.links);
+	sy_strmap_fini(&L.guids);
+	sy_strmap_fini(&L.slugs);
+	free(cpath);
+	errno = saved;
+	return e;
+}
+
+void
+sy_manifest_fini(struct sy_manifest *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		sy_entry_fini(&m->entries[i]);
+	for (i = 0; i < m->ncolumns; i++)
+		sy_column_fini(&m->columns[i]);
+	free(m->entries);
+	free(m->columns);
+	free(m->path);
+	free(m->dir);
+	memset(m, 0, sizeof(*m));
+}
+
+static int
+newest_first(const void *pa, const void *pb)
+{
+	const struct sy_entry *a = *(const struct sy_entry *const *)pa;
+	const struct sy_entry *b = *(const struct sy_entry *const *)pb;
+
+	if (a->published.t != b->published.t)
+		return a->published.t > b->published.t ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static char *
+self_url(const char *base, const char *file)
+{
+	struct sy_buf b;
+	size_t n = strlen(base);
+	char *u;
+
+	sy_buf_init(&b, 0);
+	if (sy_buf_printf(&b, "%s%s%s", base,
+		n > 0 && base[n - 1] == '/' ? "" : "/", file) != SY_OK) {
+		sy_buf_fini(&b);
+		return NULL;
+	}
+	u = sy_url_to_uri(b.data);
+	sy_buf_fini(&b);
+	return u;
+}
+
+static enum sy_err
+make_feed(const struct sy_manifest *m, const struct sy_manifest_opts *o,
+    const struct sy_column *col, struct sy_feed *f)
+{
+	size_t i, n = 0;
+	long long limit = o->limit > 0 ? o->limit : col->limit;
+
+	memset(f, 0, sizeof(*f));
+	f->col = col;
+	f->generator = "syndic " SY_VERSION;
+	f->entries = calloc(m->n ? m->n : 1, sizeof(*f->entries));
+	if (f->entries == NULL)
+		return SY_ENOMEM;
+	for (i = 0; i < m->n; i++) {
+		const char *slug = m->entries[i].column;
+
+		if ((slug == NULL && *col->slug == '\0') ||
+		    (slug != NULL && strcmp(slug, col->slug) == 0))
+			f->entries[n++] = &m->entries[i];
+	}
+	qsort(f->entries, n, sizeof(*f->entries), newest_first);
+	if (limit > 0 && (size_t)limit < n)
+		n = (size_t)limit;
+	f->n = n;
+	for (i = 0; i < n; i++) {
+		const struct sy_time *t = &f->entries[i]->updated;
+
+		if (i == 0 || t->t > f->updated.t)
+			f->updated = *t;
+	}
+	if (col->base_url != NULL) {
+		f->self_rss = self_url(col->base_url, "rss.xml");
+		f->self_atom = self_url(col->base_url, "atom.xml");
+		f->self_json = self_url(col->base_url, "feed.json");
+		if (f->self_rss == NULL || f->self_atom == NULL ||
+		    f->self_json == NULL)
+			return SY_ENOMEM;
+		f->id = sy_strdup(f->self_atom);
+	} else if (col->link != NULL) {
+		f->id = sy_url_to_uri(col->link);
+	} else if (n > 0) {
+		char *host = sy_url_host(f->entries[0]->link);
+		struct sy_buf b;
+
+		sy_buf_init(&b, 0);
+		if (host != NULL &&
+		    sy_buf_printf(&b, "tag:%s,2000:feed/%s", host,
+			*col->slug ? col->slug : "default") == SY_OK)
+			f->id = sy_buf_steal(&b);
+		sy_buf_fini(&b);
+		free(host);
+	}
+	return f->id == NULL ? SY_ENOMEM : SY_OK;
+}
+
+enum sy_err
+sy_manifest_feeds(const struct sy_manifest *m,
+    const struct sy_manifest_opts *o, struct sy_feed **feeds, size_t *n)
+{
+	struct sy_feed *v;
+	size_t i, k = 0;
+	enum sy_err e;
+
+	*feeds = NULL;
+	*n = 0;
+	v = calloc(m->ncolumns, sizeof(*v));
+	if (v == NULL)
+		return SY_ENOMEM;
+	for (i = 0; i < m->ncolumns; i++) {
+		e = make_feed(m, o, &m->columns[i], &v[k]);
+		if (e != SY_OK) {
+			sy_manifest_feeds_free(v, k + 1);
+			return e;
+		}
+		if (v[k].n == 0) {
+			sy_feed_fini(&v[k]);
+			continue;
+		}
+		k++;
+	}
+	*feeds = v;
+	*n = k;
+	return SY_OK;
+}
+
+void
+sy_manifest_feeds_free(struct sy_feed *feeds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sy_feed_fini(&feeds[i]);
+	free(feeds);
+}

@@ -1,0 +1,85 @@
+/*
+ * manifest: manifest.csv and columns.csv, mapped by header name, every
+ * field checked, rows turned into entries (entry.h).  syndic-build and
+ * syndic-lint both go through sy_manifest_load, so a manifest that lints
+ * clean builds clean.  syndic-links also collects every link and address
+ * with its position.
+ */
+#ifndef SY_MANIFEST_H
+#define SY_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "entry.h"
+#include "syndic.h"
+
+/* A link or address found in the manifest or its articles. */
+struct sy_occ {
+	char *url;	   /* as written (for e-mail fields, "mailto:addr") */
+	char *abs;	   /* resolved absolute URL (content links) or NULL */
+	char *path;	   /* file where it is written */
+	size_t line;
+	size_t column;	   /* field number in a manifest, else 0 */
+	char *entry;	   /* row id, or NULL */
+	const char *field; /* static column name */
+	size_t mline;	   /* manifest line of the row (for article files) */
+};
+
+struct sy_occs {
+	struct sy_occ *v;
+	size_t n;
+	size_t cap;
+};
+
+void sy_occs_init(struct sy_occs *o);
+void sy_occs_fini(struct sy_occs *o);
+
+struct sy_manifest_opts {
+	const char *columns_path; /* NULL: columns.csv beside, if present */
+	const char *tz;		  /* zone of dates without one; NULL = UTC */
+	const char *title;	  /* default feed's metadata (flags) */
+	const char *link;
+	const char *description;
+	const char *base_url;
+	long long limit;	  /* entries per feed, overrides; 0 = none */
+	bool build;		  /* compute content and ids for writing */
+	int64_t now;		  /* for "far future" (seconds since epoch) */
+	struct sy_occs *occs;	  /* when not NULL, collect links here */
+};
+
+struct sy_manifest {
+	char *path;
+	char *dir;		  /* folder of the manifest, for articles */
+	struct sy_entry *entries;
+	size_t n;
+	size_t cap;
+	struct sy_column *columns; /* [0] is the default feed */
+	size_t ncolumns;
+	bool have_columns_file;
+};
+
+/*
+ * Reads and checks path (and columns.csv), appending every problem to d.
+ * Returns SY_OK even when d holds errors; SY_EIO (errno set) when the
+ * manifest cannot be read, SY_ENOMEM.  m is filled in every case and must
+ * be released with sy_manifest_fini.
+ */
+enum sy_err sy_manifest_load(const char *path,
+    const struct sy_manifest_opts *o, struct sy_manifest *m,
+    struct sy_diags *d);
+
+void sy_manifest_fini(struct sy_manifest *m);
+
+/*
+ * Groups the entries into feeds, one per column that has entries (the
+ * default feed first when it has any), newest first, limited.  *feeds is
+ * an array of *n feeds, freed with sy_manifest_feeds_free.
+ */
+enum sy_err sy_manifest_feeds(const struct sy_manifest *m,
+    const struct sy_manifest_opts *o, struct sy_feed **feeds, size_t *n);
+void sy_manifest_feeds_free(struct sy_feed *feeds, size_t n);
+
+#endif

@@ -186,30 +186,43 @@ fsync_dir(const char *path)
 }
 
 enum sy_err
-sy_atomic_commit(struct sy_atomic *a, bool *changed)
+sy_atomic_finish(struct sy_atomic *a)
 {
-	enum sy_err e = SY_EIO;
-	int saved = 0;
 	FILE *fp = a->fp;
+	int saved;
 
-	if (changed != NULL)
-		*changed = false;
+	if (fp == NULL)
+		return SY_OK;
 	a->fp = NULL;
 	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
 		saved = errno ? errno : EIO;
 		fclose(fp);
-		goto out;
+		errno = saved;
+		return SY_EIO;
 	}
-	if (fclose(fp) != 0) {
+	if (fclose(fp) != 0)
+		return SY_EIO;
+	return SY_OK;
+}
+
+enum sy_err
+sy_atomic_commit(struct sy_atomic *a, bool *changed)
+{
+	enum sy_err e;
+	int saved = 0;
+
+	if (changed != NULL)
+		*changed = false;
+	e = sy_atomic_finish(a);
+	if (e != SY_OK) {
 		saved = errno;
 		goto out;
 	}
-	if (same_content(a->tmp, a->path)) {
-		e = SY_OK;
+	if (same_content(a->tmp, a->path))
 		goto out;
-	}
 	if (rename(a->tmp, a->path) != 0) {
 		saved = errno;
+		e = SY_EIO;
 		goto out;
 	}
 	free(a->tmp);
@@ -217,7 +230,6 @@ sy_atomic_commit(struct sy_atomic *a, bool *changed)
 	fsync_dir(a->path);
 	if (changed != NULL)
 		*changed = true;
-	e = SY_OK;
 out:
 	sy_atomic_abort(a);
 	if (e != SY_OK)

@@ -35,9 +35,16 @@ struct sy_atomic {
 enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
 
 /*
- * Flushes, checks for write errors, fsyncs and closes the temporary file,
- * then renames it over path, unless path already holds exactly the same
- * bytes, in which case the temporary file is removed and path is left
+ * Flushes, checks for write errors, fsyncs and closes the temporary file
+ * without renaming it (so that several files can be made durable before
+ * any of them replaces its predecessor).  Idempotent.
+ */
+enum sy_err sy_atomic_finish(struct sy_atomic *a);
+
+/*
+ * Finishes (as above) if not done yet, then renames the temporary file
+ * over path, unless path already holds exactly the same bytes, in which
+ * case the temporary file is removed and path is left
  * untouched (its mtime stays).  *changed (may be NULL) tells which.
  * The temporary file is gone afterwards in every case.
  */

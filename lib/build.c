@@ -1,0 +1,198 @@
+/* build.c: manifest to feed files, all or nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "build.h"
+#include "feedwrite.h"
+#include "fsutil.h"
+#include "util.h"
+
+static const struct {
+	unsigned flag;
+	const char *name;
+	const char *file;
+	enum sy_err (*write)(const struct sy_feed *, FILE *);
+} formats[] = {
+	{ SY_BUILD_RSS, "rss", "rss.xml", sy_rss_write },
+	{ SY_BUILD_ATOM, "atom", "atom.xml", sy_atom_write },
+	{ SY_BUILD_JSON, "json", "feed.json", sy_json_write },
+};
+
+int
+sy_build_parse_formats(const char *s, unsigned *out)
+{
+	unsigned f = 0;
+	size_t i, n;
+
+	while (*s != '\0') {
+		n = strcspn(s, ",");
+		for (i = 0; i < SY_NELEM(formats); i++) {
+			if (strlen(formats[i].name) == n &&
+			    strncmp(s, formats[i].name, n) == 0)
+				break;
+		}
+		if (i == SY_NELEM(formats))
+			return -1;
+		f |= formats[i].flag;
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	if (f == 0)
+		return -1;
+	*out = f;
+	return 0;
+}
+
+void
+sy_build_stats_fini(struct sy_build_stats *st)
+{
+	if (st == NULL)
+		return;
+	free(st->outdir);
+	free(st->failed_path);
+	memset(st, 0, sizeof(*st));
+}
+
+static char *
+join(const char *a, const char *b, const char *c)
+{
+	struct sy_buf buf;
+
+	sy_buf_init(&buf, 0);
+	if (sy_buf_printf(&buf, "%s%s%s%s%s", a, *b ? "/" : "", b,
+		*c ? "/" : "", c) != SY_OK) {
+		sy_buf_fini(&buf);
+		return NULL;
+	}
+	return sy_buf_steal(&buf);
+}
+
+static void
+set_failed(struct sy_build_stats *st, const char *path)
+{
+	int saved = errno;
+
+	free(st->failed_path);
+	st->failed_path = sy_strdup(path);
+	errno = saved;
+}
+
+enum sy_err
+sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
+    struct sy_build_stats *st)
+{
+	struct sy_manifest m;
+	struct sy_feed *feeds = NULL;
+	struct sy_atomic *tmp = NULL;
+	size_t nfeeds = 0, ntmp = 0, i, k;
+	enum sy_err e;
+	int saved;
+
+	memset(st, 0, sizeof(*st));
+	if (o->outdir != NULL) {
+		st->outdir = sy_strdup(o->outdir);
+	} else {
+		const char *slash = strrchr(o->manifest, '/');
+		char *dir = slash ? sy_strndup(o->manifest,
+					(size_t)(slash - o->manifest)) :
+				    sy_strdup(".");
+
+		st->outdir = dir ? join(dir, "out", "") : NULL;
+		free(dir);
+	}
+	if (st->outdir == NULL)
+		return SY_ENOMEM;
+	e = sy_manifest_load(o->manifest, &o->m, &m, d);
+	if (e != SY_OK) {
+		if (e == SY_EIO)
+			set_failed(st, o->manifest);
+		goto out;
+	}
+	st->entries = m.n;
+	if (d->count[SY_ERROR] > 0)
+		goto out;
+	e = sy_manifest_feeds(&m, &o->m, &feeds, &nfeeds);
+	if (e != SY_OK)
+		goto out;
+	st->feeds = nfeeds;
+	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));
+	if (tmp == NULL) {
+		e = SY_ENOMEM;
+		goto out;
+	}
+	/* Phase 1: every file written and synced under a temporary name. */
+	for (i = 0; i < nfeeds; i++) {
+		char *dir = join(st->outdir, feeds[i].col->slug, "");
+
+		if (dir == NULL) {
+			e = SY_ENOMEM;
+			goto out;
+		}
+		e = sy_mkdirs(dir);
+		if (e != SY_OK) {
+			set_failed(st, dir);
+			free(dir);
+			goto out;
+		}
+		for (k = 0; k < SY_NELEM(formats); k++) {
+			char *path;
+
+			if (!(o->formats & formats[k].flag))
+				continue;
+			path = join(dir, formats[k].file, "");
+			if (path == NULL) {
+				free(dir);
+				e = SY_ENOMEM;
+				goto out;
+			}
+			sy_atomic_sweep(path);
+			e = sy_atomic_open(&tmp[ntmp], path);
+			if (e != SY_OK) {
+				set_failed(st, path);
+				free(path);
+				free(dir);
+				goto out;
+			}
+			ntmp++;
+			e = formats[k].write(&feeds[i], tmp[ntmp - 1].fp);
+			if (e == SY_OK)
+				e = sy_atomic_finish(&tmp[ntmp - 1]);
+			if (e != SY_OK) {
+				set_failed(st, path);
+				free(path);
+				free(dir);
+				goto out;
+			}
+			free(path);
+		}
+		free(dir);
+	}
+	/* Phase 2: the renames. */
+	for (i = 0; i < ntmp; i++) {
+		bool changed;
+		char *path = sy_strdup(tmp[i].path);
+
+		e = sy_atomic_commit(&tmp[i], &changed);
+		if (e != SY_OK) {
+			set_failed(st, path);
+			free(path);
+			goto out;
+		}
+		free(path);
+		st->files++;
+		st->changed += changed;
+	}
+out:
+	saved = errno;
+	for (i = 0; i < ntmp; i++)
+		sy_atomic_abort(&tmp[i]);
+	free(tmp);
+	sy_manifest_feeds_free(feeds, nfeeds);
+	sy_manifest_fini(&m);
+	errno = saved;
+	return e;
+}

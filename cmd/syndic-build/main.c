@@ -1,6 +1,7 @@
 /* syndic-build: manifest -> RSS 2.0, Atom 1.0 and JSON Feed 1.1. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +42,18 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
+static _Noreturn void bad_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static _Noreturn void
-bad_usage(const char *fmt, const char *arg)
+bad_usage(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "%s: ", prog);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\ntry '%s --help'\n", prog);
 	exit(2);
 }

@@ -1195,6 +1195,45 @@ auto_columns(struct loader *L)
 	return SY_OK;
 }
 
+/*
+ * Without --title and --link the default feed takes its home page and
+ * title from the site of its newest entry's link.
+ */
+static enum sy_err
+default_fallbacks(struct sy_manifest *m)
+{
+	struct sy_column *c = &m->columns[0];
+	const struct sy_entry *newest = NULL;
+	char *host;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		const struct sy_entry *e = &m->entries[i];
+
+		if (e->column == NULL &&
+		    (newest == NULL || e->published.t > newest->published.t))
+			newest = e;
+	}
+	if (newest == NULL || (c->title != NULL && c->link != NULL))
+		return SY_OK;
+	host = sy_url_host(newest->link);
+	if (host == NULL)
+		return SY_ENOMEM;
+	if (c->link == NULL) {
+		c->link = sy_url_resolve(newest->link, "/");
+		if (c->link == NULL) {
+			free(host);
+			return SY_ENOMEM;
+		}
+	}
+	if (c->title == NULL) {
+		c->title = host;
+		host = NULL;
+	}
+	free(host);
+	return SY_OK;
+}
+
 enum sy_err
 sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
     struct sy_manifest *m, struct sy_diags *d)
@@ -1262,6 +1301,8 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	}
 	if (o->build && !m->have_columns_file)
 		e = auto_columns(&L);
+	if (e == SY_OK && o->build)
+		e = default_fallbacks(m);
 out:
 	saved = errno;
 	if (e == SY_OK && d->oom)

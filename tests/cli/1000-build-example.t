@@ -1,0 +1,57 @@
+#!/bin/sh
+# syndic-build on the example: exit code, files, golden bytes, validity
+# (xmllint, the Atom RELAX NG schema), read-back by feedparser,
+# determinism and untouched unchanged files.
+. "$SY_TOP/tests/lib.sh"
+B="$SY_BIN/syndic-build"
+EX="$SY_TOP/feeds"
+G="$SY_TOP/fixtures/build/example"
+FLAGS="--title Housekeeping --link https://column.example.org/ --base-url https://feeds.example.org/"
+
+check_exit "example builds" 0 $B -q $FLAGS -o "$T/out" "$EX/manifest.csv"
+check "nothing on stdout for a clean build" test ! -s "$T/stdout"
+for f in rss.xml atom.xml feed.json tech-notes/rss.xml tech-notes/atom.xml \
+    tech-notes/feed.json video-companion/rss.xml video-companion/atom.xml \
+    video-companion/feed.json; do
+	check_same "golden $f" "$G/$f" "$T/out/$f"
+done
+for f in "$T"/out/rss.xml "$T"/out/*/rss.xml "$T"/out/atom.xml \
+    "$T"/out/*/atom.xml; do
+	check "well-formed ${f#$T/out/}" xmllint --noout --nonet "$f"
+done
+for f in "$T"/out/atom.xml "$T"/out/*/atom.xml; do
+	check "Atom schema ${f#$T/out/}" xmllint --noout --nonet \
+	    --relaxng "$SY_TOP/schemas/atom.rng" "$f"
+done
+for f in "$T"/out/feed.json "$T"/out/*/feed.json; do
+	check "JSON ${f#$T/out/}" $PY -m json.tool "$f"
+done
+check "feedparser reads back the manifest's titles, links and instants" \
+    $PY "$SY_TOP/tests/readback.py" "$EX/manifest.csv" "$EX/columns.csv" \
+    "$T/out"
+
+# Determinism: a second build elsewhere gives the same bytes.
+$B -q $FLAGS -o "$T/out2" "$EX/manifest.csv" >/dev/null 2>&1
+check "second build is byte-identical" diff -r "$T/out" "$T/out2"
+
+# An unchanged file is not rewritten: same inode, same mtime.
+before=$(stat -c '%i %Y' "$T/out/tech-notes/rss.xml")
+touch -d '2001-01-01' "$T/out/tech-notes/rss.xml"
+before=$(stat -c '%i %Y' "$T/out/tech-notes/rss.xml")
+check_exit "rebuild into the same folder" 0 $B -q $FLAGS -o "$T/out" \
+    "$EX/manifest.csv"
+after=$(stat -c '%i %Y' "$T/out/tech-notes/rss.xml")
+check "unchanged file keeps its inode and mtime" test "$before" = "$after"
+check "no temporary files left" test -z "$(find "$T/out" -name '.*.tmp')"
+
+# --only writes just the named formats.
+check_exit "--only json" 0 $B -q $FLAGS --only json -o "$T/only" \
+    "$EX/manifest.csv"
+check "--only json wrote feed.json" test -f "$T/only/tech-notes/feed.json"
+check "--only json wrote no rss.xml" test ! -e "$T/only/tech-notes/rss.xml"
+
+# --limit cuts every feed.
+check_exit "--limit 1" 0 $B -q $FLAGS --limit 1 -o "$T/lim" "$EX/manifest.csv"
+check "--limit 1 keeps one item" test \
+    "$(grep -c '<item>' "$T/lim/tech-notes/rss.xml")" -eq 1
+done_testing

@@ -141,10 +141,12 @@ struct sy_emit_opts {
 	const char *version; /* SARIF driver version */
 	bool quiet;	     /* problems only: drop notes in text-like output */
 	size_t checked;	     /* links or files checked, for summaries; 0 ok */
+	const char *info_uri; /* SARIF driver informationUri, or NULL */
 };
 
 /*
- * Writes all diagnostics (sorted first) in the given format.  Returns
+ * Writes all diagnostics (sorted first) in the given format; opts may be
+ * NULL.  quiet drops notes in every format.  Returns
  * SY_OK, or SY_EIO when writing failed (errno set).
  */
 enum sy_err sy_diags_emit(struct sy_diags *d, enum sy_format fmt,

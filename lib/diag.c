@@ -888,7 +888,8 @@ out:
 /*
  * Markdown (CommonMark with GitHub tables), for an issue or an e-mail.
  * User text is escaped so it cannot make markup, links or table cells;
- * a URL becomes a code span, so it is shown, not made a live link.
+ * a URL becomes a code span, so it is shown, not made a live link.  Text
+ * is cleaned as for XML first, which also removes control characters.
  */
 static void
 md_code(FILE *out, const char *s, size_t n)
@@ -1006,7 +1007,7 @@ emit_markdown(const struct sy_diags *d, const struct sy_emit_opts *o,
 
 		if (!shown(dg, o))
 			continue;
-		if ((c = clean_dup(dg->path, false)) == NULL)
+		if ((c = clean_dup(dg->path, true)) == NULL)
 			return SY_ENOMEM;
 		if (file == NULL || strcmp(file, dg->path) != 0) {
 			fputs(file == NULL ? "## " : "\n## ", out);
@@ -1019,12 +1020,12 @@ emit_markdown(const struct sy_diags *d, const struct sy_emit_opts *o,
 		free(c);
 		fprintf(out, "| %zu | %zu | %s | %s | ", dg->line, dg->column,
 		    sevnames[dg->severity], rules[dg->rule].name);
-		if ((c = clean_dup(dg->message, false)) == NULL)
+		if ((c = clean_dup(dg->message, true)) == NULL)
 			return SY_ENOMEM;
 		md_text(out, c);
 		free(c);
 		if (dg->url != NULL) {
-			if ((c = clean_dup(dg->url, false)) == NULL)
+			if ((c = clean_dup(dg->url, true)) == NULL)
 				return SY_ENOMEM;
 			fputs("<br>", out);
 			md_code(out, c, strlen(c));

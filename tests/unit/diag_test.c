@@ -527,6 +527,51 @@ test_ranges(void)
 	sy_diags_fini(&d);
 }
 
+/* Edge cases of the SARIF URI and of Markdown code spans. */
+static void
+test_edges(void)
+{
+	struct sy_emit_opts o = opts;
+	struct sy_diags d;
+	struct sy_pos rel = { "./a/b c.csv", 1, 0 };
+	struct sy_pos abs = { "/srv/feeds/x.csv", 2, 0 };
+	struct sy_pos tick = { "`odd`.csv", 3, 0 };
+	struct sy_diag *dg;
+	enum sy_err rc;
+	char *s;
+
+	sy_diags_init(&d);
+	sy_diag_add(&d, &rel, SY_ERROR, SY_R_REQUIRED, "%s", "");
+	sy_diag_add(&d, &abs, SY_WARNING, SY_R_REQUIRED, "x");
+	dg = sy_diag_add(&d, &tick, SY_WARNING, SY_R_LINK_BROKEN, "y");
+	sy_diag_set_url(dg, "https://h/`a``b`");
+	o.checked = 1;
+
+	s = emit(&d, SY_FMT_SARIF, &o, &rc);
+	T_OK(strstr(s, "\"uri\": \"a/b%20c.csv\",\n") != NULL,
+	    "sarif: ./ dropped, space encoded");
+	T_OK(strstr(s, "\"uri\": \"file:///srv/feeds/x.csv\"\n") != NULL,
+	    "sarif: absolute path is a file: URI without uriBaseId");
+	T_INTEQ(count_str(s, "%SRCROOT%"), 2, "sarif: relative ones use it");
+	T_OK(strstr(s, "\"text\": \"\"") != NULL, "sarif: empty message");
+	free(s);
+
+	s = emit(&d, SY_FMT_MARKDOWN, &o, &rc);
+	T_OK(strstr(s, "\n1 link checked.\n") != NULL, "markdown: singular");
+	T_OK(strstr(s, "## `` `odd`.csv ``\n") != NULL,
+	    "markdown: path with backticks gets a longer fence");
+	T_OK(strstr(s, "<br>``` https://h/`a``b` ```") != NULL,
+	    "markdown: URL with backticks gets a longer fence");
+	free(s);
+
+	o.quiet = true;
+	s = emit(&d, SY_FMT_MARKDOWN, &o, &rc);
+	T_OK(strncmp(s, "# syndic-lint: 1 error, 2 warnings\n", 35) == 0,
+	    "markdown: quiet heading has no notes");
+	free(s);
+	sy_diags_fini(&d);
+}
+
 int
 main(void)
 {
@@ -539,6 +584,7 @@ main(void)
 	test_quiet();
 	test_contracts();
 	test_ranges();
+	test_edges();
 	xmlCleanupParser();
 	return t_done();
 }

@@ -807,6 +807,18 @@ out:
 	return e;
 }
 
+/*
+ * The writer's sink.  A failed write is left for the caller's final
+ * ferror() check: reporting it here would make libxml2 print to stderr.
+ */
+static int
+junit_write(void *ctx, const char *p, int len)
+{
+	if (len > 0)
+		(void)fwrite(p, 1, (size_t)len, ctx);
+	return len;
+}
+
 static int
 junit_counts(xmlTextWriterPtr w, size_t tests, size_t failures)
 {
@@ -840,7 +852,8 @@ emit_junit(const struct sy_diags *d, const struct sy_emit_opts *o,
 	}
 	if ((tool = clean_dup(o->tool, true)) == NULL)
 		goto out;
-	if ((ob = xmlOutputBufferCreateFile(out, NULL)) == NULL)
+	if ((ob = xmlOutputBufferCreateIO(junit_write, NULL, out, NULL)) ==
+	    NULL)
 		goto out;
 	if ((w = xmlNewTextWriter(ob)) == NULL) {
 		xmlOutputBufferClose(ob);

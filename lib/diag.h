@@ -146,8 +146,10 @@ struct sy_emit_opts {
 
 /*
  * Writes all diagnostics (sorted first) in the given format; opts may be
- * NULL.  quiet drops notes in every format.  Returns
- * SY_OK, or SY_EIO when writing failed (errno set).
+ * NULL.  quiet drops notes in every format.  Text that is not valid UTF-8
+ * is written with U+FFFD in the json, sarif, junit and markdown formats.
+ * Returns SY_OK; SY_EIO when writing failed (errno set); SY_ENOMEM,
+ * SY_EXML; SY_EINVAL for an unknown format.
  */
 enum sy_err sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
     const struct sy_emit_opts *opts, FILE *out);

@@ -572,6 +572,30 @@ test_edges(void)
 	sy_diags_fini(&d);
 }
 
+/* A full disk is reported, whatever the format. */
+static void
+test_write_error(void)
+{
+	struct sy_diags d;
+	size_t f;
+
+	fill(&d);
+	for (f = 0; f < SY_NELEM(fmtnames); f++) {
+		enum sy_format fmt;
+		FILE *fp = fopen("/dev/full", "w");
+
+		if (fp == NULL) {
+			T_OK(1, "# SKIP no /dev/full");
+			break;
+		}
+		sy_format_parse(fmtnames[f], &fmt);
+		T_OK(sy_diags_emit(&d, fmt, &opts, fp) != SY_OK,
+		    "%s: write error reported", fmtnames[f]);
+		fclose(fp);
+	}
+	sy_diags_fini(&d);
+}
+
 int
 main(void)
 {
@@ -585,6 +609,7 @@ main(void)
 	test_contracts();
 	test_ranges();
 	test_edges();
+	test_write_error();
 	xmlCleanupParser();
 	return t_done();
 }

@@ -139,8 +139,8 @@ int sy_format_parse(const char *name, enum sy_format *out);
 struct sy_emit_opts {
 	const char *tool;    /* "syndic-lint": JUnit suite, SARIF driver */
 	const char *version; /* SARIF driver version */
-	bool quiet;	     /* problems only: drop notes in text-like output */
-	size_t checked;	     /* links or files checked, for summaries; 0 ok */
+	bool quiet;	     /* problems only: drop notes, every format */
+	size_t checked;	     /* links checked, for summaries; 0 ok */
 	const char *info_uri; /* SARIF driver informationUri, or NULL */
 };
 

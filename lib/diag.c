@@ -1,11 +1,13 @@
 /* diag.c: the diagnostics sink, the rule table and the output formats. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <libxml/xmlwriter.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -129,6 +131,8 @@ sy_rule_by_name(const char *name)
 {
 	size_t i;
 
+	if (name == NULL)
+		return SY_R_NONE;
 	for (i = 1; i < SY_R_COUNT; i++)
 		if (strcmp(rules[i].name, name) == 0)
 			return (enum sy_rule)i;
@@ -205,12 +209,17 @@ sy_diag_add(struct sy_diags *d, const struct sy_pos *pos,
 		diag_fini(dg);
 		goto oom;
 	}
+	/* Out-of-range values would index the name tables. */
+	if ((unsigned)sev > SY_ERROR)
+		sev = SY_ERROR;
+	if ((unsigned)rule >= SY_R_COUNT)
+		rule = SY_R_NONE;
 	dg->line = pos ? pos->line : 0;
 	dg->column = pos ? pos->column : 0;
 	dg->severity = sev;
 	dg->rule = rule;
 	dg->seq = d->n;
-	d->count[sev <= SY_ERROR ? sev : SY_ERROR]++;
+	d->count[sev]++;
 	d->n++;
 	return dg;
 oom:
@@ -277,7 +286,7 @@ sy_diags_move(struct sy_diags *dst, struct sy_diags *src)
 {
 	size_t i;
 
-	if (src->n == 0)
+	if (src == dst)
 		return SY_OK;
 	if (dst->cap - dst->n < src->n) {
 		size_t cap = dst->n + src->n;
@@ -316,6 +325,8 @@ sy_format_parse(const char *name, enum sy_format *out)
 	};
 	size_t i;
 
+	if (name == NULL)
+		return -1;
 	for (i = 0; i < SY_NELEM(fmts); i++) {
 		if (strcmp(fmts[i].name, name) == 0) {
 			*out = fmts[i].fmt;
@@ -331,6 +342,82 @@ shown(const struct sy_diag *dg, const struct sy_emit_opts *o)
 	return !(o->quiet && dg->severity == SY_NOTE);
 }
 
+/*
+ * Appends s to b with every byte that does not start valid UTF-8 replaced
+ * by U+FFFD; with xml, the characters XML 1.0 forbids are replaced too.
+ * Messages come from user data, and neither jansson nor an XML reader
+ * accepts invalid text.
+ */
+static enum sy_err
+put_clean(struct sy_buf *b, const char *s, bool xml)
+{
+	static const char repl[] = "\xef\xbf\xbd";
+	size_t len = strlen(s), ok, bad;
+	uint32_t cp;
+	enum sy_err e;
+
+	while (len > 0) {
+		ok = sy_utf8_valid_prefix(s, len);
+		while (xml && ok > 0 &&
+		    (bad = sy_xml_bad_char(s, ok, &cp)) != (size_t)-1) {
+			size_t n = (size_t)sy_utf8_decode(s + bad, &cp);
+
+			if ((e = sy_buf_append(b, s, bad)) != SY_OK ||
+			    (e = sy_buf_puts(b, repl)) != SY_OK)
+				return e;
+			s += bad + n;
+			len -= bad + n;
+			ok -= bad + n;
+		}
+		if ((e = sy_buf_append(b, s, ok)) != SY_OK)
+			return e;
+		s += ok;
+		len -= ok;
+		if (len > 0) {
+			if ((e = sy_buf_puts(b, repl)) != SY_OK)
+				return e;
+			s++;
+			len--;
+		}
+	}
+	return SY_OK;
+}
+
+/* A clean copy of s (see put_clean), or NULL when out of memory. */
+static char *
+clean_dup(const char *s, bool xml)
+{
+	struct sy_buf b;
+
+	sy_buf_init(&b, 0);
+	if (put_clean(&b, s, xml) != SY_OK) {
+		sy_buf_fini(&b);
+		return NULL;
+	}
+	return sy_buf_steal(&b);
+}
+
+/*
+ * Text: one line per diagnostic, so a line break or a terminal control
+ * sequence in user data is written as a C-style escape.
+ */
+static void
+text_escape(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\r')
+			fputs("\\r", out);
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
 static void
 emit_text(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 {
@@ -341,9 +428,11 @@ emit_text(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 
 		if (!shown(dg, o))
 			continue;
-		fprintf(out, "%s:%zu:%zu: %s: %s [%s]\n", dg->path, dg->line,
-		    dg->column, sevnames[dg->severity], dg->message,
-		    rules[dg->rule].name);
+		text_escape(out, dg->path);
+		fprintf(out, ":%zu:%zu: %s: ", dg->line, dg->column,
+		    sevnames[dg->severity]);
+		text_escape(out, dg->message);
+		fprintf(out, " [%s]\n", rules[dg->rule].name);
 	}
 }
 
@@ -402,10 +491,32 @@ emit_github(const struct sy_diags *d, const struct sy_emit_opts *o,
 	}
 }
 
+/* A JSON string of s made valid UTF-8 first, or JSON null for NULL. */
+static json_t *
+jstr(const char *s)
+{
+	json_t *j;
+	char *c;
+
+	if (s == NULL)
+		return json_null();
+	if ((c = clean_dup(s, false)) == NULL)
+		return NULL;
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
 static int
 jset_str(json_t *o, const char *k, const char *v)
 {
-	return json_object_set_new(o, k, v ? json_string(v) : json_null());
+	return json_object_set_new(o, k, jstr(v));
+}
+
+static int
+jset_int(json_t *o, const char *k, size_t v)
+{
+	return json_object_set_new(o, k, json_integer((json_int_t)v));
 }
 
 static json_t *
@@ -416,10 +527,8 @@ diag_json(const struct sy_diag *dg)
 	if (o == NULL)
 		return NULL;
 	if (jset_str(o, "file", dg->path) < 0 ||
-	    json_object_set_new(o, "line", json_integer((json_int_t)dg->line)) <
-		0 ||
-	    json_object_set_new(o, "column",
-		json_integer((json_int_t)dg->column)) < 0 ||
+	    jset_int(o, "line", dg->line) < 0 ||
+	    jset_int(o, "column", dg->column) < 0 ||
 	    jset_str(o, "severity", sevnames[dg->severity]) < 0 ||
 	    jset_str(o, "rule", rules[dg->rule].name) < 0 ||
 	    jset_str(o, "message", dg->message) < 0 ||
@@ -432,6 +541,16 @@ diag_json(const struct sy_diag *dg)
 		return NULL;
 	}
 	return o;
+}
+
+/* Writes a JSON document and a final newline. */
+static enum sy_err
+json_write(json_t *root, FILE *out)
+{
+	if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
+	    fputc('\n', out) == EOF)
+		return SY_EIO;
+	return SY_OK;
 }
 
 static enum sy_err
@@ -456,25 +575,16 @@ emit_json(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 		if (j == NULL || json_array_append_new(arr, j) < 0)
 			goto out;
 	}
-	if (json_object_set_new(sum, "errors", json_integer((json_int_t)cnt[2])) <
-		0 ||
-	    json_object_set_new(sum, "warnings",
-		json_integer((json_int_t)cnt[1])) < 0 ||
-	    json_object_set_new(sum, "notes", json_integer((json_int_t)cnt[0])) <
-		0)
+	if (jset_int(sum, "errors", cnt[SY_ERROR]) < 0 ||
+	    jset_int(sum, "warnings", cnt[SY_WARNING]) < 0 ||
+	    jset_int(sum, "notes", cnt[SY_NOTE]) < 0)
 		goto out;
-	if (o->checked > 0 &&
-	    json_object_set_new(sum, "checked",
-		json_integer((json_int_t)o->checked)) < 0)
+	if (o->checked > 0 && jset_int(sum, "checked", o->checked) < 0)
 		goto out;
 	if (json_object_set(root, "diagnostics", arr) < 0 ||
 	    json_object_set(root, "summary", sum) < 0)
 		goto out;
-	e = SY_EIO;
-	if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
-		goto out;
-	fputc('\n', out);
-	e = SY_OK;
+	e = json_write(root, out);
 out:
 	json_decref(arr);
 	json_decref(sum);
@@ -482,29 +592,498 @@ out:
 	return e;
 }
 
+/*
+ * SARIF 2.1.0 for GitHub code scanning.  The artifact URI is the path as
+ * the diagnostic carries it, as a URI reference: unreserved characters
+ * and "/" stay, everything else (":" of a first segment, spaces, UTF-8
+ * bytes) is percent-encoded.  A relative path is taken against
+ * %SRCROOT%; an absolute one becomes a file: URI.
+ */
+static enum sy_err
+sarif_uri(struct sy_buf *b, const char *path, bool *relative)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	enum sy_err e;
+
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	*relative = path[0] != '/';
+	if (!*relative && (e = sy_buf_puts(b, "file://")) != SY_OK)
+		return e;
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (SY_ISALNUM(*p) || *p == '-' || *p == '.' || *p == '_' ||
+		    *p == '~' || *p == '/')
+			e = sy_buf_putc(b, (char)*p);
+		else
+			e = sy_buf_printf(b, "%%%c%c", hex[*p >> 4],
+			    hex[*p & 15]);
+		if (e != SY_OK)
+			return e;
+	}
+	return SY_OK;
+}
+
+static const char *const sarif_level[] = { "note", "warning", "error" };
+
+static json_t *
+sarif_result(const struct sy_diag *dg, size_t ruleindex)
+{
+	json_t *r, *msg, *loc, *phys, *art, *reg, *locs;
+	struct sy_buf uri;
+	bool relative;
+	char *text = NULL;
+
+	r = json_pack("{s:s, s:I, s:s}", "ruleId", rules[dg->rule].name,
+	    "ruleIndex", (json_int_t)ruleindex, "level",
+	    sarif_level[dg->severity]);
+	sy_buf_init(&uri, 0);
+	if (r == NULL || (text = clean_dup(dg->message, false)) == NULL ||
+	    sarif_uri(&uri, dg->path, &relative) != SY_OK)
+		goto fail;
+	msg = json_pack("{s:s}", "text", text);
+	art = json_pack("{s:s}", "uri", uri.data);
+	if (json_object_set_new(r, "message", msg) < 0 || art == NULL)
+		goto fail_art;
+	if (relative &&
+	    json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%")) <
+		0)
+		goto fail_art;
+	phys = json_pack("{s:o}", "artifactLocation", art);
+	if (phys == NULL)
+		goto fail;
+	if (dg->line > 0) {
+		reg = json_pack("{s:I}", "startLine", (json_int_t)dg->line);
+		if (reg == NULL || json_object_set_new(phys, "region", reg) < 0)
+			goto fail_phys;
+		if (dg->column > 0 &&
+		    jset_int(reg, "startColumn", dg->column) < 0)
+			goto fail_phys;
+	}
+	loc = json_pack("{s:o}", "physicalLocation", phys);
+	if (loc == NULL)
+		goto fail;
+	locs = json_pack("[o]", loc);
+	if (locs == NULL || json_object_set_new(r, "locations", locs) < 0)
+		goto fail;
+	free(text);
+	sy_buf_fini(&uri);
+	return r;
+fail_art:
+	json_decref(art);
+	goto fail;
+fail_phys:
+	json_decref(phys);
+fail:
+	free(text);
+	sy_buf_fini(&uri);
+	json_decref(r);
+	return NULL;
+}
+
+static enum sy_err
+emit_sarif(const struct sy_diags *d, const struct sy_emit_opts *o,
+    FILE *out)
+{
+	/* Per rule: 1 + highest severity seen, 0 if unseen. */
+	unsigned char seen[SY_R_COUNT];
+	size_t index[SY_R_COUNT];
+	json_t *root = NULL, *driver, *ruleset, *results, *run;
+	size_t i, nrules = 0;
+	enum sy_err e = SY_ENOMEM;
+
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < d->n; i++) {
+		const struct sy_diag *dg = &d->v[i];
+
+		if (shown(dg, o) && seen[dg->rule] < dg->severity + 1)
+			seen[dg->rule] = (unsigned char)(dg->severity + 1);
+	}
+	root = json_pack("{s:s, s:s, s:[{s:{s:{s:s}}, s:[]}]}", "$schema",
+	    "https://json.schemastore.org/sarif-2.1.0.json", "version",
+	    "2.1.0", "runs", "tool", "driver", "name", o->tool, "results");
+	if (root == NULL)
+		goto out;
+	run = json_array_get(json_object_get(root, "runs"), 0);
+	driver = json_object_get(json_object_get(run, "tool"), "driver");
+	results = json_object_get(run, "results");
+	if (o->version != NULL && o->version[0] != '\0' &&
+	    jset_str(driver, "version", o->version) < 0)
+		goto out;
+	if (o->info_uri != NULL && jset_str(driver, "informationUri",
+	    o->info_uri) < 0)
+		goto out;
+	if ((ruleset = json_array()) == NULL ||
+	    json_object_set_new(driver, "rules", ruleset) < 0)
+		goto out;
+	for (i = 0; i < SY_R_COUNT; i++) {
+		json_t *rd;
+
+		if (seen[i] == 0)
+			continue;
+		index[i] = nrules++;
+		rd = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "id",
+		    rules[i].name, "name", rules[i].name, "shortDescription",
+		    "text", rules[i].help, "defaultConfiguration", "level",
+		    sarif_level[seen[i] - 1]);
+		if (rd == NULL || json_array_append_new(ruleset, rd) < 0)
+			goto out;
+	}
+	for (i = 0; i < d->n; i++) {
+		const struct sy_diag *dg = &d->v[i];
+		json_t *r;
+
+		if (!shown(dg, o))
+			continue;
+		r = sarif_result(dg, index[dg->rule]);
+		if (r == NULL || json_array_append_new(results, r) < 0)
+			goto out;
+	}
+	e = json_write(root, out);
+out:
+	json_decref(root);
+	return e;
+}
+
+/*
+ * JUnit XML as GitLab, Jenkins and the GitHub test reporters read it:
+ * one failing testcase per warning or error, one passing testcase with
+ * <system-out> per note, and a single passing testcase named after the
+ * tool when there is nothing at all, so that CI shows a green run.
+ */
+static enum sy_err
+junit_case(xmlTextWriterPtr w, const struct sy_diag *dg, struct sy_buf *b)
+{
+	const char *rule = rules[dg->rule].name;
+	char *path = NULL, *msg = NULL;
+	enum sy_err e = SY_ENOMEM;
+
+	if ((path = clean_dup(dg->path, true)) == NULL ||
+	    (msg = clean_dup(dg->message, true)) == NULL)
+		goto out;
+	e = SY_EXML;
+	sy_buf_reset(b);
+	if (sy_buf_printf(b, "%s:%zu:%zu %s", path, dg->line, dg->column,
+	    rule) != SY_OK) {
+		e = SY_ENOMEM;
+		goto out;
+	}
+	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
+		BAD_CAST path) < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+		BAD_CAST b->data) < 0)
+		goto out;
+	sy_buf_reset(b);
+	if (sy_buf_printf(b, "%s:%zu:%zu: %s: %s [%s]", path, dg->line,
+	    dg->column, sevnames[dg->severity], msg, rule) != SY_OK ||
+	    (dg->url != NULL && (sy_buf_puts(b, "\nurl: ") != SY_OK ||
+	    put_clean(b, dg->url, true) != SY_OK)) ||
+	    (dg->status != 0 &&
+	    sy_buf_printf(b, "\nstatus: %d", dg->status) != SY_OK)) {
+		e = SY_ENOMEM;
+		goto out;
+	}
+	if (dg->severity == SY_NOTE) {
+		if (xmlTextWriterWriteElement(w, BAD_CAST "system-out",
+		    BAD_CAST b->data) < 0)
+			goto out;
+	} else {
+		if (xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ||
+		    xmlTextWriterWriteAttribute(w, BAD_CAST "type",
+			BAD_CAST rule) < 0 ||
+		    xmlTextWriterWriteAttribute(w, BAD_CAST "message",
+			BAD_CAST msg) < 0 ||
+		    xmlTextWriterWriteString(w, BAD_CAST b->data) < 0 ||
+		    xmlTextWriterEndElement(w) < 0)
+			goto out;
+	}
+	if (xmlTextWriterEndElement(w) < 0)
+		goto out;
+	e = SY_OK;
+out:
+	free(path);
+	free(msg);
+	return e;
+}
+
+/*
+ * The writer's sink.  A failed write is left for the caller's final
+ * ferror() check: reporting it here would make libxml2 print to stderr.
+ */
+static int
+junit_write(void *ctx, const char *p, int len)
+{
+	if (len > 0)
+		(void)fwrite(p, 1, (size_t)len, ctx);
+	return len;
+}
+
+static int
+junit_counts(xmlTextWriterPtr w, size_t tests, size_t failures)
+{
+	if (xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu",
+	    tests) < 0 ||
+	    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu",
+		failures) < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0") < 0)
+		return -1;
+	return 0;
+}
+
+static enum sy_err
+emit_junit(const struct sy_diags *d, const struct sy_emit_opts *o,
+    FILE *out)
+{
+	xmlOutputBufferPtr ob;
+	xmlTextWriterPtr w = NULL;
+	struct sy_buf b;
+	size_t i, tests = 0, failures = 0;
+	char *tool = NULL;
+	enum sy_err e = SY_ENOMEM;
+
+	sy_buf_init(&b, 0);
+	for (i = 0; i < d->n; i++) {
+		if (!shown(&d->v[i], o))
+			continue;
+		tests++;
+		if (d->v[i].severity != SY_NOTE)
+			failures++;
+	}
+	if ((tool = clean_dup(o->tool, true)) == NULL)
+		goto out;
+	if ((ob = xmlOutputBufferCreateIO(junit_write, NULL, out, NULL)) ==
+	    NULL)
+		goto out;
+	if ((w = xmlNewTextWriter(ob)) == NULL) {
+		xmlOutputBufferClose(ob);
+		goto out;
+	}
+	e = SY_EXML;
+	if (xmlTextWriterSetIndent(w, 1) < 0 ||
+	    xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
+	    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
+	    xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
+		0 ||
+	    junit_counts(w, tests ? tests : 1, failures) < 0 ||
+	    xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
+		0 ||
+	    junit_counts(w, tests ? tests : 1, failures) < 0)
+		goto out;
+	if (tests == 0 &&
+	    (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
+		BAD_CAST tool) < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
+		0 ||
+	    xmlTextWriterEndElement(w) < 0))
+		goto out;
+	for (i = 0; i < d->n; i++) {
+		if (!shown(&d->v[i], o))
+			continue;
+		if ((e = junit_case(w, &d->v[i], &b)) != SY_OK)
+			goto out;
+	}
+	e = SY_EXML;
+	if (xmlTextWriterEndDocument(w) < 0)
+		goto out;
+	e = SY_OK;
+out:
+	/* Flushes into out; out itself stays open. */
+	xmlFreeTextWriter(w);
+	free(tool);
+	sy_buf_fini(&b);
+	return e;
+}
+
+/*
+ * Markdown (CommonMark with GitHub tables), for an issue or an e-mail.
+ * User text is escaped so it cannot make markup, links or table cells;
+ * a URL becomes a code span, so it is shown, not made a live link.  Text
+ * is cleaned as for XML first, which also removes control characters.
+ */
+static void
+md_code(FILE *out, const char *s, size_t n)
+{
+	size_t i, run = 0, longest = 0;
+	bool pad;
+
+	for (i = 0; i < n; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	pad = n > 0 && (s[0] == '`' || s[0] == ' ' || s[n - 1] == '`' ||
+	    s[n - 1] == ' ');
+	for (i = 0; i <= longest; i++)
+		fputc('`', out);
+	if (pad)
+		fputc(' ', out);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '|')
+			fputs("\\|", out);
+		else if (s[i] == '\n' || s[i] == '\r')
+			fputc(' ', out);
+		else
+			fputc(s[i], out);
+	}
+	if (pad)
+		fputc(' ', out);
+	for (i = 0; i <= longest; i++)
+		fputc('`', out);
+}
+
+/* Length of the URL-looking word at s, or 0. */
+static size_t
+md_url_len(const char *s)
+{
+	static const char *const pfx[] = { "http://", "https://", "mailto:",
+		"www." };
+	size_t i, n;
+
+	for (i = 0; i < SY_NELEM(pfx); i++) {
+		if (!sy_has_prefix_ci(s, pfx[i]))
+			continue;
+		for (n = strlen(pfx[i]); s[n] != '\0' && !SY_ISSPACE(s[n]);
+		     n++)
+			;
+		return n;
+	}
+	return 0;
+}
+
+static void
+md_text(FILE *out, const char *s)
+{
+	bool wordstart = true;
+	size_t n;
+
+	while (*s != '\0') {
+		if (wordstart && (n = md_url_len(s)) > 0) {
+			md_code(out, s, n);
+			s += n;
+			wordstart = false;
+			continue;
+		}
+		if (*s == '\n')
+			fputs("<br>", out);
+		else if (*s == '\r')
+			;
+		else if (strchr("\\`*_[]<>|&~", *s) != NULL)
+			fprintf(out, "\\%c", *s);
+		else
+			fputc(*s, out);
+		wordstart = SY_ISSPACE(*s) || *s == '(' || *s == '"' ||
+		    *s == '\'';
+		s++;
+	}
+}
+
+static void
+md_count(FILE *out, size_t n, const char *what, const char *sep)
+{
+	fprintf(out, "%s%zu %s%s", sep, n, what, n == 1 ? "" : "s");
+}
+
+static enum sy_err
+emit_markdown(const struct sy_diags *d, const struct sy_emit_opts *o,
+    FILE *out)
+{
+	size_t i, cnt[3] = { 0, 0, 0 };
+	const char *file = NULL;
+	char *c = NULL;
+
+	for (i = 0; i < d->n; i++)
+		if (shown(&d->v[i], o))
+			cnt[d->v[i].severity]++;
+	fputs("# ", out);
+	if ((c = clean_dup(o->tool, false)) == NULL)
+		return SY_ENOMEM;
+	md_text(out, c);
+	free(c);
+	md_count(out, cnt[SY_ERROR], "error", ": ");
+	md_count(out, cnt[SY_WARNING], "warning", ", ");
+	if (!o->quiet)
+		md_count(out, cnt[SY_NOTE], "note", ", ");
+	fputs("\n\n", out);
+	if (o->checked > 0)
+		fprintf(out, "%zu link%s checked.\n\n", o->checked,
+		    o->checked == 1 ? "" : "s");
+	if (cnt[0] + cnt[1] + cnt[2] == 0) {
+		fputs("No problems found.\n", out);
+		return SY_OK;
+	}
+	for (i = 0; i < d->n; i++) {
+		const struct sy_diag *dg = &d->v[i];
+
+		if (!shown(dg, o))
+			continue;
+		if ((c = clean_dup(dg->path, true)) == NULL)
+			return SY_ENOMEM;
+		if (file == NULL || strcmp(file, dg->path) != 0) {
+			fputs(file == NULL ? "## " : "\n## ", out);
+			md_code(out, c, strlen(c));
+			fputs("\n\n| line | col | severity | rule | message |\n"
+			      "| ---: | ---: | --- | --- | --- |\n",
+			    out);
+			file = dg->path;
+		}
+		free(c);
+		fprintf(out, "| %zu | %zu | %s | %s | ", dg->line, dg->column,
+		    sevnames[dg->severity], rules[dg->rule].name);
+		if ((c = clean_dup(dg->message, true)) == NULL)
+			return SY_ENOMEM;
+		md_text(out, c);
+		free(c);
+		if (dg->url != NULL) {
+			if ((c = clean_dup(dg->url, true)) == NULL)
+				return SY_ENOMEM;
+			fputs("<br>", out);
+			md_code(out, c, strlen(c));
+			free(c);
+		}
+		if (dg->status != 0)
+			fprintf(out, " (HTTP %d)", dg->status);
+		fputs(" |\n", out);
+	}
+	return SY_OK;
+}
+
 enum sy_err
 sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
     const struct sy_emit_opts *opts, FILE *out)
 {
-	static const struct sy_emit_opts defaults = { "syndic", "", false, 0 };
-	const struct sy_emit_opts *o = opts ? opts : &defaults;
+	struct sy_emit_opts o = { "syndic", "", false, 0, NULL };
 	enum sy_err e = SY_OK;
 
+	if (opts != NULL)
+		o = *opts;
+	if (o.tool == NULL || o.tool[0] == '\0')
+		o.tool = "syndic";
 	sy_diags_sort(d);
 	switch (fmt) {
 	case SY_FMT_TEXT:
-		emit_text(d, o, out);
+		emit_text(d, &o, out);
 		break;
 	case SY_FMT_JSON:
-		e = emit_json(d, o, out);
+		e = emit_json(d, &o, out);
 		break;
 	case SY_FMT_GITHUB:
-		emit_github(d, o, out);
+		emit_github(d, &o, out);
 		break;
 	case SY_FMT_JUNIT:
+		e = emit_junit(d, &o, out);
+		break;
 	case SY_FMT_SARIF:
+		e = emit_sarif(d, &o, out);
+		break;
 	case SY_FMT_MARKDOWN:
-		e = SY_EINVAL; /* TODO */
+		e = emit_markdown(d, &o, out);
+		break;
+	default:
+		e = SY_EINVAL;
 		break;
 	}
 	if (e != SY_OK)

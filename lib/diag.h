@@ -139,13 +139,17 @@ int sy_format_parse(const char *name, enum sy_format *out);
 struct sy_emit_opts {
 	const char *tool;    /* "syndic-lint": JUnit suite, SARIF driver */
 	const char *version; /* SARIF driver version */
-	bool quiet;	     /* problems only: drop notes in text-like output */
-	size_t checked;	     /* links or files checked, for summaries; 0 ok */
+	bool quiet;	     /* problems only: drop notes, every format */
+	size_t checked;	     /* links checked, for summaries; 0 ok */
+	const char *info_uri; /* SARIF driver informationUri, or NULL */
 };
 
 /*
- * Writes all diagnostics (sorted first) in the given format.  Returns
- * SY_OK, or SY_EIO when writing failed (errno set).
+ * Writes all diagnostics (sorted first) in the given format; opts may be
+ * NULL.  quiet drops notes in every format.  Text that is not valid UTF-8
+ * is written with U+FFFD in the json, sarif, junit and markdown formats.
+ * Returns SY_OK; SY_EIO when writing failed (errno set); SY_ENOMEM,
+ * SY_EXML; SY_EINVAL for an unknown format.
  */
 enum sy_err sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
     const struct sy_emit_opts *opts, FILE *out);

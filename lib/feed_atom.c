@@ -7,6 +7,9 @@
  * (by name or e-mail); an entry carries its own when it has one.  When
  * neither has one, the entry is credited to the column's title, so that
  * every entry always has an author.
+ *
+ * An entry with neither content nor summary gets its title as summary:
+ * the W3C validator warns about an entry without textual content.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -134,7 +137,8 @@ write_entry(xmlTextWriterPtr w, const struct sy_feed *f,
 		rc = author_elem(w, c->title, NULL);
 	if (rc < 0)
 		return rc;
-	if ((rc = text_elem(w, "summary", "text", e->summary)) < 0)
+	if ((rc = text_elem(w, "summary", "text", e->summary != NULL ||
+	    e->content != NULL ? e->summary : e->title)) < 0)
 		return rc;
 	if ((rc = text_elem(w, "content", "html", e->content)) < 0)
 		return rc;

@@ -5,7 +5,8 @@ The validator's source tree is found in $FEEDVALIDATOR (default
 /tmp/fv/src); it is imported, never copied into this repository.  The file
 is validated as if it had been fetched from BASE_URL, so that a self link
 pointing there matches.  Every event is printed with its line, column,
-level and class name.  Exit status: 0 clean (Info events only), 1 any
+level and class name (the validator's "Valid..." success notes only
+with FV_VERBOSE=1).  Exit status: 0 clean (Info events only), 1 any
 error or warning, 2 usage, 77 the validator is not available.
 """
 import os
@@ -48,6 +49,9 @@ def main(argv):
             bad += 1
         else:
             level = "info"
+            if (ev.__class__.__name__.startswith("Valid") and
+                    os.environ.get("FV_VERBOSE") != "1"):
+                continue
         print("%s:%s:%s: %s: %s [%s]" % (path, ev.params.get("line", 0),
               ev.params.get("column", 0), level, fmt.format(ev).strip(),
               ev.__class__.__name__))

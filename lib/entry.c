@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <idn2.h>
+
 #include "entry.h"
 #include "util.h"
 
@@ -125,4 +127,49 @@ sy_feed_is_writable(const struct sy_feed *f)
 		if (f->entries[i] == NULL || !entry_is_clean(f->entries[i]))
 			return false;
 	return true;
+}
+
+static bool
+is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+enum sy_err
+sy_entry_email_ascii(const char *addr, char **out)
+{
+	const char *at;
+	char *dom = NULL;
+	size_t llen, dlen;
+	int rc;
+
+	*out = NULL;
+	if (addr == NULL || (at = strrchr(addr, '@')) == NULL)
+		return SY_OK;
+	llen = (size_t)(at - addr);
+	if (!is_ascii(addr, llen))
+		return SY_OK;
+	if (is_ascii(at + 1, strlen(at + 1))) {
+		*out = sy_strdup(addr);
+		return *out == NULL ? SY_ENOMEM : SY_OK;
+	}
+	rc = idn2_to_ascii_8z(at + 1, &dom, IDN2_NONTRANSITIONAL);
+	if (rc == IDN2_MALLOC)
+		return SY_ENOMEM;
+	if (rc != IDN2_OK)
+		return SY_OK;
+	dlen = strlen(dom);
+	if ((*out = malloc(llen + 1 + dlen + 1)) == NULL) {
+		idn2_free(dom);
+		return SY_ENOMEM;
+	}
+	memcpy(*out, addr, llen + 1);
+	memcpy(*out + llen + 1, dom, dlen + 1);
+	idn2_free(dom);
+	return SY_OK;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "date.h"
+#include "syndic.h"
 
 struct sy_entry {
 	size_t line;	 /* manifest line where the row starts */
@@ -84,5 +85,13 @@ void sy_feed_fini(struct sy_feed *f);
  * writers call it before writing their first byte.
  */
 bool sy_feed_is_writable(const struct sy_feed *f);
+
+/*
+ * The ASCII form of an e-mail address, for formats that want an RFC 5322
+ * addr-spec (RSS, Atom): the domain in IDNA A-labels.  Stores a new string
+ * in *out, or NULL when the address has no ASCII form (a non-ASCII local
+ * part, a domain IDNA refuses).  Returns SY_OK or SY_ENOMEM.
+ */
+enum sy_err sy_entry_email_ascii(const char *addr, char **out);
 
 #endif

@@ -13,6 +13,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/xmlwriter.h>
@@ -67,19 +68,31 @@ link_elem(xmlTextWriterPtr w, const char *rel, const char *href,
 	return xmlTextWriterEndElement(w);
 }
 
-/* <author><name/><email/></author>; the name is required. */
+/*
+ * <author><name/><email/></author>; the name is required.  The address
+ * is written in ASCII form (IDNA domain), or left out when it has none.
+ */
 static int
-author_elem(xmlTextWriterPtr w, const char *name, const char *email)
+author_elem(xmlTextWriterPtr w, const char *name, const char *email,
+    enum sy_err *err)
 {
+	char *mail;
 	int rc;
 
+	if (sy_entry_email_ascii(email, &mail) != SY_OK) {
+		*err = SY_ENOMEM;
+		return -1;
+	}
 	if ((rc = xmlTextWriterStartElement(w, X("author"))) < 0)
-		return rc;
+		goto out;
 	if ((rc = elem(w, "name", name != NULL ? name : email)) < 0)
-		return rc;
-	if ((rc = elem(w, "email", email)) < 0)
-		return rc;
-	return xmlTextWriterEndElement(w);
+		goto out;
+	if ((rc = elem(w, "email", mail)) < 0)
+		goto out;
+	rc = xmlTextWriterEndElement(w);
+out:
+	free(mail);
+	return rc;
 }
 
 static int
@@ -107,7 +120,7 @@ feed_has_author(const struct sy_column *c)
 
 static int
 write_entry(xmlTextWriterPtr w, const struct sy_feed *f,
-    const struct sy_entry *e)
+    const struct sy_entry *e, enum sy_err *err)
 {
 	const struct sy_column *c = f->col;
 	size_t i;
@@ -132,9 +145,9 @@ write_entry(xmlTextWriterPtr w, const struct sy_feed *f,
 	    &e->published)) < 0)
 		return rc;
 	if (e->author != NULL || e->email != NULL)
-		rc = author_elem(w, e->author, e->email);
+		rc = author_elem(w, e->author, e->email, err);
 	else if (!feed_has_author(c))
-		rc = author_elem(w, c->title, NULL);
+		rc = author_elem(w, c->title, NULL, err);
 	if (rc < 0)
 		return rc;
 	if ((rc = text_elem(w, "summary", "text", e->summary != NULL ||
@@ -183,7 +196,7 @@ generator_elem(xmlTextWriterPtr w, const char *gen)
 }
 
 static int
-write_feed(xmlTextWriterPtr w, const struct sy_feed *f)
+write_feed(xmlTextWriterPtr w, const struct sy_feed *f, enum sy_err *err)
 {
 	const struct sy_column *c = f->col;
 	size_t i;
@@ -209,12 +222,12 @@ write_feed(xmlTextWriterPtr w, const struct sy_feed *f)
 	if ((rc = link_elem(w, "alternate", c->link, "text/html", -1)) < 0)
 		return rc;
 	if (feed_has_author(c) && (rc = author_elem(w, c->author,
-	    c->email)) < 0)
+	    c->email, err)) < 0)
 		return rc;
 	if ((rc = generator_elem(w, f->generator)) < 0)
 		return rc;
 	for (i = 0; i < f->n; i++)
-		if ((rc = write_entry(w, f, f->entries[i])) < 0)
+		if ((rc = write_entry(w, f, f->entries[i], err)) < 0)
 			return rc;
 	return xmlTextWriterEndElement(w);
 }
@@ -241,7 +254,7 @@ sy_atom_write(const struct sy_feed *f, FILE *fp)
 		goto out;
 	if ((rc = xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL)) < 0)
 		goto out;
-	if ((rc = write_feed(w, f)) < 0)
+	if ((rc = write_feed(w, f, &err)) < 0)
 		goto out;
 	if ((rc = xmlTextWriterEndDocument(w)) < 0)
 		goto out;
@@ -252,7 +265,7 @@ out:
 	xmlFreeTextWriter(w);
 	if (err == SY_OK && fflush(fp) == EOF)
 		err = SY_EIO;
-	else if (err != SY_OK && ferror(fp))
+	else if (err == SY_EXML && ferror(fp))
 		err = SY_EIO;
 	return err;
 }

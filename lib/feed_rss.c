@@ -11,7 +11,9 @@
  *   to <content:encoded> and is not copied a second time;
  * - <author> must be an e-mail address: "email (Name)" when one is
  *   known (the entry's person, else the column's), else the name goes
- *   to <dc:creator>;
+ *   to <dc:creator>; an internationalised address is written with its
+ *   domain in IDNA form, and one with a non-ASCII local part (which the
+ *   validator refuses) is written as a name only;
  * - <enclosure> needs url, length and type: an unknown length is written
  *   as 0, which the RSS Advisory Board recommends, and an unknown type as
  *   application/octet-stream.
@@ -33,18 +35,29 @@
 
 #define X(s) ((const xmlChar *)(s))
 
-/* The person an item is credited to: the entry's, else the column's. */
-static void
+/*
+ * The person an item is credited to: the entry's, else the column's.
+ * *mail gets the address in ASCII form (a new string) or NULL; an
+ * address without one is kept as the name when there is no name.
+ */
+static enum sy_err
 item_person(const struct sy_feed *f, const struct sy_entry *e,
-    const char **name, const char **email)
+    const char **name, char **mail)
 {
+	const char *email;
+
 	if (e->author != NULL || e->email != NULL) {
 		*name = e->author;
-		*email = e->email;
+		email = e->email;
 	} else {
 		*name = f->col->author;
-		*email = f->col->email;
+		email = f->col->email;
 	}
+	if (sy_entry_email_ascii(email, mail) != SY_OK)
+		return SY_ENOMEM;
+	if (*mail == NULL && *name == NULL)
+		*name = email;
+	return SY_OK;
 }
 
 /* "email (Name)", or "email" alone. */
@@ -70,7 +83,8 @@ write_item(xmlTextWriterPtr w, const struct sy_feed *f,
     const struct sy_entry *e, struct sy_buf *b, enum sy_err *err)
 {
 	char date[SY_DATE_BUFSZ];
-	const char *name, *email;
+	const char *name;
+	char *mail = NULL;
 	enum sy_err e2;
 	size_t i;
 	int rc;
@@ -85,9 +99,14 @@ write_item(xmlTextWriterPtr w, const struct sy_feed *f,
 		return rc;
 	if ((rc = elem(w, "content:encoded", e->content)) < 0)
 		return rc;
-	item_person(f, e, &name, &email);
-	if (email != NULL) {
-		if ((e2 = mailbox(b, email, name)) != SY_OK) {
+	if ((e2 = item_person(f, e, &name, &mail)) != SY_OK) {
+		*err = e2;
+		return -1;
+	}
+	if (mail != NULL) {
+		e2 = mailbox(b, mail, name);
+		free(mail);
+		if (e2 != SY_OK) {
 			*err = e2;
 			return -1;
 		}
@@ -131,20 +150,24 @@ write_item(xmlTextWriterPtr w, const struct sy_feed *f,
 }
 
 /* Which optional namespaces the items need. */
-static void
+static enum sy_err
 needs(const struct sy_feed *f, bool *content, bool *dc)
 {
-	const char *name, *email;
+	const char *name;
+	char *mail;
 	size_t i;
 
 	*content = *dc = false;
 	for (i = 0; i < f->n; i++) {
 		if (f->entries[i]->content != NULL)
 			*content = true;
-		item_person(f, f->entries[i], &name, &email);
-		if (email == NULL && name != NULL)
+		if (item_person(f, f->entries[i], &name, &mail) != SY_OK)
+			return SY_ENOMEM;
+		if (mail == NULL && name != NULL)
 			*dc = true;
+		free(mail);
 	}
+	return SY_OK;
 }
 
 static int
@@ -153,6 +176,7 @@ write_channel(xmlTextWriterPtr w, const struct sy_feed *f, struct sy_buf *b,
 {
 	const struct sy_column *c = f->col;
 	char date[SY_DATE_BUFSZ];
+	char *mail;
 	enum sy_err e2;
 	size_t i;
 	int rc;
@@ -184,8 +208,14 @@ write_channel(xmlTextWriterPtr w, const struct sy_feed *f, struct sy_buf *b,
 	}
 	if ((rc = elem(w, "language", c->language)) < 0)
 		return rc;
-	if (c->email != NULL) {
-		if ((e2 = mailbox(b, c->email, c->author)) != SY_OK) {
+	if ((e2 = sy_entry_email_ascii(c->email, &mail)) != SY_OK) {
+		*err = e2;
+		return -1;
+	}
+	if (mail != NULL) {
+		e2 = mailbox(b, mail, c->author);
+		free(mail);
+		if (e2 != SY_OK) {
 			*err = e2;
 			return -1;
 		}
@@ -238,7 +268,10 @@ sy_rss_write(const struct sy_feed *f, FILE *fp)
 	if ((rc = xmlTextWriterWriteAttribute(w, X("version"),
 	    X("2.0"))) < 0)
 		goto out;
-	needs(f, &content, &dc);
+	if (needs(f, &content, &dc) != SY_OK) {
+		err = SY_ENOMEM;
+		goto out;
+	}
 	if (f->self_rss != NULL && (rc = xmlTextWriterWriteAttribute(w,
 	    X("xmlns:atom"), X(NS_ATOM))) < 0)
 		goto out;

@@ -184,20 +184,24 @@ static const struct {
 	writer w;
 	const char *golden;
 } writers[] = {
-	{ "rss", sy_rss_write, "fixtures/feedwrite/rss.xml" },
-	{ "atom", sy_atom_write, "fixtures/feedwrite/atom.xml" },
-	{ "json", sy_json_write, "fixtures/feedwrite/feed.json" },
+	{ "rss", sy_rss_write, "rss.xml" },
+	{ "atom", sy_atom_write, "atom.xml" },
+	{ "json", sy_json_write, "feed.json" },
 };
 
+/* Golden files are fixtures/feedwrite/<prefix><rss.xml|atom.xml|...>. */
 static void
-test_golden(const struct sy_feed *f)
+test_golden(const struct sy_feed *f, const char *prefix)
 {
 	const char *regen = getenv("SY_FEEDWRITE_REGEN");
 	char *a, *b, *g;
+	char path[256];
 	size_t alen, blen, glen;
 	size_t i;
 
 	for (i = 0; i < SY_NELEM(writers); i++) {
+		snprintf(path, sizeof(path), "fixtures/feedwrite/%s%s", prefix,
+		    writers[i].golden);
 		T_INTEQ(run(writers[i].w, f, &a, &alen), SY_OK,
 		    "%s: writes", writers[i].name);
 		T_INTEQ(run(writers[i].w, f, &b, &blen), SY_OK,
@@ -205,18 +209,18 @@ test_golden(const struct sy_feed *f)
 		T_OK(alen == blen && memcmp(a, b, alen) == 0,
 		    "%s: deterministic", writers[i].name);
 		if (regen != NULL && strcmp(regen, "1") == 0) {
-			FILE *fp = fopen(writers[i].golden, "wb");
+			FILE *fp = fopen(path, "wb");
 
 			T_OK(fp != NULL && fwrite(a, 1, alen, fp) == alen &&
 			    fclose(fp) == 0, "%s: regenerated %s",
-			    writers[i].name, writers[i].golden);
+			    writers[i].name, path);
 		}
-		g = slurp(writers[i].golden, &glen);
+		g = slurp(path, &glen);
 		T_OK(g != NULL, "%s: golden %s readable", writers[i].name,
-		    writers[i].golden);
+		    path);
 		if (!T_OK(g != NULL && glen == alen &&
 		    memcmp(a, g, alen) == 0, "%s: matches %s",
-		    writers[i].name, writers[i].golden))
+		    writers[i].name, path))
 			printf("# got:\n%s\n", a);
 		free(a);
 		free(b);
@@ -352,6 +356,82 @@ test_empty(struct sy_feed *f)
 	f->n = n;
 }
 
+/*
+ * The same feed from a column with an author and an e-mail, an enclosure
+ * of unknown length and type: goldens fixtures/feedwrite/author-*.
+ */
+static void
+test_column_author(struct sy_feed *f, struct sy_entry *e,
+    struct sy_column *col)
+{
+	char *out;
+	size_t len;
+
+	col->author = S("編輯部");
+	col->email = S("editor@example.org");
+	free(e[1].enclosure_type);
+	e[1].enclosure_type = NULL;
+	e[1].enclosure_length = -1;
+	free(e[0].email);
+	e[0].email = S("林@例子.台灣");
+	free(e[1].email);
+	e[1].email = S("jane@例子.台灣");
+	test_golden(f, "author-");
+
+	run(sy_rss_write, f, &out, &len);
+	T_OK(strstr(out, "<managingEditor>editor@example.org (編輯部)"
+	    "</managingEditor>") != NULL, "rss: managingEditor");
+	T_OK(strstr(out, "length=\"0\" type=\"application/octet-stream\"")
+	    != NULL, "rss: unknown enclosure length and type");
+	T_OK(strstr(out, "<author>editor@example.org (編輯部)</author>") !=
+	    NULL, "rss: an author-less item credited to the column");
+	T_OK(strstr(out, "<author>jane@xn--fsqu00a.xn--kpry57d (Jane Doe)"
+	    "</author>") != NULL, "rss: IDN domain in A-labels");
+	T_OK(strstr(out, "<dc:creator>林小明</dc:creator>") != NULL,
+	    "rss: a non-ASCII local part falls back to the name");
+	free(out);
+
+	run(sy_atom_write, f, &out, &len);
+	T_OK(strstr(out, "<name>科技專欄</name>") == NULL,
+	    "atom: no title-as-author when the feed has an author");
+	T_OK(strstr(out, "<link rel=\"enclosure\" "
+	    "href=\"https://example.org/audio/ep1.mp3\"/>") != NULL,
+	    "atom: enclosure without type and length");
+	free(out);
+
+	run(sy_json_write, f, &out, &len);
+	T_OK(strstr(out, "\"url\": \"mailto:%E6%9E%97@%E4%BE%8B") != NULL,
+	    "json: internationalised address percent-encoded in mailto:");
+	free(out);
+}
+
+static void
+test_email_ascii(void)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{ "a@example.org", "a@example.org" },
+		{ "jane@例子.台灣", "jane@xn--fsqu00a.xn--kpry57d" },
+		{ "jane@BÜCHER.example", "jane@xn--bcher-kva.example" },
+		{ "林@例子.台灣", NULL },
+		{ "no-at-sign", NULL },
+		{ NULL, NULL },
+	};
+	enum sy_err err;
+	char *out;
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(t); i++) {
+		err = sy_entry_email_ascii(t[i].in, &out);
+		T_INTEQ(err, SY_OK, "email_ascii(%s) succeeds",
+		    t[i].in ? t[i].in : "NULL");
+		T_STREQ(out, t[i].want, "email_ascii(%s)",
+		    t[i].in ? t[i].in : "NULL");
+		free(out);
+	}
+}
+
 int
 main(void)
 {
@@ -360,11 +440,13 @@ main(void)
 	struct sy_feed f;
 	size_t i;
 
+	test_email_ascii();
 	build(&col, e, &f);
-	test_golden(&f);
+	test_golden(&f, "");
 	test_content(&f);
 	test_einval(&f, e, &col);
 	test_empty(&f);
+	test_column_author(&f, e, &col);
 
 	for (i = 0; i < NENTRY; i++)
 		sy_entry_fini(&e[i]);

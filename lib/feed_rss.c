@@ -7,8 +7,12 @@
  *   the feed uses them (a self link, an entry with content, an author
  *   known by name only);
  * - <description> is required: the column's, else its title;
- * - an item's <description> is its summary only; the HTML content goes
- *   to <content:encoded> and is not copied a second time;
+ * - plain text is escaped the RSS Profile's way, '&' and '<' as
+ *   &#x26; and &#x3C;;
+ * - an item's <description> is HTML to readers: the summary, escaped
+ *   as HTML, else the content (the validator wants a description before
+ *   <content:encoded>, and old readers only read <description>); the
+ *   content goes to <content:encoded>;
  * - <author> must be an e-mail address: "email (Name)" when one is
  *   known (the entry's person, else the column's), else the name goes
  *   to <dc:creator>; an internationalised address is written with its
@@ -70,8 +74,53 @@ mailbox(struct sy_buf *b, const char *email, const char *name)
 	return sy_buf_puts(b, email);
 }
 
+/* Replacements for '&', '<' and '>' in the two escaping styles. */
+static const char *const plain_esc[3] = { "&#x26;", "&#x3C;", "&gt;" };
+static const char *const html_esc[3] = { "&amp;amp;", "&amp;lt;",
+	"&amp;gt;" };
+
+/*
+ * <name>text</name> with text escaped by hand: the RSS Best Practices
+ * Profile (and the W3C validator) want '&' and '<' in plain text as
+ * hexadecimal references; html_esc also escapes plain text for an
+ * element that RSS readers take as HTML (an item's description).
+ */
+static int
+esc_elem(xmlTextWriterPtr w, const char *name, const char *text,
+    const char *const esc[3])
+{
+	const char *p, *run;
+	int rc;
+
+	if (text == NULL)
+		return 0;
+	if ((rc = xmlTextWriterStartElement(w, X(name))) < 0)
+		return rc;
+	for (run = p = text; ; p++) {
+		if (*p != '\0' && *p != '&' && *p != '<' && *p != '>')
+			continue;
+		if (p > run && (rc = xmlTextWriterWriteRawLen(w, X(run),
+		    (int)(p - run))) < 0)
+			return rc;
+		if (*p == '\0')
+			break;
+		if ((rc = xmlTextWriterWriteRaw(w, X(esc[*p == '&' ? 0 :
+		    *p == '<' ? 1 : 2]))) < 0)
+			return rc;
+		run = p + 1;
+	}
+	return xmlTextWriterEndElement(w);
+}
+
 static int
 elem(xmlTextWriterPtr w, const char *name, const char *text)
+{
+	return esc_elem(w, name, text, plain_esc);
+}
+
+/* For HTML (content:encoded): plain XML escaping. */
+static int
+html_elem(xmlTextWriterPtr w, const char *name, const char *text)
 {
 	if (text == NULL)
 		return 0;
@@ -95,9 +144,13 @@ write_item(xmlTextWriterPtr w, const struct sy_feed *f,
 		return rc;
 	if ((rc = elem(w, "link", e->link)) < 0)
 		return rc;
-	if ((rc = elem(w, "description", e->summary)) < 0)
+	if (e->summary != NULL)
+		rc = esc_elem(w, "description", e->summary, html_esc);
+	else
+		rc = html_elem(w, "description", e->content);
+	if (rc < 0)
 		return rc;
-	if ((rc = elem(w, "content:encoded", e->content)) < 0)
+	if ((rc = html_elem(w, "content:encoded", e->content)) < 0)
 		return rc;
 	if ((e2 = item_person(f, e, &name, &mail)) != SY_OK) {
 		*err = e2;

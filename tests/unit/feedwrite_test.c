@@ -88,7 +88,7 @@ build(struct sy_column *col, struct sy_entry *e, struct sy_feed *f)
 	e[1].author = S("Jane Doe");
 	e[1].email = S("jane@example.com");
 	e[1].language = S("en");
-	e[1].summary = S("Why export controls did not stop it.");
+	e[1].summary = S("Why export controls (< 2 years old) did not stop it.");
 	e[1].enclosure = S("https://example.org/audio/ep1.mp3");
 	e[1].enclosure_type = S("audio/mpeg");
 	e[1].enclosure_length = 12345678;
@@ -261,6 +261,12 @@ test_content(const struct sy_feed *f)
 	    "</lastBuildDate>") != NULL, "rss: lastBuildDate is f->updated");
 	T_OK(strstr(out, "length=\"12345678\" type=\"audio/mpeg\"") != NULL,
 	    "rss: enclosure");
+	T_OK(strstr(out, "<title>Episode 1: Chips &#x26; Sanctions</title>")
+	    != NULL, "rss: plain text escaped the RSS Profile's way");
+	T_OK(strstr(out, "(&amp;lt; 2 years old)") != NULL,
+	    "rss: a plain-text summary escaped as HTML in description");
+	T_OK(strstr(out, "<description>&lt;p&gt;台積電") == NULL,
+	    "rss: the summary, not the content, when both exist");
 	free(out);
 
 	run(sy_atom_write, f, &out, &len);

@@ -74,7 +74,8 @@ for name in ("rss.xml", "atom.xml"):
         sys.exit("%s: %s" % (name, p.bozo_exception))
     got = [(e.title, e.link, calendar.timegm(e.published_parsed))
            for e in p.entries]
-    if p.feed.title != "科技專欄" or p.feed.link != "https://example.org/tech/":
+    if (p.feed.title != "科技專欄" or
+            p.feed.link != "https://example.org/tech/"):
         sys.exit("%s: feed title or link differ" % name)
     if want is None:
         want = got

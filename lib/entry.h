@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "date.h"
+#include "syndic.h"
 
 struct sy_entry {
 	size_t line;	 /* manifest line where the row starts */
@@ -68,8 +69,29 @@ struct sy_feed {
 	const char *generator;	/* static: "syndic 0.1.0" */
 };
 
+/*
+ * Release what the struct owns and zero it; a zeroed struct is a no-op.
+ * sy_feed_fini frees the entries array (not the entries it points to),
+ * the self links and the id; col and generator are borrowed.
+ */
 void sy_entry_fini(struct sy_entry *e);
 void sy_column_fini(struct sy_column *c);
 void sy_feed_fini(struct sy_feed *f);
+
+/*
+ * True if f has what every format requires (a column with a title; in
+ * each entry a title, link, guid and uri_id) and every string the writers
+ * copy out of it is valid UTF-8 free of characters XML 1.0 forbids.  The
+ * writers call it before writing their first byte.
+ */
+bool sy_feed_is_writable(const struct sy_feed *f);
+
+/*
+ * The ASCII form of an e-mail address, for formats that want an RFC 5322
+ * addr-spec (RSS, Atom): the domain in IDNA A-labels.  Stores a new string
+ * in *out, or NULL when the address has no ASCII form (a non-ASCII local
+ * part, a domain IDNA refuses).  Returns SY_OK or SY_ENOMEM.
+ */
+enum sy_err sy_entry_email_ascii(const char *addr, char **out);
 
 #endif

@@ -1,0 +1,175 @@
+/*
+ * entry: release of the feed model, and the last check the writers make
+ * on it before they write anything.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <idn2.h>
+
+#include "entry.h"
+#include "util.h"
+
+void
+sy_entry_fini(struct sy_entry *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	free(e->id);
+	free(e->column);
+	free(e->title);
+	free(e->link);
+	free(e->author);
+	free(e->email);
+	free(e->language);
+	free(e->summary);
+	free(e->content);
+	for (i = 0; i < e->ncategories; i++)
+		free(e->categories[i]);
+	free(e->categories);
+	free(e->enclosure);
+	free(e->enclosure_type);
+	free(e->image);
+	free(e->guid);
+	free(e->tag_id);
+	free(e->uri_id);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+sy_column_fini(struct sy_column *c)
+{
+	if (c == NULL)
+		return;
+	free(c->slug);
+	free(c->title);
+	free(c->link);
+	free(c->description);
+	free(c->language);
+	free(c->author);
+	free(c->email);
+	free(c->timezone);
+	free(c->base_url);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+sy_feed_fini(struct sy_feed *f)
+{
+	if (f == NULL)
+		return;
+	free(f->entries);
+	free(f->self_rss);
+	free(f->self_atom);
+	free(f->self_json);
+	free(f->id);
+	memset(f, 0, sizeof(*f));
+}
+
+/* NULL is clean: absent fields are simply not written. */
+static bool
+str_is_clean(const char *s)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s == NULL)
+		return true;
+	len = strlen(s);
+	if (sy_utf8_valid_prefix(s, len) != len)
+		return false;
+	return sy_xml_bad_char(s, len, &cp) == (size_t)-1;
+}
+
+static bool
+entry_is_clean(const struct sy_entry *e)
+{
+	const char *s[] = { e->id, e->title, e->link, e->author, e->email,
+		e->language, e->summary, e->content, e->enclosure,
+		e->enclosure_type, e->image, e->guid, e->tag_id, e->uri_id };
+	size_t i;
+
+	if (e->title == NULL || e->link == NULL || e->guid == NULL ||
+	    e->uri_id == NULL)
+		return false;
+	for (i = 0; i < SY_NELEM(s); i++)
+		if (!str_is_clean(s[i]))
+			return false;
+	for (i = 0; i < e->ncategories; i++)
+		if (!str_is_clean(e->categories[i]))
+			return false;
+	return true;
+}
+
+bool
+sy_feed_is_writable(const struct sy_feed *f)
+{
+	const struct sy_column *c = f->col;
+	size_t i;
+
+	if (c == NULL || c->title == NULL || f->id == NULL ||
+	    (f->n > 0 && f->entries == NULL))
+		return false;
+	{
+		const char *s[] = { f->self_rss, f->self_atom, f->self_json,
+			f->id, f->generator, c->slug, c->title, c->link,
+			c->description, c->language, c->author, c->email };
+
+		for (i = 0; i < SY_NELEM(s); i++)
+			if (!str_is_clean(s[i]))
+				return false;
+	}
+	for (i = 0; i < f->n; i++)
+		if (f->entries[i] == NULL || !entry_is_clean(f->entries[i]))
+			return false;
+	return true;
+}
+
+static bool
+is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+enum sy_err
+sy_entry_email_ascii(const char *addr, char **out)
+{
+	const char *at;
+	char *dom = NULL;
+	size_t llen, dlen;
+	int rc;
+
+	*out = NULL;
+	if (addr == NULL || (at = strrchr(addr, '@')) == NULL)
+		return SY_OK;
+	llen = (size_t)(at - addr);
+	if (!is_ascii(addr, llen))
+		return SY_OK;
+	if (is_ascii(at + 1, strlen(at + 1))) {
+		*out = sy_strdup(addr);
+		return *out == NULL ? SY_ENOMEM : SY_OK;
+	}
+	rc = idn2_to_ascii_8z(at + 1, &dom, IDN2_NONTRANSITIONAL);
+	if (rc == IDN2_MALLOC)
+		return SY_ENOMEM;
+	if (rc != IDN2_OK)
+		return SY_OK;
+	dlen = strlen(dom);
+	if ((*out = malloc(llen + 1 + dlen + 1)) == NULL) {
+		idn2_free(dom);
+		return SY_ENOMEM;
+	}
+	memcpy(*out, addr, llen + 1);
+	memcpy(*out + llen + 1, dom, dlen + 1);
+	idn2_free(dom);
+	return SY_OK;
+}

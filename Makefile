@@ -38,7 +38,8 @@ SY_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 TOOLS = syndic-build syndic-lint syndic-links
 HDR = $(wildcard lib/*.h)
 LIBSRC = $(wildcard lib/*.c)
-LIBOBJ = $(LIBSRC:%.c=$(B)/%.o)
+# The Atom RELAX NG schema (RFC 4287) is compiled in: nothing to install.
+LIBOBJ = $(LIBSRC:%.c=$(B)/%.o) $(B)/gen/atom_rng.o
 LIB = $(B)/libsyndic.a
 BIN = $(TOOLS:%=$(B)/%)
 UNITSRC = $(wildcard tests/unit/*_test.c)
@@ -53,6 +54,19 @@ all: $(BIN)
 
 $(B)/lib/%.o: lib/%.c $(HDR)
 	@mkdir -p $(@D)
+	$(CC) $(SY_CFLAGS) -c -o $@ $<
+
+$(B)/gen/atom_rng.c: schemas/atom.rng
+	@mkdir -p $(@D)
+	{ echo '#include "lib/schema.h"'; \
+	  echo 'const unsigned char sy_atom_rng[] = {'; \
+	  od -An -v -tx1 schemas/atom.rng | \
+	    sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; \
+	  echo 'const size_t sy_atom_rng_len = sizeof(sy_atom_rng) - 1;'; \
+	} > $@
+
+$(B)/gen/%.o: $(B)/gen/%.c $(HDR)
 	$(CC) $(SY_CFLAGS) -c -o $@ $<
 
 $(B)/cmd/%.o: cmd/%.c $(HDR)

@@ -1289,7 +1289,10 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	}
 	memset(&L.h, 0, sizeof(L.h));
 	L.path = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	e = sy_csv_read_cb(path, row_cb, &L, d);
+	if (o->stream != NULL)
+		e = sy_csv_read_fp(o->stream, L.path, row_cb, &L, d);
+	else
+		e = sy_csv_read_cb(path, row_cb, &L, d);
 	if (e != SY_OK)
 		goto out;
 	if (!L.h.seen) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "entry.h"
@@ -48,6 +49,7 @@ struct sy_manifest_opts {
 	bool build;		  /* compute content and ids for writing */
 	int64_t now;		  /* for "far future" (seconds since epoch) */
 	struct sy_occs *occs;	  /* when not NULL, collect links here */
+	FILE *stream;		  /* when not NULL, read the manifest here */
 };
 
 struct sy_manifest {

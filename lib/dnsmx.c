@@ -38,7 +38,7 @@ struct dom {
 	size_t last_req;
 	bool started;
 	bool done;
-	int pending;	   /* A/AAAA queries outstanding */
+	int pending;        /* A/AAAA queries outstanding */
 	int addr_status[2]; /* A, AAAA */
 	bool has_addr;
 };
@@ -60,10 +60,10 @@ struct sy_mx {
 	size_t nreqs, capreqs;
 	size_t *slots; /* open addressing: dom index + 1, 0 = empty */
 	size_t nslots;
-	size_t next;	 /* next dom to start */
+	size_t next;     /* next dom to start */
 	size_t inflight; /* doms started and not done */
 	size_t queries;
-	bool stopping;	 /* deadline reached or poll failed */
+	bool stopping; /* deadline reached or poll failed */
 	const char *stop_why;
 	sy_mx_cb cb;
 	void *cbarg;
@@ -309,11 +309,13 @@ finish_unknown(struct dom *dm, int status)
 
 	switch (status) {
 	case ARES_ESERVFAIL:
-		snprintf(msg, sizeof(msg), "DNS server failure (SERVFAIL); "
+		snprintf(msg, sizeof(msg),
+		    "DNS server failure (SERVFAIL); "
 		    "could not check");
 		break;
 	case ARES_EREFUSED:
-		snprintf(msg, sizeof(msg), "DNS query refused; could not "
+		snprintf(msg, sizeof(msg),
+		    "DNS query refused; could not "
 		    "check");
 		break;
 	case ARES_ECONNREFUSED:
@@ -322,11 +324,13 @@ finish_unknown(struct dom *dm, int status)
 		 * or NOTIMP and tries the next; when none is left the query
 		 * ends with ECONNREFUSED, so the rcode itself is lost.
 		 */
-		snprintf(msg, sizeof(msg), "no DNS server gave an answer "
+		snprintf(msg, sizeof(msg),
+		    "no DNS server gave an answer "
 		    "(SERVFAIL, REFUSED or unreachable); could not check");
 		break;
 	case ARES_ETIMEOUT:
-		snprintf(msg, sizeof(msg), "DNS look-up timed out; could not "
+		snprintf(msg, sizeof(msg),
+		    "DNS look-up timed out; could not "
 		    "check");
 		break;
 	case ARES_ECANCELLED:
@@ -335,16 +339,17 @@ finish_unknown(struct dom *dm, int status)
 		    mx->stop_why != NULL ? mx->stop_why : "look-up cancelled");
 		break;
 	default:
-		snprintf(msg, sizeof(msg), "DNS look-up failed (%s); could "
-		    "not check", ares_strerror(status));
+		snprintf(msg, sizeof(msg),
+		    "DNS look-up failed (%s); could "
+		    "not check",
+		    ares_strerror(status));
 		break;
 	}
 	finish(dm, SY_MX_UNKNOWN, status, msg);
 }
 
 static void
-on_addr(struct dom *dm, int which, int status, unsigned char *abuf,
-    int alen)
+on_addr(struct dom *dm, int which, int status, unsigned char *abuf, int alen)
 {
 	struct ares_addrttl a4[4];
 	struct ares_addr6ttl a6[4];
@@ -366,7 +371,8 @@ on_addr(struct dom *dm, int which, int status, unsigned char *abuf,
 	if (--dm->pending > 0)
 		return;
 	if (dm->has_addr) {
-		finish(dm, SY_MX_OK, ARES_SUCCESS, "no MX; implicit MX from "
+		finish(dm, SY_MX_OK, ARES_SUCCESS,
+		    "no MX; implicit MX from "
 		    "the domain's address (RFC 5321 section 5.1)");
 		return;
 	}
@@ -377,7 +383,8 @@ on_addr(struct dom *dm, int which, int status, unsigned char *abuf,
 			return;
 		}
 	}
-	finish(dm, SY_MX_NONE, ARES_ENODATA, "no MX, A or AAAA record: the "
+	finish(dm, SY_MX_NONE, ARES_ENODATA,
+	    "no MX, A or AAAA record: the "
 	    "domain cannot receive mail");
 }
 
@@ -410,10 +417,11 @@ on_mx(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		return;
 	if (status == ARES_SUCCESS) {
 		status = ares_parse_mx_reply(abuf, alen, &rep);
-		for (r = rep; status == ARES_SUCCESS && r != NULL; r = r->next) {
+		for (r = rep; status == ARES_SUCCESS && r != NULL;
+		     r = r->next) {
 			n++;
-			if (r->priority == 0 && (r->host[0] == '\0' ||
-			    strcmp(r->host, ".") == 0))
+			if (r->priority == 0 &&
+			    (r->host[0] == '\0' || strcmp(r->host, ".") == 0))
 				nulls++;
 			else if (host == NULL)
 				host = r->host;
@@ -423,10 +431,12 @@ on_mx(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	}
 	if (status == ARES_SUCCESS) {
 		if (host == NULL) {
-			finish(dm, SY_MX_NONE, status, "null MX (RFC 7505): the "
+			finish(dm, SY_MX_NONE, status,
+			    "null MX (RFC 7505): the "
 			    "domain accepts no mail");
 		} else {
-			/* A null MX beside real ones is ignored (RFC 7505 3). */
+			/* A null MX beside real ones is ignored (RFC 7505 3).
+			 */
 			snprintf(msg, sizeof(msg), "MX %s", host);
 			finish(dm, SY_MX_OK, status, msg);
 		}
@@ -462,8 +472,8 @@ start_more(struct sy_mx *mx)
 		dm->started = true;
 		mx->inflight++;
 		mx->queries++;
-		ares_query(mx->ch, dm->name, DNS_CLASS_IN, DNS_TYPE_MX, on_mx,
-		    dm);
+		ares_query(
+		    mx->ch, dm->name, DNS_CLASS_IN, DNS_TYPE_MX, on_mx, dm);
 	}
 }
 
@@ -562,8 +572,8 @@ sy_mx_run(struct sy_mx *mx, sy_mx_cb cb, void *arg)
 			break;
 		}
 		if (n == 0) {
-			ares_process_fd(mx->ch, ARES_SOCKET_BAD,
-			    ARES_SOCKET_BAD);
+			ares_process_fd(
+			    mx->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 			continue;
 		}
 		for (i = 0; i < np; i++) {

@@ -34,17 +34,13 @@ struct sy_mx_opts {
 	 * ares_set_servers_ports_csv; NULL: the system's resolv.conf.
 	 */
 	const char *servers;
-	int timeout_ms;	  /* per try; 0: 3000 */
-	int tries;	  /* per server; 0: 2 */
+	int timeout_ms;   /* per try; 0: 3000 */
+	int tries;        /* per server; 0: 2 */
 	int deadline_ms;  /* whole sy_mx_run(); 0: 60000 */
 	int max_inflight; /* domains looked up at once; 0: 32 */
 };
 
-enum sy_mx_verdict {
-	SY_MX_OK,
-	SY_MX_NONE,
-	SY_MX_UNKNOWN
-};
+enum sy_mx_verdict { SY_MX_OK, SY_MX_NONE, SY_MX_UNKNOWN };
 
 struct sy_mx_result {
 	enum sy_mx_verdict verdict;
@@ -63,8 +59,8 @@ struct sy_mx_result {
  * normalised name (lower case, no final dot) and is borrowed.  The
  * callback must not call sy_mx_* functions on the same handle.
  */
-typedef void (*sy_mx_cb)(void *arg, const char *domain, void *user,
-    const struct sy_mx_result *res);
+typedef void (*sy_mx_cb)(
+    void *arg, const char *domain, void *user, const struct sy_mx_result *res);
 
 /*
  * Makes a checker.  opts may be NULL (all defaults).  SY_EINVAL for a

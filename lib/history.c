@@ -161,7 +161,7 @@ mkdirs(char *dir, mode_t mode)
 	struct stat st;
 	char *p;
 
-	for (p = dir + 1; ; p++) {
+	for (p = dir + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		if (p[-1] != '/') {
@@ -315,8 +315,8 @@ move_aside(const char *path, char *dst, size_t dstlen)
  * aside) from another failure.
  */
 static enum sy_err
-try_open(const char *path, int wait_ms, sqlite3 **out, bool *corrupt,
-    char *why, size_t whylen)
+try_open(const char *path, int wait_ms, sqlite3 **out, bool *corrupt, char *why,
+    size_t whylen)
 {
 	sqlite3 *db = NULL;
 	int rc, version = 0;
@@ -325,11 +325,11 @@ try_open(const char *path, int wait_ms, sqlite3 **out, bool *corrupt,
 
 	*out = NULL;
 	*corrupt = false;
-	rc = sqlite3_open_v2(path, &db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	rc = sqlite3_open_v2(
+	    path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		setmsg(why, whylen, "%s", db != NULL ? sqlite3_errmsg(db) :
-		    sqlite3_errstr(rc));
+		setmsg(why, whylen, "%s",
+		    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		*corrupt = is_corrupt_code(rc);
 		goto out;
 	}
@@ -340,8 +340,10 @@ try_open(const char *path, int wait_ms, sqlite3 **out, bool *corrupt,
 		*corrupt = is_corrupt_code(rc);
 		goto out;
 	}
-	rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=NORMAL", NULL, NULL, &emsg);
+	rc = sqlite3_exec(db,
+	    "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=NORMAL",
+	    NULL, NULL, &emsg);
 	if (rc != SQLITE_OK)
 		goto execfail;
 	rc = get_user_version(db, &version);
@@ -351,9 +353,11 @@ try_open(const char *path, int wait_ms, sqlite3 **out, bool *corrupt,
 		goto out;
 	}
 	if (version > SY_HISTORY_SCHEMA) {
-		setmsg(why, whylen, "%s: schema version %d is newer than this "
+		setmsg(why, whylen,
+		    "%s: schema version %d is newer than this "
 		    "syndic understands (%d); upgrade syndic or use another "
-		    "--db", path, version, SY_HISTORY_SCHEMA);
+		    "--db",
+		    path, version, SY_HISTORY_SCHEMA);
 		goto out;
 	}
 	if (version < SY_HISTORY_SCHEMA) {
@@ -403,13 +407,17 @@ sy_history_open(const char *path, int wait_ms, struct sy_history **out,
 	if (err != SY_OK && corrupt) {
 		err = move_aside(path, aside, sizeof(aside));
 		if (err != SY_OK) {
-			setmsg(msg, msglen, "%s is damaged (%s) and cannot be "
-			    "moved aside: %s", path, why, strerror(errno));
+			setmsg(msg, msglen,
+			    "%s is damaged (%s) and cannot be "
+			    "moved aside: %s",
+			    path, why, strerror(errno));
 			return err;
 		}
 		flatten(why);
-		setmsg(msg, msglen, "%s was damaged (%s); moved aside to %s "
-		    "and started afresh", path, why, aside);
+		setmsg(msg, msglen,
+		    "%s was damaged (%s); moved aside to %s "
+		    "and started afresh",
+		    path, why, aside);
 		err = try_open(path, wait_ms, &db, &corrupt, why, sizeof(why));
 	}
 	if (err != SY_OK) {
@@ -425,11 +433,11 @@ sy_history_open(const char *path, int wait_ms, struct sy_history **out,
 	h->lockpath = concat(path, ".lock");
 	if (h->path == NULL || h->lockpath == NULL)
 		goto nomem;
-	rc = sqlite3_prepare_v3(db, get_sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &h->get, NULL);
+	rc = sqlite3_prepare_v3(
+	    db, get_sql, -1, SQLITE_PREPARE_PERSISTENT, &h->get, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(db, put_sql, -1,
-		    SQLITE_PREPARE_PERSISTENT, &h->put, NULL);
+		rc = sqlite3_prepare_v3(
+		    db, put_sql, -1, SQLITE_PREPARE_PERSISTENT, &h->put, NULL);
 	if (rc != SQLITE_OK) {
 		setmsg(msg, msglen, "%s", sqlite3_errmsg(db));
 		sy_history_close(h);
@@ -494,13 +502,15 @@ sy_history_lock(struct sy_history *h, bool wait)
 			n = pread(fd, held, sizeof(held) - 1, 0);
 			held[n > 0 ? n : 0] = '\0';
 			held[strcspn(held, "\n")] = '\0';
-			setmsg(h->err, sizeof(h->err), "another run holds %s "
-			    "(pid %s)", h->lockpath, held[0] ? held : "?");
+			setmsg(h->err, sizeof(h->err),
+			    "another run holds %s "
+			    "(pid %s)",
+			    h->lockpath, held[0] ? held : "?");
 			close(fd);
 			return SY_EBUSY;
 		}
-		setmsg(h->err, sizeof(h->err), "%s: %s", h->lockpath,
-		    strerror(e));
+		setmsg(
+		    h->err, sizeof(h->err), "%s: %s", h->lockpath, strerror(e));
 		close(fd);
 		errno = e;
 		return SY_EIO;
@@ -564,8 +574,8 @@ col_dup(sqlite3_stmt *st, int i, char **out)
 }
 
 enum sy_err
-sy_history_get(struct sy_history *h, const char *url,
-    struct sy_hist_rec *rec, bool *found)
+sy_history_get(
+    struct sy_history *h, const char *url, struct sy_hist_rec *rec, bool *found)
 {
 	struct sy_hist_rec r;
 	enum sy_err err = SY_OK;
@@ -574,8 +584,7 @@ sy_history_get(struct sy_history *h, const char *url,
 	memset(rec, 0, sizeof(*rec));
 	memset(&r, 0, sizeof(r));
 	*found = false;
-	if (sqlite3_bind_text(h->get, 1, url, -1, SQLITE_STATIC) !=
-	    SQLITE_OK) {
+	if (sqlite3_bind_text(h->get, 1, url, -1, SQLITE_STATIC) != SQLITE_OK) {
 		err = dberr(h);
 		goto out;
 	}
@@ -587,8 +596,9 @@ sy_history_get(struct sy_history *h, const char *url,
 		goto out;
 	}
 	o = sqlite3_column_int(h->get, 0);
-	r.outcome = o == 0 ? SY_HIST_OK : o == 1 ? SY_HIST_FAIL :
-	    SY_HIST_UNKNOWN;
+	r.outcome = o == 0 ? SY_HIST_OK
+	    : o == 1       ? SY_HIST_FAIL
+	                   : SY_HIST_UNKNOWN;
 	r.status = sqlite3_column_int(h->get, 2);
 	r.first_failure = sqlite3_column_int64(h->get, 4);
 	r.failures = (long)sqlite3_column_int64(h->get, 5);
@@ -693,8 +703,7 @@ sy_history_prune(struct sy_history *h, int64_t before, long *n)
 }
 
 bool
-sy_history_due(const struct sy_hist_rec *rec, int64_t now,
-    int64_t max_age_s)
+sy_history_due(const struct sy_hist_rec *rec, int64_t now, int64_t max_age_s)
 {
 	if (rec == NULL || max_age_s <= 0)
 		return true;
@@ -717,8 +726,8 @@ sy_history_should_report(const struct sy_hist_rec *rec, int fail_after)
 }
 
 void
-sy_history_note(const struct sy_hist_rec *rec, int fail_after, char *buf,
-    size_t len)
+sy_history_note(
+    const struct sy_hist_rec *rec, int fail_after, char *buf, size_t len)
 {
 	char day[16] = "?";
 	struct tm tm;

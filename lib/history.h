@@ -46,11 +46,7 @@
 
 struct sy_history; /* opaque */
 
-enum sy_hist_outcome {
-	SY_HIST_OK = 0,
-	SY_HIST_FAIL = 1,
-	SY_HIST_UNKNOWN = 2
-};
+enum sy_hist_outcome { SY_HIST_OK = 0, SY_HIST_FAIL = 1, SY_HIST_UNKNOWN = 2 };
 
 /*
  * One URL's stored state.  Times are seconds since the epoch, 0 when
@@ -58,15 +54,15 @@ enum sy_hist_outcome {
  */
 struct sy_hist_rec {
 	enum sy_hist_outcome outcome; /* of the last verdict */
-	char *rule;		      /* rule name of the last verdict, or NULL */
-	int status;		      /* HTTP status of the last verdict, or 0 */
-	char *message;		      /* message of the last verdict, or NULL */
-	int64_t first_failure;	      /* start of the failing streak, or 0 */
-	long failures;		      /* consecutive failing runs */
+	char *rule;            /* rule name of the last verdict, or NULL */
+	int status;            /* HTTP status of the last verdict, or 0 */
+	char *message;         /* message of the last verdict, or NULL */
+	int64_t first_failure; /* start of the failing streak, or 0 */
+	long failures;         /* consecutive failing runs */
 	int64_t last_success;
 	int64_t last_checked;
-	char *etag;		      /* or NULL */
-	char *last_modified;	      /* or NULL */
+	char *etag;          /* or NULL */
+	char *last_modified; /* or NULL */
 };
 
 void sy_hist_rec_fini(struct sy_hist_rec *rec);
@@ -75,7 +71,7 @@ void sy_hist_rec_fini(struct sy_hist_rec *rec);
 struct sy_hist_verdict {
 	enum sy_hist_outcome outcome;
 	const char *rule;    /* stable rule name ("link-broken"), or NULL */
-	int status;	     /* HTTP status, or 0 */
+	int status;          /* HTTP status, or 0 */
 	const char *message; /* or NULL */
 	/*
 	 * Validators from the response.  NULL keeps the stored value (a
@@ -160,8 +156,8 @@ enum sy_err sy_history_prune(struct sy_history *h, int64_t before, long *n);
  * verdict was OK less than max_age_s seconds ago; rec NULL (never seen),
  * any failing or unknown verdict, or max_age_s <= 0 mean true.
  */
-bool sy_history_due(const struct sy_hist_rec *rec, int64_t now,
-    int64_t max_age_s);
+bool sy_history_due(
+    const struct sy_hist_rec *rec, int64_t now, int64_t max_age_s);
 
 /*
  * The fail-after policy: whether a failing URL is reported as broken
@@ -175,7 +171,7 @@ bool sy_history_should_report(const struct sy_hist_rec *rec, int fail_after);
  * runs since 2026-11-26; reported after 3" (UTC date).  Always
  * NUL-terminated; truncated to len.
  */
-void sy_history_note(const struct sy_hist_rec *rec, int fail_after,
-    char *buf, size_t len);
+void sy_history_note(
+    const struct sy_hist_rec *rec, int fail_after, char *buf, size_t len);
 
 #endif

@@ -29,8 +29,8 @@ struct results {
 };
 
 static void
-collect(void *arg, const char *domain, void *user,
-    const struct sy_mx_result *res)
+collect(
+    void *arg, const char *domain, void *user, const struct sy_mx_result *res)
 {
 	struct results *r = arg;
 	intptr_t i = (intptr_t)user;
@@ -41,8 +41,7 @@ collect(void *arg, const char *domain, void *user,
 	r->g[i].calls++;
 	r->g[i].verdict = res->verdict;
 	snprintf(r->g[i].domain, sizeof(r->g[i].domain), "%s", domain);
-	snprintf(r->g[i].message, sizeof(r->g[i].message), "%s",
-	    res->message);
+	snprintf(r->g[i].message, sizeof(r->g[i].message), "%s", res->message);
 }
 
 static double
@@ -168,15 +167,14 @@ static const struct {
 	enum sy_mx_verdict want;
 	const char *msg; /* substring of the message */
 } zone[] = {
-	{"good.test", SY_MX_OK, "MX mail.good.test"},
-	{"nullmx.test", SY_MX_NONE, "null MX"},
-	{"aonly.test", SY_MX_OK, "implicit MX"},
-	{"aaaaonly.test", SY_MX_OK, "implicit MX"},
-	{"empty.test", SY_MX_NONE, "no MX, A or AAAA"},
-	{"nodomain.test", SY_MX_NONE, "NXDOMAIN"},
-	{"servfail.test", SY_MX_UNKNOWN,
-	    "SERVFAIL, REFUSED or unreachable"},
-	{"slow.test", SY_MX_UNKNOWN, "timed out"},
+    {"good.test", SY_MX_OK, "MX mail.good.test"},
+    {"nullmx.test", SY_MX_NONE, "null MX"},
+    {"aonly.test", SY_MX_OK, "implicit MX"},
+    {"aaaaonly.test", SY_MX_OK, "implicit MX"},
+    {"empty.test", SY_MX_NONE, "no MX, A or AAAA"},
+    {"nodomain.test", SY_MX_NONE, "NXDOMAIN"},
+    {"servfail.test", SY_MX_UNKNOWN, "SERVFAIL, REFUSED or unreachable"},
+    {"slow.test", SY_MX_UNKNOWN, "timed out"},
 };
 
 static struct results res; /* large: not on the stack */
@@ -212,7 +210,7 @@ test_zone(int port)
 		    "%s: message \"%s\"", zone[i].domain, res.g[i].message);
 	}
 	T_OK(res.g[100].calls == 1 && res.g[100].verdict == SY_MX_OK &&
-	    strcmp(res.g[100].domain, "good.test") == 0,
+	        strcmp(res.g[100].domain, "good.test") == 0,
 	    "GOOD.Test. reported as good.test, ok");
 	T_OK(res.g[101].calls == 1 && res.g[101].verdict == SY_MX_OK,
 	    "duplicate reported");
@@ -220,7 +218,8 @@ test_zone(int port)
 	/* 8 MX queries, plus A and AAAA for aonly, aaaaonly and empty. */
 	T_INTEQ(sy_mx_queries(mx), 8 + 6, "one look-up per distinct domain");
 	printf("# zone run (slow.test times out after 2 tries of 150 ms): "
-	    "%.0f ms\n", dt * 1e3);
+	       "%.0f ms\n",
+	    dt * 1e3);
 	T_OK(dt < 3.0, "timeouts capped (%.2f s)", dt);
 
 	/* The handle is empty and reusable after a run. */

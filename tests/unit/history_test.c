@@ -134,18 +134,16 @@ test_counters(void)
 {
 	/* One URL across simulated nightly runs. */
 	static const struct step steps[] = {
-		{SY_HIST_OK, 1 * DAY, "\"v1\"", 0, 0, 1 * DAY, "\"v1\""},
-		{SY_HIST_FAIL, 2 * DAY, "\"bad\"", 1, 2 * DAY, 1 * DAY,
-		    "\"v1\""},
-		{SY_HIST_FAIL, 3 * DAY, NULL, 2, 2 * DAY, 1 * DAY, "\"v1\""},
-		{SY_HIST_UNKNOWN, 4 * DAY, NULL, 2, 2 * DAY, 1 * DAY,
-		    "\"v1\""},
-		{SY_HIST_FAIL, 5 * DAY, NULL, 3, 2 * DAY, 1 * DAY, "\"v1\""},
-		{SY_HIST_OK, 6 * DAY, NULL, 0, 0, 6 * DAY, "\"v1\""},
-		{SY_HIST_UNKNOWN, 7 * DAY, NULL, 0, 0, 6 * DAY, "\"v1\""},
-		{SY_HIST_FAIL, 8 * DAY, NULL, 1, 8 * DAY, 6 * DAY, "\"v1\""},
-		{SY_HIST_OK, 9 * DAY, "\"v2\"", 0, 0, 9 * DAY, "\"v2\""},
-		{SY_HIST_OK, 10 * DAY, "", 0, 0, 10 * DAY, NULL},
+	    {SY_HIST_OK, 1 * DAY, "\"v1\"", 0, 0, 1 * DAY, "\"v1\""},
+	    {SY_HIST_FAIL, 2 * DAY, "\"bad\"", 1, 2 * DAY, 1 * DAY, "\"v1\""},
+	    {SY_HIST_FAIL, 3 * DAY, NULL, 2, 2 * DAY, 1 * DAY, "\"v1\""},
+	    {SY_HIST_UNKNOWN, 4 * DAY, NULL, 2, 2 * DAY, 1 * DAY, "\"v1\""},
+	    {SY_HIST_FAIL, 5 * DAY, NULL, 3, 2 * DAY, 1 * DAY, "\"v1\""},
+	    {SY_HIST_OK, 6 * DAY, NULL, 0, 0, 6 * DAY, "\"v1\""},
+	    {SY_HIST_UNKNOWN, 7 * DAY, NULL, 0, 0, 6 * DAY, "\"v1\""},
+	    {SY_HIST_FAIL, 8 * DAY, NULL, 1, 8 * DAY, 6 * DAY, "\"v1\""},
+	    {SY_HIST_OK, 9 * DAY, "\"v2\"", 0, 0, 9 * DAY, "\"v2\""},
+	    {SY_HIST_OK, 10 * DAY, "", 0, 0, 10 * DAY, NULL},
 	};
 	char path[128], msg[512];
 	struct sy_history *h;
@@ -159,15 +157,13 @@ test_counters(void)
 		return;
 	for (i = 0; i < SY_NELEM(steps); i++) {
 		const struct step *s = &steps[i];
-		struct sy_hist_verdict v = {
-			s->outcome,
-			s->outcome == SY_HIST_OK ? NULL :
-			    s->outcome == SY_HIST_FAIL ? "link-broken" :
-			    "link-unchecked",
-			s->outcome == SY_HIST_FAIL ? 404 : 200,
-			s->outcome == SY_HIST_OK ? NULL : "Not Found",
-			s->etag, NULL
-		};
+		struct sy_hist_verdict v = {s->outcome,
+		    s->outcome == SY_HIST_OK         ? NULL
+		        : s->outcome == SY_HIST_FAIL ? "link-broken"
+		                                     : "link-unchecked",
+		    s->outcome == SY_HIST_FAIL ? 404 : 200,
+		    s->outcome == SY_HIST_OK ? NULL : "Not Found", s->etag,
+		    NULL};
 
 		T_INTEQ(sy_history_record(h, "https://a.test/x", s->now, &v),
 		    SY_OK, "run %zu: record", i + 1);
@@ -180,8 +176,8 @@ test_counters(void)
 		    "run %zu: first_failure", i + 1);
 		T_INTEQ(rec.last_success, s->last_success,
 		    "run %zu: last_success", i + 1);
-		T_INTEQ(rec.last_checked, s->now, "run %zu: last_checked",
-		    i + 1);
+		T_INTEQ(
+		    rec.last_checked, s->now, "run %zu: last_checked", i + 1);
 		T_STREQ(rec.etag, s->want_etag, "run %zu: etag", i + 1);
 		T_STREQ(rec.rule, v.rule, "run %zu: rule", i + 1);
 		T_INTEQ(rec.status, v.status, "run %zu: status", i + 1);
@@ -215,13 +211,13 @@ test_counters(void)
 		sy_history_record(h, "https://b.test/", 50, &v);
 		sy_history_get(h, "https://b.test/", &rec, &found);
 		T_OK(found && rec.failures == 0 && rec.first_failure == 0 &&
-		    rec.last_success == 0 && rec.etag == NULL,
+		        rec.last_success == 0 && rec.etag == NULL,
 		    "unknown first verdict: no counters, no etag");
 		sy_hist_rec_fini(&rec);
 	}
 	{
-		struct sy_hist_verdict v = {(enum sy_hist_outcome)9, NULL, 0,
-		    NULL, NULL, NULL};
+		struct sy_hist_verdict v = {
+		    (enum sy_hist_outcome)9, NULL, 0, NULL, NULL, NULL};
 
 		T_INTEQ(sy_history_record(h, "https://c.test/", 1, &v),
 		    SY_EINVAL, "bad outcome refused");
@@ -255,19 +251,19 @@ test_fail_after(void)
 		int fail_after;
 		bool want;
 	} tab[] = {
-		{SY_HIST_FAIL, 1, 1, true},
-		{SY_HIST_FAIL, 1, 0, true},
-		{SY_HIST_FAIL, 1, -5, true},
-		{SY_HIST_FAIL, 0, 1, false},
-		{SY_HIST_FAIL, 1, 3, false},
-		{SY_HIST_FAIL, 2, 3, false},
-		{SY_HIST_FAIL, 3, 3, true},
-		{SY_HIST_FAIL, 4, 3, true},
-		{SY_HIST_FAIL, 99, 100, false},
-		{SY_HIST_OK, 0, 1, false},
-		{SY_HIST_OK, 5, 1, false},
-		{SY_HIST_UNKNOWN, 5, 3, false},
-		{SY_HIST_UNKNOWN, 0, 1, false},
+	    {SY_HIST_FAIL, 1, 1, true},
+	    {SY_HIST_FAIL, 1, 0, true},
+	    {SY_HIST_FAIL, 1, -5, true},
+	    {SY_HIST_FAIL, 0, 1, false},
+	    {SY_HIST_FAIL, 1, 3, false},
+	    {SY_HIST_FAIL, 2, 3, false},
+	    {SY_HIST_FAIL, 3, 3, true},
+	    {SY_HIST_FAIL, 4, 3, true},
+	    {SY_HIST_FAIL, 99, 100, false},
+	    {SY_HIST_OK, 0, 1, false},
+	    {SY_HIST_OK, 5, 1, false},
+	    {SY_HIST_UNKNOWN, 5, 3, false},
+	    {SY_HIST_UNKNOWN, 0, 1, false},
 	};
 	struct sy_hist_rec rec;
 	size_t i;
@@ -277,9 +273,10 @@ test_fail_after(void)
 		rec.outcome = tab[i].outcome;
 		rec.failures = tab[i].failures;
 		T_INTEQ(sy_history_should_report(&rec, tab[i].fail_after),
-		    tab[i].want, "should_report #%zu (outcome %d, %ld fails, "
-		    "fail-after %d)", i, (int)tab[i].outcome, tab[i].failures,
-		    tab[i].fail_after);
+		    tab[i].want,
+		    "should_report #%zu (outcome %d, %ld fails, "
+		    "fail-after %d)",
+		    i, (int)tab[i].outcome, tab[i].failures, tab[i].fail_after);
 	}
 	T_OK(!sy_history_should_report(NULL, 1), "no record: nothing");
 }
@@ -294,16 +291,16 @@ test_due(void)
 		int64_t max_age;
 		bool want;
 	} tab[] = {
-		{SY_HIST_OK, 1000, 1000 + 3600, DAY, false},
-		{SY_HIST_OK, 1000, 1000 + DAY - 1, DAY, false},
-		{SY_HIST_OK, 1000, 1000 + DAY, DAY, true},
-		{SY_HIST_OK, 1000, 1000 + 2 * DAY, DAY, true},
-		{SY_HIST_OK, 1000, 1001, 0, true},
-		{SY_HIST_OK, 1000, 1001, -1, true},
-		{SY_HIST_OK, 0, 1001, DAY, true},
-		{SY_HIST_OK, 5000, 1000, DAY, true},
-		{SY_HIST_FAIL, 1000, 1001, DAY, true},
-		{SY_HIST_UNKNOWN, 1000, 1001, DAY, true},
+	    {SY_HIST_OK, 1000, 1000 + 3600, DAY, false},
+	    {SY_HIST_OK, 1000, 1000 + DAY - 1, DAY, false},
+	    {SY_HIST_OK, 1000, 1000 + DAY, DAY, true},
+	    {SY_HIST_OK, 1000, 1000 + 2 * DAY, DAY, true},
+	    {SY_HIST_OK, 1000, 1001, 0, true},
+	    {SY_HIST_OK, 1000, 1001, -1, true},
+	    {SY_HIST_OK, 0, 1001, DAY, true},
+	    {SY_HIST_OK, 5000, 1000, DAY, true},
+	    {SY_HIST_FAIL, 1000, 1001, DAY, true},
+	    {SY_HIST_UNKNOWN, 1000, 1001, DAY, true},
 	};
 	struct sy_hist_rec rec;
 	size_t i;
@@ -361,8 +358,8 @@ test_batch(void)
 {
 	char path[128], msg[512], url[64];
 	struct sy_history *h;
-	struct sy_hist_verdict ok = {SY_HIST_OK, NULL, 200, NULL, "\"e\"",
-	    NULL};
+	struct sy_hist_verdict ok = {
+	    SY_HIST_OK, NULL, 200, NULL, "\"e\"", NULL};
 	struct sy_hist_rec rec;
 	double t0, t1, t2;
 	long n = 0;
@@ -394,7 +391,8 @@ test_batch(void)
 	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
 	T_INTEQ(n, 10000, "10000 rows");
 	printf("# 10000 records in one transaction: %.1f ms; 10000 gets: "
-	    "%.1f ms\n", (t1 - t0) * 1e3, (t2 - t1) * 1e3);
+	       "%.1f ms\n",
+	    (t1 - t0) * 1e3, (t2 - t1) * 1e3);
 	T_OK(t1 - t0 < 5.0, "batched writes are fast (%.3f s)", t1 - t0);
 	/* A transaction left open at close is rolled back. */
 	sy_history_begin(h);
@@ -433,7 +431,8 @@ file_has_prefix(const char *dir, const char *prefix, char *out, size_t len)
 static void
 test_corrupt_garbage(void)
 {
-	static const char garbage[] = "this is not an SQLite database at "
+	static const char garbage[] =
+	    "this is not an SQLite database at "
 	    "all, just garbage bytes written by a test\n";
 	char path[128], msg[512], aside[512], back[256];
 	struct sy_history *h;
@@ -451,10 +450,11 @@ test_corrupt_garbage(void)
 	if (h == NULL)
 		return;
 	T_OK(strstr(msg, "moved aside to") != NULL &&
-	    strstr(msg, "garbage.db.corrupt-") != NULL,
+	        strstr(msg, "garbage.db.corrupt-") != NULL,
 	    "garbage reported: %s", msg);
-	T_OK(file_has_prefix(tmpdir, "garbage.db.corrupt-", aside,
-	    sizeof(aside)), "garbage moved aside");
+	T_OK(file_has_prefix(
+	         tmpdir, "garbage.db.corrupt-", aside, sizeof(aside)),
+	    "garbage moved aside");
 	fp = fopen(aside, "r");
 	back[0] = '\0';
 	if (fp != NULL) {
@@ -475,8 +475,8 @@ test_corrupt_page(void)
 {
 	char path[128], msg[512], url[64], junk[4096];
 	struct sy_history *h;
-	struct sy_hist_verdict ok = {SY_HIST_OK, NULL, 200, "fine", "\"e\"",
-	    NULL};
+	struct sy_hist_verdict ok = {
+	    SY_HIST_OK, NULL, 200, "fine", "\"e\"", NULL};
 	long n = -1;
 	int i, fd;
 	bool wrote;
@@ -516,8 +516,8 @@ static void
 writer_child(const char *path, int fd)
 {
 	struct sy_history *h;
-	struct sy_hist_verdict bad = {SY_HIST_FAIL, "link-broken", 404,
-	    "Not Found", NULL, NULL};
+	struct sy_hist_verdict bad = {
+	    SY_HIST_FAIL, "link-broken", 404, "Not Found", NULL, NULL};
 	char url[64], msg[256];
 	long i = 0;
 	int k;
@@ -579,8 +579,10 @@ test_kill9(void)
 		return;
 	T_STREQ(msg, "", "no damage after kill -9");
 	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
-	T_OK(n >= commits * 100L, "every committed row survived (%ld rows, "
-	    "%d commits seen)", n, commits);
+	T_OK(n >= commits * 100L,
+	    "every committed row survived (%ld rows, "
+	    "%d commits seen)",
+	    n, commits);
 	T_INTEQ(n % 100, 0, "no partial transaction (%ld rows)", n);
 	sy_history_close(h);
 	raw_query(path, "PRAGMA quick_check", got, sizeof(got));
@@ -649,7 +651,7 @@ test_lock(void)
 	T_OK(pid > 0, "child holds the lock");
 	T_INTEQ(sy_history_lock(h, false), SY_EBUSY, "second run: busy");
 	T_OK(strstr(sy_history_errmsg(h), "lock.db.lock") != NULL &&
-	    strstr(sy_history_errmsg(h), "pid") != NULL,
+	        strstr(sy_history_errmsg(h), "pid") != NULL,
 	    "busy message: %s", sy_history_errmsg(h));
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -660,8 +662,8 @@ test_lock(void)
 	/* A second handle in this process is excluded too. */
 	h2 = open_ok(path, msg, sizeof(msg));
 	if (h2 != NULL) {
-		T_INTEQ(sy_history_lock(h2, false), SY_EBUSY,
-		    "second handle busy");
+		T_INTEQ(
+		    sy_history_lock(h2, false), SY_EBUSY, "second handle busy");
 		sy_history_unlock(h);
 		T_INTEQ(sy_history_lock(h2, false), SY_OK,
 		    "second handle after unlock");
@@ -689,8 +691,8 @@ test_default_path(void)
 	struct stat st;
 
 	oldhome = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-	oldxdg = getenv("XDG_CACHE_HOME") ? strdup(getenv("XDG_CACHE_HOME")) :
-	    NULL;
+	oldxdg =
+	    getenv("XDG_CACHE_HOME") ? strdup(getenv("XDG_CACHE_HOME")) : NULL;
 	snprintf(want, sizeof(want), "%s/xdg/c", tmpdir);
 	setenv("XDG_CACHE_HOME", want, 1);
 	T_INTEQ(sy_history_default_path(&p), SY_OK, "default path (xdg)");
@@ -699,14 +701,14 @@ test_default_path(void)
 	free(p);
 	snprintf(want, sizeof(want), "%s/xdg/c/syndic", tmpdir);
 	T_OK(stat(want, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    (st.st_mode & 0777) == 0700, "folder made, mode 0700");
+	        (st.st_mode & 0777) == 0700,
+	    "folder made, mode 0700");
 
 	setenv("XDG_CACHE_HOME", "relative/ignored", 1);
 	snprintf(want, sizeof(want), "%s/home", tmpdir);
 	setenv("HOME", want, 1);
 	T_INTEQ(sy_history_default_path(&p), SY_OK, "default path (home)");
-	snprintf(want, sizeof(want), "%s/home/.cache/syndic/links.db",
-	    tmpdir);
+	snprintf(want, sizeof(want), "%s/home/.cache/syndic/links.db", tmpdir);
 	T_STREQ(p, want, "relative XDG_CACHE_HOME ignored; under ~/.cache");
 	free(p);
 

@@ -1,0 +1,777 @@
+#include "lib/history.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "lib/util.h"
+#include "tests/unit/t.h"
+
+#define DAY 86400
+
+static char tmpdir[64];
+
+static void
+path_in(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs one SQL query on path with plain sqlite3; first column as text. */
+static void
+raw_query(const char *path, const char *sql, char *out, size_t len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	snprintf(out, len, "(error)");
+	if (sqlite3_open(path, &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		int rc = sqlite3_step(st);
+
+		if (rc == SQLITE_ROW)
+			snprintf(out, len, "%s",
+			    (const char *)sqlite3_column_text(st, 0));
+		else if (rc == SQLITE_DONE)
+			snprintf(out, len, "(done)");
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static struct sy_history *
+open_ok(const char *path, char *msg, size_t len)
+{
+	struct sy_history *h = NULL;
+	enum sy_err err;
+
+	err = sy_history_open(path, 2000, &h, msg, len);
+	T_INTEQ(err, SY_OK, "open %s (%s)", path, msg);
+	return h;
+}
+
+static void
+test_schema(void)
+{
+	char path[128], msg[512], got[64];
+	struct sy_history *h;
+	struct sy_hist_rec rec;
+	bool found = true;
+	long n = -1;
+
+	path_in(path, sizeof(path), "schema.db");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_STREQ(msg, "", "fresh open has no notice");
+	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
+	T_INTEQ(n, 0, "empty");
+	T_INTEQ(sy_history_get(h, "https://x.test/", &rec, &found), SY_OK,
+	    "get missing");
+	T_OK(!found, "missing url not found");
+	sy_history_close(h);
+	raw_query(path, "PRAGMA user_version", got, sizeof(got));
+	T_STREQ(got, "1", "user_version is the schema version");
+	raw_query(path, "PRAGMA journal_mode", got, sizeof(got));
+	T_STREQ(got, "wal", "WAL journal");
+	/* Reopening an existing database is fine and keeps it. */
+	h = open_ok(path, msg, sizeof(msg));
+	sy_history_close(h);
+}
+
+static void
+test_open_fails(void)
+{
+	struct sy_history *h = (struct sy_history *)1;
+	char msg[512];
+
+	T_INTEQ(sy_history_open(
+	            "/nonexistent-dir/x/links.db", 100, &h, msg, sizeof(msg)),
+	    SY_EDB, "missing folder: SY_EDB");
+	T_OK(h == NULL && msg[0] != '\0', "with a message: %s", msg);
+	T_INTEQ(sy_history_open("", 100, &h, msg, sizeof(msg)), SY_EINVAL,
+	    "empty path");
+	T_INTEQ(sy_history_open(tmpdir, 100, &h, NULL, 0), SY_EDB,
+	    "a folder is not a database (and msg may be NULL)");
+}
+
+static void
+test_future_version(void)
+{
+	char path[128], msg[512], got[64];
+	struct sy_history *h = (struct sy_history *)1;
+
+	path_in(path, sizeof(path), "future.db");
+	h = open_ok(path, msg, sizeof(msg));
+	sy_history_close(h);
+	raw_query(path, "PRAGMA user_version = 7", got, sizeof(got));
+	T_INTEQ(sy_history_open(path, 100, &h, msg, sizeof(msg)), SY_EDB,
+	    "newer schema refused");
+	T_OK(h == NULL, "no handle on failure");
+	T_OK(strstr(msg, "schema version 7 is newer") != NULL,
+	    "clear message: %s", msg);
+	raw_query(path, "PRAGMA user_version", got, sizeof(got));
+	T_STREQ(got, "7", "newer database left untouched");
+}
+
+struct step {
+	enum sy_hist_outcome outcome;
+	int64_t now;
+	const char *etag;
+	/* expected afterwards */
+	long failures;
+	int64_t first_failure;
+	int64_t last_success;
+	const char *want_etag;
+};
+
+static void
+test_counters(void)
+{
+	/* One URL across simulated nightly runs. */
+	static const struct step steps[] = {
+	    {SY_HIST_OK, 1 * DAY, "\"v1\"", 0, 0, 1 * DAY, "\"v1\""},
+	    {SY_HIST_FAIL, 2 * DAY, "\"bad\"", 1, 2 * DAY, 1 * DAY, "\"v1\""},
+	    {SY_HIST_FAIL, 3 * DAY, NULL, 2, 2 * DAY, 1 * DAY, "\"v1\""},
+	    {SY_HIST_UNKNOWN, 4 * DAY, NULL, 2, 2 * DAY, 1 * DAY, "\"v1\""},
+	    {SY_HIST_FAIL, 5 * DAY, NULL, 3, 2 * DAY, 1 * DAY, "\"v1\""},
+	    {SY_HIST_OK, 6 * DAY, NULL, 0, 0, 6 * DAY, "\"v1\""},
+	    {SY_HIST_UNKNOWN, 7 * DAY, NULL, 0, 0, 6 * DAY, "\"v1\""},
+	    {SY_HIST_FAIL, 8 * DAY, NULL, 1, 8 * DAY, 6 * DAY, "\"v1\""},
+	    {SY_HIST_OK, 9 * DAY, "\"v2\"", 0, 0, 9 * DAY, "\"v2\""},
+	    {SY_HIST_OK, 10 * DAY, "", 0, 0, 10 * DAY, NULL},
+	};
+	char path[128], msg[512];
+	struct sy_history *h;
+	struct sy_hist_rec rec;
+	bool found;
+	size_t i;
+
+	path_in(path, sizeof(path), "counters.db");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	for (i = 0; i < SY_NELEM(steps); i++) {
+		const struct step *s = &steps[i];
+		struct sy_hist_verdict v = {s->outcome,
+		    s->outcome == SY_HIST_OK         ? NULL
+		        : s->outcome == SY_HIST_FAIL ? "link-broken"
+		                                     : "link-unchecked",
+		    s->outcome == SY_HIST_FAIL ? 404 : 200,
+		    s->outcome == SY_HIST_OK ? NULL : "Not Found", s->etag,
+		    NULL};
+
+		T_INTEQ(sy_history_record(h, "https://a.test/x", s->now, &v),
+		    SY_OK, "run %zu: record", i + 1);
+		T_INTEQ(sy_history_get(h, "https://a.test/x", &rec, &found),
+		    SY_OK, "run %zu: get", i + 1);
+		T_OK(found, "run %zu: found", i + 1);
+		T_INTEQ(rec.outcome, s->outcome, "run %zu: outcome", i + 1);
+		T_INTEQ(rec.failures, s->failures, "run %zu: failures", i + 1);
+		T_INTEQ(rec.first_failure, s->first_failure,
+		    "run %zu: first_failure", i + 1);
+		T_INTEQ(rec.last_success, s->last_success,
+		    "run %zu: last_success", i + 1);
+		T_INTEQ(
+		    rec.last_checked, s->now, "run %zu: last_checked", i + 1);
+		T_STREQ(rec.etag, s->want_etag, "run %zu: etag", i + 1);
+		T_STREQ(rec.rule, v.rule, "run %zu: rule", i + 1);
+		T_INTEQ(rec.status, v.status, "run %zu: status", i + 1);
+		sy_hist_rec_fini(&rec);
+	}
+
+	/* Unicode URL and message, Last-Modified round trip. */
+	{
+		static const char url[] =
+		    "https://example.test/\xe6\xb7\xb1\xe5\xba\xa6?q=1";
+		struct sy_hist_verdict v = {SY_HIST_OK, NULL, 200,
+		    "\xe5\xbe\x8c\xe7\x99\xbc", NULL,
+		    "Tue, 28 Jan 2025 09:00:00 GMT"};
+
+		T_INTEQ(sy_history_record(h, url, 100, &v), SY_OK,
+		    "record utf-8 url");
+		T_INTEQ(sy_history_get(h, url, &rec, &found), SY_OK, "get");
+		T_OK(found, "utf-8 url found");
+		T_STREQ(rec.last_modified, "Tue, 28 Jan 2025 09:00:00 GMT",
+		    "last_modified");
+		T_STREQ(rec.message, "\xe5\xbe\x8c\xe7\x99\xbc", "message");
+		T_OK(rec.etag == NULL && rec.rule == NULL, "NULLs stay NULL");
+		sy_hist_rec_fini(&rec);
+	}
+
+	/* A first verdict that is unknown counts nothing. */
+	{
+		struct sy_hist_verdict v = {SY_HIST_UNKNOWN, "link-blocked",
+		    403, "bot wall", "\"e\"", NULL};
+
+		sy_history_record(h, "https://b.test/", 50, &v);
+		sy_history_get(h, "https://b.test/", &rec, &found);
+		T_OK(found && rec.failures == 0 && rec.first_failure == 0 &&
+		        rec.last_success == 0 && rec.etag == NULL,
+		    "unknown first verdict: no counters, no etag");
+		sy_hist_rec_fini(&rec);
+	}
+	{
+		struct sy_hist_verdict v = {
+		    (enum sy_hist_outcome)9, NULL, 0, NULL, NULL, NULL};
+
+		T_INTEQ(sy_history_record(h, "https://c.test/", 1, &v),
+		    SY_EINVAL, "bad outcome refused");
+	}
+	/* Persisted across a close. */
+	sy_history_close(h);
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_INTEQ(sy_history_get(h, "https://a.test/x", &rec, &found), SY_OK,
+	    "get after reopen");
+	T_OK(found && rec.last_checked == 10 * DAY, "kept across reopen");
+	sy_hist_rec_fini(&rec);
+	{
+		long n = 0;
+
+		T_INTEQ(sy_history_prune(h, 60, &n), SY_OK, "prune");
+		T_INTEQ(n, 1, "pruned the one checked before t=60");
+		T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
+		T_INTEQ(n, 2, "two left");
+	}
+	sy_history_close(h);
+}
+
+static void
+test_fail_after(void)
+{
+	static const struct {
+		enum sy_hist_outcome outcome;
+		long failures;
+		int fail_after;
+		bool want;
+	} tab[] = {
+	    {SY_HIST_FAIL, 1, 1, true},
+	    {SY_HIST_FAIL, 1, 0, true},
+	    {SY_HIST_FAIL, 1, -5, true},
+	    {SY_HIST_FAIL, 0, 1, false},
+	    {SY_HIST_FAIL, 1, 3, false},
+	    {SY_HIST_FAIL, 2, 3, false},
+	    {SY_HIST_FAIL, 3, 3, true},
+	    {SY_HIST_FAIL, 4, 3, true},
+	    {SY_HIST_FAIL, 99, 100, false},
+	    {SY_HIST_OK, 0, 1, false},
+	    {SY_HIST_OK, 5, 1, false},
+	    {SY_HIST_UNKNOWN, 5, 3, false},
+	    {SY_HIST_UNKNOWN, 0, 1, false},
+	};
+	struct sy_hist_rec rec;
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(tab); i++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.outcome = tab[i].outcome;
+		rec.failures = tab[i].failures;
+		T_INTEQ(sy_history_should_report(&rec, tab[i].fail_after),
+		    tab[i].want,
+		    "should_report #%zu (outcome %d, %ld fails, "
+		    "fail-after %d)",
+		    i, (int)tab[i].outcome, tab[i].failures, tab[i].fail_after);
+	}
+	T_OK(!sy_history_should_report(NULL, 1), "no record: nothing");
+}
+
+static void
+test_due(void)
+{
+	static const struct {
+		enum sy_hist_outcome outcome;
+		int64_t last_success;
+		int64_t now;
+		int64_t max_age;
+		bool want;
+	} tab[] = {
+	    {SY_HIST_OK, 1000, 1000 + 3600, DAY, false},
+	    {SY_HIST_OK, 1000, 1000 + DAY - 1, DAY, false},
+	    {SY_HIST_OK, 1000, 1000 + DAY, DAY, true},
+	    {SY_HIST_OK, 1000, 1000 + 2 * DAY, DAY, true},
+	    {SY_HIST_OK, 1000, 1001, 0, true},
+	    {SY_HIST_OK, 1000, 1001, -1, true},
+	    {SY_HIST_OK, 0, 1001, DAY, true},
+	    {SY_HIST_OK, 5000, 1000, DAY, true},
+	    {SY_HIST_FAIL, 1000, 1001, DAY, true},
+	    {SY_HIST_UNKNOWN, 1000, 1001, DAY, true},
+	};
+	struct sy_hist_rec rec;
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(tab); i++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.outcome = tab[i].outcome;
+		rec.last_success = tab[i].last_success;
+		rec.last_checked = tab[i].last_success;
+		T_INTEQ(sy_history_due(&rec, tab[i].now, tab[i].max_age),
+		    tab[i].want, "due #%zu", i);
+	}
+	T_OK(sy_history_due(NULL, 1, DAY), "never seen: due");
+}
+
+static void
+test_note_and_outcome(void)
+{
+	struct sy_hist_rec rec;
+	char buf[128];
+
+	memset(&rec, 0, sizeof(rec));
+	rec.outcome = SY_HIST_FAIL;
+	rec.failures = 2;
+	rec.first_failure = 1795651200; /* 2026-11-26T00:00:00Z */
+	sy_history_note(&rec, 3, buf, sizeof(buf));
+	T_STREQ(buf, "failing for 2 runs since 2026-11-26; reported after 3",
+	    "note text");
+	rec.failures = 1;
+	sy_history_note(&rec, 3, buf, 12);
+	T_STREQ(buf, "failing for", "note truncated safely");
+	sy_history_note(&rec, 2, buf, sizeof(buf));
+	T_STREQ(buf, "failing for 1 run since 2026-11-26; reported after 2",
+	    "singular");
+
+	T_INTEQ(sy_history_outcome_of(SY_R_NONE), SY_HIST_OK, "none ok");
+	T_INTEQ(sy_history_outcome_of(SY_R_LINK_REDIRECT), SY_HIST_OK,
+	    "redirect ok");
+	T_INTEQ(sy_history_outcome_of(SY_R_LINK_UNCHECKED), SY_HIST_UNKNOWN,
+	    "unchecked unknown");
+	T_INTEQ(sy_history_outcome_of(SY_R_LINK_BLOCKED), SY_HIST_UNKNOWN,
+	    "blocked unknown");
+	T_INTEQ(sy_history_outcome_of(SY_R_LINK_PRIVATE), SY_HIST_UNKNOWN,
+	    "private unknown");
+	T_INTEQ(sy_history_outcome_of(SY_R_LINK_BROKEN), SY_HIST_FAIL,
+	    "broken fails");
+	T_INTEQ(sy_history_outcome_of(SY_R_LINK_TIMEOUT), SY_HIST_FAIL,
+	    "timeout fails");
+	T_INTEQ(sy_history_outcome_of(SY_R_EMAIL_NO_MX), SY_HIST_FAIL,
+	    "no mx fails");
+}
+
+static void
+test_batch(void)
+{
+	char path[128], msg[512], url[64];
+	struct sy_history *h;
+	struct sy_hist_verdict ok = {
+	    SY_HIST_OK, NULL, 200, NULL, "\"e\"", NULL};
+	struct sy_hist_rec rec;
+	double t0, t1, t2;
+	long n = 0;
+	bool found;
+	int i, bad = 0;
+
+	path_in(path, sizeof(path), "batch.db");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	t0 = now_s();
+	T_INTEQ(sy_history_begin(h), SY_OK, "begin");
+	for (i = 0; i < 10000; i++) {
+		snprintf(url, sizeof(url), "https://h%d.test/p/%d", i % 97, i);
+		if (sy_history_record(h, url, 1000 + i, &ok) != SY_OK)
+			bad++;
+	}
+	T_INTEQ(sy_history_commit(h), SY_OK, "commit");
+	t1 = now_s();
+	for (i = 0; i < 10000; i++) {
+		snprintf(url, sizeof(url), "https://h%d.test/p/%d", i % 97, i);
+		if (sy_history_get(h, url, &rec, &found) != SY_OK || !found ||
+		    rec.last_checked != 1000 + i)
+			bad++;
+		sy_hist_rec_fini(&rec);
+	}
+	t2 = now_s();
+	T_INTEQ(bad, 0, "10000 records written and read back");
+	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
+	T_INTEQ(n, 10000, "10000 rows");
+	printf("# 10000 records in one transaction: %.1f ms; 10000 gets: "
+	       "%.1f ms\n",
+	    (t1 - t0) * 1e3, (t2 - t1) * 1e3);
+	T_OK(t1 - t0 < 5.0, "batched writes are fast (%.3f s)", t1 - t0);
+	/* A transaction left open at close is rolled back. */
+	sy_history_begin(h);
+	sy_history_record(h, "https://rolled.back/", 1, &ok);
+	sy_history_close(h);
+	t0 = now_s();
+	h = open_ok(path, msg, sizeof(msg));
+	t1 = now_s();
+	if (h == NULL)
+		return;
+	printf(
+	    "# open with quick_check, 10000 rows: %.1f ms\n", (t1 - t0) * 1e3);
+	sy_history_get(h, "https://rolled.back/", &rec, &found);
+	T_OK(!found, "open transaction rolled back at close");
+	sy_hist_rec_fini(&rec);
+	sy_history_close(h);
+}
+
+static bool
+file_has_prefix(const char *dir, const char *prefix, char *out, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+
+	if (d == NULL)
+		return false;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+		    strstr(e->d_name, "-wal") == NULL) {
+			snprintf(out, len, "%s/%s", dir, e->d_name);
+			found = true;
+			break;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static void
+test_corrupt_garbage(void)
+{
+	static const char garbage[] =
+	    "this is not an SQLite database at "
+	    "all, just garbage bytes written by a test\n";
+	char path[128], msg[512], aside[512], back[256];
+	struct sy_history *h;
+	struct sy_hist_verdict ok = {SY_HIST_OK, NULL, 200, NULL, NULL, NULL};
+	FILE *fp;
+	long n = -1;
+	size_t k;
+
+	path_in(path, sizeof(path), "garbage.db");
+	fp = fopen(path, "w");
+	for (k = 0; k < 200; k++)
+		fputs(garbage, fp);
+	fclose(fp);
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_OK(strstr(msg, "moved aside to") != NULL &&
+	        strstr(msg, "garbage.db.corrupt-") != NULL,
+	    "garbage reported: %s", msg);
+	T_OK(file_has_prefix(
+	         tmpdir, "garbage.db.corrupt-", aside, sizeof(aside)),
+	    "garbage moved aside");
+	fp = fopen(aside, "r");
+	back[0] = '\0';
+	if (fp != NULL) {
+		if (fgets(back, sizeof(back), fp) == NULL)
+			back[0] = '\0';
+		fclose(fp);
+	}
+	T_STREQ(back, garbage, "aside file holds the old bytes");
+	T_INTEQ(sy_history_record(h, "https://a.test/", 1, &ok), SY_OK,
+	    "rebuilt database writable");
+	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
+	T_INTEQ(n, 1, "rebuilt database holds the new row");
+	sy_history_close(h);
+}
+
+static void
+test_corrupt_page(void)
+{
+	char path[128], msg[512], url[64], junk[4096];
+	struct sy_history *h;
+	struct sy_hist_verdict ok = {
+	    SY_HIST_OK, NULL, 200, "fine", "\"e\"", NULL};
+	long n = -1;
+	int i, fd;
+	bool wrote;
+
+	path_in(path, sizeof(path), "page.db");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	sy_history_begin(h);
+	for (i = 0; i < 3000; i++) {
+		snprintf(url, sizeof(url), "https://p.test/%d", i);
+		sy_history_record(h, url, i, &ok);
+	}
+	sy_history_commit(h);
+	sy_history_close(h); /* checkpoints the WAL into page.db */
+	/* Scribble over pages 3 to 6: b-tree pages of the table or index. */
+	memset(junk, 0xa5, sizeof(junk));
+	fd = open(path, O_WRONLY);
+	wrote = fd >= 0;
+	for (i = 2; i < 6 && wrote; i++)
+		wrote = pwrite(fd, junk, sizeof(junk), (off_t)i * 4096) ==
+		    (ssize_t)sizeof(junk);
+	if (fd >= 0)
+		close(fd);
+	T_OK(wrote, "damaged pages written");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_OK(strstr(msg, "moved aside") != NULL, "damage reported: %s", msg);
+	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
+	T_INTEQ(n, 0, "rebuilt empty");
+	sy_history_close(h);
+}
+
+/* Child: commits batches of 100 rows forever, one byte on fd per commit. */
+static void
+writer_child(const char *path, int fd)
+{
+	struct sy_history *h;
+	struct sy_hist_verdict bad = {
+	    SY_HIST_FAIL, "link-broken", 404, "Not Found", NULL, NULL};
+	char url[64], msg[256];
+	long i = 0;
+	int k;
+
+	if (sy_history_open(path, 5000, &h, msg, sizeof(msg)) != SY_OK)
+		_exit(3);
+	for (;;) {
+		if (sy_history_begin(h) != SY_OK)
+			_exit(4);
+		for (k = 0; k < 100; k++, i++) {
+			snprintf(url, sizeof(url), "https://k.test/%ld", i);
+			if (sy_history_record(h, url, i, &bad) != SY_OK)
+				_exit(5);
+		}
+		if (sy_history_commit(h) != SY_OK)
+			_exit(6);
+		if (write(fd, "c", 1) != 1)
+			_exit(7);
+	}
+}
+
+static void
+test_kill9(void)
+{
+	char path[128], msg[512], got[64];
+	struct sy_history *h;
+	int p[2], status = 0, commits = 0;
+	long n = -1;
+	char c;
+	pid_t pid;
+
+	path_in(path, sizeof(path), "kill9.db");
+	h = open_ok(path, msg, sizeof(msg)); /* the schema exists first */
+	sy_history_close(h);
+	if (pipe(p) != 0) {
+		T_OK(0, "pipe");
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		writer_child(path, p[1]);
+	}
+	close(p[1]);
+	while (commits < 5 && read(p[0], &c, 1) == 1)
+		commits++;
+	/* Killed mid-stream: most likely inside a later transaction. */
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	while (read(p[0], &c, 1) == 1)
+		commits++;
+	close(p[0]);
+	T_OK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	    "writer killed by SIGKILL");
+	T_OK(commits >= 5, "writer committed %d batches", commits);
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_STREQ(msg, "", "no damage after kill -9");
+	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
+	T_OK(n >= commits * 100L,
+	    "every committed row survived (%ld rows, "
+	    "%d commits seen)",
+	    n, commits);
+	T_INTEQ(n % 100, 0, "no partial transaction (%ld rows)", n);
+	sy_history_close(h);
+	raw_query(path, "PRAGMA quick_check", got, sizeof(got));
+	T_STREQ(got, "ok", "quick_check after kill -9");
+}
+
+/* Child: takes the lock, says so, then waits for a byte or death. */
+static void
+locker_child(const char *path, int ready, int go)
+{
+	struct sy_history *h;
+	char msg[256], c;
+
+	if (sy_history_open(path, 1000, &h, msg, sizeof(msg)) != SY_OK)
+		_exit(3);
+	if (sy_history_lock(h, false) != SY_OK)
+		_exit(4);
+	if (write(ready, "L", 1) != 1)
+		_exit(5);
+	if (read(go, &c, 1) < 0)
+		_exit(6);
+	sy_history_close(h);
+	_exit(0);
+}
+
+static pid_t
+spawn_locker(const char *path, int *go_w)
+{
+	int ready[2], go[2];
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(ready) != 0 || pipe(go) != 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		locker_child(path, ready[1], go[0]);
+	}
+	close(ready[1]);
+	close(go[0]);
+	if (read(ready[0], &c, 1) != 1 || c != 'L')
+		pid = -1;
+	close(ready[0]);
+	*go_w = go[1];
+	return pid;
+}
+
+static void
+test_lock(void)
+{
+	char path[128], msg[512];
+	struct sy_history *h, *h2;
+	int go = -1, status = 0;
+	pid_t pid;
+
+	path_in(path, sizeof(path), "lock.db");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+
+	/* Child holds the lock, then dies by SIGKILL. */
+	pid = spawn_locker(path, &go);
+	T_OK(pid > 0, "child holds the lock");
+	T_INTEQ(sy_history_lock(h, false), SY_EBUSY, "second run: busy");
+	T_OK(strstr(sy_history_errmsg(h), "lock.db.lock") != NULL &&
+	        strstr(sy_history_errmsg(h), "pid") != NULL,
+	    "busy message: %s", sy_history_errmsg(h));
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	close(go);
+	T_INTEQ(sy_history_lock(h, false), SY_OK, "free after kill -9");
+	T_INTEQ(sy_history_lock(h, false), SY_OK, "relock is a no-op");
+
+	/* A second handle in this process is excluded too. */
+	h2 = open_ok(path, msg, sizeof(msg));
+	if (h2 != NULL) {
+		T_INTEQ(
+		    sy_history_lock(h2, false), SY_EBUSY, "second handle busy");
+		sy_history_unlock(h);
+		T_INTEQ(sy_history_lock(h2, false), SY_OK,
+		    "second handle after unlock");
+		sy_history_close(h2);
+	}
+
+	/* Child holds it and exits normally; a waiting lock gets it. */
+	pid = spawn_locker(path, &go);
+	T_OK(pid > 0, "child holds the lock again");
+	T_INTEQ(sy_history_lock(h, false), SY_EBUSY, "busy again");
+	if (write(go, "x", 1) != 1)
+		T_OK(0, "write go");
+	T_INTEQ(sy_history_lock(h, true), SY_OK, "waiting lock acquired");
+	waitpid(pid, &status, 0);
+	close(go);
+	T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "child exited cleanly");
+	sy_history_close(h);
+}
+
+static void
+test_default_path(void)
+{
+	char want[256], *p = NULL, *oldhome, *oldxdg;
+	struct stat st;
+
+	oldhome = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	oldxdg =
+	    getenv("XDG_CACHE_HOME") ? strdup(getenv("XDG_CACHE_HOME")) : NULL;
+	snprintf(want, sizeof(want), "%s/xdg/c", tmpdir);
+	setenv("XDG_CACHE_HOME", want, 1);
+	T_INTEQ(sy_history_default_path(&p), SY_OK, "default path (xdg)");
+	snprintf(want, sizeof(want), "%s/xdg/c/syndic/links.db", tmpdir);
+	T_STREQ(p, want, "under XDG_CACHE_HOME");
+	free(p);
+	snprintf(want, sizeof(want), "%s/xdg/c/syndic", tmpdir);
+	T_OK(stat(want, &st) == 0 && S_ISDIR(st.st_mode) &&
+	        (st.st_mode & 0777) == 0700,
+	    "folder made, mode 0700");
+
+	setenv("XDG_CACHE_HOME", "relative/ignored", 1);
+	snprintf(want, sizeof(want), "%s/home", tmpdir);
+	setenv("HOME", want, 1);
+	T_INTEQ(sy_history_default_path(&p), SY_OK, "default path (home)");
+	snprintf(want, sizeof(want), "%s/home/.cache/syndic/links.db", tmpdir);
+	T_STREQ(p, want, "relative XDG_CACHE_HOME ignored; under ~/.cache");
+	free(p);
+
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("HOME");
+	p = (char *)1;
+	T_INTEQ(sy_history_default_path(&p), SY_EINVAL, "no HOME: EINVAL");
+	T_OK(p == NULL, "no path");
+	if (oldhome != NULL)
+		setenv("HOME", oldhome, 1);
+	if (oldxdg != NULL)
+		setenv("XDG_CACHE_HOME", oldxdg, 1);
+	free(oldhome);
+	free(oldxdg);
+}
+
+int
+main(void)
+{
+	char cmd[128];
+	int rc;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sy_history_XXXXXX");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_schema();
+	test_open_fails();
+	test_future_version();
+	test_counters();
+	test_fail_after();
+	test_due();
+	test_note_and_outcome();
+	test_batch();
+	test_corrupt_garbage();
+	test_corrupt_page();
+	test_kill9();
+	test_lock();
+	test_default_path();
+	rc = t_done();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		rc = 1;
+	return rc;
+}

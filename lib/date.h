@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tz.h"
+
 struct sy_time {
 	int64_t t;   /* seconds since 1970-01-01T00:00:00Z */
 	int32_t off; /* offset of the written zone, seconds east of UTC */
@@ -33,13 +35,23 @@ enum sy_date_status {
 
 /*
  * Parses s.  On success fills *out and returns SY_DATE_OK; otherwise
- * writes a short reason (English, no trailing period) into why.
+ * writes a short reason (English, no trailing period) into why (which may
+ * be NULL when whylen is 0).  A date without a zone is local time in zone
+ * (NULL = UTC), see sy_tz_from_local() for daylight-saving gaps and
+ * overlaps; out->off is then the offset in force at that instant.  zone
+ * is only read, so one loaded zone serves any number of calls.
+ */
+enum sy_date_status sy_date_parse_tz(const char *s, const struct sy_tz *zone,
+    struct sy_time *out, char *why, size_t whylen);
+
+/*
+ * The same with a zone name (NULL or "" = UTC).  SY_DATE_ZONE when tz is
+ * not a zone name, or when s needs the zone and it is unknown here.  The
+ * zone's file is read on each call that needs it: to parse many dates,
+ * sy_tz_load() once and call sy_date_parse_tz().
  */
 enum sy_date_status sy_date_parse(const char *s, const char *tz,
     struct sy_time *out, char *why, size_t whylen);
-
-/* True if tz is "", "UTC" or an IANA zone this machine knows. */
-bool sy_tz_is_valid(const char *tz);
 
 /*
  * "Tue, 28 Jan 2025 09:00:00 +0800" (RFC 822 with four-digit year and a

@@ -10,7 +10,31 @@
  * Fields are range-checked (no hour 25, no February 30, a weekday name
  * must match the date).  A date without a zone is local time in the given
  * IANA zone (NULL or "" = UTC), with daylight saving applied from the
- * system's TZif files.
+ * system's TZif files (tz.h); a date alone is 00:00 local time.
+ *
+ * Decisions, and leniencies beyond the standards (for the "Standards
+ * deviations" of syndic-manifest.5):
+ * - ISO: four-digit year, two-digit month, day, hour, minute; "t", "z",
+ *   a space for "T"; zones "Z", "+08:00", "+0800", "+08", optionally
+ *   after a space; "." or "," before a fraction, which is dropped.
+ * - 24:00 and 24:00:00 (ISO 8601-1:2004) are midnight at the end of the
+ *   day; 24:00:01 is out of range.
+ * - A leap second, hh:59:60, is read as hh:59:59 (POSIX time has none);
+ *   second 60 with another minute is out of range.
+ * - Zone offsets up to +-23:59.
+ * - RFC 822: weekday optional, also written in full or without its
+ *   comma; full month names; "-" between day, month and year (RFC 850);
+ *   one-digit hour; the time and the zone may be left out (then local
+ *   time); "+08:00" and "UTC" as zones; a trailing "(comment)".  Years
+ *   of two digits: 00-49 are 2000-2049, 50-99 1950-1999, three digits
+ *   + 1900 (RFC 2822 4.3).  Military letters (not J) mean +0000, as
+ *   RFC 2822 4.3 says, because RFC 822 gave them the wrong signs.
+ * - CJK: full-width digits (２０２５年) and colon (０９：００) and
+ *   U+3000 spaces are accepted; "上午" (a.m.) and "下午" (p.m.) before
+ *   the time, with hours 0-12 ("下午3:00" is 15:00, "上午12:30" 00:30).
+ *   No zone after a CJK time; "9時30分" is not accepted.
+ * - A weekday that does not match the date, like a field out of range,
+ *   is SY_DATE_RANGE; an unknown month or zone name is SY_DATE_SYNTAX.
  */
 #ifndef SY_DATE_H
 #define SY_DATE_H

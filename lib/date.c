@@ -43,10 +43,21 @@ struct civil {
 	unsigned mon, d, h, min, s, wday;
 };
 
+/*
+ * Offset rounded to whole minutes, as both formats write it (local mean
+ * time before 1900 had seconds: New York's was -4:56:02).  The written
+ * local time uses it too, so the text still names the exact instant.
+ */
+static int32_t
+minute_off(int32_t off)
+{
+	return off < 0 ? -((-off + 30) / 60 * 60) : (off + 30) / 60 * 60;
+}
+
 static void
 to_civil(const struct sy_time *tm, struct civil *c)
 {
-	int64_t local = tm->t + tm->off;
+	int64_t local = tm->t + minute_off(tm->off);
 	int64_t days = local / 86400, secs = local % 86400;
 
 	if (secs < 0) {
@@ -69,29 +80,29 @@ sy_date_rfc822(const struct sy_time *tm, char *buf, size_t len)
 	static const char *mn[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct civil c;
-	int32_t off = tm->off < 0 ? -tm->off : tm->off;
+	int32_t moff = minute_off(tm->off), off = moff < 0 ? -moff : moff;
 
 	to_civil(tm, &c);
 	snprintf(buf, len, "%s, %02u %s %04lld %02u:%02u:%02u %c%02d%02d",
 	    wd[c.wday], c.d, mn[c.mon - 1], (long long)c.y, c.h, c.min, c.s,
-	    tm->off < 0 ? '-' : '+', (int)(off / 3600), (int)(off / 60 % 60));
+	    moff < 0 ? '-' : '+', (int)(off / 3600), (int)(off / 60 % 60));
 }
 
 void
 sy_date_rfc3339(const struct sy_time *tm, char *buf, size_t len)
 {
 	struct civil c;
-	int32_t off = tm->off < 0 ? -tm->off : tm->off;
+	int32_t moff = minute_off(tm->off), off = moff < 0 ? -moff : moff;
 
 	to_civil(tm, &c);
-	if (tm->off == 0) {
+	if (moff == 0) {
 		snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02uZ",
 		    (long long)c.y, c.mon, c.d, c.h, c.min, c.s);
 		return;
 	}
 	snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02u%c%02d:%02d",
 	    (long long)c.y, c.mon, c.d, c.h, c.min, c.s,
-	    tm->off < 0 ? '-' : '+', (int)(off / 3600), (int)(off / 60 % 60));
+	    moff < 0 ? '-' : '+', (int)(off / 3600), (int)(off / 60 % 60));
 }
 
 /* Parsing. */

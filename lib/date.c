@@ -75,10 +75,10 @@ to_civil(const struct sy_time *tm, struct civil *c)
 void
 sy_date_rfc822(const struct sy_time *tm, char *buf, size_t len)
 {
-	static const char *wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
-		"Sat" };
-	static const char *mn[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *wd[] = {
+	    "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *mn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	struct civil c;
 	int32_t moff = minute_off(tm->off), off = moff < 0 ? -moff : moff;
 
@@ -101,8 +101,8 @@ sy_date_rfc3339(const struct sy_time *tm, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02u%c%02d:%02d",
-	    (long long)c.y, c.mon, c.d, c.h, c.min, c.s,
-	    moff < 0 ? '-' : '+', (int)(off / 3600), (int)(off / 60 % 60));
+	    (long long)c.y, c.mon, c.d, c.h, c.min, c.s, moff < 0 ? '-' : '+',
+	    (int)(off / 3600), (int)(off / 60 % 60));
 }
 
 /* Parsing. */
@@ -116,20 +116,21 @@ struct pin {
 struct fields {
 	int64_t y;
 	long long mon, d, h, min, s;
-	int wday;	/* from a weekday name, or -1 */
-	int ampm;	/* 0, or 1 for 上午 (a.m.), 2 for 下午 (p.m.) */
-	bool frac;	/* a nonzero fraction of a second */
+	int wday;  /* from a weekday name, or -1 */
+	int ampm;  /* 0, or 1 for 上午 (a.m.), 2 for 下午 (p.m.) */
+	bool frac; /* a nonzero fraction of a second */
 	bool has_zone;
 	int32_t off;
 };
 
-static const char *const wdays[] = { "Sunday", "Monday", "Tuesday",
-	"Wednesday", "Thursday", "Friday", "Saturday" };
-static const char *const months[] = { "January", "February", "March",
-	"April", "May", "June", "July", "August", "September", "October",
-	"November", "December" };
+static const char *const wdays[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+    "Thursday", "Friday", "Saturday"};
+static const char *const months[] = {"January", "February", "March", "April",
+    "May", "June", "July", "August", "September", "October", "November",
+    "December"};
 
-#define EXPECTED "expected a date like 2025-01-28, " \
+#define EXPECTED                                                               \
+	"expected a date like 2025-01-28, "                                    \
 	"Tue, 28 Jan 2025 09:00:00 +0800 or 2025年1月28日"
 
 static __attribute__((format(printf, 3, 4))) enum sy_date_status
@@ -302,8 +303,7 @@ hms(struct pin *in, struct fields *f, bool iso, bool cjk)
 static bool
 two(struct pin *in, long long *v)
 {
-	if (in->e - in->p < 2 || !SY_ISDIGIT(in->p[0]) ||
-	    !SY_ISDIGIT(in->p[1]))
+	if (in->e - in->p < 2 || !SY_ISDIGIT(in->p[0]) || !SY_ISDIGIT(in->p[1]))
 		return false;
 	*v = (in->p[0] - '0') * 10 + (in->p[1] - '0');
 	in->p += 2;
@@ -351,8 +351,7 @@ parse_iso(struct pin *in, struct fields *f)
 	f->y = v;
 	in->p++;
 	if (num(in, 2, 2, &f->mon) < 0 || !lit(in, "-") ||
-	    num(in, 2, 2, &f->d) < 0 ||
-	    (in->p < in->e && SY_ISDIGIT(*in->p)))
+	    num(in, 2, 2, &f->d) < 0 || (in->p < in->e && SY_ISDIGIT(*in->p)))
 		return fail(in, SY_DATE_SYNTAX,
 		    "expected a date like 2025-01-28 (two-digit month and "
 		    "day)");
@@ -387,9 +386,9 @@ namedzone(const char *w, size_t n, int32_t *off)
 	static const struct {
 		const char *name;
 		int hours;
-	} zones[] = { { "UT", 0 }, { "UTC", 0 }, { "GMT", 0 }, { "Z", 0 },
-		{ "EST", -5 }, { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },
-		{ "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 } };
+	} zones[] = {{"UT", 0}, {"UTC", 0}, {"GMT", 0}, {"Z", 0}, {"EST", -5},
+	    {"EDT", -4}, {"CST", -6}, {"CDT", -5}, {"MST", -7}, {"MDT", -6},
+	    {"PST", -8}, {"PDT", -7}};
 	size_t i;
 
 	for (i = 0; i < SY_NELEM(zones); i++)
@@ -487,8 +486,8 @@ parse_cjk(struct pin *in, struct fields *f)
 	if (cjknum(in, 4, 4, &v) < 0 || !lit(in, "年") ||
 	    cjknum(in, 1, 2, &f->mon) < 0 || !lit(in, "月") ||
 	    cjknum(in, 1, 2, &f->d) < 0 || !lit(in, "日"))
-		return fail(in, SY_DATE_SYNTAX,
-		    "expected a date like 2025年1月28日");
+		return fail(
+		    in, SY_DATE_SYNTAX, "expected a date like 2025年1月28日");
 	f->y = v;
 	blanks(in, true);
 	if (in->p == in->e)
@@ -508,8 +507,8 @@ parse_cjk(struct pin *in, struct fields *f)
 static int
 mdays(int64_t y, int m)
 {
-	static const unsigned char md[] = { 31, 28, 31, 30, 31, 30, 31, 31,
-		30, 31, 30, 31 };
+	static const unsigned char md[] = {
+	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -524,8 +523,8 @@ check(struct pin *in, struct fields *f, int64_t *local)
 	int wd;
 
 	if (f->mon < 1 || f->mon > 12)
-		return fail(in, SY_DATE_RANGE, "month %lld is out of range",
-		    f->mon);
+		return fail(
+		    in, SY_DATE_RANGE, "month %lld is out of range", f->mon);
 	if (f->d < 1 || f->d > mdays(f->y, (int)f->mon))
 		return fail(in, SY_DATE_RANGE,
 		    "day %lld is out of range for %s %lld", f->d,
@@ -539,14 +538,14 @@ check(struct pin *in, struct fields *f, int64_t *local)
 	}
 	/* ISO 8601's 24:00 is midnight at the end of the day. */
 	if (f->h == 24 && (f->min != 0 || f->s != 0 || f->frac))
-		return fail(in, SY_DATE_RANGE,
-		    "hour 24 is only allowed as 24:00:00");
+		return fail(
+		    in, SY_DATE_RANGE, "hour 24 is only allowed as 24:00:00");
 	if (f->h > 24)
-		return fail(in, SY_DATE_RANGE, "hour %lld is out of range",
-		    f->h);
+		return fail(
+		    in, SY_DATE_RANGE, "hour %lld is out of range", f->h);
 	if (f->min > 59)
-		return fail(in, SY_DATE_RANGE, "minute %lld is out of range",
-		    f->min);
+		return fail(
+		    in, SY_DATE_RANGE, "minute %lld is out of range", f->min);
 	/* A leap second (hh:59:60) is read as hh:59:59: POSIX has none. */
 	if (f->s == 60 && f->min == 59)
 		f->s = 59;
@@ -587,7 +586,8 @@ parse(struct pin *in, const char *s, struct fields *f, int64_t *local)
 	if (q - in->p == 4 && q < in->e && *q == '-')
 		st = parse_iso(in, f);
 	else if ((q - in->p == 4 && in->e - q >= 3 &&
-		     memcmp(q, "年", 3) == 0) || fwdigit(in, in->p) >= 0)
+	             memcmp(q, "年", 3) == 0) ||
+	    fwdigit(in, in->p) >= 0)
 		st = parse_cjk(in, f);
 	else if (q - in->p <= 2 && (q > in->p || SY_ISALPHA(*in->p)))
 		st = parse_822(in, f);
@@ -599,10 +599,10 @@ parse(struct pin *in, const char *s, struct fields *f, int64_t *local)
 }
 
 enum sy_date_status
-sy_date_parse_tz(const char *s, const struct sy_tz *zone,
-    struct sy_time *out, char *why, size_t whylen)
+sy_date_parse_tz(const char *s, const struct sy_tz *zone, struct sy_time *out,
+    char *why, size_t whylen)
 {
-	struct pin in = { NULL, NULL, why, whylen };
+	struct pin in = {NULL, NULL, why, whylen};
 	enum sy_date_status st;
 	struct fields f;
 	int64_t local;
@@ -618,10 +618,10 @@ sy_date_parse_tz(const char *s, const struct sy_tz *zone,
 }
 
 enum sy_date_status
-sy_date_parse(const char *s, const char *tz, struct sy_time *out,
-    char *why, size_t whylen)
+sy_date_parse(const char *s, const char *tz, struct sy_time *out, char *why,
+    size_t whylen)
 {
-	struct pin in = { NULL, NULL, why, whylen };
+	struct pin in = {NULL, NULL, why, whylen};
 	enum sy_date_status st;
 	struct sy_tz *zone = NULL;
 	struct fields f;
@@ -629,8 +629,8 @@ sy_date_parse(const char *s, const char *tz, struct sy_time *out,
 	enum sy_err err;
 
 	if (!sy_tz_name_ok(tz))
-		return fail(&in, SY_DATE_ZONE, "\"%.40s\" is not a time zone",
-		    tz);
+		return fail(
+		    &in, SY_DATE_ZONE, "\"%.40s\" is not a time zone", tz);
 	if ((st = parse(&in, s, &f, &local)) != SY_DATE_OK)
 		return st;
 	if (f.has_zone) {
@@ -640,8 +640,7 @@ sy_date_parse(const char *s, const char *tz, struct sy_time *out,
 	}
 	if ((err = sy_tz_load(tz, &zone)) != SY_OK)
 		return fail(&in, SY_DATE_ZONE, "%s time zone \"%.40s\"",
-		    err == SY_ENOMEM ? "out of memory loading" : "unknown",
-		    tz);
+		    err == SY_ENOMEM ? "out of memory loading" : "unknown", tz);
 	out->t = sy_tz_from_local(zone, local, &out->off);
 	sy_tz_free(zone);
 	return SY_DATE_OK;

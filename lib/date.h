@@ -53,8 +53,8 @@ struct sy_time {
 enum sy_date_status {
 	SY_DATE_OK = 0,
 	SY_DATE_SYNTAX, /* not a date in any accepted form */
-	SY_DATE_RANGE,	/* a form we know, with a field out of range */
-	SY_DATE_ZONE	/* the time zone name is unknown */
+	SY_DATE_RANGE,  /* a form we know, with a field out of range */
+	SY_DATE_ZONE    /* the time zone name is unknown */
 };
 
 /*

@@ -29,11 +29,11 @@ struct tz_rule {
 };
 
 struct sy_tz {
-	size_t n;	/* number of transitions */
-	int64_t *at;	/* instants of the transitions, ascending */
-	int32_t *off;	/* offset in force from at[i] on */
-	int32_t off0;	/* offset before the first transition */
-	bool has_rule;	/* footer rule for instants after the last */
+	size_t n;      /* number of transitions */
+	int64_t *at;   /* instants of the transitions, ascending */
+	int32_t *off;  /* offset in force from at[i] on */
+	int32_t off0;  /* offset before the first transition */
+	bool has_rule; /* footer rule for instants after the last */
 	struct tz_rule rule;
 };
 
@@ -233,8 +233,8 @@ rule_parse(const char *s, struct tz_rule *r)
 	}
 	if (*s == '\0') {
 		/* No rule: POSIX leaves it open; use the US rules. */
-		r->start = (struct tz_rdate){ 'M', 0, 3, 2, 0, 7200 };
-		r->end = (struct tz_rdate){ 'M', 0, 11, 1, 0, 7200 };
+		r->start = (struct tz_rdate){'M', 0, 3, 2, 0, 7200};
+		r->end = (struct tz_rdate){'M', 0, 11, 1, 0, 7200};
 		return true;
 	}
 	if (*s != ',' || (s = rule_date(s + 1, &r->start)) == NULL ||
@@ -259,8 +259,8 @@ floordiv(int64_t a, int64_t b)
 static int64_t
 rdate_local(const struct tz_rdate *rd, int64_t y)
 {
-	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
-		31, 30, 31, 30, 31 };
+	static const unsigned char mdays[] = {
+	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int64_t day, first;
 	int wday, len;
 
@@ -311,8 +311,8 @@ sy_tz_offset(const struct sy_tz *tz, int64_t t)
 	if (tz == NULL)
 		return 0;
 	if (tz->n == 0 || t < tz->at[0])
-		return tz->n == 0 && tz->has_rule ? rule_offset(&tz->rule, t) :
-		    tz->off0;
+		return tz->n == 0 && tz->has_rule ? rule_offset(&tz->rule, t)
+		                                  : tz->off0;
 	if (t >= tz->at[tz->n - 1] && tz->has_rule)
 		return rule_offset(&tz->rule, t);
 	/* Last transition at or before t. */
@@ -355,8 +355,7 @@ sy_tz_from_local(const struct sy_tz *tz, int64_t local, int32_t *off)
 
 /* Parses a TZif buffer into tz.  false if it is not well-formed. */
 static bool
-tzif_parse(const unsigned char *b, size_t len, struct sy_tz *tz,
-    bool *nomem)
+tzif_parse(const unsigned char *b, size_t len, struct sy_tz *tz, bool *nomem)
 {
 	const unsigned char *p = b, *end = b + len, *types, *idx;
 	uint32_t isut, isstd, leap, timecnt, typecnt, charcnt;
@@ -405,8 +404,8 @@ tzif_parse(const unsigned char *b, size_t len, struct sy_tz *tz,
 	}
 	tz->off0 = (int32_t)be32(types);
 	for (i = 0; i < timecnt; i++) {
-		tz->at[i] = tsz == 8 ? be64(p + i * 8) :
-		    (int32_t)be32(p + i * 4);
+		tz->at[i] =
+		    tsz == 8 ? be64(p + i * 8) : (int32_t)be32(p + i * 4);
 		if (i > 0 && tz->at[i] <= tz->at[i - 1])
 			return false;
 		if (idx[i] >= typecnt)

@@ -50,7 +50,6 @@ int32_t sy_tz_offset(const struct sy_tz *tz, int64_t t);
  * 02:30 on the day New York springs forward is 03:30 EDT.  *off receives
  * the offset in force at the instant.
  */
-int64_t sy_tz_from_local(const struct sy_tz *tz, int64_t local,
-    int32_t *off);
+int64_t sy_tz_from_local(const struct sy_tz *tz, int64_t local, int32_t *off);
 
 #endif

@@ -414,6 +414,9 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 		if (*p == '@')
 			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "more than one \"@\" in address");
+		/* White space after the domain is an error of its own. */
+		if (skip_cfws(&p, f))
+			return true;
 		if (domain_to_ascii(d, (size_t)(dend - d), &ascii, f))
 			return true;
 	}

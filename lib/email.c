@@ -264,7 +264,8 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 		} else if (sy_buf_puts(&lb, tmp) != SY_OK)
 			goto oom;
 		for (i = 0; i < lb.len; i++)
-			lb.data[i] = (char)SY_TOLOWER((unsigned char)lb.data[i]);
+			lb.data[i] =
+			    (char)SY_TOLOWER((unsigned char)lb.data[i]);
 		if (lb.len > LABEL_MAX) {
 			report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 			    "domain label \"%.20s...\" is longer than 63 "

@@ -21,7 +21,7 @@
 enum shape {
 	SHAPE_YOUTUBE,	  /* exactly 11 of [A-Za-z0-9_-] */
 	SHAPE_DIGITS,	  /* 1 or more digits */
-	SHAPE_DAILYMOTION, /* 'x' or 'k' then alnum; an old "_slug" may follow */
+	SHAPE_DAILYMOTION, /* 'x' or 'k', alnum, maybe an old "_slug" */
 	SHAPE_BASE62_22,  /* exactly 22 of [A-Za-z0-9] */
 	SHAPE_SHORTCODE	  /* 1 or more of [A-Za-z0-9_-] */
 };

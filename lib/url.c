@@ -543,7 +543,8 @@ static bool
 looks_dangerous(const char *url)
 {
 	return sy_url_has_scheme(url, "javascript") ||
-	    sy_url_has_scheme(url, "data") || sy_url_has_scheme(url, "vbscript");
+	    sy_url_has_scheme(url, "data") ||
+	    sy_url_has_scheme(url, "vbscript");
 }
 
 bool

@@ -21,6 +21,7 @@
 #include "rules.h"
 #include "shape.h"
 #include "strmap.h"
+#include "tz.h"
 #include "url.h"
 #include "util.h"
 
@@ -119,6 +120,9 @@ struct loader {
 	struct header h;
 	struct sy_strmap ids, links, guids, slugs;
 	int64_t now;
+	struct sy_tz *deftz;	/* --tz, loaded once */
+	struct sy_tz **zones;	/* per column, or NULL to use deftz */
+	size_t nzones;
 	enum sy_err err;
 	/* The row being checked. */
 	const struct sy_csv_record *rec;
@@ -377,11 +381,12 @@ check_email(struct loader *L, size_t k, const char *addr)
 }
 
 static bool
-check_date(struct loader *L, size_t k, const char *s, const char *tz,
-    struct sy_time *out)
+check_date(struct loader *L, size_t k, const char *s,
+    const struct sy_tz *tz, struct sy_time *out)
 {
 	char why[160];
-	enum sy_date_status st = sy_date_parse(s, tz, out, why, sizeof(why));
+	enum sy_date_status st = sy_date_parse_tz(s, tz, out, why,
+	    sizeof(why));
 
 	switch (st) {
 	case SY_DATE_OK:
@@ -394,7 +399,7 @@ check_date(struct loader *L, size_t k, const char *s, const char *tz,
 		return false;
 	case SY_DATE_ZONE:
 		report(L, k, SY_ERROR, SY_R_TIMEZONE,
-		    "unknown time zone \"%s\" for \"%s\"", tz ? tz : "", s);
+		    "unknown time zone for \"%s\"", s);
 		return false;
 	}
 	if (out->t > L->now + FAR_FUTURE) {
@@ -643,6 +648,49 @@ pct_encode(struct sy_buf *b, const char *s)
 	return e;
 }
 
+/* The zone for dates of an entry in column slug. */
+static const struct sy_tz *
+zone_of(const struct loader *L, const char *slug)
+{
+	size_t i;
+
+	if (*slug != '\0' && sy_strmap_get(&L->slugs, slug, &i) &&
+	    i < L->nzones && L->zones[i] != NULL)
+		return L->zones[i];
+	return L->deftz;
+}
+
+/* Loads the zones of --tz and of every column, once. */
+static enum sy_err
+load_zones(struct loader *L)
+{
+	size_t i;
+	enum sy_err e;
+
+	if (L->o->tz != NULL && *L->o->tz != '\0') {
+		e = sy_tz_load(L->o->tz, &L->deftz);
+		if (e == SY_EINVAL)
+			return SY_OK; /* the tool checks --tz itself */
+		if (e != SY_OK)
+			return e;
+	}
+	L->zones = calloc(L->m->ncolumns ? L->m->ncolumns : 1,
+	    sizeof(*L->zones));
+	if (L->zones == NULL)
+		return SY_ENOMEM;
+	L->nzones = L->m->ncolumns;
+	for (i = 1; i < L->m->ncolumns; i++) {
+		const char *name = L->m->columns[i].timezone;
+
+		if (name == NULL)
+			continue;
+		e = sy_tz_load(name, &L->zones[i]);
+		if (e == SY_ENOMEM)
+			return e;
+	}
+	return SY_OK;
+}
+
 static const struct sy_column *
 column_of(const struct loader *L, const char *slug)
 {
@@ -846,8 +894,7 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 	struct loader *L = arg;
 	struct sy_entry e;
 	char *v[NF];
-	const struct sy_column *col;
-	const char *tz;
+	const struct sy_tz *tz;
 	char *article = NULL;
 	size_t k;
 	bool ok;
@@ -898,8 +945,7 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 			    "column \"%s\" is not in columns.csv",
 			    v[F_COLUMN]);
 	}
-	col = column_of(L, v[F_COLUMN]);
-	tz = col->timezone ? col->timezone : L->o->tz;
+	tz = zone_of(L, v[F_COLUMN]);
 	dup_check(L, &L->ids, F_ID, v[F_ID], "id");
 	if (*v[F_LINK] != '\0' && check_url(L, F_LINK, v[F_LINK]))
 		dup_check(L, &L->links, F_LINK, v[F_LINK], "link");
@@ -1242,6 +1288,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	const char *slash;
 	char *cpath = NULL;
 	enum sy_err e;
+	size_t i;
 	int saved;
 
 	memset(m, 0, sizeof(*m));
@@ -1287,6 +1334,9 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 		if (e != SY_OK)
 			goto out;
 	}
+	e = load_zones(&L);
+	if (e != SY_OK)
+		goto out;
 	memset(&L.h, 0, sizeof(L.h));
 	L.path = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	if (o->stream != NULL)
@@ -1314,6 +1364,10 @@ out:
 	sy_strmap_fini(&L.links);
 	sy_strmap_fini(&L.guids);
 	sy_strmap_fini(&L.slugs);
+	for (i = 0; i < L.nzones; i++)
+		sy_tz_free(L.zones[i]);
+	free(L.zones);
+	sy_tz_free(L.deftz);
 	free(cpath);
 	errno = saved;
 	return e;

@@ -80,7 +80,7 @@ main(int argc, char **argv)
 	struct sy_build_opts o;
 	struct sy_build_stats st;
 	struct sy_diags d;
-	struct sy_emit_opts eo = { "syndic-build", SY_VERSION, false, 0 };
+	struct sy_emit_opts eo = { "syndic-build", SY_VERSION, false, 0, NULL };
 	enum sy_format fmt = SY_FMT_TEXT;
 	enum sy_err e;
 	int c, status;

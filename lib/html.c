@@ -35,6 +35,7 @@
 
 #include <cmark.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
@@ -52,6 +53,14 @@
 	(HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |     \
 	    HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC)
 #define WRAP "<html><body>"
+/*
+ * Element nesting cap of the tree built by sy_html_absolutize.  The tree
+ * is parsed with XML_PARSE_HUGE so that a long text node (over libxml2's
+ * 10 MB XML_MAX_TEXT_LENGTH) is not cut, which also lifts libxml2's own
+ * depth cap of 256: this replaces it, as an error instead of a silent
+ * truncation.
+ */
+#define HTML_DEPTH 1000
 
 enum { A_URL, A_SRCSET };
 
@@ -380,6 +389,8 @@ html_links_at(const char *html, size_t len, size_t lineoff,
 	/* Malformed HTML is not a failure: whatever was parsed counts. */
 	(void)htmlParseDocument(p);
 	e = c.err;
+	if (e == SY_OK && p->errNo == XML_ERR_NO_MEMORY)
+		e = SY_ENOMEM;
 out:
 	if (p != NULL) {
 		if (p->myDoc != NULL)
@@ -933,6 +944,24 @@ find_child(xmlNode *n, const char *name)
 	return NULL;
 }
 
+struct tree {
+	bool too_deep;
+};
+
+static void
+tree_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	xmlParserCtxtPtr p = ctx;
+	struct tree *t = p->_private;
+
+	if (p->nodeNr >= HTML_DEPTH) {
+		t->too_deep = true;
+		xmlStopParser(p);
+		return;
+	}
+	xmlSAX2StartElement(ctx, name, atts);
+}
+
 enum sy_err
 sy_html_absolutize(const char *html, size_t len, const char *base,
     char **out)
@@ -942,6 +971,7 @@ sy_html_absolutize(const char *html, size_t len, const char *base,
 	htmlParserCtxtPtr p = NULL;
 	htmlDocPtr doc = NULL;
 	xmlNode *root, *body;
+	struct tree t;
 	enum sy_err e;
 
 	if ((html == NULL && len > 0) || base == NULL)
@@ -956,13 +986,25 @@ sy_html_absolutize(const char *html, size_t len, const char *base,
 	if ((e = sanitize(html, len, WRAP, &text)) != SY_OK)
 		goto out;
 	e = SY_EXML;
-	if ((p = new_parser(&text)) == NULL)
+	if ((p = new_parser(&text)) == NULL || p->sax == NULL)
 		goto out;
+	p->options |= XML_PARSE_HUGE;
+	p->sax->startElement = tree_start;
+	t.too_deep = false;
+	p->_private = &t;
 	(void)htmlParseDocument(p);
 	doc = p->myDoc;
 	p->myDoc = NULL;
-	if (doc == NULL)
+	if (t.too_deep)
+		e = SY_ELIMIT;
+	else if (p->errNo == XML_ERR_NO_MEMORY)
+		e = SY_ENOMEM;
+	else if (p->disableSAX == 0 && doc != NULL)
+		e = SY_OK;
+	/* Otherwise libxml2 stopped half-way: never return a part. */
+	if (e != SY_OK)
 		goto out;
+	e = SY_EXML;
 	root = xmlDocGetRootElement(doc);
 	body = find_child(root, "body");
 	if (body == NULL)

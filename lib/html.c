@@ -49,9 +49,10 @@
  * HTML_PARSE_RECOVER: script and style end at their own end tag only (as
  * in HTML5), not at the first "</" followed by a letter.
  */
-#define HTML_OPTS                                                        \
-	(HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |     \
-	    HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC)
+#define HTML_OPTS                                                              \
+	(HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |          \
+	    HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD |                       \
+	    HTML_PARSE_IGNORE_ENC)
 #define WRAP "<html><body>"
 /*
  * Element nesting cap of the tree built by sy_html_absolutize.  The tree
@@ -71,21 +72,21 @@ struct linkattr {
 };
 
 static const struct linkattr linkattrs[] = {
-	{ "a", "href", A_URL },
-	{ "area", "href", A_URL },
-	{ "link", "href", A_URL },
-	{ "img", "src", A_URL },
-	{ "img", "srcset", A_SRCSET },
-	{ "source", "src", A_URL },
-	{ "source", "srcset", A_SRCSET },
-	{ "iframe", "src", A_URL },
-	{ "embed", "src", A_URL },
-	{ "video", "src", A_URL },
-	{ "video", "poster", A_URL },
-	{ "audio", "src", A_URL },
-	{ "track", "src", A_URL },
-	{ "script", "src", A_URL },
-	{ "object", "data", A_URL },
+    {"a", "href", A_URL},
+    {"area", "href", A_URL},
+    {"link", "href", A_URL},
+    {"img", "src", A_URL},
+    {"img", "srcset", A_SRCSET},
+    {"source", "src", A_URL},
+    {"source", "srcset", A_SRCSET},
+    {"iframe", "src", A_URL},
+    {"embed", "src", A_URL},
+    {"video", "src", A_URL},
+    {"video", "poster", A_URL},
+    {"audio", "src", A_URL},
+    {"track", "src", A_URL},
+    {"script", "src", A_URL},
+    {"object", "data", A_URL},
 };
 
 static const struct linkattr *
@@ -275,9 +276,9 @@ struct collect {
 	struct sy_links *out;
 	const char *text; /* the sanitised input */
 	size_t textlen;
-	size_t pos;	  /* newlines of text[0..pos) are counted in line */
-	size_t line;	  /* 1-based line at pos */
-	size_t lineoff;	  /* added to every line (Markdown blocks) */
+	size_t pos;     /* newlines of text[0..pos) are counted in line */
+	size_t line;    /* 1-based line at pos */
+	size_t lineoff; /* added to every line (Markdown blocks) */
 	enum sy_err err;
 };
 
@@ -290,8 +291,9 @@ collect_line(struct collect *c, long off)
 		return c->line + c->lineoff;
 	o = (size_t)off > c->textlen ? c->textlen : (size_t)off;
 	/* From the '>' back to the end of the last attribute. */
-	while (o > 0 && (SY_ISSPACE((unsigned char)c->text[o - 1]) ||
-	    c->text[o - 1] == '/'))
+	while (o > 0 &&
+	    (SY_ISSPACE((unsigned char)c->text[o - 1]) ||
+	        c->text[o - 1] == '/'))
 		o--;
 	if (o < c->pos) {
 		c->pos = 0;
@@ -304,18 +306,18 @@ collect_line(struct collect *c, long off)
 }
 
 static enum sy_err
-collect_attr(struct collect *c, const struct linkattr *la, const char *val,
-    size_t line)
+collect_attr(
+    struct collect *c, const struct linkattr *la, const char *val, size_t line)
 {
 	size_t pos = 0, start, len;
 	enum sy_err e;
 
 	if (la->kind == A_URL)
-		return links_add(c->out, val, strlen(val), line, la->tag,
-		    la->attr);
+		return links_add(
+		    c->out, val, strlen(val), line, la->tag, la->attr);
 	while (srcset_next(val, &pos, &start, &len))
 		if ((e = links_add(c->out, val + start, len, line, la->tag,
-		    la->attr)) != SY_OK)
+		         la->attr)) != SY_OK)
 			return e;
 	return SY_OK;
 }
@@ -351,8 +353,8 @@ collect_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 
 /* sy_html_links with every line moved down by lineoff. */
 static enum sy_err
-html_links_at(const char *html, size_t len, size_t lineoff,
-    struct sy_links *out)
+html_links_at(
+    const char *html, size_t len, size_t lineoff, struct sy_links *out)
 {
 	struct collect c;
 	struct sy_buf text;
@@ -500,8 +502,8 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 			 */
 			s = cmark_node_get_literal(node);
 			if (s != NULL)
-				e = html_links_at(s, strlen(s),
-				    (size_t)line - 1, out);
+				e = html_links_at(
+				    s, strlen(s), (size_t)line - 1, out);
 			break;
 		default:
 			break;
@@ -537,7 +539,8 @@ uri_split(const char *s, struct uparts *u)
 	memset(u, 0, sizeof(*u));
 	if (SY_ISALPHA((unsigned char)s[0])) {
 		for (i = 1; SY_ISALNUM((unsigned char)s[i]) || s[i] == '+' ||
-		    s[i] == '-' || s[i] == '.'; i++)
+		     s[i] == '-' || s[i] == '.';
+		     i++)
 			;
 		if (s[i] == ':') {
 			u->has_scheme = true;
@@ -598,10 +601,10 @@ remove_dots(const char *path, size_t len, struct sy_buf *out)
 				p += 3;
 			else
 				*(p += 2) = '/';
-			seg = strrchr(out->data == NULL ? "" : out->data + base,
-			    '/');
-			out->len = seg == NULL ? base :
-			    (size_t)(seg - out->data);
+			seg = strrchr(
+			    out->data == NULL ? "" : out->data + base, '/');
+			out->len =
+			    seg == NULL ? base : (size_t)(seg - out->data);
 			if (out->data != NULL)
 				out->data[out->len] = '\0';
 		} else if (strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
@@ -643,8 +646,9 @@ uri_resolve(const struct uparts *b, const struct uparts *r, char **out)
 			goto out;
 		hq = r->has_query, q = r->query, ql = r->querylen;
 	} else {
-		if (b->has_auth && ((e = sy_buf_puts(&o, "//")) != SY_OK ||
-		    (e = sy_buf_append(&o, b->auth, b->authlen)) != SY_OK))
+		if (b->has_auth &&
+		    ((e = sy_buf_puts(&o, "//")) != SY_OK ||
+		        (e = sy_buf_append(&o, b->auth, b->authlen)) != SY_OK))
 			goto out;
 		if (r->pathlen == 0) {
 			e = sy_buf_append(&o, b->path, b->pathlen);
@@ -664,8 +668,8 @@ uri_resolve(const struct uparts *b, const struct uparts *r, char **out)
 			if (b->has_auth && b->pathlen == 0)
 				e = sy_buf_putc(&m, '/');
 			else {
-				for (cut = b->pathlen; cut > 0 &&
-				    b->path[cut - 1] != '/'; cut--)
+				for (cut = b->pathlen;
+				     cut > 0 && b->path[cut - 1] != '/'; cut--)
 					;
 				e = sy_buf_append(&m, b->path, cut);
 			}
@@ -679,11 +683,13 @@ uri_resolve(const struct uparts *b, const struct uparts *r, char **out)
 		if (e != SY_OK)
 			goto out;
 	}
-	if (hq && ((e = sy_buf_putc(&o, '?')) != SY_OK ||
-	    (e = sy_buf_append(&o, q, ql)) != SY_OK))
+	if (hq &&
+	    ((e = sy_buf_putc(&o, '?')) != SY_OK ||
+	        (e = sy_buf_append(&o, q, ql)) != SY_OK))
 		goto out;
-	if (r->has_frag && ((e = sy_buf_putc(&o, '#')) != SY_OK ||
-	    (e = sy_buf_append(&o, r->frag, r->fraglen)) != SY_OK))
+	if (r->has_frag &&
+	    ((e = sy_buf_putc(&o, '#')) != SY_OK ||
+	        (e = sy_buf_append(&o, r->frag, r->fraglen)) != SY_OK))
 		goto out;
 	if ((*out = sy_buf_steal(&o)) == NULL)
 		e = SY_ENOMEM;
@@ -698,8 +704,8 @@ out:
  * empty ones are copied as they are.
  */
 static enum sy_err
-absolutize_url(const struct uparts *base, const char *url, size_t len,
-    struct sy_buf *out)
+absolutize_url(
+    const struct uparts *base, const char *url, size_t len, struct sy_buf *out)
 {
 	struct uparts r;
 	enum sy_err e;
@@ -727,9 +733,24 @@ absolutize_url(const struct uparts *base, const char *url, size_t len,
 /* ---- Serialisation of the fragment ---- */
 
 static const char *const void_elems[] = {
-	"area", "base", "basefont", "bgsound", "br", "col", "embed",
-	"frame", "hr", "img", "input", "keygen", "link", "meta", "param",
-	"source", "track", "wbr",
+    "area",
+    "base",
+    "basefont",
+    "bgsound",
+    "br",
+    "col",
+    "embed",
+    "frame",
+    "hr",
+    "img",
+    "input",
+    "keygen",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
 };
 
 static bool
@@ -749,7 +770,7 @@ is_raw(const xmlNode *n)
 {
 	return n != NULL && n->type == XML_ELEMENT_NODE &&
 	    (sy_strcasecmp((const char *)n->name, "script") == 0 ||
-		sy_strcasecmp((const char *)n->name, "style") == 0);
+	        sy_strcasecmp((const char *)n->name, "style") == 0);
 }
 
 static enum sy_err
@@ -788,8 +809,8 @@ put_escaped(struct sy_buf *o, const char *s, bool attr)
 }
 
 static enum sy_err
-put_attr_value(struct sy_buf *o, const struct uparts *base,
-    const xmlNode *el, const xmlAttr *a, const char *val)
+put_attr_value(struct sy_buf *o, const struct uparts *base, const xmlNode *el,
+    const xmlAttr *a, const char *val)
 {
 	const struct linkattr *la = NULL;
 	struct sy_buf v;
@@ -797,8 +818,8 @@ put_attr_value(struct sy_buf *o, const struct uparts *base,
 	enum sy_err e = SY_OK;
 
 	if (base != NULL && a->ns == NULL)
-		la = find_linkattr((const char *)el->name,
-		    (const char *)a->name);
+		la = find_linkattr(
+		    (const char *)el->name, (const char *)a->name);
 	if (la == NULL)
 		return put_escaped(o, val, true);
 	sy_buf_init(&v, 0);
@@ -809,8 +830,7 @@ put_attr_value(struct sy_buf *o, const struct uparts *base,
 		while (e == SY_OK && srcset_next(val, &pos, &start, &len)) {
 			e = sy_buf_append(&v, val + done, start - done);
 			if (e == SY_OK)
-				e = absolutize_url(base, val + start, len,
-				    &v);
+				e = absolutize_url(base, val + start, len, &v);
 			done = start + len;
 		}
 		if (e == SY_OK)
@@ -837,8 +857,8 @@ put_start_tag(struct sy_buf *o, const struct uparts *base, xmlNode *el)
 			return e;
 		if (a->ns != NULL && a->ns->prefix != NULL &&
 		    ((e = sy_buf_puts(o, (const char *)a->ns->prefix)) !=
-			SY_OK ||
-			(e = sy_buf_putc(o, ':')) != SY_OK))
+		            SY_OK ||
+		        (e = sy_buf_putc(o, ':')) != SY_OK))
 			return e;
 		if ((e = sy_buf_puts(o, (const char *)a->name)) != SY_OK)
 			return e;
@@ -848,8 +868,8 @@ put_start_tag(struct sy_buf *o, const struct uparts *base, xmlNode *el)
 		if (val == NULL)
 			return SY_ENOMEM;
 		if ((e = sy_buf_puts(o, "=\"")) == SY_OK &&
-		    (e = put_attr_value(o, base, el, a,
-			(const char *)val)) == SY_OK)
+		    (e = put_attr_value(o, base, el, a, (const char *)val)) ==
+		        SY_OK)
 			e = sy_buf_putc(o, '"');
 		xmlFree(val);
 		if (e != SY_OK)
@@ -897,8 +917,8 @@ put_close(struct sy_buf *o, const xmlNode *n)
 {
 	enum sy_err e;
 
-	if (n->type != XML_ELEMENT_NODE || (is_void(n->name) &&
-	    n->children == NULL))
+	if (n->type != XML_ELEMENT_NODE ||
+	    (is_void(n->name) && n->children == NULL))
 		return SY_OK;
 	if ((e = sy_buf_puts(o, "</")) == SY_OK &&
 	    (e = sy_buf_puts(o, (const char *)n->name)) == SY_OK)
@@ -963,8 +983,7 @@ tree_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 }
 
 enum sy_err
-sy_html_absolutize(const char *html, size_t len, const char *base,
-    char **out)
+sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
 {
 	struct uparts b;
 	struct sy_buf text, o;

@@ -110,6 +110,7 @@ struct header {
 	size_t nfields;	 /* fields in the header row */
 	size_t col[NF];	 /* 1-based CSV column of each known name, or 0 */
 	bool seen;
+	bool incomplete; /* a required column is missing */
 };
 
 struct loader {
@@ -240,11 +241,13 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 	for (k = 0; k < nnames; k++) {
 		struct sy_pos pos = { path, rec->line, 0 };
 
-		if (names[k].required && h->col[k] == 0)
+		if (names[k].required && h->col[k] == 0) {
+			h->incomplete = true;
 			sy_diag_add(L->d, &pos, SY_ERROR, SY_R_HEADER_MISSING,
 			    "required column \"%s\" is missing from the "
 			    "header",
 			    names[k].name);
+		}
 	}
 }
 
@@ -1027,7 +1030,7 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 	if (*v[F_CONTENT_FILE] != '\0')
 		(void)load_article(L, v[F_CONTENT_FILE],
 		    *v[F_LINK] ? v[F_LINK] : NULL, &article);
-	if (L->err != SY_OK || !L->o->build || L->bad)
+	if (L->err != SY_OK || !L->o->build || L->bad || L->h.incomplete)
 		goto out;
 	/* Everything checked: move the values into the entry. */
 	e.id = v[F_ID];
@@ -1138,7 +1141,7 @@ column_cb(const struct sy_csv_record *rec, void *arg)
 	    sy_strtoll(v[C_LIMIT], 0, 1000000000, &c.limit) != 0)
 		report(L, C_LIMIT, SY_ERROR, SY_R_INTEGER,
 		    "limit \"%s\" is not a whole number", v[C_LIMIT]);
-	if (L->bad)
+	if (L->bad || L->h.incomplete)
 		goto out;
 	if (sy_strmap_put(&L->slugs, v[C_COLUMN], L->m->ncolumns, &found,
 		NULL) != SY_OK)
@@ -1243,7 +1246,8 @@ auto_columns(struct loader *L)
 
 /*
  * Without --title and --link the default feed takes its home page and
- * title from the site of its newest entry's link.
+ * title from the site of its newest entry's link, and its language from
+ * its entries when they all share one.
  */
 static enum sy_err
 default_fallbacks(struct sy_manifest *m)
@@ -1260,7 +1264,22 @@ default_fallbacks(struct sy_manifest *m)
 		    (newest == NULL || e->published.t > newest->published.t))
 			newest = e;
 	}
-	if (newest == NULL || (c->title != NULL && c->link != NULL))
+	if (newest == NULL)
+		return SY_OK;
+	if (c->language == NULL && newest->language != NULL) {
+		/* The entries' language, when they all share one. */
+		for (i = 0; i < m->n; i++) {
+			const struct sy_entry *e = &m->entries[i];
+
+			if (e->column == NULL && (e->language == NULL ||
+			    strcmp(e->language, newest->language) != 0))
+				break;
+		}
+		if (i == m->n &&
+		    (c->language = sy_strdup(newest->language)) == NULL)
+			return SY_ENOMEM;
+	}
+	if (c->title != NULL && c->link != NULL)
 		return SY_OK;
 	host = sy_url_host(newest->link);
 	if (host == NULL)

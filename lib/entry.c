@@ -28,6 +28,7 @@ sy_entry_fini(struct sy_entry *e)
 	free(e->language);
 	free(e->summary);
 	free(e->content);
+	free(e->content_path);
 	for (i = 0; i < e->ncategories; i++)
 		free(e->categories[i]);
 	free(e->categories);

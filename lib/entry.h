@@ -28,6 +28,9 @@ struct sy_entry {
 	char *language;	 /* BCP 47, or NULL (the column's applies) */
 	char *summary;	 /* plain text, or NULL */
 	char *content;	 /* HTML fragment, links absolute, or NULL */
+	char *content_path; /* article file still to render, or NULL */
+	bool content_md;    /* that file is Markdown */
+	bool finished;	 /* URI forms, ids and content are final */
 	char **categories;
 	size_t ncategories;
 	char *enclosure; /* URI, or NULL */

@@ -496,14 +496,20 @@ has_suffix_ci(const char *s, const char *suf)
 	return n >= m && sy_strcasecmp(s + n - m, suf) == 0;
 }
 
+static bool
+is_markdown(const char *path)
+{
+	return has_suffix_ci(path, ".md") || has_suffix_ci(path, ".markdown");
+}
+
 /* Joins the manifest's folder and a relative article path. */
 static char *
-article_path(const struct loader *L, const char *rel)
+article_path(const char *dir, const char *rel)
 {
 	struct sy_buf b;
 
 	sy_buf_init(&b, 0);
-	if (sy_buf_printf(&b, "%s/%s", L->m->dir, rel) != SY_OK) {
+	if (sy_buf_printf(&b, "%s/%s", dir, rel) != SY_OK) {
 		sy_buf_fini(&b);
 		return NULL;
 	}
@@ -537,12 +543,13 @@ path_is_inside(const char *rel)
 }
 
 /*
- * The article file: read, encoding, links.  On success and when building,
- * *html receives the article as an HTML fragment (Markdown rendered).
+ * The article file: read, encoding, links.  On success *fpath_out (may be
+ * NULL) receives its path on disk, for rendering if the entry reaches a
+ * feed.
  */
 static bool
 load_article(struct loader *L, const char *rel, const char *base,
-    char **html)
+    char **fpath_out)
 {
 	char *fpath = NULL, *data = NULL;
 	size_t len, v;
@@ -551,9 +558,8 @@ load_article(struct loader *L, const char *rel, const char *base,
 	bool md, ok = false;
 	uint32_t cp;
 
-	*html = NULL;
 	sy_links_init(&links);
-	md = has_suffix_ci(rel, ".md") || has_suffix_ci(rel, ".markdown");
+	md = is_markdown(rel);
 	if (!md && !has_suffix_ci(rel, ".html") &&
 	    !has_suffix_ci(rel, ".htm")) {
 		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
@@ -567,7 +573,7 @@ load_article(struct loader *L, const char *rel, const char *base,
 		    rel);
 		goto out;
 	}
-	fpath = article_path(L, rel);
+	fpath = article_path(L->m->dir, rel);
 	if (fpath == NULL) {
 		L->err = SY_ENOMEM;
 		goto out;
@@ -611,17 +617,9 @@ load_article(struct loader *L, const char *rel, const char *base,
 		goto out;
 	}
 	check_links(L, F_CONTENT_FILE, &links, base, rel, fpath);
-	if (L->o->build) {
-		if (md) {
-			e = sy_markdown_render(data, len, html);
-		} else {
-			*html = data;
-			data = NULL;
-		}
-		if (e != SY_OK) {
-			L->err = e;
-			goto out;
-		}
+	if (fpath_out != NULL) {
+		*fpath_out = fpath;
+		fpath = NULL;
 	}
 	ok = true;
 out:
@@ -692,17 +690,6 @@ load_zones(struct loader *L)
 			return e;
 	}
 	return SY_OK;
-}
-
-static const struct sy_column *
-column_of(const struct loader *L, const char *slug)
-{
-	size_t i;
-
-	if (slug == NULL || *slug == '\0' ||
-	    !sy_strmap_get(&L->slugs, slug, &i))
-		return &L->m->columns[0];
-	return &L->m->columns[i];
 }
 
 /* "tag:HOST,YEAR:ID": stable while the column's home and the year stay. */
@@ -827,68 +814,81 @@ push_entry(struct sy_manifest *m, struct sy_entry *e)
 	return SY_OK;
 }
 
-static char *
-to_uri(struct loader *L, const char *s)
+/* Replaces *p by its URI form; NULL stays NULL. */
+static enum sy_err
+make_uri(char **p)
 {
 	char *u;
 
-	if (s == NULL)
-		return NULL;
-	u = sy_url_to_uri(s);
+	if (*p == NULL)
+		return SY_OK;
+	u = sy_url_to_uri(*p);
 	if (u == NULL)
-		L->err = SY_ENOMEM;
-	return u;
+		return SY_ENOMEM;
+	free(*p);
+	*p = u;
+	return SY_OK;
 }
 
-/* Fills the parts of e that only writing needs. */
-static void
-finish_entry(struct loader *L, struct sy_entry *e, const char *content,
-    const char *content_html)
+/*
+ * Fills the parts of an entry that only writing needs: URI forms, ids,
+ * and the content (an article file read and rendered, links made
+ * absolute).  Done only for the entries that reach a feed.  SY_EIO (errno
+ * set) when an article file can no longer be read.
+ */
+static enum sy_err
+finish_entry(const struct sy_column *col, struct sy_entry *e)
 {
-	const struct sy_column *col = column_of(L, e->column);
-	char *p;
+	char *raw = NULL, *html = NULL;
+	size_t len;
 	enum sy_err err;
 
-	p = to_uri(L, e->link);
-	free(e->link);
-	e->link = p;
-	p = to_uri(L, e->enclosure);
-	free(e->enclosure);
-	e->enclosure = p;
-	p = to_uri(L, e->image);
-	free(e->image);
-	e->image = p;
-	if (L->err != SY_OK || e->link == NULL)
-		return;
+	if (e->finished)
+		return SY_OK;
+	if (make_uri(&e->link) != SY_OK || make_uri(&e->enclosure) != SY_OK ||
+	    make_uri(&e->image) != SY_OK)
+		return SY_ENOMEM;
 	e->tag_id = tag_uri(col, e);
-	if (e->tag_id == NULL) {
-		L->err = SY_ENOMEM;
-		return;
-	}
+	if (e->tag_id == NULL)
+		return SY_ENOMEM;
 	if (e->guid != NULL) {
 		e->guid_is_permalink = strcmp(e->guid, e->link) == 0;
 		if (strchr(e->guid, ':') != NULL &&
-		    sy_url_check(e->guid, SY_URL_ANY | SY_URL_HTTP, NULL) ==
-			false)
-			e->uri_id = to_uri(L, e->guid);
+		    !sy_url_check(e->guid, SY_URL_ANY | SY_URL_HTTP, NULL))
+			e->uri_id = sy_url_to_uri(e->guid);
 		else
 			e->uri_id = sy_strdup(e->tag_id);
 	} else {
 		e->guid = sy_strdup(e->tag_id);
 		e->uri_id = sy_strdup(e->tag_id);
 	}
-	if (e->guid == NULL || e->uri_id == NULL) {
-		L->err = SY_ENOMEM;
-		return;
-	}
-	if (content_html == NULL)
-		content_html = content;
-	if (content_html != NULL && *content_html != '\0') {
-		err = sy_html_absolutize(content_html, strlen(content_html),
-		    e->link, &e->content);
+	if (e->guid == NULL || e->uri_id == NULL)
+		return SY_ENOMEM;
+	if (e->content_path != NULL) {
+		err = sy_file_read(e->content_path, MAX_ARTICLE, &raw, &len);
 		if (err != SY_OK)
-			L->err = err;
+			return err;
+		free(e->content);
+		e->content = NULL;
+		if (e->content_md) {
+			err = sy_markdown_render(raw, len, &html);
+			free(raw);
+			if (err != SY_OK)
+				return err;
+			raw = html;
+		}
+		e->content = raw;
 	}
+	if (e->content != NULL) {
+		err = sy_html_absolutize(e->content, strlen(e->content),
+		    e->link, &html);
+		if (err != SY_OK)
+			return err;
+		free(e->content);
+		e->content = html;
+	}
+	e->finished = true;
+	return SY_OK;
 }
 
 static int
@@ -1045,14 +1045,20 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 	e.enclosure_type = keep(v[F_ENCLOSURE_TYPE]);
 	e.image = keep(v[F_IMAGE]);
 	e.guid = keep(v[F_GUID]);
+	if (article != NULL) {
+		e.content_path = article;
+		e.content_md = is_markdown(article);
+		article = NULL;
+	} else {
+		e.content = keep(v[F_CONTENT]);
+		v[F_CONTENT] = NULL;
+	}
 	v[F_ID] = v[F_COLUMN] = v[F_TITLE] = v[F_LINK] = v[F_AUTHOR] = NULL;
 	v[F_EMAIL] = v[F_LANGUAGE] = v[F_SUMMARY] = v[F_ENCLOSURE] = NULL;
 	v[F_ENCLOSURE_TYPE] = v[F_IMAGE] = v[F_GUID] = NULL;
 	L->id = e.id;
 	if (split_categories(v[F_CATEGORIES], &e) != SY_OK)
 		L->err = SY_ENOMEM;
-	if (L->err == SY_OK)
-		finish_entry(L, &e, v[F_CONTENT], article);
 	if (L->err == SY_OK && push_entry(L->m, &e) == SY_OK) {
 		memset(&e, 0, sizeof(e));
 	} else if (L->err == SY_OK) {
@@ -1440,7 +1446,7 @@ self_url(const char *base, const char *file)
 }
 
 static enum sy_err
-make_feed(const struct sy_manifest *m, const struct sy_manifest_opts *o,
+make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
     const struct sy_column *col, struct sy_feed *f)
 {
 	size_t i, n = 0;
@@ -1463,6 +1469,16 @@ make_feed(const struct sy_manifest *m, const struct sy_manifest_opts *o,
 	if (limit > 0 && (size_t)limit < n)
 		n = (size_t)limit;
 	f->n = n;
+	if (n == 0)
+		return SY_OK; /* no feed: the caller drops it */
+	for (i = 0; i < n; i++) {
+		/* The pointers are into m->entries, which is ours to finish. */
+		enum sy_err e = finish_entry(col,
+		    &m->entries[f->entries[i] - m->entries]);
+
+		if (e != SY_OK)
+			return e;
+	}
 	for (i = 0; i < n; i++) {
 		const struct sy_time *t = &f->entries[i]->updated;
 
@@ -1479,7 +1495,7 @@ make_feed(const struct sy_manifest *m, const struct sy_manifest_opts *o,
 		f->id = sy_strdup(f->self_atom);
 	} else if (col->link != NULL) {
 		f->id = sy_url_to_uri(col->link);
-	} else if (n > 0) {
+	} else {
 		char *host = sy_url_host(f->entries[0]->link);
 		struct sy_buf b;
 
@@ -1495,7 +1511,7 @@ make_feed(const struct sy_manifest *m, const struct sy_manifest_opts *o,
 }
 
 enum sy_err
-sy_manifest_feeds(const struct sy_manifest *m,
+sy_manifest_feeds(struct sy_manifest *m,
     const struct sy_manifest_opts *o, struct sy_feed **feeds, size_t *n)
 {
 	struct sy_feed *v;

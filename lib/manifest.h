@@ -77,10 +77,14 @@ void sy_manifest_fini(struct sy_manifest *m);
 
 /*
  * Groups the entries into feeds, one per column that has entries (the
- * default feed first when it has any), newest first, limited.  *feeds is
- * an array of *n feeds, freed with sy_manifest_feeds_free.
+ * default feed first when it has any), newest first, limited, and
+ * finishes the entries that made it (URI forms, ids, article files read
+ * and rendered, links made absolute): the work writing needs is done only
+ * for what is written.  *feeds is an array of *n feeds, freed with
+ * sy_manifest_feeds_free.  SY_EIO (errno set) when an article file can no
+ * longer be read.
  */
-enum sy_err sy_manifest_feeds(const struct sy_manifest *m,
+enum sy_err sy_manifest_feeds(struct sy_manifest *m,
     const struct sy_manifest_opts *o, struct sy_feed **feeds, size_t *n);
 void sy_manifest_feeds_free(struct sy_feed *feeds, size_t n);
 

@@ -96,6 +96,16 @@ sy_trim(char *s)
 	return s;
 }
 
+/* True if none of the 8 bytes at s has its high bit set. */
+static bool
+ascii8(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return (w & 0x8080808080808080ULL) == 0;
+}
+
 size_t
 sy_utf8_valid_prefix(const char *str, size_t len)
 {
@@ -104,6 +114,10 @@ sy_utf8_valid_prefix(const char *str, size_t len)
 	uint32_t cp, min;
 
 	while (i < len) {
+		while (len - i >= 8 && ascii8(s + i))
+			i += 8;
+		if (i == len)
+			break;
 		if (s[i] < 0x80) {
 			i++;
 			continue;
@@ -160,6 +174,19 @@ sy_utf8_decode(const char *str, uint32_t *cp)
 	return 4;
 }
 
+/* True if the 8 bytes at s are all printable ASCII (0x20..0x7f). */
+static bool
+plain8(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	/* High bit clear, and no byte below 0x20 (bits 5 and 6 both 0). */
+	return (w & 0x8080808080808080ULL) == 0 &&
+	    (((w | (w >> 1)) & 0x2020202020202020ULL) ==
+		0x2020202020202020ULL);
+}
+
 size_t
 sy_xml_bad_char(const char *s, size_t len, uint32_t *cp)
 {
@@ -167,7 +194,13 @@ sy_xml_bad_char(const char *s, size_t len, uint32_t *cp)
 	uint32_t c;
 
 	while (i < len) {
-		unsigned char b = (unsigned char)s[i];
+		unsigned char b;
+
+		while (len - i >= 8 && plain8((const unsigned char *)s + i))
+			i += 8;
+		if (i == len)
+			break;
+		b = (unsigned char)s[i];
 
 		if (b < 0x80) {
 			if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {

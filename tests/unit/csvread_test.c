@@ -1,0 +1,128 @@
+#include "lib/csvread.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/util.h"
+#include "t.h"
+
+/*
+ * Each case: input bytes, the records seen ("LINE:f1|f2|...;" each) and
+ * the diagnostics ("LINE:COL:rule;" each).
+ */
+static const struct {
+	const char *name;
+	const char *in;
+	size_t len; /* 0: strlen */
+	const char *recs;
+	const char *diags;
+} cases[] = {
+	{ "simple", "a,b\n1,2\n", 0, "1:a|b;2:1|2;", "" },
+	{ "no final newline", "a,b\n1,2", 0, "1:a|b;2:1|2;", "" },
+	{ "CRLF", "a,b\r\n1,2\r\n", 0, "1:a|b;2:1|2;", "" },
+	{ "BOM", "\xEF\xBB\xBFid,title\nx,y\n", 0, "1:id|title;2:x|y;", "" },
+	{ "blank lines skipped", "a\n\n\nb\n", 0, "1:a;4:b;", "" },
+	{ "quoted comma", "a,\"b,c\"\n", 0, "1:a|b,c;", "" },
+	{ "doubled quote", "\"say \"\"hi\"\"\"\n", 0, "1:say \"hi\";", "" },
+	{ "field across lines", "h\n\"one\ntwo\nthree\",x\nnext,y\n", 0,
+	    "1:h;2:one\ntwo\nthree|x;5:next|y;", "" },
+	{ "CJK", "標題,連結\n深度求索,https://例子.台灣/\n", 0,
+	    "1:標題|連結;2:深度求索|https://例子.台灣/;", "" },
+	{ "empty fields", "a,,c\n,,\n", 0, "1:a||c;2:||;", "" },
+	{ "unterminated quote", "a,b\n1,\"2\n3,4\n", 0, "1:a|b;",
+	    "2:2:csv-syntax;" },
+	{ "quote in unquoted field", "a,b\nx\"y,2\nok,3\n", 0,
+	    "1:a|b;3:ok|3;", "2:1:csv-syntax;" },
+	{ "text after closing quote", "a,b\n\"x\"y,2\nok,3\n", 0,
+	    "1:a|b;3:ok|3;", "2:1:csv-syntax;" },
+	{ "invalid UTF-8 drops the record", "a,b\nx\xff,2\nok,3\n", 0,
+	    "1:a|b;3:ok|3;", "2:0:csv-encoding;" },
+	{ "NUL drops the record", "a,b\nx\0y,2\nok,3\n", 15,
+	    "1:a|b;3:ok|3;", "2:0:csv-encoding;" },
+	{ "bad byte inside a multi-line record", "h\n\"one\n\xc3(\"\nz\n", 0,
+	    "1:h;4:z;", "2:0:csv-encoding;" },
+};
+
+struct seen {
+	struct sy_buf recs;
+};
+
+static int
+collect(const struct sy_csv_record *rec, void *arg)
+{
+	struct seen *s = arg;
+	size_t i;
+
+	sy_buf_printf(&s->recs, "%zu:", rec->line);
+	for (i = 0; i < rec->nfields; i++)
+		sy_buf_printf(&s->recs, "%s%s", i ? "|" : "", rec->fields[i]);
+	sy_buf_putc(&s->recs, ';');
+	return 0;
+}
+
+static int
+stop_at_two(const struct sy_csv_record *rec, void *arg)
+{
+	(void)arg;
+	return rec->line == 2 ? SY_ELIMIT : 0;
+}
+
+int
+main(void)
+{
+	size_t i, k;
+
+	for (i = 0; i < SY_NELEM(cases); i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
+		FILE *fp = fmemopen((void *)(uintptr_t)cases[i].in, len, "r");
+		struct sy_diags d;
+		struct seen s;
+		struct sy_buf diags;
+		enum sy_err e;
+
+		sy_diags_init(&d);
+		sy_buf_init(&s.recs, 0);
+		sy_buf_init(&diags, 0);
+		e = sy_csv_read_fp(fp, "t.csv", collect, &s, &d);
+		fclose(fp);
+		for (k = 0; k < d.n; k++)
+			sy_buf_printf(&diags, "%zu:%zu:%s;", d.v[k].line,
+			    d.v[k].column, sy_rule_name(d.v[k].rule));
+		T_OK(e == SY_OK, "%s: reads", cases[i].name);
+		T_STREQ(s.recs.data ? s.recs.data : "", cases[i].recs,
+		    "%s: records", cases[i].name);
+		T_STREQ(diags.data ? diags.data : "", cases[i].diags,
+		    "%s: diagnostics", cases[i].name);
+		sy_buf_fini(&s.recs);
+		sy_buf_fini(&diags);
+		sy_diags_fini(&d);
+	}
+
+	/* A callback's nonzero value stops the reading and comes back. */
+	{
+		static const char in[] = "a\nb\nc\n";
+		FILE *fp = fmemopen((void *)(uintptr_t)in, strlen(in), "r");
+		struct sy_diags d;
+
+		sy_diags_init(&d);
+		T_OK(sy_csv_read_fp(fp, "t.csv", stop_at_two, NULL, &d) ==
+			SY_ELIMIT,
+		    "callback error stops the reader");
+		fclose(fp);
+		sy_diags_fini(&d);
+	}
+	/* A missing file is SY_EIO with errno set. */
+	{
+		struct sy_csv c;
+		struct sy_diags d;
+
+		sy_diags_init(&d);
+		T_OK(sy_csv_read("/nonexistent/x.csv", &c, &d) == SY_EIO,
+		    "missing file is SY_EIO");
+		sy_csv_fini(&c);
+		sy_diags_fini(&d);
+	}
+	return t_done();
+}

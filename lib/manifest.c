@@ -154,8 +154,8 @@ sy_occs_fini(struct sy_occs *o)
 	memset(o, 0, sizeof(*o));
 }
 
-static enum sy_err
-occ_add(struct sy_occs *o, const char *url, const char *abs,
+enum sy_err
+sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
     const char *path, size_t line, size_t column, const char *entry,
     const char *field, size_t mline)
 {
@@ -190,6 +190,7 @@ occ_add(struct sy_occs *o, const char *url, const char *abs,
 	c->column = column;
 	c->field = field;
 	c->mline = mline;
+	c->checked = false;
 	o->n++;
 	return SY_OK;
 }
@@ -355,7 +356,7 @@ check_url(struct loader *L, size_t k, const char *url)
 		finding(L, k, &f, url);
 		ok = ok && f.severity != SY_ERROR;
 	}
-	if (occ_add(L->o->occs, url, NULL, L->path, L->rec->line,
+	if (sy_occs_add(L->o->occs, url, NULL, L->path, L->rec->line,
 		L->h.col[k], L->id, L->h.names[k].name, L->rec->line) != SY_OK)
 		L->err = SY_ENOMEM;
 	return ok;
@@ -376,7 +377,7 @@ check_email(struct loader *L, size_t k, const char *addr)
 		return;
 	sy_buf_init(&b, 0);
 	if (sy_buf_printf(&b, "mailto:%s", addr) != SY_OK ||
-	    occ_add(L->o->occs, b.data, NULL, L->path, L->rec->line,
+	    sy_occs_add(L->o->occs, b.data, NULL, L->path, L->rec->line,
 		L->h.col[k], L->id, L->h.names[k].name,
 		L->rec->line) != SY_OK)
 		L->err = SY_ENOMEM;
@@ -479,7 +480,7 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 		}
 		(void)bad;
 		if (L->o->occs != NULL &&
-		    occ_add(L->o->occs, ln->url, abs, file ? fpath : L->path,
+		    sy_occs_add(L->o->occs, ln->url, abs, file ? fpath : L->path,
 			file ? ln->line : L->rec->line,
 			file ? 0 : L->h.col[k], L->id, L->h.names[k].name,
 			L->rec->line) != SY_OK)

@@ -27,6 +27,7 @@ struct sy_occ {
 	char *entry;	   /* row id, or NULL */
 	const char *field; /* static column name */
 	size_t mline;	   /* manifest line of the row (for article files) */
+	bool checked;	   /* syntax and site rules already reported */
 };
 
 struct sy_occs {
@@ -37,6 +38,11 @@ struct sy_occs {
 
 void sy_occs_init(struct sy_occs *o);
 void sy_occs_fini(struct sy_occs *o);
+
+/* Appends a copy of the strings (abs and entry may be NULL). */
+enum sy_err sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
+    const char *path, size_t line, size_t column, const char *entry,
+    const char *field, size_t mline);
 
 struct sy_manifest_opts {
 	const char *columns_path; /* NULL: columns.csv beside, if present */

@@ -1,0 +1,291 @@
+/* syndic-links: an online audit of every link and contact address. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+
+#include "lib/audit.h"
+#include "lib/date.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+
+static const char *prog = "syndic-links";
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp,
+	    "usage: %s [options] FILE...\n"
+	    "  FILE: manifests (.csv), feeds, HTML/Markdown files, URL "
+	    "lists; - is stdin\n"
+	    "      --allow-private   check loopback and private targets too\n"
+	    "      --base URL        resolve relative links of HTML/Markdown "
+	    "files\n"
+	    "      --columns FILE    columns file for manifests\n"
+	    "      --db FILE         history (default "
+	    "$XDG_CACHE_HOME/syndic/links.db)\n"
+	    "      --deadline SECS   end the whole run by then (default 600)\n"
+	    "      --fail-after N    an error only after N failing runs "
+	    "(default 1)\n"
+	    "      --format FMT      text, json, github, junit, sarif, "
+	    "markdown\n"
+	    "      --jobs N          transfers at once (default 64)\n"
+	    "      --max-age SECS    skip links fine this recently (default "
+	    "0)\n"
+	    "      --no-db           keep no history\n"
+	    "      --offline         syntax and site rules only, no network\n"
+	    "      --per-host N      transfers at once per host (default 4)\n"
+	    "  -q, --quiet           problems only: no notes, no progress\n"
+	    "      --retries N       retries of transient failures (default "
+	    "2)\n"
+	    "      --strict          warnings fail too\n"
+	    "      --timeout SECS    whole time of one request (default 20)\n"
+	    "      --user-agent STR  User-Agent header\n"
+	    "      --wait            wait for a running audit instead of "
+	    "exiting\n"
+	    "  -h, --help            this help\n"
+	    "  -V, --version         print the version\n",
+	    prog);
+	exit(status);
+}
+
+static _Noreturn void bad_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static _Noreturn void
+bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry '%s --help'\n", prog);
+	exit(2);
+}
+
+static long long
+number(const char *opt, const char *arg, long long min, long long max)
+{
+	long long v;
+
+	if (sy_strtoll(arg, min, max, &v) != 0)
+		bad_usage("%s wants a number from %lld to %lld, not \"%s\"",
+		    opt, min, max, arg);
+	return v;
+}
+
+struct progress {
+	struct timespec start;
+	int shown;
+};
+
+/* A progress line on a terminal: checked/total, rate, failures. */
+static void
+show_progress(size_t checked, size_t total, size_t failures, void *arg)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - p->start.tv_sec) +
+	    (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
+	fprintf(stderr, "\r%s: %zu/%zu checked, %.0f/s, %zu failing ", prog,
+	    checked, total, secs > 0 ? (double)checked / secs : 0.0,
+	    failures);
+	p->shown = 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "allow-private", no_argument, NULL, 'P' },
+		{ "base", required_argument, NULL, 'b' },
+		{ "columns", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "deadline", required_argument, NULL, 'D' },
+		{ "dns-server", required_argument, NULL, 'N' },
+		{ "fail-after", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "max-age", required_argument, NULL, 'm' },
+		{ "no-db", no_argument, NULL, 'n' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "oembed-endpoint", required_argument, NULL, 'E' },
+		{ "per-host", required_argument, NULL, 'H' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "retries", required_argument, NULL, 'r' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "tz", required_argument, NULL, 'z' },
+		{ "user-agent", required_argument, NULL, 'u' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sy_audit_opts o;
+	struct sy_audit_stats st;
+	struct sy_diags d;
+	struct sy_emit_opts eo;
+	struct progress prog_state;
+	enum sy_format fmt = SY_FMT_TEXT;
+	enum sy_err e;
+	bool strict = false;
+	char msg[512];
+	int c, status = 0;
+
+	sy_audit_opts_init(&o);
+	o.lc.deadline_ms = 600 * 1000L;
+	memset(&eo, 0, sizeof(eo));
+	memset(&prog_state, 0, sizeof(prog_state));
+	eo.tool = prog;
+	eo.version = SY_VERSION;
+	while ((c = getopt_long(argc, argv, "hqV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o.base_url = optarg;
+			break;
+		case 'c':
+			o.columns_path = optarg;
+			break;
+		case 'D':
+			o.lc.deadline_ms = 1000L *
+			    (long)number("--deadline", optarg, 1, 86400);
+			break;
+		case 'd':
+			o.db_path = optarg;
+			break;
+		case 'E':
+			o.soft404_endpoint = optarg;
+			break;
+		case 'F':
+			o.fail_after = (int)number("--fail-after", optarg, 1,
+			    1000);
+			break;
+		case 'f':
+			if (sy_format_parse(optarg, &fmt) != 0)
+				bad_usage("unknown format \"%s\"", optarg);
+			break;
+		case 'H':
+			o.lc.per_host = (size_t)number("--per-host", optarg, 1,
+			    64);
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'j':
+			o.lc.jobs = (size_t)number("--jobs", optarg, 1, 1024);
+			break;
+		case 'm':
+			o.max_age_s = number("--max-age", optarg, 0,
+			    366 * 86400LL);
+			break;
+		case 'N':
+			o.dns_servers = optarg;
+			break;
+		case 'n':
+			o.no_db = true;
+			break;
+		case 'o':
+			o.offline = true;
+			break;
+		case 'P':
+			o.lc.allow_private = true;
+			break;
+		case 'q':
+			eo.quiet = true;
+			break;
+		case 'r':
+			o.lc.retries = (int)number("--retries", optarg, 0, 10);
+			break;
+		case 's':
+			strict = true;
+			break;
+		case 't':
+			o.lc.timeout_ms = 1000L *
+			    (long)number("--timeout", optarg, 1, 3600);
+			break;
+		case 'u':
+			o.lc.user_agent = optarg;
+			break;
+		case 'V':
+			printf("%s %s\n", prog, SY_VERSION);
+			return 0;
+		case 'w':
+			o.wait_lock = true;
+			break;
+		case 'z':
+			if (!sy_tz_is_valid(optarg))
+				bad_usage("unknown time zone \"%s\"", optarg);
+			o.tz = optarg;
+			break;
+		default:
+			fprintf(stderr, "try '%s --help'\n", prog);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		bad_usage("no file given");
+	if (o.lc.connect_timeout_ms > o.lc.timeout_ms)
+		o.lc.connect_timeout_ms = o.lc.timeout_ms;
+	if (!eo.quiet && isatty(STDERR_FILENO)) {
+		clock_gettime(CLOCK_MONOTONIC, &prog_state.start);
+		o.lc.progress = show_progress;
+		o.lc.progress_arg = &prog_state;
+	}
+
+	LIBXML_TEST_VERSION
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "%s: libcurl cannot start\n", prog);
+		return 2;
+	}
+	sy_diags_init(&d);
+	e = sy_audit_run(argv, (size_t)argc, &o, &d, &st, msg, sizeof(msg));
+	if (prog_state.shown)
+		fputc('\n', stderr);
+	if (e == SY_EIO) {
+		fprintf(stderr, "%s: %s: %s\n", prog, msg, strerror(errno));
+		status = 2;
+	} else if (e != SY_OK) {
+		fprintf(stderr, "%s: %s%s%s\n", prog, sy_strerror(e),
+		    msg[0] ? ": " : "", msg);
+		status = 2;
+	} else if (msg[0] != '\0') {
+		fprintf(stderr, "%s: warning: %s\n", prog, msg);
+	}
+	eo.checked = st.checked;
+	if (sy_diags_emit(&d, fmt, &eo, stdout) != SY_OK) {
+		fprintf(stderr, "%s: writing the report: %s\n", prog,
+		    strerror(errno));
+		status = 2;
+	}
+	if (status == 0 && (d.count[SY_ERROR] > 0 ||
+			       (strict && d.count[SY_WARNING] > 0)))
+		status = 1;
+	if (e == SY_OK && st.urls + st.domains == 0)
+		fprintf(stderr, "%s: found no link or address to check\n",
+		    prog);
+	else if (e == SY_OK && !eo.quiet)
+		fprintf(stderr,
+		    "%s: %zu links and %zu mail domains (%zu places): %zu "
+		    "checked, %zu fine recently; %zu errors, %zu warnings\n",
+		    prog, st.urls, st.domains, st.occurrences, st.checked,
+		    st.skipped, d.count[SY_ERROR], d.count[SY_WARNING]);
+	sy_diags_fini(&d);
+	curl_global_cleanup();
+	xmlCleanupParser();
+	return status;
+}

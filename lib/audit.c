@@ -1,0 +1,650 @@
+/*
+ * audit.c: inputs to links, links to verdicts, verdicts to diagnostics,
+ * with the history deciding when a failure is worth an error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "dnsmx.h"
+#include "email.h"
+#include "feedread.h"
+#include "fsutil.h"
+#include "history.h"
+#include "html.h"
+#include "manifest.h"
+#include "rules.h"
+#include "strmap.h"
+#include "url.h"
+#include "util.h"
+
+#define MAX_INPUT (64u << 20)
+
+/* One distinct thing to check: a URL, or a mail domain. */
+struct target {
+	char *key;	 /* the URL, or "dns:" + domain */
+	const char *domain; /* into key, for domains */
+	size_t *occ;	 /* indexes into occs */
+	size_t nocc;
+	size_t cap;
+	struct sy_hist_rec rec;
+	bool have_rec;
+	bool queued;
+};
+
+struct audit {
+	const struct sy_audit_opts *o;
+	struct sy_diags *d;
+	struct sy_audit_stats *st;
+	struct sy_occs occs;
+	struct target *t;
+	size_t nt;
+	size_t capt;
+	struct sy_strmap map;
+	struct sy_history *h;
+	int64_t now;
+	enum sy_err err;
+};
+
+void
+sy_audit_opts_init(struct sy_audit_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	sy_linkcheck_opts_init(&o->lc);
+	o->fail_after = 1;
+}
+
+static bool
+has_suffix_ci(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && sy_strcasecmp(s + n - m, suf) == 0;
+}
+
+/* Rules a link audit reports from a manifest's own checks. */
+static bool
+link_rule(enum sy_rule r)
+{
+	switch (r) {
+	case SY_R_CSV_SYNTAX:
+	case SY_R_CSV_ENCODING:
+	case SY_R_URL_SYNTAX:
+	case SY_R_URL_SCHEME:
+	case SY_R_EMAIL_SYNTAX:
+	case SY_R_EMAIL_DOMAIN:
+	case SY_R_SITE_RULE:
+	case SY_R_CONTENT_FILE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum sy_err
+gather_manifest(struct audit *a, const char *path)
+{
+	struct sy_manifest_opts mo;
+	struct sy_manifest m;
+	struct sy_diags tmp;
+	size_t i, first = a->occs.n;
+	enum sy_err e;
+
+	memset(&mo, 0, sizeof(mo));
+	mo.columns_path = a->o->columns_path;
+	mo.tz = a->o->tz;
+	mo.now = a->now;
+	mo.occs = &a->occs;
+	sy_diags_init(&tmp);
+	e = sy_manifest_load(path, &mo, &m, &tmp);
+	sy_manifest_fini(&m);
+	for (i = 0; i < tmp.n && e == SY_OK; i++) {
+		struct sy_diag *dg = &tmp.v[i];
+		struct sy_diag *nd;
+		struct sy_pos pos = { dg->path, dg->line, dg->column };
+
+		if (!link_rule(dg->rule))
+			continue;
+		nd = sy_diag_add(a->d, &pos, dg->severity, dg->rule, "%s",
+		    dg->message);
+		if (nd == NULL || sy_diag_set_entry(nd, dg->entry) != SY_OK ||
+		    sy_diag_set_field(nd, dg->field) != SY_OK ||
+		    sy_diag_set_url(nd, dg->url) != SY_OK)
+			e = SY_ENOMEM;
+	}
+	sy_diags_fini(&tmp);
+	for (i = first; i < a->occs.n; i++)
+		a->occs.v[i].checked = true;
+	return e;
+}
+
+/* Links of an HTML or Markdown file; relative ones need --base. */
+static enum sy_err
+gather_html(struct audit *a, const char *path, const char *data, size_t len,
+    bool md)
+{
+	struct sy_links links;
+	size_t i, relative = 0;
+	enum sy_err e;
+
+	sy_links_init(&links);
+	e = md ? sy_markdown_links(data, len, &links) :
+		 sy_html_links(data, len, &links);
+	for (i = 0; i < links.n && e == SY_OK; i++) {
+		const char *u = links.v[i].url;
+		char *abs = NULL;
+
+		if (u[0] == '#')
+			continue;
+		if (strchr(u, ':') == NULL || u[0] == '/') {
+			if (a->o->base_url == NULL) {
+				relative++;
+				continue;
+			}
+			abs = sy_url_resolve(a->o->base_url, u);
+			if (abs == NULL)
+				continue;
+		}
+		e = sy_occs_add(&a->occs, u, abs, path, links.v[i].line, 0, NULL,
+		    NULL, links.v[i].line);
+		free(abs);
+	}
+	sy_links_fini(&links);
+	if (e == SY_OK && relative > 0) {
+		struct sy_pos pos = { path, 0, 0 };
+
+		if (sy_diag_add(a->d, &pos, SY_NOTE, SY_R_LINK_UNCHECKED,
+			"%zu relative link%s not checked: give --base URL",
+			relative, relative == 1 ? "" : "s") == NULL)
+			e = SY_ENOMEM;
+	}
+	return e;
+}
+
+/* One URL per line; blank lines and # comments skipped. */
+static enum sy_err
+gather_list(struct audit *a, const char *path, char *data)
+{
+	char *line = data, *nl;
+	size_t n = 0;
+	enum sy_err e = SY_OK;
+
+	for (; line != NULL && e == SY_OK; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl++ = '\0';
+		n++;
+		sy_trim(line);
+		if (*line == '\0' || *line == '#')
+			continue;
+		e = sy_occs_add(&a->occs, line, NULL, path, n, 0, NULL, NULL, n);
+	}
+	return e;
+}
+
+static enum sy_err
+gather_file(struct audit *a, const char *path)
+{
+	char *data = NULL;
+	size_t len;
+	enum sy_err e;
+	enum sy_feed_kind kind;
+
+	if (has_suffix_ci(path, ".csv"))
+		return gather_manifest(a, path);
+	e = sy_file_read(path, MAX_INPUT, &data, &len);
+	if (e != SY_OK)
+		return e;
+	if (sy_utf8_valid_prefix(data, len) != len) {
+		struct sy_pos pos = { path, 0, 0 };
+
+		if (sy_diag_add(a->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
+			"not UTF-8 text") == NULL)
+			e = SY_ENOMEM;
+		free(data);
+		return e;
+	}
+	if (has_suffix_ci(path, ".md") || has_suffix_ci(path, ".markdown")) {
+		e = gather_html(a, path, data, len, true);
+	} else if (has_suffix_ci(path, ".html") ||
+	    has_suffix_ci(path, ".htm")) {
+		e = gather_html(a, path, data, len, false);
+	} else {
+		kind = sy_feedread_detect(data, len);
+		if (kind != SY_FEED_UNKNOWN)
+			e = sy_feedread_links(path, data, len, &a->occs);
+		else
+			e = gather_list(a, path, data);
+	}
+	free(data);
+	return e;
+}
+
+/* Finds or makes the target for key; returns its index or -1. */
+static long
+target_of(struct audit *a, const char *key, size_t occ)
+{
+	size_t i;
+	bool found;
+	struct target *t;
+
+	if (sy_strmap_put(&a->map, key, a->nt, &found, &i) != SY_OK)
+		return -1;
+	if (!found) {
+		if (a->nt == a->capt) {
+			size_t cap = a->capt ? a->capt * 2 : 64;
+			struct target *v = sy_reallocarray(a->t, cap,
+			    sizeof(*v));
+
+			if (v == NULL)
+				return -1;
+			a->t = v;
+			a->capt = cap;
+		}
+		i = a->nt;
+		t = &a->t[i];
+		memset(t, 0, sizeof(*t));
+		t->key = sy_strdup(key);
+		if (t->key == NULL)
+			return -1;
+		if (strncmp(key, "dns:", 4) == 0)
+			t->domain = t->key + 4;
+		a->nt++;
+	}
+	t = &a->t[i];
+	if (t->nocc == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 2;
+		size_t *v = sy_reallocarray(t->occ, cap, sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		t->occ = v;
+		t->cap = cap;
+	}
+	t->occ[t->nocc++] = occ;
+	return (long)i;
+}
+
+/* A diagnostic at an occurrence. */
+static void
+report_at(struct audit *a, size_t oi, enum sy_severity sev,
+    enum sy_rule rule, int status, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void
+report_at(struct audit *a, size_t oi, enum sy_severity sev,
+    enum sy_rule rule, int status, const char *fmt, ...)
+{
+	const struct sy_occ *c = &a->occs.v[oi];
+	struct sy_pos pos = { c->path, c->line, c->column };
+	struct sy_diag *dg;
+	struct sy_buf b;
+	va_list ap;
+
+	sy_buf_init(&b, 0);
+	va_start(ap, fmt);
+	if (sy_buf_vprintf(&b, fmt, ap) != SY_OK) {
+		va_end(ap);
+		a->err = SY_ENOMEM;
+		return;
+	}
+	va_end(ap);
+	dg = sy_diag_add(a->d, &pos, sev, rule, "%s", b.data);
+	sy_buf_fini(&b);
+	if (dg == NULL || sy_diag_set_entry(dg, c->entry) != SY_OK ||
+	    sy_diag_set_field(dg, c->field) != SY_OK ||
+	    sy_diag_set_url(dg, c->url) != SY_OK) {
+		a->err = SY_ENOMEM;
+		return;
+	}
+	dg->status = status;
+}
+
+/* Syntax and site rules for what the manifest did not check. */
+static void
+classify(struct audit *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->occs.n && a->err == SY_OK; i++) {
+		const struct sy_occ *c = &a->occs.v[i];
+		const char *u = c->abs ? c->abs : c->url;
+		struct sy_finding f;
+
+		if (sy_url_has_scheme(u, "mailto")) {
+			char **addr = NULL;
+			int n = sy_mailto_addresses(u, &addr), k;
+
+			if (n < 0) {
+				a->err = SY_ENOMEM;
+				return;
+			}
+			if (!c->checked && sy_mailto_check(u, &f))
+				report_at(a, i, f.severity, f.rule, 0, "%s",
+				    f.message);
+			for (k = 0; k < n; k++) {
+				char *dom = NULL;
+				struct sy_buf key;
+
+				if (sy_email_check(addr[k], &f) &&
+				    f.severity == SY_ERROR)
+					continue;
+				dom = sy_email_domain(addr[k]);
+				if (dom == NULL)
+					continue;
+				sy_buf_init(&key, 0);
+				if (sy_buf_printf(&key, "dns:%s", dom) !=
+					SY_OK ||
+				    target_of(a, key.data, i) < 0)
+					a->err = SY_ENOMEM;
+				sy_buf_fini(&key);
+				free(dom);
+			}
+			sy_email_list_free(addr, n);
+			continue;
+		}
+		if (!sy_url_has_scheme(u, "http") &&
+		    !sy_url_has_scheme(u, "https"))
+			continue; /* tel:, ftp:, relative: not ours */
+		if (!c->checked) {
+			if (sy_url_check(u, SY_URL_HTTP, &f)) {
+				report_at(a, i, f.severity, f.rule, 0, "%s",
+				    f.message);
+				if (f.severity == SY_ERROR)
+					continue;
+			}
+			if (sy_rules_check(u, &f)) {
+				report_at(a, i, f.severity, f.rule, 0, "%s",
+				    f.message);
+				if (f.severity == SY_ERROR)
+					continue;
+			}
+		} else if (sy_url_check(u, SY_URL_HTTP, &f) &&
+		    f.severity == SY_ERROR) {
+			continue; /* reported by the manifest's checks */
+		}
+		if (target_of(a, u, i) < 0)
+			a->err = SY_ENOMEM;
+	}
+}
+
+/*
+ * Records a verdict and reports it at every occurrence.  A failure is an
+ * error only once it has lasted fail_after runs; before that, a note.
+ */
+static void
+verdict(struct audit *a, struct target *t, enum sy_rule rule,
+    enum sy_severity sev, int status, const char *message, const char *etag,
+    const char *last_modified)
+{
+	struct sy_hist_verdict v;
+	struct sy_hist_rec after;
+	enum sy_hist_outcome out = sy_history_outcome_of(rule);
+	char note[200];
+	size_t i;
+	bool report = true;
+
+	memset(&after, 0, sizeof(after));
+	note[0] = '\0';
+	if (a->h != NULL) {
+		memset(&v, 0, sizeof(v));
+		v.outcome = out;
+		v.rule = rule == SY_R_NONE ? NULL : sy_rule_name(rule);
+		v.status = status;
+		v.message = message;
+		v.etag = etag;
+		v.last_modified = last_modified;
+		if (sy_history_record(a->h, t->key, a->now, &v) != SY_OK) {
+			a->err = SY_EDB;
+			return;
+		}
+	}
+	if (rule == SY_R_NONE)
+		return;
+	if (out == SY_HIST_FAIL) {
+		after.failures = 1;
+		after.first_failure = a->now;
+		if (t->have_rec && t->rec.failures > 0 &&
+		    t->rec.outcome != SY_HIST_OK) {
+			after.failures = t->rec.failures + 1;
+			after.first_failure = t->rec.first_failure;
+		}
+		after.outcome = SY_HIST_FAIL;
+		report = sy_history_should_report(&after, a->o->fail_after);
+		if (!report)
+			sy_history_note(&after, a->o->fail_after, note,
+			    sizeof(note));
+	}
+	for (i = 0; i < t->nocc && a->err == SY_OK; i++) {
+		const char *shown = t->domain ? t->domain : t->key;
+
+		if (report)
+			report_at(a, t->occ[i], sev, rule, status, "%s: %s",
+			    shown, message);
+		else
+			report_at(a, t->occ[i], SY_NOTE, rule, status,
+			    "%s: %s (%s)", shown, message, note);
+	}
+}
+
+static void
+link_done(const struct sy_link_result *r, void *arg)
+{
+	struct audit *a = arg;
+	struct target *t = &a->t[(size_t)r->user];
+
+	a->st->checked++;
+	verdict(a, t, r->rule, r->severity, (int)r->status, r->message,
+	    r->etag, r->last_modified);
+}
+
+static void
+mx_done(void *arg, const char *domain, void *user,
+    const struct sy_mx_result *r)
+{
+	struct audit *a = arg;
+	struct target *t = &a->t[(size_t)user];
+
+	(void)domain;
+	a->st->checked++;
+	switch (r->verdict) {
+	case SY_MX_OK:
+		verdict(a, t, SY_R_NONE, SY_NOTE, 0, r->message, NULL, NULL);
+		break;
+	case SY_MX_NONE:
+		verdict(a, t, SY_R_EMAIL_NO_MX, SY_ERROR, 0, r->message, NULL,
+		    NULL);
+		break;
+	case SY_MX_UNKNOWN:
+		verdict(a, t, SY_R_LINK_UNCHECKED, SY_NOTE, 0, r->message,
+		    NULL, NULL);
+		break;
+	}
+}
+
+/* Reads what history knows; false when the target need not be checked. */
+static bool
+due(struct audit *a, struct target *t)
+{
+	bool found = false;
+
+	if (a->h == NULL)
+		return true;
+	if (sy_history_get(a->h, t->key, &t->rec, &found) != SY_OK) {
+		a->err = SY_EDB;
+		return false;
+	}
+	t->have_rec = found;
+	if (sy_history_due(found ? &t->rec : NULL, a->now, a->o->max_age_s))
+		return true;
+	a->st->skipped++;
+	return false;
+}
+
+static enum sy_err
+check_all(struct audit *a)
+{
+	struct sy_linkcheck *lc = NULL;
+	struct sy_mx *mx = NULL;
+	struct sy_mx_opts mo;
+	size_t i, ndom = 0;
+	enum sy_err e = SY_OK;
+
+	lc = sy_linkcheck_new(&a->o->lc);
+	if (lc == NULL)
+		return SY_ENOMEM;
+	for (i = 0; i < a->nt && a->err == SY_OK; i++) {
+		struct target *t = &a->t[i];
+		struct sy_link_hints hints;
+		char *probe;
+
+		if (t->domain != NULL) {
+			ndom++;
+			continue;
+		}
+		if (!due(a, t))
+			continue;
+		memset(&hints, 0, sizeof(hints));
+		if (t->have_rec) {
+			hints.etag = t->rec.etag;
+			hints.last_modified = t->rec.last_modified;
+		}
+		probe = sy_rules_soft404_url(t->key, a->o->soft404_endpoint);
+		hints.probe_url = probe;
+		e = sy_linkcheck_add(lc, t->key, &hints, (void *)i);
+		free(probe);
+		if (e != SY_OK)
+			goto out;
+	}
+	if (a->err != SY_OK) {
+		e = a->err;
+		goto out;
+	}
+	if (sy_linkcheck_count(lc) > 0) {
+		e = sy_linkcheck_run(lc, link_done, a);
+		if (e != SY_OK)
+			goto out;
+	}
+	if (ndom == 0)
+		goto out;
+	memset(&mo, 0, sizeof(mo));
+	mo.servers = a->o->dns_servers;
+	e = sy_mx_new(&mo, &mx);
+	if (e != SY_OK)
+		goto out;
+	for (i = 0; i < a->nt && e == SY_OK && a->err == SY_OK; i++) {
+		if (a->t[i].domain == NULL || !due(a, &a->t[i]))
+			continue;
+		e = sy_mx_add(mx, a->t[i].domain, (void *)i);
+	}
+	if (e == SY_OK && a->err == SY_OK)
+		e = sy_mx_run(mx, mx_done, a);
+out:
+	sy_mx_free(mx);
+	sy_linkcheck_free(lc);
+	return e != SY_OK ? e : a->err;
+}
+
+static enum sy_err
+open_history(struct audit *a, char *msg, size_t msglen)
+{
+	char *path = NULL;
+	enum sy_err e;
+
+	if (a->o->db_path != NULL) {
+		path = sy_strdup(a->o->db_path);
+		if (path == NULL)
+			return SY_ENOMEM;
+	} else {
+		e = sy_history_default_path(&path);
+		if (e != SY_OK) {
+			snprintf(msg, msglen, "cannot find a place for the "
+					      "history: set XDG_CACHE_HOME or "
+					      "give --db FILE");
+			return e;
+		}
+	}
+	e = sy_history_open(path, 5000, &a->h, msg, msglen);
+	if (e != SY_OK) {
+		free(path);
+		return e;
+	}
+	e = sy_history_lock(a->h, a->o->wait_lock);
+	if (e != SY_OK) {
+		snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
+		sy_history_close(a->h);
+		a->h = NULL;
+	} else {
+		e = sy_history_begin(a->h);
+		if (e != SY_OK)
+			snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
+	}
+	free(path);
+	return e;
+}
+
+enum sy_err
+sy_audit_run(char *const *files, size_t nfiles,
+    const struct sy_audit_opts *o, struct sy_diags *d,
+    struct sy_audit_stats *st, char *msg, size_t msglen)
+{
+	struct audit a;
+	size_t i;
+	enum sy_err e = SY_OK;
+
+	memset(&a, 0, sizeof(a));
+	memset(st, 0, sizeof(*st));
+	msg[0] = '\0';
+	a.o = o;
+	a.d = d;
+	a.st = st;
+	a.now = o->now != 0 ? o->now : (int64_t)time(NULL);
+	sy_occs_init(&a.occs);
+	sy_strmap_init(&a.map);
+	for (i = 0; i < nfiles; i++) {
+		e = gather_file(&a, files[i]);
+		if (e != SY_OK) {
+			snprintf(msg, msglen, "%s", files[i]);
+			goto out;
+		}
+	}
+	classify(&a);
+	if (a.err != SY_OK) {
+		e = a.err;
+		goto out;
+	}
+	st->occurrences = a.occs.n;
+	for (i = 0; i < a.nt; i++) {
+		if (a.t[i].domain != NULL)
+			st->domains++;
+		else
+			st->urls++;
+	}
+	if (o->offline || a.nt == 0)
+		goto out;
+	if (!o->no_db) {
+		e = open_history(&a, msg, msglen);
+		if (e != SY_OK)
+			goto out;
+	}
+	e = check_all(&a);
+	if (e == SY_OK && a.h != NULL && sy_history_commit(a.h) != SY_OK) {
+		snprintf(msg, msglen, "%s", sy_history_errmsg(a.h));
+		e = SY_EDB;
+	}
+out:
+	sy_history_close(a.h);
+	for (i = 0; i < a.nt; i++) {
+		free(a.t[i].key);
+		free(a.t[i].occ);
+		sy_hist_rec_fini(&a.t[i].rec);
+	}
+	free(a.t);
+	sy_strmap_fini(&a.map);
+	sy_occs_fini(&a.occs);
+	return e;
+}

@@ -1,0 +1,56 @@
+/*
+ * audit: the work of syndic-links.  Gathers every link and address of the
+ * inputs (manifests and their articles, feed files, HTML and Markdown
+ * files, URL lists), checks each distinct one once (the link engine for
+ * http(s), DNS for mail domains), keeps the history that lets cron tell a
+ * flaky link from a broken one, and turns the verdicts into diagnostics
+ * at every place a link occurs.
+ */
+#ifndef SY_AUDIT_H
+#define SY_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "linkcheck.h"
+#include "syndic.h"
+
+struct sy_audit_opts {
+	struct sy_linkcheck_opts lc;	/* engine settings */
+	bool offline;			/* syntax and site rules only */
+	const char *db_path;		/* NULL: the default path */
+	bool no_db;			/* no history at all */
+	bool wait_lock;			/* wait for a running audit */
+	int64_t max_age_s;		/* skip links fine this recently */
+	int fail_after;			/* failing runs before an error (1) */
+	const char *base_url;		/* for relative links in HTML/MD */
+	const char *dns_servers;	/* "127.0.0.1:5353" (tests) */
+	const char *soft404_endpoint;	/* oEmbed base override (tests) */
+	const char *tz;			/* manifests: zone of dates */
+	const char *columns_path;	/* manifests: columns file */
+	int64_t now;			/* 0: the clock */
+};
+
+struct sy_audit_stats {
+	size_t occurrences; /* links and addresses found */
+	size_t urls;	    /* distinct http(s) URLs */
+	size_t domains;	    /* distinct mail domains */
+	size_t checked;	    /* URLs and domains checked this run */
+	size_t skipped;	    /* fine recently (--max-age) */
+};
+
+void sy_audit_opts_init(struct sy_audit_opts *o);
+
+/*
+ * Audits the files.  Problems go to d.  Returns SY_OK, SY_EIO (errno set;
+ * msg names the file), SY_EBUSY (another audit holds the history; msg
+ * says which), SY_EDB (msg says why), or another failure.  msg also
+ * receives notices (a damaged history moved aside) on success.
+ */
+enum sy_err sy_audit_run(char *const *files, size_t nfiles,
+    const struct sy_audit_opts *o, struct sy_diags *d,
+    struct sy_audit_stats *st, char *msg, size_t msglen);
+
+#endif

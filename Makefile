@@ -109,7 +109,9 @@ asan: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	./$(B)/syndic-build -o feeds/out feeds/manifest.csv
+	./$(B)/syndic-build --title Housekeeping \
+	    --link https://column.example.org/ \
+	    --base-url https://feeds.example.org/ -o feeds/out feeds/manifest.csv
 	@echo "feeds written under feeds/out/:"
 	@find feeds/out -type f | sort | sed 's/^/  /'
 

@@ -29,7 +29,9 @@ void sy_links_fini(struct sy_links *l);
 /*
  * Appends every href/src of a, area, img, iframe, video, audio, source,
  * track, embed, link, object (data) and the URLs of img/source srcset,
- * in document order, to out.
+ * in document order, to out.  Empty URLs are skipped.  The line is the
+ * one on which the start tag's last attribute ends.  Inputs over 16 MiB
+ * give SY_ELIMIT (all four functions); on failure out is as it was.
  */
 enum sy_err sy_html_links(const char *html, size_t len, struct sy_links *out);
 
@@ -44,9 +46,12 @@ enum sy_err sy_markdown_links(const char *md, size_t len,
 enum sy_err sy_markdown_render(const char *md, size_t len, char **out);
 
 /*
- * Rewrites every relative href/src/poster/srcset URL of an HTML fragment
- * to an absolute one resolved against base, and returns the fragment
- * serialised again (UTF-8, no <html>/<body> wrapper) in *out.
+ * Rewrites every relative href/src/poster/data/srcset URL of an HTML
+ * fragment to an absolute one resolved against base (RFC 3986; "#x" too),
+ * and returns the fragment serialised again (valid UTF-8 without entity
+ * escapes, no <html>/<body> wrapper) in *out.  URLs with a scheme and
+ * empty ones are left as written.  base must have a scheme (SY_EINVAL);
+ * nesting deeper than 1000 elements gives SY_ELIMIT.
  */
 enum sy_err sy_html_absolutize(const char *html, size_t len,
     const char *base, char **out);

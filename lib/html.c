@@ -1,0 +1,1044 @@
+/*
+ * html.c: links inside article content, Markdown rendering, and the
+ * rewriting of relative URLs in HTML fragments.
+ *
+ * Line numbers.  libxml2 2.9 stores element lines in an unsigned short
+ * (clamped at 65535; XML_PARSE_BIG_LINES is not honoured by the HTML
+ * parser and only helps text nodes anyway), so xmlGetLineNo() is wrong
+ * for long documents.  The HTML links are therefore collected by a SAX
+ * start-element handler that takes xmlByteConsumed() (the byte offset of
+ * the parser, which stands on the '>' of the start tag) and counts the
+ * newlines before it: the line is the one on which the start tag ends.
+ *
+ * Encoding.  The input is made valid UTF-8 first (invalid bytes, NUL and
+ * the other characters XML 1.0 forbids become U+FFFD; a leading BOM is
+ * dropped) and parsed with HTML_PARSE_IGNORE_ENC, so that neither a
+ * <meta charset> nor an encoding error can make libxml2 switch to
+ * another encoding, and no converter sits between the bytes and the
+ * parser (which keeps the byte offsets exact).
+ *
+ * Serialisation.  libxml2's HTML dumper percent-encodes href and src
+ * (a CJK path comes out as %E6%96%87...) and the parser wraps top-level
+ * text in <p>; we parse the fragment behind "<html><body>" and write the
+ * children of <body> back ourselves.
+ *
+ * Resolution.  curl 7.88's CURLU resolves "#frag" and "" against the
+ * directory of the base instead of the base itself and lower-cases the
+ * percent-encoding of non-ASCII paths, so RFC 3986 section 5.2 is
+ * implemented here, on the string as written (an IRI stays an IRI).
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+
+#include "html.h"
+
+#include "buf.h"
+#include "util.h"
+
+#define HTML_MAX (16u << 20) /* input cap, bytes */
+/*
+ * HTML_PARSE_RECOVER: script and style end at their own end tag only (as
+ * in HTML5), not at the first "</" followed by a letter.
+ */
+#define HTML_OPTS                                                              \
+	(HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |          \
+	    HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD |                       \
+	    HTML_PARSE_IGNORE_ENC)
+#define WRAP "<html><body>"
+/*
+ * Element nesting cap of the tree built by sy_html_absolutize.  The tree
+ * is parsed with XML_PARSE_HUGE so that a long text node (over libxml2's
+ * 10 MB XML_MAX_TEXT_LENGTH) is not cut, which also lifts libxml2's own
+ * depth cap of 256: this replaces it, as an error instead of a silent
+ * truncation.
+ */
+#define HTML_DEPTH 1000
+
+enum { A_URL, A_SRCSET };
+
+struct linkattr {
+	const char *tag;
+	const char *attr;
+	int kind;
+};
+
+static const struct linkattr linkattrs[] = {
+    {"a", "href", A_URL},
+    {"area", "href", A_URL},
+    {"link", "href", A_URL},
+    {"img", "src", A_URL},
+    {"img", "srcset", A_SRCSET},
+    {"source", "src", A_URL},
+    {"source", "srcset", A_SRCSET},
+    {"iframe", "src", A_URL},
+    {"embed", "src", A_URL},
+    {"video", "src", A_URL},
+    {"video", "poster", A_URL},
+    {"audio", "src", A_URL},
+    {"track", "src", A_URL},
+    {"script", "src", A_URL},
+    {"object", "data", A_URL},
+};
+
+static const struct linkattr *
+find_linkattr(const char *tag, const char *attr)
+{
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(linkattrs); i++)
+		if (sy_strcasecmp(tag, linkattrs[i].tag) == 0 &&
+		    sy_strcasecmp(attr, linkattrs[i].attr) == 0)
+			return &linkattrs[i];
+	return NULL;
+}
+
+void
+sy_links_init(struct sy_links *l)
+{
+	l->v = NULL;
+	l->n = 0;
+	l->cap = 0;
+}
+
+void
+sy_links_fini(struct sy_links *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].url);
+	free(l->v);
+	sy_links_init(l);
+}
+
+/*
+ * Appends a copy of url[0..len), trimmed of ASCII white space; an empty
+ * URL (a link to the page itself) is skipped.
+ */
+static enum sy_err
+links_add(struct sy_links *l, const char *url, size_t len, size_t line,
+    const char *tag, const char *attr)
+{
+	struct sy_link *v;
+	size_t cap;
+	char *s;
+
+	while (len > 0 && SY_ISSPACE((unsigned char)*url)) {
+		url++;
+		len--;
+	}
+	while (len > 0 && SY_ISSPACE((unsigned char)url[len - 1]))
+		len--;
+	if (len == 0)
+		return SY_OK;
+	if (l->n == l->cap) {
+		cap = l->cap == 0 ? 16 : l->cap * 2;
+		v = sy_reallocarray(l->v, cap, sizeof(*v));
+		if (v == NULL)
+			return SY_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	s = sy_strndup(url, len);
+	if (s == NULL)
+		return SY_ENOMEM;
+	l->v[l->n].url = s;
+	l->v[l->n].line = line;
+	l->v[l->n].tag = tag;
+	l->v[l->n].attr = attr;
+	l->n++;
+	return SY_OK;
+}
+
+/*
+ * The next image candidate of a srcset attribute (HTML, "parse a srcset
+ * attribute"): the URL is s[*start..*start + *len).  Returns false at the
+ * end.  *pos moves past the candidate and its descriptors.
+ */
+static bool
+srcset_next(const char *s, size_t *pos, size_t *start, size_t *len)
+{
+	size_t p = *pos, b;
+	int paren = 0;
+
+	while (s[p] != '\0' && (SY_ISSPACE((unsigned char)s[p]) || s[p] == ','))
+		p++;
+	if (s[p] == '\0') {
+		*pos = p;
+		return false;
+	}
+	b = p;
+	while (s[p] != '\0' && !SY_ISSPACE((unsigned char)s[p]))
+		p++;
+	*start = b;
+	*len = p - b;
+	if (*len > 0 && s[b + *len - 1] == ',') {
+		/* "a.jpg,b.jpg": trailing commas end the candidate. */
+		while (*len > 0 && s[b + *len - 1] == ',')
+			(*len)--;
+		*pos = p;
+		return true;
+	}
+	/* Descriptors: up to a comma outside parentheses. */
+	for (; s[p] != '\0'; p++) {
+		if (s[p] == '(')
+			paren = 1;
+		else if (s[p] == ')')
+			paren = 0;
+		else if (s[p] == ',' && !paren) {
+			p++;
+			break;
+		}
+	}
+	*pos = p;
+	return true;
+}
+
+/*
+ * Copies in[0..len) to out behind prefix, as valid UTF-8: bytes that are
+ * not UTF-8 and characters XML 1.0 forbids (NUL included) become U+FFFD;
+ * a leading byte order mark is dropped.  Newlines are kept, so line
+ * numbers do not move.
+ */
+static enum sy_err
+sanitize(const char *in, size_t len, const char *prefix, struct sy_buf *out)
+{
+	static const char repl[] = "\xef\xbf\xbd";
+	enum sy_err e;
+	size_t ok, bad;
+	uint32_t cp;
+
+	if ((e = sy_buf_puts(out, prefix)) != SY_OK)
+		return e;
+	if (len >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0) {
+		in += 3;
+		len -= 3;
+	}
+	while (len > 0) {
+		ok = sy_utf8_valid_prefix(in, len);
+		bad = sy_xml_bad_char(in, ok, &cp);
+		if (bad != (size_t)-1) {
+			if ((e = sy_buf_append(out, in, bad)) != SY_OK ||
+			    (e = sy_buf_append(out, repl, 3)) != SY_OK)
+				return e;
+			bad += cp < 0x80 ? 1 : 3;
+			in += bad;
+			len -= bad;
+			continue;
+		}
+		if ((e = sy_buf_append(out, in, ok)) != SY_OK)
+			return e;
+		in += ok;
+		len -= ok;
+		if (len > 0) {
+			if ((e = sy_buf_append(out, repl, 3)) != SY_OK)
+				return e;
+			in++;
+			len--;
+		}
+	}
+	return SY_OK;
+}
+
+/*
+ * A parser for the sanitised text.  htmlCreateMemoryParserCtxt leaves
+ * the charset undecided, and libxml2 2.9 then takes the first non-ASCII
+ * byte as ISO-8859-1: the text is UTF-8, say so.
+ */
+static htmlParserCtxtPtr
+new_parser(const struct sy_buf *text)
+{
+	htmlParserCtxtPtr p;
+
+	if (text->len == 0 || text->len > INT_MAX)
+		return NULL;
+	p = htmlCreateMemoryParserCtxt(text->data, (int)text->len);
+	if (p == NULL)
+		return NULL;
+	p->charset = XML_CHAR_ENCODING_UTF8;
+	htmlCtxtUseOptions(p, HTML_OPTS);
+	return p;
+}
+
+/* State of the SAX link collector. */
+struct collect {
+	struct sy_links *out;
+	const char *text; /* the sanitised input */
+	size_t textlen;
+	size_t pos;     /* newlines of text[0..pos) are counted in line */
+	size_t line;    /* 1-based line at pos */
+	size_t lineoff; /* added to every line (Markdown blocks) */
+	enum sy_err err;
+};
+
+static size_t
+collect_line(struct collect *c, long off)
+{
+	size_t o;
+
+	if (off < 0)
+		return c->line + c->lineoff;
+	o = (size_t)off > c->textlen ? c->textlen : (size_t)off;
+	/* From the '>' back to the end of the last attribute. */
+	while (o > 0 &&
+	    (SY_ISSPACE((unsigned char)c->text[o - 1]) ||
+	        c->text[o - 1] == '/'))
+		o--;
+	if (o < c->pos) {
+		c->pos = 0;
+		c->line = 1;
+	}
+	for (; c->pos < o; c->pos++)
+		if (c->text[c->pos] == '\n')
+			c->line++;
+	return c->line + c->lineoff;
+}
+
+static enum sy_err
+collect_attr(
+    struct collect *c, const struct linkattr *la, const char *val, size_t line)
+{
+	size_t pos = 0, start, len;
+	enum sy_err e;
+
+	if (la->kind == A_URL)
+		return links_add(
+		    c->out, val, strlen(val), line, la->tag, la->attr);
+	while (srcset_next(val, &pos, &start, &len))
+		if ((e = links_add(c->out, val + start, len, line, la->tag,
+		         la->attr)) != SY_OK)
+			return e;
+	return SY_OK;
+}
+
+static void
+collect_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	xmlParserCtxtPtr p = ctx;
+	struct collect *c = p->_private;
+	const struct linkattr *la;
+	size_t i, line = 0;
+	bool have_line = false;
+
+	if (c->err != SY_OK || atts == NULL || name == NULL)
+		return;
+	for (i = 0; atts[i] != NULL; i += 2) {
+		if (atts[i + 1] == NULL)
+			continue;
+		la = find_linkattr((const char *)name, (const char *)atts[i]);
+		if (la == NULL)
+			continue;
+		if (!have_line) {
+			line = collect_line(c, xmlByteConsumed(p));
+			have_line = true;
+		}
+		c->err = collect_attr(c, la, (const char *)atts[i + 1], line);
+		if (c->err != SY_OK) {
+			xmlStopParser(p);
+			return;
+		}
+	}
+}
+
+/* sy_html_links with every line moved down by lineoff. */
+static enum sy_err
+html_links_at(
+    const char *html, size_t len, size_t lineoff, struct sy_links *out)
+{
+	struct collect c;
+	struct sy_buf text;
+	htmlParserCtxtPtr p = NULL;
+	htmlSAXHandlerPtr sax;
+	enum sy_err e;
+	size_t n0 = out->n, i;
+
+	if (html == NULL && len > 0)
+		return SY_EINVAL;
+	if (len > HTML_MAX)
+		return SY_ELIMIT;
+	sy_buf_init(&text, 0);
+	if ((e = sanitize(html, len, "", &text)) != SY_OK)
+		goto out;
+	if (text.len == 0)
+		goto out;
+	e = SY_EXML;
+	if ((p = new_parser(&text)) == NULL || p->sax == NULL)
+		goto out;
+	/* Only start tags matter: no tree is built. */
+	sax = p->sax;
+	memset(sax, 0, sizeof(*sax));
+	sax->initialized = 1;
+	sax->startElement = collect_start;
+	c.out = out;
+	c.text = text.data;
+	c.textlen = text.len;
+	c.pos = 0;
+	c.line = 1;
+	c.lineoff = lineoff;
+	c.err = SY_OK;
+	p->_private = &c;
+	/* Malformed HTML is not a failure: whatever was parsed counts. */
+	(void)htmlParseDocument(p);
+	e = c.err;
+	if (e == SY_OK && p->errNo == XML_ERR_NO_MEMORY)
+		e = SY_ENOMEM;
+out:
+	if (p != NULL) {
+		if (p->myDoc != NULL)
+			xmlFreeDoc(p->myDoc);
+		htmlFreeParserCtxt(p);
+	}
+	sy_buf_fini(&text);
+	if (e != SY_OK) {
+		for (i = n0; i < out->n; i++)
+			free(out->v[i].url);
+		out->n = n0;
+	}
+	return e;
+}
+
+enum sy_err
+sy_html_links(const char *html, size_t len, struct sy_links *out)
+{
+	return html_links_at(html, len, 0, out);
+}
+
+/* ---- Markdown ---- */
+
+enum sy_err
+sy_markdown_render(const char *md, size_t len, char **out)
+{
+	char *html, *s;
+
+	if (md == NULL && len > 0)
+		return SY_EINVAL;
+	if (len > HTML_MAX)
+		return SY_ELIMIT;
+	/*
+	 * Safe mode (the default): raw HTML becomes a comment and
+	 * javascript:, vbscript:, file: and most data: URLs are emptied.
+	 * No CMARK_OPT_SMART: quotes, dashes and ellipses stay as the
+	 * author typed them (command-line flags, code outside backticks,
+	 * and CJK text that uses its own quotation marks).
+	 */
+	html = cmark_markdown_to_html(md == NULL ? "" : md, len,
+	    CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
+	if (html == NULL)
+		return SY_ENOMEM;
+	/* cmark's allocator is not ours: hand out a copy. */
+	s = sy_strdup(html);
+	cmark_get_default_mem_allocator()->free(html);
+	if (s == NULL)
+		return SY_ENOMEM;
+	*out = s;
+	return SY_OK;
+}
+
+enum sy_err
+sy_markdown_links(const char *md, size_t len, struct sy_links *out)
+{
+	cmark_node *doc, *node;
+	cmark_iter *it = NULL;
+	cmark_event_type ev;
+	enum sy_err e = SY_OK;
+	const char *s;
+	size_t n0 = out->n, i;
+	int line;
+
+	if (md == NULL && len > 0)
+		return SY_EINVAL;
+	if (len > HTML_MAX)
+		return SY_ELIMIT;
+	/*
+	 * CMARK_OPT_SOURCEPOS matters here: without it cmark does not
+	 * count the newlines inside inline HTML, code spans and link
+	 * destinations, and later inline lines of the paragraph drift.
+	 */
+	doc = cmark_parse_document(md == NULL ? "" : md, len,
+	    CMARK_OPT_SOURCEPOS | CMARK_OPT_VALIDATE_UTF8);
+	if (doc == NULL)
+		return SY_ENOMEM;
+	it = cmark_iter_new(doc);
+	if (it == NULL) {
+		e = SY_ENOMEM;
+		goto out;
+	}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		node = cmark_iter_get_node(it);
+		line = cmark_node_get_start_line(node);
+		if (line < 1)
+			line = 1;
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			s = cmark_node_get_url(node);
+			if (s == NULL)
+				break;
+			if (cmark_node_get_type(node) == CMARK_NODE_LINK)
+				e = links_add(out, s, strlen(s), (size_t)line,
+				    "a", "href");
+			else
+				e = links_add(out, s, strlen(s), (size_t)line,
+				    "img", "src");
+			break;
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+			/*
+			 * Dropped by the safe renderer, but the links
+			 * are the author's and still need checking.
+			 */
+			s = cmark_node_get_literal(node);
+			if (s != NULL)
+				e = html_links_at(
+				    s, strlen(s), (size_t)line - 1, out);
+			break;
+		default:
+			break;
+		}
+		if (e != SY_OK)
+			goto out;
+	}
+out:
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	if (e != SY_OK) {
+		for (i = n0; i < out->n; i++)
+			free(out->v[i].url);
+		out->n = n0;
+	}
+	return e;
+}
+
+/* ---- RFC 3986 reference resolution ---- */
+
+struct uparts {
+	const char *scheme, *auth, *path, *query, *frag;
+	size_t schemelen, authlen, pathlen, querylen, fraglen;
+	bool has_scheme, has_auth, has_query, has_frag;
+};
+
+/* Splits s as RFC 3986 appendix B does, with a checked scheme. */
+static void
+uri_split(const char *s, struct uparts *u)
+{
+	size_t i = 0, n;
+
+	memset(u, 0, sizeof(*u));
+	if (SY_ISALPHA((unsigned char)s[0])) {
+		for (i = 1; SY_ISALNUM((unsigned char)s[i]) || s[i] == '+' ||
+		     s[i] == '-' || s[i] == '.';
+		     i++)
+			;
+		if (s[i] == ':') {
+			u->has_scheme = true;
+			u->scheme = s;
+			u->schemelen = i;
+			s += i + 1;
+		}
+	}
+	if (s[0] == '/' && s[1] == '/') {
+		s += 2;
+		n = strcspn(s, "/?#");
+		u->has_auth = true;
+		u->auth = s;
+		u->authlen = n;
+		s += n;
+	}
+	n = strcspn(s, "?#");
+	u->path = s;
+	u->pathlen = n;
+	s += n;
+	if (*s == '?') {
+		s++;
+		n = strcspn(s, "#");
+		u->has_query = true;
+		u->query = s;
+		u->querylen = n;
+		s += n;
+	}
+	if (*s == '#') {
+		u->has_frag = true;
+		u->frag = s + 1;
+		u->fraglen = strlen(s + 1);
+	}
+}
+
+/* RFC 3986 5.2.4, appending the result to out. */
+static enum sy_err
+remove_dots(const char *path, size_t len, struct sy_buf *out)
+{
+	char *in, *p, *seg;
+	size_t base = out->len, n;
+	enum sy_err e = SY_OK;
+
+	if ((in = sy_strndup(path, len)) == NULL)
+		return SY_ENOMEM;
+	p = in;
+	while (*p != '\0') {
+		if (strncmp(p, "../", 3) == 0)
+			p += 3;
+		else if (strncmp(p, "./", 2) == 0)
+			p += 2;
+		else if (strncmp(p, "/./", 3) == 0)
+			p += 2;
+		else if (strcmp(p, "/.") == 0)
+			*++p = '/';
+		else if (strncmp(p, "/../", 4) == 0 || strcmp(p, "/..") == 0) {
+			if (p[3] == '/')
+				p += 3;
+			else
+				*(p += 2) = '/';
+			seg = strrchr(
+			    out->data == NULL ? "" : out->data + base, '/');
+			out->len =
+			    seg == NULL ? base : (size_t)(seg - out->data);
+			if (out->data != NULL)
+				out->data[out->len] = '\0';
+		} else if (strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
+			break;
+		else {
+			n = 1 + strcspn(p + 1, "/");
+			if (*p != '/')
+				n = strcspn(p, "/");
+			if ((e = sy_buf_append(out, p, n)) != SY_OK)
+				break;
+			p += n;
+		}
+	}
+	free(in);
+	return e;
+}
+
+/*
+ * Resolves ref against base (both split); *out is a new string.  ref has
+ * no scheme (the caller leaves absolute URLs alone).
+ */
+static enum sy_err
+uri_resolve(const struct uparts *b, const struct uparts *r, char **out)
+{
+	struct sy_buf o;
+	enum sy_err e;
+	const char *q;
+	size_t ql, cut;
+	bool hq;
+
+	sy_buf_init(&o, 0);
+	if ((e = sy_buf_append(&o, b->scheme, b->schemelen)) != SY_OK ||
+	    (e = sy_buf_putc(&o, ':')) != SY_OK)
+		goto out;
+	if (r->has_auth) {
+		if ((e = sy_buf_puts(&o, "//")) != SY_OK ||
+		    (e = sy_buf_append(&o, r->auth, r->authlen)) != SY_OK ||
+		    (e = remove_dots(r->path, r->pathlen, &o)) != SY_OK)
+			goto out;
+		hq = r->has_query, q = r->query, ql = r->querylen;
+	} else {
+		if (b->has_auth &&
+		    ((e = sy_buf_puts(&o, "//")) != SY_OK ||
+		        (e = sy_buf_append(&o, b->auth, b->authlen)) != SY_OK))
+			goto out;
+		if (r->pathlen == 0) {
+			e = sy_buf_append(&o, b->path, b->pathlen);
+			if (r->has_query)
+				hq = true, q = r->query, ql = r->querylen;
+			else
+				hq = b->has_query, q = b->query,
+				ql = b->querylen;
+		} else if (r->path[0] == '/') {
+			e = remove_dots(r->path, r->pathlen, &o);
+			hq = r->has_query, q = r->query, ql = r->querylen;
+		} else {
+			/* Merge (5.2.3), then remove the dot segments. */
+			struct sy_buf m;
+
+			sy_buf_init(&m, 0);
+			if (b->has_auth && b->pathlen == 0)
+				e = sy_buf_putc(&m, '/');
+			else {
+				for (cut = b->pathlen;
+				     cut > 0 && b->path[cut - 1] != '/'; cut--)
+					;
+				e = sy_buf_append(&m, b->path, cut);
+			}
+			if (e == SY_OK)
+				e = sy_buf_append(&m, r->path, r->pathlen);
+			if (e == SY_OK)
+				e = remove_dots(m.data, m.len, &o);
+			sy_buf_fini(&m);
+			hq = r->has_query, q = r->query, ql = r->querylen;
+		}
+		if (e != SY_OK)
+			goto out;
+	}
+	if (hq &&
+	    ((e = sy_buf_putc(&o, '?')) != SY_OK ||
+	        (e = sy_buf_append(&o, q, ql)) != SY_OK))
+		goto out;
+	if (r->has_frag &&
+	    ((e = sy_buf_putc(&o, '#')) != SY_OK ||
+	        (e = sy_buf_append(&o, r->frag, r->fraglen)) != SY_OK))
+		goto out;
+	if ((*out = sy_buf_steal(&o)) == NULL)
+		e = SY_ENOMEM;
+out:
+	sy_buf_fini(&o);
+	return e;
+}
+
+/*
+ * Appends url[0..len) to out, made absolute against base when it is a
+ * relative reference.  Absolute URLs (mailto:, tel:, data: included) and
+ * empty ones are copied as they are.
+ */
+static enum sy_err
+absolutize_url(
+    const struct uparts *base, const char *url, size_t len, struct sy_buf *out)
+{
+	struct uparts r;
+	enum sy_err e;
+	char *ref, *abs = NULL;
+	size_t b = 0, n = len;
+
+	while (b < n && SY_ISSPACE((unsigned char)url[b]))
+		b++;
+	while (n > b && SY_ISSPACE((unsigned char)url[n - 1]))
+		n--;
+	if (b == n)
+		return sy_buf_append(out, url, len);
+	if ((ref = sy_strndup(url + b, n - b)) == NULL)
+		return SY_ENOMEM;
+	uri_split(ref, &r);
+	if (r.has_scheme)
+		e = sy_buf_append(out, url, len);
+	else if ((e = uri_resolve(base, &r, &abs)) == SY_OK)
+		e = sy_buf_puts(out, abs);
+	free(abs);
+	free(ref);
+	return e;
+}
+
+/* ---- Serialisation of the fragment ---- */
+
+static const char *const void_elems[] = {
+    "area",
+    "base",
+    "basefont",
+    "bgsound",
+    "br",
+    "col",
+    "embed",
+    "frame",
+    "hr",
+    "img",
+    "input",
+    "keygen",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+};
+
+static bool
+is_void(const xmlChar *name)
+{
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(void_elems); i++)
+		if (sy_strcasecmp((const char *)name, void_elems[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Text of script and style is raw for libxml2: not decoded, not escaped. */
+static bool
+is_raw(const xmlNode *n)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE &&
+	    (sy_strcasecmp((const char *)n->name, "script") == 0 ||
+	        sy_strcasecmp((const char *)n->name, "style") == 0);
+}
+
+static enum sy_err
+put_escaped(struct sy_buf *o, const char *s, bool attr)
+{
+	enum sy_err e = SY_OK;
+	const char *rep;
+	size_t n;
+
+	while (*s != '\0') {
+		n = strcspn(s, attr ? "&\"" : "&<>");
+		if ((e = sy_buf_append(o, s, n)) != SY_OK)
+			return e;
+		s += n;
+		if (*s == '\0')
+			break;
+		switch (*s) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		default:
+			rep = "&gt;";
+			break;
+		}
+		if ((e = sy_buf_puts(o, rep)) != SY_OK)
+			return e;
+		s++;
+	}
+	return e;
+}
+
+static enum sy_err
+put_attr_value(struct sy_buf *o, const struct uparts *base, const xmlNode *el,
+    const xmlAttr *a, const char *val)
+{
+	const struct linkattr *la = NULL;
+	struct sy_buf v;
+	size_t pos = 0, start, len, done = 0;
+	enum sy_err e = SY_OK;
+
+	if (base != NULL && a->ns == NULL)
+		la = find_linkattr(
+		    (const char *)el->name, (const char *)a->name);
+	if (la == NULL)
+		return put_escaped(o, val, true);
+	sy_buf_init(&v, 0);
+	if (la->kind == A_URL)
+		e = absolutize_url(base, val, strlen(val), &v);
+	else {
+		/* Replace the URLs of the candidates, keep the rest. */
+		while (e == SY_OK && srcset_next(val, &pos, &start, &len)) {
+			e = sy_buf_append(&v, val + done, start - done);
+			if (e == SY_OK)
+				e = absolutize_url(base, val + start, len, &v);
+			done = start + len;
+		}
+		if (e == SY_OK)
+			e = sy_buf_puts(&v, val + done);
+	}
+	if (e == SY_OK)
+		e = put_escaped(o, v.data == NULL ? "" : v.data, true);
+	sy_buf_fini(&v);
+	return e;
+}
+
+static enum sy_err
+put_start_tag(struct sy_buf *o, const struct uparts *base, xmlNode *el)
+{
+	const xmlAttr *a;
+	xmlChar *val;
+	enum sy_err e;
+
+	if ((e = sy_buf_putc(o, '<')) != SY_OK ||
+	    (e = sy_buf_puts(o, (const char *)el->name)) != SY_OK)
+		return e;
+	for (a = el->properties; a != NULL; a = a->next) {
+		if ((e = sy_buf_putc(o, ' ')) != SY_OK)
+			return e;
+		if (a->ns != NULL && a->ns->prefix != NULL &&
+		    ((e = sy_buf_puts(o, (const char *)a->ns->prefix)) !=
+		            SY_OK ||
+		        (e = sy_buf_putc(o, ':')) != SY_OK))
+			return e;
+		if ((e = sy_buf_puts(o, (const char *)a->name)) != SY_OK)
+			return e;
+		if (a->children == NULL)
+			continue; /* boolean attribute, as written */
+		val = xmlNodeListGetString(el->doc, a->children, 1);
+		if (val == NULL)
+			return SY_ENOMEM;
+		if ((e = sy_buf_puts(o, "=\"")) == SY_OK &&
+		    (e = put_attr_value(o, base, el, a, (const char *)val)) ==
+		        SY_OK)
+			e = sy_buf_putc(o, '"');
+		xmlFree(val);
+		if (e != SY_OK)
+			return e;
+	}
+	return sy_buf_putc(o, '>');
+}
+
+static enum sy_err
+put_open(struct sy_buf *o, const struct uparts *base, xmlNode *n)
+{
+	const char *c = (const char *)n->content;
+	enum sy_err e = SY_OK;
+
+	switch (n->type) {
+	case XML_ELEMENT_NODE:
+		return put_start_tag(o, base, n);
+	case XML_TEXT_NODE:
+	case XML_CDATA_SECTION_NODE:
+		if (c == NULL)
+			return SY_OK;
+		if (is_raw(n->parent))
+			return sy_buf_puts(o, c);
+		return put_escaped(o, c, false);
+	case XML_COMMENT_NODE:
+		if ((e = sy_buf_puts(o, "<!--")) == SY_OK &&
+		    (e = sy_buf_puts(o, c == NULL ? "" : c)) == SY_OK)
+			e = sy_buf_puts(o, "-->");
+		return e;
+	case XML_PI_NODE:
+		if ((e = sy_buf_puts(o, "<?")) == SY_OK &&
+		    (e = sy_buf_puts(o, (const char *)n->name)) == SY_OK &&
+		    c != NULL && (e = sy_buf_putc(o, ' ')) == SY_OK)
+			e = sy_buf_puts(o, c);
+		if (e == SY_OK)
+			e = sy_buf_putc(o, '>');
+		return e;
+	default:
+		return SY_OK;
+	}
+}
+
+static enum sy_err
+put_close(struct sy_buf *o, const xmlNode *n)
+{
+	enum sy_err e;
+
+	if (n->type != XML_ELEMENT_NODE ||
+	    (is_void(n->name) && n->children == NULL))
+		return SY_OK;
+	if ((e = sy_buf_puts(o, "</")) == SY_OK &&
+	    (e = sy_buf_puts(o, (const char *)n->name)) == SY_OK)
+		e = sy_buf_putc(o, '>');
+	return e;
+}
+
+/* Writes the children of top, in document order, without recursion. */
+static enum sy_err
+put_children(struct sy_buf *o, const struct uparts *base, xmlNode *top)
+{
+	xmlNode *cur = top->children;
+	enum sy_err e;
+
+	while (cur != NULL) {
+		if ((e = put_open(o, base, cur)) != SY_OK)
+			return e;
+		if (cur->type == XML_ELEMENT_NODE && cur->children != NULL) {
+			cur = cur->children;
+			continue;
+		}
+		if ((e = put_close(o, cur)) != SY_OK)
+			return e;
+		while (cur->next == NULL) {
+			cur = cur->parent;
+			if (cur == NULL || cur == top)
+				return SY_OK;
+			if ((e = put_close(o, cur)) != SY_OK)
+				return e;
+		}
+		cur = cur->next;
+	}
+	return SY_OK;
+}
+
+static xmlNode *
+find_child(xmlNode *n, const char *name)
+{
+	for (n = n == NULL ? NULL : n->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    sy_strcasecmp((const char *)n->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+struct tree {
+	bool too_deep;
+};
+
+static void
+tree_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	xmlParserCtxtPtr p = ctx;
+	struct tree *t = p->_private;
+
+	if (p->nodeNr >= HTML_DEPTH) {
+		t->too_deep = true;
+		xmlStopParser(p);
+		return;
+	}
+	xmlSAX2StartElement(ctx, name, atts);
+}
+
+enum sy_err
+sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
+{
+	struct uparts b;
+	struct sy_buf text, o;
+	htmlParserCtxtPtr p = NULL;
+	htmlDocPtr doc = NULL;
+	xmlNode *root, *body;
+	struct tree t;
+	enum sy_err e;
+
+	if ((html == NULL && len > 0) || base == NULL)
+		return SY_EINVAL;
+	if (len > HTML_MAX)
+		return SY_ELIMIT;
+	uri_split(base, &b);
+	if (!b.has_scheme)
+		return SY_EINVAL;
+	sy_buf_init(&text, 0);
+	sy_buf_init(&o, 0);
+	if ((e = sanitize(html, len, WRAP, &text)) != SY_OK)
+		goto out;
+	e = SY_EXML;
+	if ((p = new_parser(&text)) == NULL || p->sax == NULL)
+		goto out;
+	p->options |= XML_PARSE_HUGE;
+	p->sax->startElement = tree_start;
+	t.too_deep = false;
+	p->_private = &t;
+	(void)htmlParseDocument(p);
+	doc = p->myDoc;
+	p->myDoc = NULL;
+	if (t.too_deep)
+		e = SY_ELIMIT;
+	else if (p->errNo == XML_ERR_NO_MEMORY)
+		e = SY_ENOMEM;
+	else if (p->disableSAX == 0 && doc != NULL)
+		e = SY_OK;
+	/* Otherwise libxml2 stopped half-way: never return a part. */
+	if (e != SY_OK)
+		goto out;
+	e = SY_EXML;
+	root = xmlDocGetRootElement(doc);
+	body = find_child(root, "body");
+	if (body == NULL)
+		body = root;
+	if (body != NULL && (e = put_children(&o, &b, body)) != SY_OK)
+		goto out;
+	e = SY_ENOMEM;
+	if ((*out = sy_buf_steal(&o)) == NULL)
+		goto out;
+	e = SY_OK;
+out:
+	if (p != NULL)
+		htmlFreeParserCtxt(p);
+	xmlFreeDoc(doc);
+	sy_buf_fini(&o);
+	sy_buf_fini(&text);
+	return e;
+}

@@ -29,25 +29,11 @@
 
 #include "buf.h"
 #include "date.h"
-#include "util.h"
-
-/*
- * Hooks into modules written in parallel (lib/date.c's parser, lib/url.c,
- * lib/email.c, lib/rules.c, lib/html.c).  Set to 1 once they are merged.
- */
-#ifndef FR_HAVE_DATE
-#define FR_HAVE_DATE 0
-#endif
-#ifndef FR_HAVE_LINKS
-#define FR_HAVE_LINKS 0
-#endif
-
-#if FR_HAVE_LINKS
 #include "email.h"
 #include "html.h"
 #include "rules.h"
 #include "url.h"
-#endif
+#include "util.h"
 
 #if LIBXML_VERSION >= 21200
 #define FR_XMLERR const xmlError
@@ -59,7 +45,7 @@
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 #define JSONFEED_PREFIX "https://jsonfeed.org/version/"
 #define MAX_XML_ERRORS 50 /* libxml2 messages kept per phase */
-#define CLIPSZ 96	  /* quoted user text in messages */
+#define CLIPSZ 96         /* quoted user text in messages */
 
 struct seen_ent {
 	char *key;
@@ -106,7 +92,7 @@ static __attribute__((format(printf, 6, 0))) struct sy_diag *
 vreport(struct lint *l, size_t line, size_t col, enum sy_severity sev,
     enum sy_rule rule, const char *fmt, va_list ap)
 {
-	struct sy_pos pos = { l->path, line, col };
+	struct sy_pos pos = {l->path, line, col};
 	struct sy_diag *dg;
 	char msg[1024];
 
@@ -172,8 +158,8 @@ hash(const char *s)
  * already; false otherwise (also on allocation failure, with l->err set).
  */
 static bool
-seen_add(struct lint *l, struct seen *s, const char *key, size_t line,
-    size_t *first)
+seen_add(
+    struct lint *l, struct seen *s, const char *key, size_t line, size_t *first)
 {
 	size_t i;
 
@@ -232,9 +218,8 @@ scheme_len(const char *s)
 
 	if (!SY_ISALPHA(s[0]))
 		return 0;
-	for (i = 1; SY_ISALNUM(s[i]) || s[i] == '+' || s[i] == '-' ||
-	     s[i] == '.';
-	     i++)
+	for (i = 1;
+	     SY_ISALNUM(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'; i++)
 		;
 	return s[i] == ':' ? i : 0;
 }
@@ -262,19 +247,19 @@ is_absolute_iri(const char *s)
 
 /* What a relative reference is worth where a URL is expected. */
 enum rel {
-	REL_NO,	  /* an error: RSS and JSON Feed want absolute URLs */
-	REL_OK,	  /* fine: an xml:base resolves it */
-	REL_WARN  /* legal but brittle: resolved against the feed's own URL */
+	REL_NO,  /* an error: RSS and JSON Feed want absolute URLs */
+	REL_OK,  /* fine: an xml:base resolves it */
+	REL_WARN /* legal but brittle: resolved against the feed's own URL */
 };
 
 /*
- * Checks a URL value.  what names it in messages ("channel <link>").
- * Structural problems are always reported, the deep checks (url.h,
- * rules.h) only with links on.
+ * Checks a URL value.  what names it in messages ("channel <link>"),
+ * flags are url.h's SY_URL_*.  Structural problems are always reported,
+ * the deep checks (url.h, email.h, rules.h) only with links on.
  */
 static void
 check_url(struct lint *l, size_t line, size_t col, const char *what,
-    const char *url, enum rel rel)
+    const char *url, enum rel rel, unsigned flags)
 {
 	struct sy_diag *dg = NULL;
 	char c[CLIPSZ];
@@ -291,46 +276,40 @@ check_url(struct lint *l, size_t line, size_t col, const char *what,
 		    "%s \"%s\" uses a forbidden scheme", what, clip(url, c));
 		goto out;
 	}
-	if (!is_absolute_iri(url)) {
-		if (rel != REL_NO && scheme_len(url) == 0 &&
-		    !SY_ISSPACE(url[0])) {
-			if (rel == REL_WARN)
-				dg = report(l, line, col, SY_WARNING,
-				    SY_R_URL_SYNTAX,
-				    "%s \"%s\" is relative and no xml:base "
-				    "resolves it",
-				    what, clip(url, c));
-			goto out;
-		}
-		dg = report(l, line, col, SY_ERROR, SY_R_URL_SYNTAX,
-		    "%s \"%s\" is not an absolute URL", what, clip(url, c));
+	if (scheme_len(url) == 0) {
+		if (rel == REL_NO)
+			dg = report(l, line, col, SY_ERROR, SY_R_URL_SYNTAX,
+			    "%s \"%s\" is not an absolute URL", what,
+			    clip(url, c));
+		else if (rel == REL_WARN)
+			dg = report(l, line, col, SY_WARNING, SY_R_URL_SYNTAX,
+			    "%s \"%s\" is relative and no xml:base resolves "
+			    "it",
+			    what, clip(url, c));
 		goto out;
 	}
-#if FR_HAVE_LINKS
 	if (l->links) {
 		struct sy_finding f;
-		bool bad;
 
-		if (sy_url_has_scheme(url, "mailto"))
-			bad = sy_mailto_check(url, &f);
-		else
-			bad = sy_url_check(url, SY_URL_HTTP | SY_URL_ANY, &f) ||
-			    sy_rules_check(url, &f);
-		if (bad)
+		if (sy_url_check(url, flags, &f) || sy_rules_check(url, &f))
 			dg = report(l, line, col, f.severity, f.rule, "%s: %s",
 			    what, f.message);
+	} else if (!is_absolute_iri(url)) {
+		dg = report(l, line, col, SY_ERROR, SY_R_URL_SYNTAX,
+		    "%s \"%s\" is not a valid URL", what, clip(url, c));
 	}
-#endif
 out:
 	if (dg != NULL && sy_diag_set_url(dg, url) != SY_OK)
 		l->err = SY_ENOMEM;
 }
 
-/* Links inside an HTML fragment (content, description). */
+/*
+ * Links inside an HTML fragment (content, description) whose text starts
+ * on line; a link's own line within the fragment is added.
+ */
 static void
 check_html(struct lint *l, size_t line, const char *what, const char *html)
 {
-#if FR_HAVE_LINKS
 	struct sy_links links;
 	enum sy_err e;
 	size_t i;
@@ -338,25 +317,25 @@ check_html(struct lint *l, size_t line, const char *what, const char *html)
 	if (!l->links || *html == '\0')
 		return;
 	sy_links_init(&links);
-	if ((e = sy_html_links(html, strlen(html), &links)) != SY_OK) {
-		l->err = e;
+	e = sy_html_links(html, strlen(html), &links);
+	if (e != SY_OK) {
+		if (e != SY_ELIMIT)
+			l->err = e;
 		goto out;
 	}
-	for (i = 0; i < links.n; i++) {
+	for (i = 0; i < links.n && l->err == SY_OK; i++) {
+		const struct sy_link *k = &links.v[i];
 		char w[128];
 
-		(void)snprintf(w, sizeof(w), "%s: <%s %s>", what,
-		    links.v[i].tag, links.v[i].attr);
-		check_url(l, line, 0, w, links.v[i].url, REL_WARN);
+		if (k->url[0] == '#')
+			continue; /* within the same document */
+		(void)snprintf(
+		    w, sizeof(w), "%s: <%s %s>", what, k->tag, k->attr);
+		check_url(l, line + (k->line > 0 ? k->line - 1 : 0), 0, w,
+		    k->url, REL_WARN, SY_URL_HTTP | SY_URL_MAILTO);
 	}
 out:
 	sy_links_fini(&links);
-#else
-	(void)l;
-	(void)line;
-	(void)what;
-	(void)html;
-#endif
 }
 
 /* A plain address: local@domain.tld, no spaces or angle brackets. */
@@ -379,18 +358,16 @@ email_shape(const char *s)
 
 /* An address alone; what names the field. */
 static void
-check_email(struct lint *l, size_t line, size_t col, const char *what,
-    const char *addr)
+check_email(
+    struct lint *l, size_t line, size_t col, const char *what, const char *addr)
 {
 	char c[CLIPSZ];
 
 	if (!email_shape(addr)) {
 		report(l, line, col, SY_ERROR, SY_R_EMAIL_SYNTAX,
-		    "%s \"%s\" is not an e-mail address", what,
-		    clip(addr, c));
+		    "%s \"%s\" is not an e-mail address", what, clip(addr, c));
 		return;
 	}
-#if FR_HAVE_LINKS
 	if (l->links) {
 		struct sy_finding f;
 
@@ -398,7 +375,6 @@ check_email(struct lint *l, size_t line, size_t col, const char *what,
 			report(l, line, col, f.severity, f.rule, "%s: %s", what,
 			    f.message);
 	}
-#endif
 }
 
 /*
@@ -439,8 +415,9 @@ lang_shape(const char *s)
 
 	while (SY_ISALPHA(s[i]))
 		i++;
-	if (!(i >= 2 && i <= 8) && !(i == 1 && (s[0] == 'x' || s[0] == 'i' ||
-	    s[0] == 'X' || s[0] == 'I')))
+	if (!(i >= 2 && i <= 8) &&
+	    !(i == 1 &&
+	        (s[0] == 'x' || s[0] == 'i' || s[0] == 'X' || s[0] == 'I')))
 		return false;
 	while (s[i] == '-') {
 		s += i + 1;
@@ -454,15 +431,14 @@ lang_shape(const char *s)
 }
 
 static void
-check_lang(struct lint *l, size_t line, size_t col, const char *what,
-    const char *s)
+check_lang(
+    struct lint *l, size_t line, size_t col, const char *what, const char *s)
 {
 	char c[CLIPSZ];
 
 	if (!lang_shape(s))
 		report(l, line, col, SY_ERROR, SY_R_LANGUAGE_TAG,
-		    "%s \"%s\" is not a BCP 47 language tag", what,
-		    clip(s, c));
+		    "%s \"%s\" is not a BCP 47 language tag", what, clip(s, c));
 }
 
 /* RFC 2045 token characters. */
@@ -497,8 +473,8 @@ mime_shape(const char *s)
 }
 
 static void
-check_mime(struct lint *l, size_t line, size_t col, const char *what,
-    const char *s)
+check_mime(
+    struct lint *l, size_t line, size_t col, const char *what, const char *s)
 {
 	char c[CLIPSZ];
 
@@ -512,8 +488,8 @@ check_mime(struct lint *l, size_t line, size_t col, const char *what,
 static unsigned
 mdays(long long y, unsigned m)
 {
-	static const unsigned char dm[] = { 31, 28, 31, 30, 31, 30, 31, 31,
-		30, 31, 30, 31 };
+	static const unsigned char dm[] = {
+	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -600,8 +576,8 @@ rfc3339_why(const char *s, bool *range)
 static int
 month_index(const char *s)
 {
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
-		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	size_t i;
 
 	for (i = 0; i < 12; i++)
@@ -613,8 +589,8 @@ month_index(const char *s)
 static bool
 rfc822_zone(const char *s)
 {
-	static const char *const zones[] = { "UT", "GMT", "EST", "EDT", "CST",
-		"CDT", "MST", "MDT", "PST", "PDT", "Z" };
+	static const char *const zones[] = {"UT", "GMT", "EST", "EDT", "CST",
+	    "CDT", "MST", "MDT", "PST", "PDT", "Z"};
 	size_t i;
 
 	if ((*s == '+' || *s == '-') && SY_ISDIGIT(s[1]) && SY_ISDIGIT(s[2]) &&
@@ -637,8 +613,8 @@ rfc822_zone(const char *s)
 static const char *
 rfc822_why(const char *s, bool *two_digit, bool *range)
 {
-	static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon",
-		"Tue", "Wed" };
+	static const char *const wd[] = {
+	    "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
 	const char *wkd = NULL;
 	unsigned d = 0, y = 0, h, mi, se = 0;
 	size_t n;
@@ -704,50 +680,47 @@ rfc822_why(const char *s, bool *two_digit, bool *range)
 	return NULL;
 }
 
-enum datefmt {
-	DATE_RFC822,
-	DATE_RFC3339
-};
+enum datefmt { DATE_RFC822, DATE_RFC3339 };
 
 /* Checks a feed date: the shared parser first, then the exact form. */
 static void
 check_date(struct lint *l, size_t line, size_t col, const char *what,
     const char *s, enum datefmt fmt)
 {
-	const char *why;
+	enum sy_date_status st;
 	bool two = false, range = false;
-	char c[CLIPSZ];
+	char c[CLIPSZ], w[128];
+	struct sy_time tm;
+	const char *why;
 
-#if FR_HAVE_DATE
-	{
-		struct sy_time tm;
-		enum sy_date_status st;
-		char w[128];
-
-		st = sy_date_parse(s, NULL, &tm, w, sizeof(w));
-		if (st != SY_DATE_OK) {
-			report(l, line, col, SY_ERROR, st == SY_DATE_RANGE ?
-			    SY_R_DATE_RANGE : SY_R_DATE_SYNTAX,
-			    "%s \"%s\": %s", what, clip(s, c), w);
-			return;
-		}
+	/*
+	 * The shared parser first, for the same verdict and wording as the
+	 * manifest lint; it is lenient (it reads any of the forms), so the
+	 * exact form the feed format demands is checked after it.
+	 */
+	st = sy_date_parse_tz(s, NULL, &tm, w, sizeof(w));
+	if (st != SY_DATE_OK) {
+		report(l, line, col, SY_ERROR,
+		    st == SY_DATE_RANGE ? SY_R_DATE_RANGE : SY_R_DATE_SYNTAX,
+		    "%s \"%s\": %s", what, clip(s, c), w);
+		return;
 	}
-#endif
 	if (fmt == DATE_RFC822)
 		why = rfc822_why(s, &two, &range);
 	else
 		why = rfc3339_why(s, &range);
 	if (why != NULL)
 		report(l, line, col, SY_ERROR,
-		    range ? SY_R_DATE_RANGE : SY_R_DATE_SYNTAX,
-		    "%s \"%s\": %s", what, clip(s, c), why);
+		    range ? SY_R_DATE_RANGE : SY_R_DATE_SYNTAX, "%s \"%s\": %s",
+		    what, clip(s, c), why);
 	else if (two)
 		report(l, line, col, SY_WARNING, SY_R_DATE_SYNTAX,
 		    "%s \"%s\" has a two-digit year; use four digits", what,
 		    clip(s, c));
 }
 
-/* ---- XML ------------------------------------------------------------------ */
+/* ---- XML ------------------------------------------------------------------
+ */
 
 static void
 xml_error(void *ctx, FR_XMLERR *e)
@@ -789,8 +762,8 @@ xml_error(void *ctx, FR_XMLERR *e)
 	 */
 	if (line == 0 && l->xmlrule == SY_R_FEED_SCHEMA) {
 		if (l->unplaced[0] == '\0')
-			(void)snprintf(l->unplaced, sizeof(l->unplaced),
-			    "%.200s", msg);
+			(void)snprintf(
+			    l->unplaced, sizeof(l->unplaced), "%.200s", msg);
 		return;
 	}
 	for (n = 0; n < SY_NELEM(l->last); n++)
@@ -806,8 +779,9 @@ xml_error(void *ctx, FR_XMLERR *e)
 		report(l, line, col, SY_NOTE, l->xmlrule,
 		    "too many errors; the rest are not shown");
 	else
-		report(l, line, col, e->level == XML_ERR_WARNING ? SY_WARNING :
-		    SY_ERROR, l->xmlrule, "%s", msg);
+		report(l, line, col,
+		    e->level == XML_ERR_WARNING ? SY_WARNING : SY_ERROR,
+		    l->xmlrule, "%s", msg);
 }
 
 /*
@@ -829,7 +803,8 @@ fr_entity_decl(void *ctx, const xmlChar *name, int type,
 		    SY_R_FEED_XML,
 		    "the DOCTYPE declares %sentity \"%s\": feeds must not "
 		    "declare entities; none is expanded",
-		    systemId != NULL ? "the external " : "", (const char *)name);
+		    systemId != NULL ? "the external " : "",
+		    (const char *)name);
 	l->entities = true;
 }
 
@@ -856,8 +831,9 @@ fr_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ExternalID,
 		    SY_R_FEED_XML,
 		    "the DOCTYPE names an external DTD \"%s\"; it is not "
 		    "loaded",
-		    clip(SystemID != NULL ? (const char *)SystemID :
-		    (const char *)ExternalID, cl));
+		    clip(SystemID != NULL ? (const char *)SystemID
+		                          : (const char *)ExternalID,
+		        cl));
 	xmlSAX2InternalSubset(ctx, name, ExternalID, SystemID);
 }
 
@@ -874,8 +850,9 @@ is_el(xmlNodePtr n, const char *ns, const char *name)
 {
 	if (n->type != XML_ELEMENT_NODE)
 		return false;
-	if (ns == NULL ? n->ns != NULL :
-	    n->ns == NULL || strcmp((const char *)n->ns->href, ns) != 0)
+	if (ns == NULL
+	        ? n->ns != NULL
+	        : n->ns == NULL || strcmp((const char *)n->ns->href, ns) != 0)
 		return false;
 	return name == NULL || strcmp((const char *)n->name, name) == 0;
 }
@@ -891,7 +868,8 @@ text_of(struct lint *l, xmlNodePtr n)
 	sy_buf_init(&b, SY_FEEDREAD_MAX);
 	for (c = n->children; c != NULL; c = c->next) {
 		if ((c->type == XML_TEXT_NODE ||
-		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL &&
+		        c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content != NULL &&
 		    sy_buf_puts(&b, (const char *)c->content) != SY_OK) {
 			sy_buf_fini(&b);
 			l->err = SY_ENOMEM;
@@ -945,18 +923,17 @@ has_content(xmlNodePtr n)
 	return false;
 }
 
-/* ---- RSS 2.0 -------------------------------------------------------------- */
+/* ---- RSS 2.0 --------------------------------------------------------------
+ */
 
-static const char *const rss_channel_once[] = { "title", "link",
-	"description", "language", "copyright", "managingEditor", "webMaster",
-	"pubDate", "lastBuildDate", "generator", "docs", "cloud", "ttl",
-	"image", "rating", "textInput", "skipHours", "skipDays", NULL };
-static const char *const rss_channel_many[] = { "category", "item", NULL };
-static const char *const rss_item_once[] = { "title", "link",
-	"description", "author", "comments", "guid", "pubDate", "source",
-	NULL };
-static const char *const rss_item_many[] = { "category", "enclosure",
-	NULL };
+static const char *const rss_channel_once[] = {"title", "link", "description",
+    "language", "copyright", "managingEditor", "webMaster", "pubDate",
+    "lastBuildDate", "generator", "docs", "cloud", "ttl", "image", "rating",
+    "textInput", "skipHours", "skipDays", NULL};
+static const char *const rss_channel_many[] = {"category", "item", NULL};
+static const char *const rss_item_once[] = {"title", "link", "description",
+    "author", "comments", "guid", "pubDate", "source", NULL};
+static const char *const rss_item_many[] = {"category", "enclosure", NULL};
 
 static int
 name_index(const char *const *names, const xmlChar *name)
@@ -1018,7 +995,8 @@ rss_enclosure(struct lint *l, xmlNodePtr n)
 		report(l, line, 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "<enclosure> lacks the url attribute");
 	else
-		check_url(l, line, 0, "enclosure url", url, REL_NO);
+		check_url(
+		    l, line, 0, "enclosure url", url, REL_NO, SY_URL_HTTP);
 	if (!hl)
 		report(l, line, 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "<enclosure> lacks the length attribute");
@@ -1050,8 +1028,8 @@ rss_guid(struct lint *l, xmlNodePtr n, struct seen *guids)
 		return;
 	perma = attr_of(l, n, "isPermaLink", &hp);
 	if (*g == '\0') {
-		report(l, line, 0, SY_ERROR, SY_R_FEED_SCHEMA,
-		    "<guid> is empty");
+		report(
+		    l, line, 0, SY_ERROR, SY_R_FEED_SCHEMA, "<guid> is empty");
 		goto out;
 	}
 	if (seen_add(l, guids, g, line, &first))
@@ -1067,10 +1045,13 @@ rss_guid(struct lint *l, xmlNodePtr n, struct seen *guids)
 			report(l, line, 0, SY_ERROR, SY_R_URL_SYNTAX,
 			    "guid \"%s\" is a permalink%s but not an absolute "
 			    "URL; add isPermaLink=\"false\"",
-			    clip(g, c), hp ? "" : " (isPermaLink defaults to "
-			    "true)");
+			    clip(g, c),
+			    hp ? ""
+			       : " (isPermaLink defaults to "
+			         "true)");
 		else
-			check_url(l, line, 0, "guid permalink", g, REL_NO);
+			check_url(l, line, 0, "guid permalink", g, REL_NO,
+			    SY_URL_HTTP);
 	}
 out:
 	free(perma);
@@ -1087,7 +1068,7 @@ el_text(struct lint *l, xmlNodePtr n)
 static void
 rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 {
-	xmlNodePtr f[SY_NELEM(rss_item_once)] = { 0 }, c;
+	xmlNodePtr f[SY_NELEM(rss_item_once)] = {0}, c;
 	char *s;
 
 	rss_children(l, item, "item", rss_item_once, rss_item_many, f);
@@ -1096,7 +1077,8 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 		report(l, lineno(item), 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "item has neither <title> nor <description>");
 	if ((s = el_text(l, f[1])) != NULL)
-		check_url(l, lineno(f[1]), 0, "item <link>", s, REL_NO);
+		check_url(
+		    l, lineno(f[1]), 0, "item <link>", s, REL_NO, SY_URL_HTTP);
 	free(s);
 	if ((s = el_text(l, f[2])) != NULL)
 		check_html(l, lineno(f[2]), "item <description>", s);
@@ -1105,13 +1087,14 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 		check_person(l, lineno(f[3]), "item <author>", s);
 	free(s);
 	if ((s = el_text(l, f[4])) != NULL)
-		check_url(l, lineno(f[4]), 0, "item <comments>", s, REL_NO);
+		check_url(l, lineno(f[4]), 0, "item <comments>", s, REL_NO,
+		    SY_URL_HTTP);
 	free(s);
 	if (f[5] != NULL)
 		rss_guid(l, f[5], guids);
 	if ((s = el_text(l, f[6])) != NULL)
-		check_date(l, lineno(f[6]), 0, "item <pubDate>", s,
-		    DATE_RFC822);
+		check_date(
+		    l, lineno(f[6]), 0, "item <pubDate>", s, DATE_RFC822);
 	free(s);
 	if (f[7] != NULL) {
 		bool has;
@@ -1121,7 +1104,8 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 			report(l, lineno(f[7]), 0, SY_ERROR, SY_R_FEED_SCHEMA,
 			    "<source> lacks the url attribute");
 		else
-			check_url(l, lineno(f[7]), 0, "source url", s, REL_NO);
+			check_url(l, lineno(f[7]), 0, "source url", s, REL_NO,
+			    SY_URL_HTTP);
 		free(s);
 	}
 	for (c = item->children; c != NULL; c = c->next) {
@@ -1138,7 +1122,7 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 static void
 rss_image(struct lint *l, xmlNodePtr img)
 {
-	static const char *const need[] = { "url", "title", "link" };
+	static const char *const need[] = {"url", "title", "link"};
 	xmlNodePtr c;
 	size_t i;
 	char *s;
@@ -1154,8 +1138,9 @@ rss_image(struct lint *l, xmlNodePtr img)
 		}
 		if (i == 1 || (s = text_of(l, c)) == NULL)
 			continue;
-		check_url(l, lineno(c), 0, i == 0 ? "image <url>" :
-		    "image <link>", s, REL_NO);
+		check_url(l, lineno(c), 0,
+		    i == 0 ? "image <url>" : "image <link>", s, REL_NO,
+		    SY_URL_HTTP);
 		free(s);
 	}
 }
@@ -1178,7 +1163,7 @@ rss_self(struct lint *l, xmlNodePtr ch)
 			    "<atom:link> lacks the href attribute");
 		else
 			check_url(l, lineno(c), 0, "atom:link href", href,
-			    false);
+			    REL_NO, SY_URL_HTTP);
 		if (rel != NULL && strcmp(rel, "self") == 0)
 			found = true;
 		free(rel);
@@ -1190,8 +1175,8 @@ rss_self(struct lint *l, xmlNodePtr ch)
 static void
 rss_lint(struct lint *l, xmlNodePtr root)
 {
-	xmlNodePtr f[SY_NELEM(rss_channel_once)] = { 0 }, ch = NULL, c;
-	struct seen guids = { 0 };
+	xmlNodePtr f[SY_NELEM(rss_channel_once)] = {0}, ch = NULL, c;
+	struct seen guids = {0};
 	char *s, cl[CLIPSZ];
 	size_t line;
 	bool has;
@@ -1229,7 +1214,8 @@ rss_lint(struct lint *l, xmlNodePtr root)
 		report(l, line, 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "channel lacks <link>");
 	else if ((s = text_of(l, f[1])) != NULL) {
-		check_url(l, lineno(f[1]), 0, "channel <link>", s, REL_NO);
+		check_url(l, lineno(f[1]), 0, "channel <link>", s, REL_NO,
+		    SY_URL_HTTP);
 		free(s);
 	}
 	if (f[2] == NULL)
@@ -1245,15 +1231,16 @@ rss_lint(struct lint *l, xmlNodePtr root)
 		check_person(l, lineno(f[6]), "<webMaster>", s);
 	free(s);
 	if ((s = el_text(l, f[7])) != NULL)
-		check_date(l, lineno(f[7]), 0, "channel <pubDate>", s,
-		    DATE_RFC822);
+		check_date(
+		    l, lineno(f[7]), 0, "channel <pubDate>", s, DATE_RFC822);
 	free(s);
 	if ((s = el_text(l, f[8])) != NULL)
-		check_date(l, lineno(f[8]), 0, "<lastBuildDate>", s,
-		    DATE_RFC822);
+		check_date(
+		    l, lineno(f[8]), 0, "<lastBuildDate>", s, DATE_RFC822);
 	free(s);
 	if ((s = el_text(l, f[10])) != NULL)
-		check_url(l, lineno(f[10]), 0, "<docs>", s, REL_NO);
+		check_url(
+		    l, lineno(f[10]), 0, "<docs>", s, REL_NO, SY_URL_HTTP);
 	free(s);
 	if ((s = el_text(l, f[12])) != NULL) {
 		long long v;
@@ -1276,7 +1263,8 @@ rss_lint(struct lint *l, xmlNodePtr root)
 	seen_fini(&guids);
 }
 
-/* ---- Atom 1.0 ------------------------------------------------------------- */
+/* ---- Atom 1.0 -------------------------------------------------------------
+ */
 
 static enum sy_err
 atom_schema(struct lint *l, xmlDocPtr doc, const char *rng)
@@ -1329,7 +1317,7 @@ has_child(xmlNodePtr n, const char *name)
 static unsigned
 atom_links(struct lint *l, xmlNodePtr parent, const char *where)
 {
-	struct seen alts = { 0 };
+	struct seen alts = {0};
 	unsigned mask = 0;
 	xmlNodePtr c;
 
@@ -1348,7 +1336,7 @@ atom_links(struct lint *l, xmlNodePtr parent, const char *where)
 		if (hh) {
 			base = xmlNodeGetBase(c->doc, c);
 			check_url(l, lineno(c), 0, "atom:link href", href,
-			    base != NULL ? REL_OK : REL_WARN);
+			    base != NULL ? REL_OK : REL_WARN, SY_URL_HTTP);
 			xmlFree(base);
 		}
 		if (hr && strcmp(rel, "self") == 0)
@@ -1377,8 +1365,8 @@ atom_links(struct lint *l, xmlNodePtr parent, const char *where)
 
 /* atom:id, atom:updated, atom:published, icon and logo of parent. */
 static void
-atom_common(struct lint *l, xmlNodePtr parent, const char *where,
-    struct seen *ids)
+atom_common(
+    struct lint *l, xmlNodePtr parent, const char *where, struct seen *ids)
 {
 	xmlNodePtr c;
 	char *s, cl[CLIPSZ], w[64];
@@ -1393,8 +1381,8 @@ atom_common(struct lint *l, xmlNodePtr parent, const char *where,
 			continue;
 		if ((s = text_of(l, c)) == NULL)
 			return;
-		(void)snprintf(w, sizeof(w), "%s atom:%s", where,
-		    (const char *)c->name);
+		(void)snprintf(
+		    w, sizeof(w), "%s atom:%s", where, (const char *)c->name);
 		if (strcmp((const char *)c->name, "id") == 0) {
 			if (!is_absolute_iri(s))
 				report(l, lineno(c), 0, SY_ERROR,
@@ -1414,7 +1402,7 @@ atom_common(struct lint *l, xmlNodePtr parent, const char *where,
 			xmlChar *base = xmlNodeGetBase(c->doc, c);
 
 			check_url(l, lineno(c), 0, w, s,
-			    base != NULL ? REL_OK : REL_WARN);
+			    base != NULL ? REL_OK : REL_WARN, SY_URL_HTTP);
 			xmlFree(base);
 		}
 		free(s);
@@ -1445,12 +1433,13 @@ atom_content(struct lint *l, xmlNodePtr entry, bool *has_src)
 				    "atom:content with a src attribute must "
 				    "be empty");
 			check_url(l, lineno(c), 0, "atom:content src", src,
-			    base != NULL ? REL_OK : REL_WARN);
+			    base != NULL ? REL_OK : REL_WARN, SY_URL_HTTP);
 			xmlFree(base);
 		} else if (ht && strcmp(type, "html") == 0 &&
 		    (s = text_of(l, c)) != NULL) {
-			check_html(l, lineno(c), c->name[0] == 'c' ?
-			    "atom:content" : "atom:summary", s);
+			check_html(l, lineno(c),
+			    c->name[0] == 'c' ? "atom:content" : "atom:summary",
+			    s);
 			free(s);
 		}
 		free(src);
@@ -1458,11 +1447,44 @@ atom_content(struct lint *l, xmlNodePtr entry, bool *has_src)
 	}
 }
 
+/* atom:email and atom:uri of the authors and contributors of parent. */
+static void
+atom_persons(struct lint *l, xmlNodePtr parent)
+{
+	xmlNodePtr p, c;
+	xmlChar *base;
+	char *s;
+
+	for (p = parent->children; p != NULL; p = p->next) {
+		if (!is_el(p, NS_ATOM, "author") &&
+		    !is_el(p, NS_ATOM, "contributor"))
+			continue;
+		for (c = p->children; c != NULL && l->err == SY_OK;
+		     c = c->next) {
+			if (is_el(c, NS_ATOM, "email")) {
+				if ((s = text_of(l, c)) == NULL)
+					return;
+				check_email(l, lineno(c), 0, "atom:email", s);
+				free(s);
+			} else if (is_el(c, NS_ATOM, "uri")) {
+				if ((s = text_of(l, c)) == NULL)
+					return;
+				base = xmlNodeGetBase(c->doc, c);
+				check_url(l, lineno(c), 0, "atom:uri", s,
+				    base != NULL ? REL_OK : REL_WARN,
+				    SY_URL_HTTP | SY_URL_MAILTO);
+				xmlFree(base);
+				free(s);
+			}
+		}
+	}
+}
+
 /* Required children, said plainly (the schema's messages are cryptic). */
 static void
 atom_required(struct lint *l, xmlNodePtr n, const char *where)
 {
-	static const char *const need[] = { "id", "title", "updated" };
+	static const char *const need[] = {"id", "title", "updated"};
 	size_t i;
 
 	for (i = 0; i < SY_NELEM(need); i++)
@@ -1480,6 +1502,7 @@ atom_entry(struct lint *l, xmlNodePtr e, bool feed_author, struct seen *ids)
 
 	atom_required(l, e, "entry");
 	atom_common(l, e, "entry", ids);
+	atom_persons(l, e);
 	mask = atom_links(l, e, "entry");
 	atom_content(l, e, &has_src);
 	if (!author && has_child(e, "author"))
@@ -1502,7 +1525,7 @@ atom_entry(struct lint *l, xmlNodePtr e, bool feed_author, struct seen *ids)
 static void
 atom_lint(struct lint *l, xmlNodePtr root)
 {
-	struct seen ids = { 0 };
+	struct seen ids = {0};
 	xmlNodePtr c;
 	bool author;
 
@@ -1512,6 +1535,7 @@ atom_lint(struct lint *l, xmlNodePtr root)
 	}
 	atom_required(l, root, "feed");
 	atom_common(l, root, "feed", NULL);
+	atom_persons(l, root);
 	if ((atom_links(l, root, "feed") & 1) == 0)
 		report(l, lineno(root), 0, SY_WARNING, SY_R_FEED_SCHEMA,
 		    "feed has no atom:link rel=\"self\" giving its own URL");
@@ -1561,8 +1585,9 @@ xml_lint(struct lint *l, const char *data, size_t len,
 		rss_lint(l, root);
 	} else if (is_el(root, NS_ATOM, "feed") ||
 	    is_el(root, NS_ATOM, "entry")) {
-		e = atom_schema(l, doc, opts && opts->atom_rng ?
-		    opts->atom_rng : SY_FEEDREAD_ATOM_RNG);
+		e = atom_schema(l, doc,
+		    opts && opts->atom_rng ? opts->atom_rng
+		                           : SY_FEEDREAD_ATOM_RNG);
 		if (e == SY_OK)
 			atom_lint(l, root);
 	} else if (strcmp((const char *)root->name, "feed") == 0) {
@@ -1584,7 +1609,8 @@ out:
 	return e;
 }
 
-/* ---- JSON Feed 1.1 -------------------------------------------------------- */
+/* ---- JSON Feed 1.1 --------------------------------------------------------
+ */
 
 struct jscan {
 	const char *p, *end, *bol;
@@ -1676,8 +1702,7 @@ js_record(struct lint *l, const char *path, size_t line, size_t col)
 
 /* Walks the value at s->p, recording paths up to depth 4 under path. */
 static void
-js_value(struct lint *l, struct jscan *s, char *path, size_t plen,
-    size_t depth)
+js_value(struct lint *l, struct jscan *s, char *path, size_t plen, size_t depth)
 {
 	size_t i = 0, n, col;
 	const char *k;
@@ -1744,7 +1769,7 @@ js_where(struct lint *l, const char *path, size_t *line, size_t *col)
 	char *slash;
 
 	if (!l->jindexed) {
-		struct jscan s = { l->json, l->json + l->jsonlen, l->json, 1 };
+		struct jscan s = {l->json, l->json + l->jsonlen, l->json, 1};
 		char buf[256] = "";
 
 		l->jindexed = true;
@@ -1797,13 +1822,14 @@ jstr(struct lint *l, json_t *obj, const char *key, const char *path)
 	if (json_is_string(v))
 		return json_string_value(v);
 	(void)snprintf(p, sizeof(p), "%s%s%s", path, *path ? "/" : "", key);
-	jreport(l, p, SY_ERROR, SY_R_FEED_SCHEMA, "\"%s\" must be a string",
-	    key);
+	jreport(
+	    l, p, SY_ERROR, SY_R_FEED_SCHEMA, "\"%s\" must be a string", key);
 	return NULL;
 }
 
 static void
-jurl(struct lint *l, json_t *obj, const char *key, const char *path)
+jurl(struct lint *l, json_t *obj, const char *key, const char *path,
+    unsigned flags)
 {
 	const char *s = jstr(l, obj, key, path);
 	char p[256];
@@ -1813,7 +1839,7 @@ jurl(struct lint *l, json_t *obj, const char *key, const char *path)
 		return;
 	(void)snprintf(p, sizeof(p), "%s%s%s", path, *path ? "/" : "", key);
 	js_where(l, p, &line, &col);
-	check_url(l, line, col, key, s, REL_NO);
+	check_url(l, line, col, key, s, REL_NO, flags);
 }
 
 static void
@@ -1852,8 +1878,8 @@ jauthors(struct lint *l, json_t *obj, const char *path, bool v11)
 	size_t i;
 
 	if (json_object_get(obj, "author") != NULL && v11) {
-		(void)snprintf(p, sizeof(p), "%s%sauthor", path,
-		    *path ? "/" : "");
+		(void)snprintf(
+		    p, sizeof(p), "%s%sauthor", path, *path ? "/" : "");
 		jreport(l, p, SY_WARNING, SY_R_FEED_SCHEMA,
 		    "\"author\" is deprecated in JSON Feed 1.1; use "
 		    "\"authors\"");
@@ -1866,7 +1892,8 @@ jauthors(struct lint *l, json_t *obj, const char *path, bool v11)
 		    "\"authors\" must be an array of objects");
 		return;
 	}
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		char q[288];
 
 		(void)snprintf(q, sizeof(q), "%s/%zu", p, i);
@@ -1881,8 +1908,8 @@ jauthors(struct lint *l, json_t *obj, const char *path, bool v11)
 			jreport(l, q, SY_ERROR, SY_R_FEED_SCHEMA,
 			    "an author needs a name, url or avatar");
 		(void)jstr(l, v, "name", q);
-		jurl(l, v, "url", q);
-		jurl(l, v, "avatar", q);
+		jurl(l, v, "url", q, SY_URL_HTTP | SY_URL_MAILTO);
+		jurl(l, v, "avatar", q, SY_URL_HTTP);
 	}
 }
 
@@ -1901,7 +1928,8 @@ jattachments(struct lint *l, json_t *item, const char *path)
 		    "\"attachments\" must be an array of objects");
 		return;
 	}
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		const char *mime;
 		char q[288], mp[320];
 		size_t line, col;
@@ -1916,7 +1944,7 @@ jattachments(struct lint *l, json_t *item, const char *path)
 		if (json_object_get(v, "url") == NULL)
 			jreport(l, q, SY_ERROR, SY_R_FEED_SCHEMA,
 			    "an attachment needs \"url\"");
-		jurl(l, v, "url", q);
+		jurl(l, v, "url", q, SY_URL_HTTP);
 		if (json_object_get(v, "mime_type") == NULL)
 			jreport(l, q, SY_ERROR, SY_R_FEED_SCHEMA,
 			    "an attachment needs \"mime_type\"");
@@ -1951,14 +1979,14 @@ jitem(struct lint *l, json_t *it, size_t idx, struct seen *ids, bool v11)
 	id = json_object_get(it, "id");
 	(void)snprintf(p, sizeof(p), "%s/id", path);
 	if (id == NULL) {
-		jreport(l, path, SY_ERROR, SY_R_FEED_SCHEMA,
-		    "item lacks \"id\"");
+		jreport(
+		    l, path, SY_ERROR, SY_R_FEED_SCHEMA, "item lacks \"id\"");
 	} else if (!json_is_string(id)) {
 		jreport(l, p, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "item \"id\" must be a string");
 	} else if (json_string_length(id) == 0) {
-		jreport(l, p, SY_ERROR, SY_R_FEED_SCHEMA,
-		    "item \"id\" is empty");
+		jreport(
+		    l, p, SY_ERROR, SY_R_FEED_SCHEMA, "item \"id\" is empty");
 	} else {
 		js_where(l, p, &line, &col);
 		if (seen_add(l, ids, json_string_value(id), line, &first))
@@ -1980,10 +2008,10 @@ jitem(struct lint *l, json_t *it, size_t idx, struct seen *ids, bool v11)
 	}
 	(void)jstr(l, it, "title", path);
 	(void)jstr(l, it, "summary", path);
-	jurl(l, it, "url", path);
-	jurl(l, it, "external_url", path);
-	jurl(l, it, "image", path);
-	jurl(l, it, "banner_image", path);
+	jurl(l, it, "url", path, SY_URL_HTTP);
+	jurl(l, it, "external_url", path, SY_URL_HTTP);
+	jurl(l, it, "image", path, SY_URL_HTTP);
+	jurl(l, it, "banner_image", path, SY_URL_HTTP);
 	jdate(l, it, "date_published", path);
 	jdate(l, it, "date_modified", path);
 	jauthors(l, it, path, v11);
@@ -1993,8 +2021,7 @@ jitem(struct lint *l, json_t *it, size_t idx, struct seen *ids, bool v11)
 		size_t i;
 		bool ok = json_is_array(tags);
 
-		json_array_foreach(tags, i, t)
-			ok = ok && json_is_string(t);
+		json_array_foreach(tags, i, t) ok = ok && json_is_string(t);
 		(void)snprintf(p, sizeof(p), "%s/tags", path);
 		if (!ok)
 			jreport(l, p, SY_ERROR, SY_R_FEED_SCHEMA,
@@ -2006,7 +2033,7 @@ jitem(struct lint *l, json_t *it, size_t idx, struct seen *ids, bool v11)
 static enum sy_err
 json_lint(struct lint *l, const char *data, size_t len)
 {
-	struct seen ids = { 0 };
+	struct seen ids = {0};
 	json_t *root, *items, *it;
 	const char *ver;
 	json_error_t je;
@@ -2022,13 +2049,14 @@ json_lint(struct lint *l, const char *data, size_t len)
 		    SY_R_FEED_XML, "JSON: %s", je.text);
 		return l->err;
 	}
-	ver = json_is_object(root) ?
-	    json_string_value(json_object_get(root, "version")) : NULL;
-	if (ver == NULL || strncmp(ver, JSONFEED_PREFIX,
-	    strlen(JSONFEED_PREFIX)) != 0) {
+	ver = json_is_object(root)
+	    ? json_string_value(json_object_get(root, "version"))
+	    : NULL;
+	if (ver == NULL ||
+	    strncmp(ver, JSONFEED_PREFIX, strlen(JSONFEED_PREFIX)) != 0) {
 		jreport(l, "version", SY_ERROR, SY_R_FEED_SCHEMA,
-		    "not a JSON Feed: no \"version\" starting with \""
-		    JSONFEED_PREFIX "\"");
+		    "not a JSON Feed: no \"version\" starting with "
+		    "\"" JSONFEED_PREFIX "\"");
 		goto out;
 	}
 	v11 = strcmp(ver + strlen(JSONFEED_PREFIX), "1.1") == 0;
@@ -2036,15 +2064,15 @@ json_lint(struct lint *l, const char *data, size_t len)
 		jreport(l, "version", SY_WARNING, SY_R_FEED_SCHEMA,
 		    "unknown JSON Feed version; 1.1 is checked");
 	if (json_object_get(root, "title") == NULL)
-		jreport(l, "", SY_ERROR, SY_R_FEED_SCHEMA,
-		    "feed lacks \"title\"");
+		jreport(
+		    l, "", SY_ERROR, SY_R_FEED_SCHEMA, "feed lacks \"title\"");
 	(void)jstr(l, root, "title", "");
 	(void)jstr(l, root, "description", "");
-	jurl(l, root, "home_page_url", "");
-	jurl(l, root, "feed_url", "");
-	jurl(l, root, "next_url", "");
-	jurl(l, root, "icon", "");
-	jurl(l, root, "favicon", "");
+	jurl(l, root, "home_page_url", "", SY_URL_HTTP);
+	jurl(l, root, "feed_url", "", SY_URL_HTTP);
+	jurl(l, root, "next_url", "", SY_URL_HTTP);
+	jurl(l, root, "icon", "", SY_URL_HTTP);
+	jurl(l, root, "favicon", "", SY_URL_HTTP);
 	if (json_object_get(root, "feed_url") == NULL)
 		jreport(l, "", SY_WARNING, SY_R_FEED_SCHEMA,
 		    "feed has no \"feed_url\" giving its own URL");
@@ -2052,8 +2080,8 @@ json_lint(struct lint *l, const char *data, size_t len)
 	jlang(l, root, "");
 	items = json_object_get(root, "items");
 	if (items == NULL) {
-		jreport(l, "", SY_ERROR, SY_R_FEED_SCHEMA,
-		    "feed lacks \"items\"");
+		jreport(
+		    l, "", SY_ERROR, SY_R_FEED_SCHEMA, "feed lacks \"items\"");
 		goto out;
 	}
 	if (!json_is_array(items)) {
@@ -2061,7 +2089,8 @@ json_lint(struct lint *l, const char *data, size_t len)
 		    "\"items\" must be an array");
 		goto out;
 	}
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		if (l->err != SY_OK)
 			break;
 		jitem(l, it, i, &ids, v11);
@@ -2072,7 +2101,8 @@ out:
 	return l->err;
 }
 
-/* ---- entry points --------------------------------------------------------- */
+/* ---- entry points ---------------------------------------------------------
+ */
 
 static const char *
 skip_bom_ws(const char *p, const char *end)
@@ -2110,9 +2140,8 @@ sy_feedread_detect(const char *data, size_t len)
 			continue;
 		}
 		p++;
-		for (q = p; q < end && !SY_ISSPACE(*q) && *q != '>' &&
-		     *q != '/';
-		     q++)
+		for (q = p;
+		     q < end && !SY_ISSPACE(*q) && *q != '>' && *q != '/'; q++)
 			;
 		n = (size_t)(q - p);
 		for (q = p; q < p + n && *q != ':'; q++)

@@ -40,7 +40,7 @@ enum sy_feed_kind {
 struct sy_feedread_opts {
 	const char *atom_rng; /* borrowed; NULL = SY_FEEDREAD_ATOM_RNG */
 	bool check_links;     /* check every URL and address found inside */
-	size_t max_size;      /* larger input is SY_ELIMIT; 0 = SY_FEEDREAD_MAX */
+	size_t max_size; /* larger input is SY_ELIMIT; 0 = SY_FEEDREAD_MAX */
 };
 
 /*

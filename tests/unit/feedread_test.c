@@ -23,7 +23,7 @@
 #define BAD "fixtures/feeds/lint/bad"
 #define RNG "schemas/atom.rng"
 
-static const struct sy_feedread_opts opts = { RNG, true, 0 };
+static const struct sy_feedread_opts opts = {RNG, true, 0};
 
 static char *
 slurp(const char *path, size_t *len)
@@ -35,7 +35,8 @@ slurp(const char *path, size_t *len)
 	if (fp == NULL)
 		return NULL;
 	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
-	    fseek(fp, 0, SEEK_SET) == 0 && (p = malloc((size_t)n + 1)) != NULL) {
+	    fseek(fp, 0, SEEK_SET) == 0 &&
+	    (p = malloc((size_t)n + 1)) != NULL) {
 		*len = fread(p, 1, (size_t)n, fp);
 		p[*len] = '\0';
 	}
@@ -48,7 +49,7 @@ static char *
 lint_text(const char *path, const char *data, size_t len,
     const struct sy_feedread_opts *o, enum sy_err *err)
 {
-	struct sy_emit_opts eo = { "syndic-lint", "test", false, 0 };
+	struct sy_emit_opts eo = {"syndic-lint", "test", false, 0};
 	struct sy_diags d;
 	char *out = NULL;
 	size_t n = 0;
@@ -139,8 +140,8 @@ test_bad(void)
 		T_OK(want != NULL, "%s exists", exp);
 		out = lint_text(path, data, len, &opts, &e);
 		T_INTEQ(e, SY_OK, "%s: lint returns SY_OK", path);
-		T_STREQ(out, want ? want : "", "%s: diagnostics as expected",
-		    path);
+		T_STREQ(
+		    out, want ? want : "", "%s: diagnostics as expected", path);
 		T_OK(out != NULL && *out != '\0', "%s: at least one problem",
 		    path);
 		free(out);
@@ -155,8 +156,8 @@ test_bad(void)
 static void
 test_xxe(void)
 {
-	static const char *const files[] = { BAD "/xxe.xml",
-		BAD "/xxe-param.xml", BAD "/xxe-dtd.xml" };
+	static const char *const files[] = {
+	    BAD "/xxe.xml", BAD "/xxe-param.xml", BAD "/xxe-dtd.xml"};
 	char *data, *out, *pw;
 	size_t i, len, pwlen;
 	enum sy_err e;
@@ -165,12 +166,12 @@ test_xxe(void)
 	for (i = 0; i < SY_NELEM(files); i++) {
 		data = slurp(files[i], &len);
 		T_OK(data != NULL, "%s readable", files[i]);
-		out = lint_text(files[i], data ? data : "", data ? len : 0,
-		    &opts, &e);
+		out = lint_text(
+		    files[i], data ? data : "", data ? len : 0, &opts, &e);
 		T_INTEQ(e, SY_OK, "%s: SY_OK", files[i]);
 		T_OK(out != NULL && strstr(out, "root:") == NULL &&
-		    strstr(out, "/bin/") == NULL, "%s: /etc/passwd not in output",
-		    files[i]);
+		        strstr(out, "/bin/") == NULL,
+		    "%s: /etc/passwd not in output", files[i]);
 		T_OK(out != NULL && strstr(out, "[feed-xml]") != NULL,
 		    "%s: reported as feed-xml", files[i]);
 		free(out);
@@ -185,22 +186,22 @@ test_xxe(void)
 static void
 test_bombs(void)
 {
-	static const char *const files[] = { BAD "/billion-laughs.xml",
-		BAD "/billion-laughs-attr.xml" };
+	static const char *const files[] = {
+	    BAD "/billion-laughs.xml", BAD "/billion-laughs-attr.xml"};
 	char *data, *out;
 	size_t i, len;
 	enum sy_err e;
 
 	for (i = 0; i < SY_NELEM(files); i++) {
 		data = slurp(files[i], &len);
-		out = lint_text(files[i], data ? data : "", data ? len : 0,
-		    &opts, &e);
+		out = lint_text(
+		    files[i], data ? data : "", data ? len : 0, &opts, &e);
 		T_INTEQ(e, SY_OK, "%s: SY_OK", files[i]);
 		T_OK(out != NULL && strlen(out) < 4096 &&
-		    strstr(out, "declares entity") != NULL,
+		        strstr(out, "declares entity") != NULL,
 		    "%s: entity declaration reported, output small", files[i]);
 		T_OK(out != NULL && strstr(out, "lol") != NULL &&
-		    strstr(out, "lollollol") == NULL,
+		        strstr(out, "lollollol") == NULL,
 		    "%s: nothing expanded", files[i]);
 		free(out);
 		free(data);
@@ -210,9 +211,10 @@ test_bombs(void)
 static void
 test_limits(void)
 {
-	struct sy_feedread_opts o = { RNG, true, 16 };
-	struct sy_feedread_opts nors = { "/nonexistent/atom.rng", true, 0 };
-	static const char atom[] = "<feed xmlns='http://www.w3.org/2005/Atom'/>";
+	struct sy_feedread_opts o = {RNG, true, 16};
+	struct sy_feedread_opts nors = {"/nonexistent/atom.rng", true, 0};
+	static const char atom[] =
+	    "<feed xmlns='http://www.w3.org/2005/Atom'/>";
 	static const char rss[] = "<rss version='2.0'><channel/></rss>";
 	struct sy_diags d;
 	enum sy_err e;
@@ -237,7 +239,8 @@ test_limits(void)
 	free(out);
 	/* Not NUL-terminated: the parser must stop at len. */
 	out = lint_text("n.json", "{\"version\": 1}garbage", 14, &opts, &e);
-	T_STREQ(out, "n.json:1:2: error: not a JSON Feed: no \"version\" "
+	T_STREQ(out,
+	    "n.json:1:2: error: not a JSON Feed: no \"version\" "
 	    "starting with \"https://jsonfeed.org/version/\" [feed-schema]\n",
 	    "length respected, JSON without a JSON Feed version");
 	free(out);
@@ -250,28 +253,27 @@ test_detect(void)
 		const char *in;
 		enum sy_feed_kind want;
 	} cases[] = {
-		{ "{\"version\":\"https://jsonfeed.org/version/1.1\"}",
-		    SY_FEED_JSON },
-		{ "\xEF\xBB\xBF  {}", SY_FEED_JSON },
-		{ "<?xml version='1.0'?>\n<rss version='2.0'/>", SY_FEED_RSS },
-		{ "<!-- c --><!DOCTYPE rss [<!ENTITY a 'b'>]><rss/>",
-		    SY_FEED_RSS },
-		{ "<feed xmlns='http://www.w3.org/2005/Atom'>", SY_FEED_ATOM },
-		{ "<atom:feed xmlns:atom='http://www.w3.org/2005/Atom'>",
-		    SY_FEED_ATOM },
-		{ "<entry xmlns='http://www.w3.org/2005/Atom'>", SY_FEED_ATOM },
-		{ "<rdf:RDF>", SY_FEED_UNKNOWN },
-		{ "<html>", SY_FEED_UNKNOWN },
-		{ "id,title\n", SY_FEED_UNKNOWN },
-		{ "", SY_FEED_UNKNOWN },
-		{ "<?xml", SY_FEED_UNKNOWN },
+	    {"{\"version\":\"https://jsonfeed.org/version/1.1\"}",
+	        SY_FEED_JSON},
+	    {"\xEF\xBB\xBF  {}", SY_FEED_JSON},
+	    {"<?xml version='1.0'?>\n<rss version='2.0'/>", SY_FEED_RSS},
+	    {"<!-- c --><!DOCTYPE rss [<!ENTITY a 'b'>]><rss/>", SY_FEED_RSS},
+	    {"<feed xmlns='http://www.w3.org/2005/Atom'>", SY_FEED_ATOM},
+	    {"<atom:feed xmlns:atom='http://www.w3.org/2005/Atom'>",
+	        SY_FEED_ATOM},
+	    {"<entry xmlns='http://www.w3.org/2005/Atom'>", SY_FEED_ATOM},
+	    {"<rdf:RDF>", SY_FEED_UNKNOWN},
+	    {"<html>", SY_FEED_UNKNOWN},
+	    {"id,title\n", SY_FEED_UNKNOWN},
+	    {"", SY_FEED_UNKNOWN},
+	    {"<?xml", SY_FEED_UNKNOWN},
 	};
 	size_t i;
 
 	for (i = 0; i < SY_NELEM(cases); i++)
-		T_STREQ(sy_feed_kind_name(sy_feedread_detect(cases[i].in,
-		    strlen(cases[i].in))), sy_feed_kind_name(cases[i].want),
-		    "detect %zu", i);
+		T_STREQ(sy_feed_kind_name(sy_feedread_detect(
+		            cases[i].in, strlen(cases[i].in))),
+		    sy_feed_kind_name(cases[i].want), "detect %zu", i);
 }
 
 /* RFC 3339 through a JSON Feed date_published. */
@@ -282,26 +284,26 @@ test_rfc3339(void)
 		const char *date;
 		const char *want; /* substring of the output, "" = clean */
 	} cases[] = {
-		{ "2025-01-28T09:00:00+08:00", "" },
-		{ "2025-01-28T01:00:00Z", "" },
-		{ "2025-01-28T01:00:00.123456Z", "" },
-		{ "2024-02-29T00:00:00-05:30", "" },
-		{ "2016-12-31T23:59:60Z", "" },
-		{ "2025-01-28", "without a time" },
-		{ "2025-01-28T09:00", "no seconds" },
-		{ "2025-01-28T09:00:00", "no time zone" },
-		{ "2025-01-28 09:00:00Z", "upper-case \"T\"" },
-		{ "2025-01-28t09:00:00Z", "upper-case \"T\"" },
-		{ "2025-01-28T09:00:00z", "upper-case \"Z\"" },
-		{ "2025-01-28T09:00:00+0800", "+hh:mm" },
-		{ "2025-01-28T09:00:00.Z", "empty fraction" },
-		{ "2025-02-29T09:00:00Z", "[date-range]" },
-		{ "2025-13-01T09:00:00Z", "[date-range]" },
-		{ "2025-01-28T24:00:00Z", "[date-range]" },
-		{ "2025-01-28T09:00:00+24:00", "[date-range]" },
-		{ "Tue, 28 Jan 2025 09:00:00 +0800", "[date-syntax]" },
-		{ "2025年1月28日", "[date-syntax]" },
-		{ "2025-01-28T09:00:00Z junk", "trailing" },
+	    {"2025-01-28T09:00:00+08:00", ""},
+	    {"2025-01-28T01:00:00Z", ""},
+	    {"2025-01-28T01:00:00.123456Z", ""},
+	    {"2024-02-29T00:00:00-05:30", ""},
+	    {"2016-12-31T23:59:60Z", ""},
+	    {"2025-01-28", "without a time"},
+	    {"2025-01-28T09:00", "no seconds"},
+	    {"2025-01-28T09:00:00", "no time zone"},
+	    {"2025-01-28 09:00:00Z", "upper-case \"T\""},
+	    {"2025-01-28t09:00:00Z", "upper-case \"T\""},
+	    {"2025-01-28T09:00:00z", "upper-case \"Z\""},
+	    {"2025-01-28T09:00:00+0800", "+hh:mm"},
+	    {"2025-01-28T09:00:00.Z", "digits after the decimal sign"},
+	    {"2025-02-29T09:00:00Z", "[date-range]"},
+	    {"2025-13-01T09:00:00Z", "[date-range]"},
+	    {"2025-01-28T24:00:00Z", "[date-range]"},
+	    {"2025-01-28T09:00:00+24:00", "[date-range]"},
+	    {"Tue, 28 Jan 2025 09:00:00 +0800", "[date-syntax]"},
+	    {"2025年1月28日", "[date-syntax]"},
+	    {"2025-01-28T09:00:00Z junk", "unexpected \" junk\""},
 	};
 	char buf[1024], *out;
 	enum sy_err e;
@@ -317,11 +319,10 @@ test_rfc3339(void)
 		out = lint_text("d.json", buf, strlen(buf), &opts, &e);
 		if (*cases[i].want == '\0')
 			T_STREQ(out, "", "RFC 3339 ok: %s", cases[i].date);
-		else
-			if (!T_OK(out != NULL &&
-			    strstr(out, cases[i].want) != NULL, "RFC 3339 %s -> %s",
-			    cases[i].date, cases[i].want))
-				printf("#   got: %s", out ? out : "(null)\n");
+		else if (!T_OK(
+		             out != NULL && strstr(out, cases[i].want) != NULL,
+		             "RFC 3339 %s -> %s", cases[i].date, cases[i].want))
+			printf("#   got: %s", out ? out : "(null)\n");
 		free(out);
 	}
 }
@@ -334,21 +335,21 @@ test_rfc822(void)
 		const char *date;
 		const char *want;
 	} cases[] = {
-		{ "Tue, 28 Jan 2025 09:00:00 +0800", "" },
-		{ "28 Jan 2025 09:00 GMT", "" },
-		{ "Sat, 1 Feb 2025 00:00:00 Z", "" },
-		{ "Thu, 29 Feb 2024 12:00:00 EST", "" },
-		{ "Tue, 28 Jan 25 09:00:00 +0800", "two-digit year" },
-		{ "Wed, 28 Jan 2025 09:00:00 +0800", "weekday" },
-		{ "Tue, 30 Feb 2025 09:00:00 +0800", "[date-range]" },
-		{ "Tue, 28 Jan 2025 25:00:00 +0800", "[date-range]" },
-		{ "Tue, 28 Jan 2025 09:00:00", "time zone" },
-		{ "Tue, 28 Jan 2025 09:00:00 +08:00", "time zone" },
-		{ "Tue, 28 Jan 2025 09:00:00 CET", "time zone" },
-		{ "Tue, 28 January 2025 09:00:00 +0800", "month" },
-		{ "2025-01-28T09:00:00+08:00", "ISO 8601" },
-		{ "Tue, 28 Jan 2025", "time" },
-		{ "yesterday", "not an RFC 822 date" },
+	    {"Tue, 28 Jan 2025 09:00:00 +0800", ""},
+	    {"28 Jan 2025 09:00 GMT", ""},
+	    {"Sat, 1 Feb 2025 00:00:00 Z", ""},
+	    {"Thu, 29 Feb 2024 12:00:00 EST", ""},
+	    {"Tue, 28 Jan 25 09:00:00 +0800", "two-digit year"},
+	    {"Wed, 28 Jan 2025 09:00:00 +0800", "does not match"},
+	    {"Tue, 30 Feb 2025 09:00:00 +0800", "[date-range]"},
+	    {"Tue, 28 Jan 2025 25:00:00 +0800", "[date-range]"},
+	    {"Tue, 28 Jan 2025 09:00:00", "time zone"},
+	    {"Tue, 28 Jan 2025 09:00:00 +08:00", "time zone"},
+	    {"Tue, 28 Jan 2025 09:00:00 CET", "time zone"},
+	    {"Tue, 28 January 2025 09:00:00 +0800", "month"},
+	    {"2025-01-28T09:00:00+08:00", "ISO 8601"},
+	    {"Tue, 28 Jan 2025", "time"},
+	    {"yesterday", "expected a date like"},
 	};
 	char buf[1024], *out;
 	enum sy_err e;
@@ -366,11 +367,10 @@ test_rfc822(void)
 		out = lint_text("d.xml", buf, strlen(buf), &opts, &e);
 		if (*cases[i].want == '\0')
 			T_STREQ(out, "", "RFC 822 ok: %s", cases[i].date);
-		else
-			if (!T_OK(out != NULL &&
-			    strstr(out, cases[i].want) != NULL, "RFC 822 %s -> %s",
-			    cases[i].date, cases[i].want))
-				printf("#   got: %s", out ? out : "(null)\n");
+		else if (!T_OK(
+		             out != NULL && strstr(out, cases[i].want) != NULL,
+		             "RFC 822 %s -> %s", cases[i].date, cases[i].want))
+			printf("#   got: %s", out ? out : "(null)\n");
 		free(out);
 	}
 }
@@ -399,8 +399,8 @@ test_quiet(void)
 		fflush(stderr);
 		(void)dup2(saved, 2);
 		close(saved);
-		size = ftell(tmp) >= 0 ? (fseek(tmp, 0, SEEK_END), ftell(tmp)) :
-		    -1;
+		size = ftell(tmp) >= 0 ? (fseek(tmp, 0, SEEK_END), ftell(tmp))
+		                       : -1;
 	}
 	if (tmp != NULL)
 		fclose(tmp);

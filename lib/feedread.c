@@ -50,6 +50,7 @@
 struct seen_ent {
 	char *key;
 	size_t line;
+	size_t col;
 };
 
 /* A string set remembering where each key was first seen. */
@@ -57,12 +58,6 @@ struct seen {
 	struct seen_ent *v;
 	size_t cap;
 	size_t n;
-};
-
-struct jline {
-	char *path;
-	size_t line;
-	size_t col;
 };
 
 struct lint {
@@ -83,8 +78,7 @@ struct lint {
 	/* JSON */
 	const char *json;
 	size_t jsonlen;
-	struct jline *jl;
-	size_t njl;
+	struct seen jidx; /* member path -> line and column */
 	bool jindexed;
 };
 
@@ -154,22 +148,24 @@ hash(const char *s)
 }
 
 /*
- * Adds key to the set.  Returns true and sets *first when it was there
- * already; false otherwise (also on allocation failure, with l->err set).
+ * Finds key in the set, adding it with line when absent.  Returns its
+ * entry (*dup tells whether it was there already), or NULL when out of
+ * memory (l->err set).
  */
-static bool
-seen_add(
-    struct lint *l, struct seen *s, const char *key, size_t line, size_t *first)
+static struct seen_ent *
+seen_put(
+    struct lint *l, struct seen *s, const char *key, size_t line, bool *dup)
 {
 	size_t i;
 
+	*dup = false;
 	if (s->n * 2 >= s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64, j;
 		struct seen_ent *v = calloc(cap, sizeof(*v));
 
 		if (v == NULL) {
 			l->err = SY_ENOMEM;
-			return false;
+			return NULL;
 		}
 		for (j = 0; j < s->cap; j++) {
 			if (s->v[j].key == NULL)
@@ -186,17 +182,50 @@ seen_add(
 	i = hash(key) & (s->cap - 1);
 	for (; s->v[i].key != NULL; i = (i + 1) & (s->cap - 1)) {
 		if (strcmp(s->v[i].key, key) == 0) {
-			*first = s->v[i].line;
-			return true;
+			*dup = true;
+			return &s->v[i];
 		}
 	}
 	if ((s->v[i].key = sy_strdup(key)) == NULL) {
 		l->err = SY_ENOMEM;
-		return false;
+		return NULL;
 	}
 	s->v[i].line = line;
+	s->v[i].col = 0;
 	s->n++;
-	return false;
+	return &s->v[i];
+}
+
+/*
+ * Adds key to the set.  Returns true and sets *first when it was there
+ * already; false otherwise (also on allocation failure, with l->err set).
+ */
+static bool
+seen_add(
+    struct lint *l, struct seen *s, const char *key, size_t line, size_t *first)
+{
+	struct seen_ent *e;
+	bool dup;
+
+	if ((e = seen_put(l, s, key, line, &dup)) == NULL || !dup)
+		return false;
+	*first = e->line;
+	return true;
+}
+
+/* The entry for key, or NULL. */
+static const struct seen_ent *
+seen_find(const struct seen *s, const char *key)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return NULL;
+	for (i = hash(key) & (s->cap - 1); s->v[i].key != NULL;
+	     i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->v[i].key, key) == 0)
+			return &s->v[i];
+	return NULL;
 }
 
 static void
@@ -308,7 +337,8 @@ out:
  * on line; a link's own line within the fragment is added.
  */
 static void
-check_html(struct lint *l, size_t line, const char *what, const char *html)
+check_html(struct lint *l, size_t line, const char *what, const char *html,
+    enum rel rel)
 {
 	struct sy_links links;
 	enum sy_err e;
@@ -332,7 +362,7 @@ check_html(struct lint *l, size_t line, const char *what, const char *html)
 		(void)snprintf(
 		    w, sizeof(w), "%s: <%s %s>", what, k->tag, k->attr);
 		check_url(l, line + (k->line > 0 ? k->line - 1 : 0), 0, w,
-		    k->url, REL_WARN, SY_URL_HTTP | SY_URL_MAILTO);
+		    k->url, rel, SY_URL_HTTP | SY_URL_MAILTO);
 	}
 out:
 	sy_links_fini(&links);
@@ -1081,7 +1111,7 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 		    l, lineno(f[1]), 0, "item <link>", s, REL_NO, SY_URL_HTTP);
 	free(s);
 	if ((s = el_text(l, f[2])) != NULL)
-		check_html(l, lineno(f[2]), "item <description>", s);
+		check_html(l, lineno(f[2]), "item <description>", s, REL_WARN);
 	free(s);
 	if ((s = el_text(l, f[3])) != NULL)
 		check_person(l, lineno(f[3]), "item <author>", s);
@@ -1113,7 +1143,8 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 			rss_enclosure(l, c);
 		else if (is_el(c, NS_CONTENT, "encoded") &&
 		    (s = text_of(l, c)) != NULL) {
-			check_html(l, lineno(c), "<content:encoded>", s);
+			check_html(
+			    l, lineno(c), "<content:encoded>", s, REL_WARN);
 			free(s);
 		}
 	}
@@ -1409,6 +1440,47 @@ atom_common(
 	}
 }
 
+/* href, src, poster and data attributes inside type="xhtml" content. */
+static void
+xhtml_links(struct lint *l, xmlNodePtr top)
+{
+	static const char *const attrs[] = {"href", "src", "poster", "data"};
+	xmlNodePtr n = top->children;
+	size_t i;
+
+	while (n != NULL && n != top && l->err == SY_OK) {
+		if (n->type == XML_ELEMENT_NODE) {
+			for (i = 0; i < SY_NELEM(attrs); i++) {
+				xmlChar *base;
+				char *v, w[64];
+				bool has;
+
+				v = attr_of(l, n, attrs[i], &has);
+				if (!has || *v == '#' || *v == '\0') {
+					free(v);
+					continue;
+				}
+				(void)snprintf(w, sizeof(w), "xhtml: <%s %s>",
+				    (const char *)n->name, attrs[i]);
+				base = xmlNodeGetBase(n->doc, n);
+				check_url(l, lineno(n), 0, w, v,
+				    base != NULL ? REL_OK : REL_WARN,
+				    SY_URL_HTTP | SY_URL_MAILTO);
+				xmlFree(base);
+				free(v);
+			}
+			if (n->children != NULL) {
+				n = n->children;
+				continue;
+			}
+		}
+		while (n != top && n->next == NULL)
+			n = n->parent;
+		if (n != top)
+			n = n->next;
+	}
+}
+
 static void
 atom_content(struct lint *l, xmlNodePtr entry, bool *has_src)
 {
@@ -1437,10 +1509,15 @@ atom_content(struct lint *l, xmlNodePtr entry, bool *has_src)
 			xmlFree(base);
 		} else if (ht && strcmp(type, "html") == 0 &&
 		    (s = text_of(l, c)) != NULL) {
+			xmlChar *base = xmlNodeGetBase(c->doc, c);
+
 			check_html(l, lineno(c),
 			    c->name[0] == 'c' ? "atom:content" : "atom:summary",
-			    s);
+			    s, base != NULL ? REL_OK : REL_WARN);
+			xmlFree(base);
 			free(s);
+		} else if (ht && strcmp(type, "xhtml") == 0) {
+			xhtml_links(l, c);
 		}
 		free(src);
 		free(type);
@@ -1681,23 +1758,12 @@ js_skip(struct jscan *s)
 static void
 js_record(struct lint *l, const char *path, size_t line, size_t col)
 {
-	struct jline *v;
+	struct seen_ent *e;
+	bool dup;
 
-	if (l->err != SY_OK)
-		return;
-	v = sy_reallocarray(l->jl, l->njl + 1, sizeof(*v));
-	if (v == NULL) {
-		l->err = SY_ENOMEM;
-		return;
-	}
-	l->jl = v;
-	if ((v[l->njl].path = sy_strdup(path)) == NULL) {
-		l->err = SY_ENOMEM;
-		return;
-	}
-	v[l->njl].line = line;
-	v[l->njl].col = col;
-	l->njl++;
+	if (l->err == SY_OK &&
+	    (e = seen_put(l, &l->jidx, path, line, &dup)) != NULL && !dup)
+		e->col = col;
 }
 
 /* Walks the value at s->p, recording paths up to depth 4 under path. */
@@ -1765,7 +1831,6 @@ static void
 js_where(struct lint *l, const char *path, size_t *line, size_t *col)
 {
 	char p[256];
-	size_t i;
 	char *slash;
 
 	if (!l->jindexed) {
@@ -1777,12 +1842,12 @@ js_where(struct lint *l, const char *path, size_t *line, size_t *col)
 	}
 	(void)snprintf(p, sizeof(p), "%s", path);
 	for (;;) {
-		for (i = 0; i < l->njl; i++) {
-			if (strcmp(l->jl[i].path, p) == 0) {
-				*line = l->jl[i].line;
-				*col = l->jl[i].col;
-				return;
-			}
+		const struct seen_ent *e = seen_find(&l->jidx, p);
+
+		if (e != NULL) {
+			*line = e->line;
+			*col = e->col;
+			return;
 		}
 		if ((slash = strrchr(p, '/')) == NULL)
 			break;
@@ -2004,7 +2069,7 @@ jitem(struct lint *l, json_t *it, size_t idx, struct seen *ids, bool v11)
 	if (html != NULL) {
 		(void)snprintf(p, sizeof(p), "%s/content_html", path);
 		js_where(l, p, &line, &col);
-		check_html(l, line, "content_html", html);
+		check_html(l, line, "content_html", html, REL_WARN);
 	}
 	(void)jstr(l, it, "title", path);
 	(void)jstr(l, it, "summary", path);
@@ -2183,7 +2248,6 @@ sy_feedread_lint(const char *path, const char *data, size_t len,
 	size_t max = opts && opts->max_size ? opts->max_size : SY_FEEDREAD_MAX;
 	const char *p;
 	enum sy_err e;
-	size_t i;
 
 	if (data == NULL && len > 0)
 		return SY_EINVAL;
@@ -2202,8 +2266,6 @@ sy_feedread_lint(const char *path, const char *data, size_t len,
 		e = json_lint(&l, data, len);
 	else
 		e = xml_lint(&l, data, len, opts);
-	for (i = 0; i < l.njl; i++)
-		free(l.jl[i].path);
-	free(l.jl);
+	seen_fini(&l.jidx);
 	return e;
 }

@@ -375,6 +375,64 @@ test_rfc822(void)
 	}
 }
 
+/* Without link checks: only the structural URL and address checks. */
+static void
+test_links_off(void)
+{
+	struct sy_feedread_opts off = {RNG, false, 0};
+	char *data, *out;
+	enum sy_err e;
+	size_t len;
+
+	data = slurp(BAD "/rss-site-rules.xml", &len);
+	out = lint_text("s.xml", data ? data : "", data ? len : 0, &off, &e);
+	T_STREQ(out, "", "links off: no site-rule or email-domain");
+	free(out);
+	free(data);
+	data = slurp(BAD "/json-urls.json", &len);
+	out = lint_text("u.json", data ? data : "", data ? len : 0, &off, &e);
+	T_OK(out != NULL &&
+	        strstr(out,
+	            "u.json:10:7: error: url "
+	            "\"/tech/2025/01/deepseek\" is not an absolute URL") !=
+	            NULL &&
+	        strstr(out, "[url-scheme]") != NULL,
+	    "links off: relative and script URLs still reported");
+	free(out);
+	free(data);
+}
+
+/* Lines past 65535 are reported exactly (XML_PARSE_BIG_LINES). */
+static void
+test_big_lines(void)
+{
+	static const char head[] =
+	    "<rss version=\"2.0\" "
+	    "xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel>"
+	    "<title>t</title><link>https://e.org/</link>"
+	    "<description>d</description><atom:link rel=\"self\" "
+	    "href=\"https://e.org/r.xml\"/>";
+	static const char tail[] = "<pubDate>bad</pubDate></channel></rss>";
+	size_t n = 70000, len = sizeof(head) - 1 + n + sizeof(tail) - 1;
+	char *buf = malloc(len + 1), *out;
+	enum sy_err e;
+
+	if (buf == NULL)
+		return;
+	memcpy(buf, head, sizeof(head) - 1);
+	memset(buf + sizeof(head) - 1, '\n', n);
+	memcpy(buf + sizeof(head) - 1 + n, tail, sizeof(tail));
+	out = lint_text("big.xml", buf, len, &opts, &e);
+	T_OK(out != NULL &&
+	        strncmp(out,
+	            "big.xml:70001:0: error: channel "
+	            "<pubDate> \"bad\"",
+	            40) == 0,
+	    "line 70001 reported as such");
+	free(out);
+	free(buf);
+}
+
 /* libxml2's global handler is restored, nothing goes to stderr. */
 static void
 test_quiet(void)
@@ -421,6 +479,8 @@ main(void)
 	test_detect();
 	test_rfc3339();
 	test_rfc822();
+	test_links_off();
+	test_big_lines();
 	test_quiet();
 	xmlCleanupParser();
 	return t_done();

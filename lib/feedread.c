@@ -82,6 +82,26 @@ struct lint {
 	bool jindexed;
 };
 
+/*
+ * Keeps a message on one line: control characters (libxml2 puts a newline
+ * before its "Bytes: 0x.." detail) become single spaces.
+ */
+static void
+oneline(char *s)
+{
+	char *start = s, *w = s;
+
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7F) {
+			if (w > start && w[-1] != ' ')
+				*w++ = ' ';
+			continue;
+		}
+		*w++ = *s;
+	}
+	*w = '\0';
+}
+
 static __attribute__((format(printf, 6, 0))) struct sy_diag *
 vreport(struct lint *l, size_t line, size_t col, enum sy_severity sev,
     enum sy_rule rule, const char *fmt, va_list ap)
@@ -91,6 +111,7 @@ vreport(struct lint *l, size_t line, size_t col, enum sy_severity sev,
 	char msg[1024];
 
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	oneline(msg);
 	dg = sy_diag_add(l->d, &pos, sev, rule, "%s", msg);
 	if (dg == NULL)
 		l->err = SY_ENOMEM;
@@ -811,7 +832,11 @@ xml_error(void *ctx, FR_XMLERR *e)
 	else
 		report(l, line, col,
 		    e->level == XML_ERR_WARNING ? SY_WARNING : SY_ERROR,
-		    l->xmlrule, "%s", msg);
+		    l->xmlrule == SY_R_FEED_XML &&
+		            e->code == XML_ERR_INVALID_CHAR
+		        ? SY_R_XML_CHARS
+		        : l->xmlrule,
+		    "%s", msg);
 }
 
 /*
@@ -2105,6 +2130,13 @@ json_lint(struct lint *l, const char *data, size_t len)
 	size_t i;
 	bool v11;
 
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		/* RFC 8259 8.1: a parser may ignore it; none should be sent. */
+		report(l, 1, 1, SY_WARNING, SY_R_FEED_XML,
+		    "JSON: a UTF-8 byte order mark starts the file");
+		data += 3;
+		len -= 3;
+	}
 	l->json = data;
 	l->jsonlen = len;
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);

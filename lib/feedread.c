@@ -80,6 +80,7 @@ struct lint {
 	size_t jsonlen;
 	struct seen jidx; /* member path -> line and column */
 	bool jindexed;
+	const char *entry; /* borrowed: id of the item being linted, or NULL */
 };
 
 /*
@@ -113,7 +114,9 @@ vreport(struct lint *l, size_t line, size_t col, enum sy_severity sev,
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	oneline(msg);
 	dg = sy_diag_add(l->d, &pos, sev, rule, "%s", msg);
-	if (dg == NULL)
+	if (dg == NULL ||
+	    (l->entry != NULL && *l->entry != '\0' &&
+	        sy_diag_set_entry(dg, l->entry) != SY_OK))
 		l->err = SY_ENOMEM;
 	return dg;
 }
@@ -1124,10 +1127,12 @@ static void
 rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 {
 	xmlNodePtr f[SY_NELEM(rss_item_once)] = {0}, c;
-	char *s;
+	char *s, *ent;
 
 	rss_children(l, item, "item", rss_item_once, rss_item_many, f);
-	/* Indexes follow rss_item_once. */
+	/* Indexes follow rss_item_once; the guid, else the link, names it. */
+	ent = el_text(l, f[5] != NULL ? f[5] : f[1]);
+	l->entry = ent;
 	if (f[0] == NULL && f[2] == NULL)
 		report(l, lineno(item), 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "item has neither <title> nor <description>");
@@ -1173,6 +1178,8 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 			free(s);
 		}
 	}
+	l->entry = NULL;
+	free(ent);
 }
 
 static void
@@ -1601,7 +1608,12 @@ atom_entry(struct lint *l, xmlNodePtr e, bool feed_author, struct seen *ids)
 	xmlNodePtr src;
 	bool has_src, author = feed_author;
 	unsigned mask;
+	char *ent = NULL;
 
+	for (src = e->children; src != NULL && ent == NULL; src = src->next)
+		if (is_el(src, NS_ATOM, "id"))
+			ent = text_of(l, src);
+	l->entry = ent;
 	atom_required(l, e, "entry");
 	atom_common(l, e, "entry", ids);
 	atom_persons(l, e);
@@ -1622,6 +1634,8 @@ atom_entry(struct lint *l, xmlNodePtr e, bool feed_author, struct seen *ids)
 		report(l, lineno(e), 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "entry with out-of-line content (src) needs an "
 		    "atom:summary");
+	l->entry = NULL;
+	free(ent);
 }
 
 static void
@@ -2067,6 +2081,7 @@ jitem(struct lint *l, json_t *it, size_t idx, struct seen *ids, bool v11)
 		return;
 	}
 	id = json_object_get(it, "id");
+	l->entry = json_string_value(id);
 	(void)snprintf(p, sizeof(p), "%s/id", path);
 	if (id == NULL) {
 		jreport(
@@ -2118,6 +2133,7 @@ jitem(struct lint *l, json_t *it, size_t idx, struct seen *ids, bool v11)
 			    "\"tags\" must be an array of strings");
 	}
 	jattachments(l, it, path);
+	l->entry = NULL;
 }
 
 static enum sy_err

@@ -402,6 +402,50 @@ test_links_off(void)
 	free(data);
 }
 
+/* Diagnostics carry the item's id and the URL as written. */
+static void
+test_fields(void)
+{
+	static const struct {
+		const char *file;
+		size_t line;
+		const char *entry, *url;
+	} cases[] = {
+	    {BAD "/rss-guid-duplicate.xml", 14, "tech-2025-001", NULL},
+	    {BAD "/rss-site-rules.xml", 10, "tech-2025-010",
+	        "https://youtu.be/abc123"},
+	    {BAD "/atom-duplicate-id.xml", 17,
+	        "tag:columns.example.org,2025:tech-2025-001", NULL},
+	    {BAD "/json-dates.json", 16, "tech-2025-002", NULL},
+	    {BAD "/json-links.json", 10, "tech-2025-001",
+	        "https://www.youtube.com/watch?v=short"},
+	    {BAD "/rss-content-links.xml", 11, NULL, "javascript:alert(1)"},
+	};
+	struct sy_diags d;
+	size_t i, j, len;
+	char *data;
+
+	for (i = 0; i < SY_NELEM(cases); i++) {
+		const struct sy_diag *dg = NULL;
+
+		data = slurp(cases[i].file, &len);
+		sy_diags_init(&d);
+		(void)sy_feedread_lint(
+		    cases[i].file, data ? data : "", data ? len : 0, &opts, &d);
+		for (j = 0; j < d.n && dg == NULL; j++)
+			if (d.v[j].line == cases[i].line)
+				dg = &d.v[j];
+		T_OK(dg != NULL, "%s:%zu: a diagnostic", cases[i].file,
+		    cases[i].line);
+		T_STREQ(dg ? dg->entry : NULL, cases[i].entry, "%s:%zu: entry",
+		    cases[i].file, cases[i].line);
+		T_STREQ(dg ? dg->url : NULL, cases[i].url, "%s:%zu: url",
+		    cases[i].file, cases[i].line);
+		sy_diags_fini(&d);
+		free(data);
+	}
+}
+
 /* Lines past 65535 are reported exactly (XML_PARSE_BIG_LINES). */
 static void
 test_big_lines(void)
@@ -479,6 +523,7 @@ main(void)
 	test_detect();
 	test_rfc3339();
 	test_rfc822();
+	test_fields();
 	test_links_off();
 	test_big_lines();
 	test_quiet();

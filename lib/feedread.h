@@ -1,20 +1,32 @@
 /*
  * feedread: offline lint of existing feed files, for syndic-lint.
  *
- * Three formats, told apart by content, not by file name: JSON Feed 1.1
- * (https://jsonfeed.org/version/1.1) when the first non-blank byte is "{",
- * otherwise XML, where the root element picks RSS 2.0 (<rss version="2.0">)
- * or Atom 1.0 (RFC 4287, <feed> or <entry> in the Atom namespace).
+ * Three formats, told apart by content, not by file name: JSON when the
+ * first byte after an optional BOM and blanks is "{" or "[" (it must then
+ * be a JSON Feed: an object whose "version" starts with
+ * https://jsonfeed.org/version/; 1.1 is checked), otherwise XML, where the
+ * root element picks RSS 2.0 (<rss>) or Atom 1.0 (RFC 4287: <feed> or
+ * <entry> in the Atom namespace).
  *
- * XML is parsed without network, entity substitution or DTD loading, so an
- * external entity is never read and an entity bomb cannot grow; a DOCTYPE
- * that declares entities is itself reported.  Atom is validated against
+ * XML is parsed without network, entity substitution or DTD loading;
+ * entity declarations are reported and dropped, so an external entity is
+ * never read and an entity bomb cannot grow.  Atom is validated against
  * RFC 4287's RELAX NG schema (Appendix B) plus the prose rules the schema
- * cannot express.  Every problem in the feed becomes a diagnostic at
- * PATH:LINE:COLUMN (COLUMN 0 when only the line is known) under the rules
- * feed-xml (not well-formed), feed-schema (breaks its format's rules),
- * date-syntax, date-range, duplicate, url-syntax, url-scheme, email-syntax,
- * email-domain, mime-type, integer, language-tag and site-rule.
+ * cannot express.  Dates go through sy_date_parse_tz() and then the exact
+ * form the format demands (RFC 822 for RSS, RFC 3339 for Atom and JSON
+ * Feed); URLs, addresses and the links inside HTML content through url.h,
+ * email.h, rules.h and html.h.
+ *
+ * Every problem becomes a diagnostic at PATH:LINE:COLUMN.  LINE is the
+ * feed file's line of the element, attribute or JSON member (for a link
+ * inside HTML content, the line of the link); COLUMN is the character
+ * column where the parser gives one (XML syntax, JSON members) and 0
+ * otherwise.  The diagnostic's entry is the item's guid (else link),
+ * atom:id or JSON Feed id; its url is the link as written.  Rules used:
+ * feed-xml (not well-formed, JSON syntax included), xml-chars,
+ * feed-schema (breaks its format's rules), date-syntax, date-range,
+ * duplicate, url-syntax, url-scheme, email-syntax, email-domain,
+ * mime-type, integer, language-tag and site-rule.
  */
 #ifndef SY_FEEDREAD_H
 #define SY_FEEDREAD_H
@@ -31,7 +43,7 @@
 #define SY_FEEDREAD_MAX ((size_t)64 << 20)
 
 enum sy_feed_kind {
-	SY_FEED_UNKNOWN = 0, /* neither of the three (or not well-formed) */
+	SY_FEED_UNKNOWN = 0, /* neither of the three */
 	SY_FEED_RSS,
 	SY_FEED_ATOM,
 	SY_FEED_JSON
@@ -39,25 +51,33 @@ enum sy_feed_kind {
 
 struct sy_feedread_opts {
 	const char *atom_rng; /* borrowed; NULL = SY_FEEDREAD_ATOM_RNG */
-	bool check_links;     /* check every URL and address found inside */
+	/*
+	 * Run url.h, email.h and rules.h on every URL and address, and
+	 * html.h on HTML content.  When false, only the structural checks
+	 * remain (absolute URL, forbidden scheme, address shape).
+	 */
+	bool check_links;
 	size_t max_size; /* larger input is SY_ELIMIT; 0 = SY_FEEDREAD_MAX */
 };
 
 /*
  * Lints the feed data[0..len) (need not be NUL-terminated), appending
- * diagnostics for path to d.  opts may be NULL (defaults: the schema at
- * SY_FEEDREAD_ATOM_RNG, links checked).  Returns SY_OK whatever the
- * feed contains (an unrecognised format is a feed-schema error); SY_ELIMIT
- * when len exceeds the cap (nothing appended), SY_EXML when the Atom schema
- * cannot be loaded, SY_ENOMEM when memory runs out (d may then hold part of
- * the diagnostics).  Never prints.
+ * diagnostics for path to d (path is only copied into them).  opts may be
+ * NULL: the schema at SY_FEEDREAD_ATOM_RNG, links checked, 64 MiB cap.
+ * The Atom schema is loaded on each call that meets an Atom document.  Returns
+ * SY_OK whatever the feed contains (an unrecognised format is a feed-schema
+ * error); SY_ELIMIT when len exceeds the cap (nothing appended), SY_EXML when
+ * the Atom schema cannot be loaded, SY_ENOMEM when memory runs out (d may then
+ * hold part of the diagnostics).  Never prints.
  */
 enum sy_err sy_feedread_lint(const char *path, const char *data, size_t len,
     const struct sy_feedread_opts *opts, struct sy_diags *d);
 
 /*
- * Guesses the format from the first bytes only ("{" or the root element's
- * name and namespace), without parsing the whole document.
+ * Guesses the format from the first bytes only ("{" or "[", else the
+ * local name of the first element after the prolog), without parsing the
+ * document or checking namespaces: for choosing a code path, not a
+ * verdict.
  */
 enum sy_feed_kind sy_feedread_detect(const char *data, size_t len);
 

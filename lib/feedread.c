@@ -68,9 +68,7 @@ struct lint {
 	/* XML */
 	enum sy_rule xmlrule; /* rule of libxml2 messages; NONE = schema load */
 	size_t nxml;
-	bool entities; /* the DOCTYPE declared an entity */
-	bool schema_failed;
-	char schema_msg[256];
+	bool entities;      /* the DOCTYPE declared an entity */
 	char unplaced[256]; /* first schema message without a position */
 	char last[4][128];  /* recent messages, to drop repeats */
 	size_t lastline[4];
@@ -792,14 +790,8 @@ xml_error(void *ctx, FR_XMLERR *e)
 	while (n > 0 && SY_ISSPACE(msg[n - 1]))
 		n--;
 	msg[n] = '\0';
-	if (l->xmlrule == SY_R_NONE) {
-		/* Loading the schema: a failure of ours, not the feed's. */
-		if (!l->schema_failed)
-			(void)snprintf(l->schema_msg, sizeof(l->schema_msg),
-			    "%.200s", msg);
-		l->schema_failed = true;
-		return;
-	}
+	if (l->xmlrule == SY_R_NONE)
+		return; /* loading the schema: SY_EXML, not the feed's fault */
 	if (e->node != NULL && l->xmlrule == SY_R_FEED_SCHEMA) {
 		long ln = xmlGetLineNo((xmlNodePtr)e->node);
 
@@ -1805,7 +1797,8 @@ js_record(struct lint *l, const char *path, size_t line, size_t col)
 		e->col = col;
 }
 
-/* Walks the value at s->p, recording paths up to depth 4 under path. */
+/* Walks the value at s->p, recording paths up to depth 5 under path
+ * (items/3/attachments/0/url). */
 static void
 js_value(struct lint *l, struct jscan *s, char *path, size_t plen, size_t depth)
 {
@@ -1816,7 +1809,7 @@ js_value(struct lint *l, struct jscan *s, char *path, size_t plen, size_t depth)
 	js_ws(s);
 	if (s->p >= s->end)
 		return;
-	if ((*s->p != '{' && *s->p != '[') || depth >= 4) {
+	if ((*s->p != '{' && *s->p != '[') || depth >= 5) {
 		js_skip(s);
 		return;
 	}

@@ -79,6 +79,9 @@ struct lint {
 	struct seen jidx; /* member path -> line and column */
 	bool jindexed;
 	const char *entry; /* borrowed: id of the item being linted, or NULL */
+	sy_feedread_link_fn on_link;
+	void *link_arg;
+	const xmlChar *base; /* borrowed: xml:base in force, or NULL */
 };
 
 /*
@@ -296,6 +299,49 @@ is_absolute_iri(const char *s)
 	return true;
 }
 
+/* Hands a link to the caller's callback, if any (sy_feedread_opts). */
+static void
+emit_link(
+    struct lint *l, size_t line, size_t col, const char *url, const char *field)
+{
+	struct sy_feedread_link k;
+	char *abs = NULL;
+	enum sy_err e;
+
+	if (l->on_link == NULL || l->err != SY_OK)
+		return;
+	k.url = url;
+	/* NULL also when the base or url cannot be parsed: then none. */
+	if (l->base != NULL && scheme_len(url) == 0)
+		abs = sy_url_resolve((const char *)l->base, url);
+	k.abs = abs;
+	k.path = l->path;
+	k.line = line;
+	k.column = col;
+	k.entry = l->entry;
+	k.field = field;
+	if ((e = l->on_link(l->link_arg, &k)) != SY_OK)
+		l->err = e;
+	free(abs);
+}
+
+/* An address, handed over as "mailto:addr". */
+static void
+emit_mailto(struct lint *l, size_t line, size_t col, const char *addr,
+    const char *field)
+{
+	struct sy_buf b;
+
+	if (l->on_link == NULL || l->err != SY_OK)
+		return;
+	sy_buf_init(&b, 0);
+	if (sy_buf_printf(&b, "mailto:%s", addr) != SY_OK)
+		l->err = SY_ENOMEM;
+	else
+		emit_link(l, line, col, b.data, field);
+	sy_buf_fini(&b);
+}
+
 /* What a relative reference is worth where a URL is expected. */
 enum rel {
 	REL_NO,  /* an error: RSS and JSON Feed want absolute URLs */
@@ -310,7 +356,7 @@ enum rel {
  */
 static void
 check_url(struct lint *l, size_t line, size_t col, const char *what,
-    const char *url, enum rel rel, unsigned flags)
+    const char *field, const char *url, enum rel rel, unsigned flags)
 {
 	struct sy_diag *dg = NULL;
 	char c[CLIPSZ];
@@ -320,6 +366,7 @@ check_url(struct lint *l, size_t line, size_t col, const char *what,
 		    what);
 		return;
 	}
+	emit_link(l, line, col, url, field);
 	if (sy_has_prefix_ci(url, "javascript:") ||
 	    sy_has_prefix_ci(url, "vbscript:") ||
 	    sy_has_prefix_ci(url, "data:")) {
@@ -359,14 +406,14 @@ out:
  * on line; a link's own line within the fragment is added.
  */
 static void
-check_html(struct lint *l, size_t line, const char *what, const char *html,
-    enum rel rel)
+check_html(struct lint *l, size_t line, const char *what, const char *field,
+    const char *html, enum rel rel)
 {
 	struct sy_links links;
 	enum sy_err e;
 	size_t i;
 
-	if (!l->links || *html == '\0')
+	if ((!l->links && l->on_link == NULL) || *html == '\0')
 		return;
 	sy_links_init(&links);
 	e = sy_html_links(html, strlen(html), &links);
@@ -384,7 +431,7 @@ check_html(struct lint *l, size_t line, const char *what, const char *html,
 		(void)snprintf(
 		    w, sizeof(w), "%s: <%s %s>", what, k->tag, k->attr);
 		check_url(l, line + (k->line > 0 ? k->line - 1 : 0), 0, w,
-		    k->url, rel, SY_URL_HTTP | SY_URL_MAILTO);
+		    field, k->url, rel, SY_URL_HTTP | SY_URL_MAILTO);
 	}
 out:
 	sy_links_fini(&links);
@@ -410,11 +457,12 @@ email_shape(const char *s)
 
 /* An address alone; what names the field. */
 static void
-check_email(
-    struct lint *l, size_t line, size_t col, const char *what, const char *addr)
+check_email(struct lint *l, size_t line, size_t col, const char *what,
+    const char *field, const char *addr)
 {
 	char c[CLIPSZ];
 
+	emit_mailto(l, line, col, addr, field);
 	if (!email_shape(addr)) {
 		report(l, line, col, SY_ERROR, SY_R_EMAIL_SYNTAX,
 		    "%s \"%s\" is not an e-mail address", what, clip(addr, c));
@@ -434,14 +482,15 @@ check_email(
  * webMaster).
  */
 static void
-check_person(struct lint *l, size_t line, const char *what, const char *s)
+check_person(struct lint *l, size_t line, const char *what, const char *field,
+    const char *s)
 {
 	const char *sp = strchr(s, ' ');
 	size_t n = strlen(s);
 	char c[CLIPSZ], *addr;
 
 	if (sp == NULL && email_shape(s)) {
-		check_email(l, line, 0, what, s);
+		check_email(l, line, 0, what, field, s);
 		return;
 	}
 	if (sp == NULL || sp[1] != '(' || s[n - 1] != ')') {
@@ -455,7 +504,7 @@ check_person(struct lint *l, size_t line, const char *what, const char *s)
 		l->err = SY_ENOMEM;
 		return;
 	}
-	check_email(l, line, 0, what, addr);
+	check_email(l, line, 0, what, field, addr);
 	free(addr);
 }
 
@@ -1045,8 +1094,8 @@ rss_enclosure(struct lint *l, xmlNodePtr n)
 		report(l, line, 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "<enclosure> lacks the url attribute");
 	else
-		check_url(
-		    l, line, 0, "enclosure url", url, REL_NO, SY_URL_HTTP);
+		check_url(l, line, 0, "enclosure url", "enclosure", url, REL_NO,
+		    SY_URL_HTTP);
 	if (!hl)
 		report(l, line, 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "<enclosure> lacks the length attribute");
@@ -1100,8 +1149,8 @@ rss_guid(struct lint *l, xmlNodePtr n, struct seen *guids)
 			       : " (isPermaLink defaults to "
 			         "true)");
 		else
-			check_url(l, line, 0, "guid permalink", g, REL_NO,
-			    SY_URL_HTTP);
+			check_url(l, line, 0, "guid permalink", "guid", g,
+			    REL_NO, SY_URL_HTTP);
 	}
 out:
 	free(perma);
@@ -1129,18 +1178,19 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 		report(l, lineno(item), 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "item has neither <title> nor <description>");
 	if ((s = el_text(l, f[1])) != NULL)
-		check_url(
-		    l, lineno(f[1]), 0, "item <link>", s, REL_NO, SY_URL_HTTP);
+		check_url(l, lineno(f[1]), 0, "item <link>", "link", s, REL_NO,
+		    SY_URL_HTTP);
 	free(s);
 	if ((s = el_text(l, f[2])) != NULL)
-		check_html(l, lineno(f[2]), "item <description>", s, REL_WARN);
+		check_html(l, lineno(f[2]), "item <description>", "description",
+		    s, REL_WARN);
 	free(s);
 	if ((s = el_text(l, f[3])) != NULL)
-		check_person(l, lineno(f[3]), "item <author>", s);
+		check_person(l, lineno(f[3]), "item <author>", "author", s);
 	free(s);
 	if ((s = el_text(l, f[4])) != NULL)
-		check_url(l, lineno(f[4]), 0, "item <comments>", s, REL_NO,
-		    SY_URL_HTTP);
+		check_url(l, lineno(f[4]), 0, "item <comments>", "comments", s,
+		    REL_NO, SY_URL_HTTP);
 	free(s);
 	if (f[5] != NULL)
 		rss_guid(l, f[5], guids);
@@ -1156,8 +1206,8 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 			report(l, lineno(f[7]), 0, SY_ERROR, SY_R_FEED_SCHEMA,
 			    "<source> lacks the url attribute");
 		else
-			check_url(l, lineno(f[7]), 0, "source url", s, REL_NO,
-			    SY_URL_HTTP);
+			check_url(l, lineno(f[7]), 0, "source url", "source", s,
+			    REL_NO, SY_URL_HTTP);
 		free(s);
 	}
 	for (c = item->children; c != NULL; c = c->next) {
@@ -1165,8 +1215,8 @@ rss_item(struct lint *l, xmlNodePtr item, struct seen *guids)
 			rss_enclosure(l, c);
 		else if (is_el(c, NS_CONTENT, "encoded") &&
 		    (s = text_of(l, c)) != NULL) {
-			check_html(
-			    l, lineno(c), "<content:encoded>", s, REL_WARN);
+			check_html(l, lineno(c), "<content:encoded>",
+			    "content:encoded", s, REL_WARN);
 			free(s);
 		}
 	}
@@ -1194,7 +1244,7 @@ rss_image(struct lint *l, xmlNodePtr img)
 		if (i == 1 || (s = text_of(l, c)) == NULL)
 			continue;
 		check_url(l, lineno(c), 0,
-		    i == 0 ? "image <url>" : "image <link>", s, REL_NO,
+		    i == 0 ? "image <url>" : "image <link>", "image", s, REL_NO,
 		    SY_URL_HTTP);
 		free(s);
 	}
@@ -1217,8 +1267,8 @@ rss_self(struct lint *l, xmlNodePtr ch)
 			report(l, lineno(c), 0, SY_ERROR, SY_R_FEED_SCHEMA,
 			    "<atom:link> lacks the href attribute");
 		else
-			check_url(l, lineno(c), 0, "atom:link href", href,
-			    REL_NO, SY_URL_HTTP);
+			check_url(l, lineno(c), 0, "atom:link href",
+			    "atom:link", href, REL_NO, SY_URL_HTTP);
 		if (rel != NULL && strcmp(rel, "self") == 0)
 			found = true;
 		free(rel);
@@ -1269,8 +1319,8 @@ rss_lint(struct lint *l, xmlNodePtr root)
 		report(l, line, 0, SY_ERROR, SY_R_FEED_SCHEMA,
 		    "channel lacks <link>");
 	else if ((s = text_of(l, f[1])) != NULL) {
-		check_url(l, lineno(f[1]), 0, "channel <link>", s, REL_NO,
-		    SY_URL_HTTP);
+		check_url(l, lineno(f[1]), 0, "channel <link>", "link", s,
+		    REL_NO, SY_URL_HTTP);
 		free(s);
 	}
 	if (f[2] == NULL)
@@ -1280,10 +1330,11 @@ rss_lint(struct lint *l, xmlNodePtr root)
 		check_lang(l, lineno(f[3]), 0, "channel <language>", s);
 	free(s);
 	if ((s = el_text(l, f[5])) != NULL)
-		check_person(l, lineno(f[5]), "<managingEditor>", s);
+		check_person(
+		    l, lineno(f[5]), "<managingEditor>", "managingEditor", s);
 	free(s);
 	if ((s = el_text(l, f[6])) != NULL)
-		check_person(l, lineno(f[6]), "<webMaster>", s);
+		check_person(l, lineno(f[6]), "<webMaster>", "webMaster", s);
 	free(s);
 	if ((s = el_text(l, f[7])) != NULL)
 		check_date(
@@ -1294,8 +1345,8 @@ rss_lint(struct lint *l, xmlNodePtr root)
 		    l, lineno(f[8]), 0, "<lastBuildDate>", s, DATE_RFC822);
 	free(s);
 	if ((s = el_text(l, f[10])) != NULL)
-		check_url(
-		    l, lineno(f[10]), 0, "<docs>", s, REL_NO, SY_URL_HTTP);
+		check_url(l, lineno(f[10]), 0, "<docs>", "docs", s, REL_NO,
+		    SY_URL_HTTP);
 	free(s);
 	if ((s = el_text(l, f[12])) != NULL) {
 		long long v;
@@ -1322,7 +1373,7 @@ rss_lint(struct lint *l, xmlNodePtr root)
  */
 
 static enum sy_err
-atom_schema(struct lint *l, xmlDocPtr doc, const char *rng)
+atom_schema(struct lint *l, xmlDocPtr doc, const struct sy_feedread_opts *o)
 {
 	xmlRelaxNGParserCtxtPtr pc = NULL;
 	xmlRelaxNGValidCtxtPtr vc = NULL;
@@ -1330,7 +1381,17 @@ atom_schema(struct lint *l, xmlDocPtr doc, const char *rng)
 	enum sy_err e = SY_EXML;
 
 	l->xmlrule = SY_R_NONE;
-	if ((pc = xmlRelaxNGNewParserCtxt(rng)) == NULL)
+	if (o != NULL && o->schema_mem != NULL) {
+		if (o->schema_len > INT32_MAX)
+			goto out;
+		pc = xmlRelaxNGNewMemParserCtxt(
+		    o->schema_mem, (int)o->schema_len);
+	} else {
+		pc = xmlRelaxNGNewParserCtxt(o != NULL && o->schema != NULL
+		        ? o->schema
+		        : SY_FEEDREAD_ATOM_RNG);
+	}
+	if (pc == NULL)
 		goto out;
 	xmlRelaxNGSetParserStructuredErrors(pc, xml_error, l);
 	if ((schema = xmlRelaxNGParse(pc)) == NULL)
@@ -1390,8 +1451,11 @@ atom_links(struct lint *l, xmlNodePtr parent, const char *where)
 		hl = attr_of(l, c, "hreflang", &hhl);
 		if (hh) {
 			base = xmlNodeGetBase(c->doc, c);
-			check_url(l, lineno(c), 0, "atom:link href", href,
-			    base != NULL ? REL_OK : REL_WARN, SY_URL_HTTP);
+			l->base = base;
+			check_url(l, lineno(c), 0, "atom:link href", "link",
+			    href, base != NULL ? REL_OK : REL_WARN,
+			    SY_URL_HTTP);
+			l->base = NULL;
 			xmlFree(base);
 		}
 		if (hr && strcmp(rel, "self") == 0)
@@ -1456,8 +1520,11 @@ atom_common(
 		} else {
 			xmlChar *base = xmlNodeGetBase(c->doc, c);
 
-			check_url(l, lineno(c), 0, w, s,
+			l->base = base;
+			check_url(l, lineno(c), 0, w,
+			    c->name[0] == 'i' ? "icon" : "logo", s,
 			    base != NULL ? REL_OK : REL_WARN, SY_URL_HTTP);
+			l->base = NULL;
 			xmlFree(base);
 		}
 		free(s);
@@ -1487,9 +1554,11 @@ xhtml_links(struct lint *l, xmlNodePtr top)
 				(void)snprintf(w, sizeof(w), "xhtml: <%s %s>",
 				    (const char *)n->name, attrs[i]);
 				base = xmlNodeGetBase(n->doc, n);
-				check_url(l, lineno(n), 0, w, v,
+				l->base = base;
+				check_url(l, lineno(n), 0, w, "content", v,
 				    base != NULL ? REL_OK : REL_WARN,
 				    SY_URL_HTTP | SY_URL_MAILTO);
+				l->base = NULL;
 				xmlFree(base);
 				free(v);
 			}
@@ -1522,22 +1591,28 @@ atom_content(struct lint *l, xmlNodePtr entry, bool *has_src)
 		if (hs && c->name[0] == 'c') {
 			xmlChar *base = xmlNodeGetBase(c->doc, c);
 
+			l->base = base;
 			*has_src = true;
 			if (has_content(c))
 				report(l, lineno(c), 0, SY_ERROR,
 				    SY_R_FEED_SCHEMA,
 				    "atom:content with a src attribute must "
 				    "be empty");
-			check_url(l, lineno(c), 0, "atom:content src", src,
-			    base != NULL ? REL_OK : REL_WARN, SY_URL_HTTP);
+			check_url(l, lineno(c), 0, "atom:content src",
+			    "content", src, base != NULL ? REL_OK : REL_WARN,
+			    SY_URL_HTTP);
+			l->base = NULL;
 			xmlFree(base);
 		} else if (ht && strcmp(type, "html") == 0 &&
 		    (s = text_of(l, c)) != NULL) {
 			xmlChar *base = xmlNodeGetBase(c->doc, c);
 
+			l->base = base;
 			check_html(l, lineno(c),
 			    c->name[0] == 'c' ? "atom:content" : "atom:summary",
-			    s, base != NULL ? REL_OK : REL_WARN);
+			    c->name[0] == 'c' ? "content" : "summary", s,
+			    base != NULL ? REL_OK : REL_WARN);
+			l->base = NULL;
 			xmlFree(base);
 			free(s);
 		} else if (ht && strcmp(type, "xhtml") == 0) {
@@ -1565,15 +1640,18 @@ atom_persons(struct lint *l, xmlNodePtr parent)
 			if (is_el(c, NS_ATOM, "email")) {
 				if ((s = text_of(l, c)) == NULL)
 					return;
-				check_email(l, lineno(c), 0, "atom:email", s);
+				check_email(
+				    l, lineno(c), 0, "atom:email", "email", s);
 				free(s);
 			} else if (is_el(c, NS_ATOM, "uri")) {
 				if ((s = text_of(l, c)) == NULL)
 					return;
 				base = xmlNodeGetBase(c->doc, c);
-				check_url(l, lineno(c), 0, "atom:uri", s,
+				l->base = base;
+				check_url(l, lineno(c), 0, "atom:uri", "uri", s,
 				    base != NULL ? REL_OK : REL_WARN,
 				    SY_URL_HTTP | SY_URL_MAILTO);
+				l->base = NULL;
 				xmlFree(base);
 				free(s);
 			}
@@ -1693,9 +1771,8 @@ xml_lint(struct lint *l, const char *data, size_t len,
 		rss_lint(l, root);
 	} else if (is_el(root, NS_ATOM, "feed") ||
 	    is_el(root, NS_ATOM, "entry")) {
-		e = atom_schema(l, doc,
-		    opts && opts->atom_rng ? opts->atom_rng
-		                           : SY_FEEDREAD_ATOM_RNG);
+		e = opts != NULL && opts->no_schema ? SY_OK
+		                                    : atom_schema(l, doc, opts);
 		if (e == SY_OK)
 			atom_lint(l, root);
 	} else if (strcmp((const char *)root->name, "feed") == 0) {
@@ -1936,7 +2013,7 @@ jurl(struct lint *l, json_t *obj, const char *key, const char *path,
 		return;
 	(void)snprintf(p, sizeof(p), "%s%s%s", path, *path ? "/" : "", key);
 	js_where(l, p, &line, &col);
-	check_url(l, line, col, key, s, REL_NO, flags);
+	check_url(l, line, col, key, key, s, REL_NO, flags);
 }
 
 static void
@@ -2102,7 +2179,8 @@ jitem(struct lint *l, json_t *it, size_t idx, struct seen *ids, bool v11)
 	if (html != NULL) {
 		(void)snprintf(p, sizeof(p), "%s/content_html", path);
 		js_where(l, p, &line, &col);
-		check_html(l, line, "content_html", html, REL_WARN);
+		check_html(
+		    l, line, "content_html", "content_html", html, REL_WARN);
 	}
 	(void)jstr(l, it, "title", path);
 	(void)jstr(l, it, "summary", path);
@@ -2298,6 +2376,10 @@ sy_feedread_lint(const char *path, const char *data, size_t len,
 	l.path = path;
 	l.d = d;
 	l.links = opts == NULL || opts->check_links;
+	if (opts != NULL) {
+		l.on_link = opts->on_link;
+		l.link_arg = opts->link_arg;
+	}
 	p = skip_bom_ws(data ? data : "", (data ? data : "") + len);
 	if (len == 0 || p == data + len) {
 		report(&l, 1, 0, SY_ERROR, SY_R_FEED_XML, "the file is empty");
@@ -2308,5 +2390,23 @@ sy_feedread_lint(const char *path, const char *data, size_t len,
 	else
 		e = xml_lint(&l, data, len, opts);
 	seen_fini(&l.jidx);
+	return e;
+}
+
+enum sy_err
+sy_feedread_links(const char *path, const char *data, size_t len,
+    sy_feedread_link_fn fn, void *arg)
+{
+	struct sy_feedread_opts o;
+	struct sy_diags scratch;
+	enum sy_err e;
+
+	memset(&o, 0, sizeof(o));
+	o.no_schema = true;
+	o.on_link = fn;
+	o.link_arg = arg;
+	sy_diags_init(&scratch);
+	e = sy_feedread_lint(path, data, len, &o, &scratch);
+	sy_diags_fini(&scratch);
 	return e;
 }

@@ -49,8 +49,36 @@ enum sy_feed_kind {
 	SY_FEED_JSON
 };
 
+/* A link or address met in a feed (sy_feedread_opts.on_link). */
+struct sy_feedread_link {
+	const char *url; /* as written; addresses as "mailto:addr" */
+	/* url resolved against the xml:base in force, or NULL */
+	const char *abs;
+	const char *path; /* the feed file */
+	size_t line;      /* as in diagnostics */
+	size_t column;
+	const char *entry; /* the item's guid, atom:id or id; or NULL */
+	const char *field; /* static: "link", "guid", "enclosure", ... */
+};
+
+/*
+ * Called for every link and address, in document order; everything it
+ * receives but field is borrowed for the call only.  Anything but SY_OK
+ * stops the walk and is returned by sy_feedread_lint.
+ */
+typedef enum sy_err (*sy_feedread_link_fn)(
+    void *arg, const struct sy_feedread_link *link);
+
 struct sy_feedread_opts {
-	const char *atom_rng; /* borrowed; NULL = SY_FEEDREAD_ATOM_RNG */
+	/*
+	 * The Atom RELAX NG schema: schema_mem[0..schema_len) when not NULL
+	 * (a copy compiled into the program), else the file schema, else
+	 * SY_FEEDREAD_ATOM_RNG.  All borrowed.
+	 */
+	const char *schema;
+	const void *schema_mem;
+	size_t schema_len;
+	bool no_schema; /* skip RELAX NG validation altogether */
 	/*
 	 * Run url.h, email.h and rules.h on every URL and address, and
 	 * html.h on HTML content.  When false, only the structural checks
@@ -58,13 +86,14 @@ struct sy_feedread_opts {
 	 */
 	bool check_links;
 	size_t max_size; /* larger input is SY_ELIMIT; 0 = SY_FEEDREAD_MAX */
+	sy_feedread_link_fn on_link; /* NULL: links are only checked */
+	void *link_arg;
 };
-
 /*
  * Lints the feed data[0..len) (need not be NUL-terminated), appending
  * diagnostics for path to d (path is only copied into them).  opts may be
  * NULL: the schema at SY_FEEDREAD_ATOM_RNG, links checked, 64 MiB cap.
- * The Atom schema is loaded on each call that meets an Atom document.  Returns
+ * The Atom schema is parsed on each call that meets an Atom document.  Returns
  * SY_OK whatever the feed contains (an unrecognised format is a feed-schema
  * error); SY_ELIMIT when len exceeds the cap (nothing appended), SY_EXML when
  * the Atom schema cannot be loaded, SY_ENOMEM when memory runs out (d may then
@@ -72,6 +101,14 @@ struct sy_feedread_opts {
  */
 enum sy_err sy_feedread_lint(const char *path, const char *data, size_t len,
     const struct sy_feedread_opts *opts, struct sy_diags *d);
+
+/*
+ * Calls fn for every link and address of the feed (for syndic-links),
+ * without the RELAX NG schema and with the diagnostics thrown away.
+ * Same returns as sy_feedread_lint.
+ */
+enum sy_err sy_feedread_links(const char *path, const char *data, size_t len,
+    sy_feedread_link_fn fn, void *arg);
 
 /*
  * Guesses the format from the first bytes only ("{" or "[", else the

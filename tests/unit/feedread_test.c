@@ -23,7 +23,8 @@
 #define BAD "fixtures/feeds/lint/bad"
 #define RNG "schemas/atom.rng"
 
-static const struct sy_feedread_opts opts = {RNG, true, 0};
+static const struct sy_feedread_opts opts = {
+    .schema = RNG, .check_links = true};
 
 static char *
 slurp(const char *path, size_t *len)
@@ -211,8 +212,10 @@ test_bombs(void)
 static void
 test_limits(void)
 {
-	struct sy_feedread_opts o = {RNG, true, 16};
-	struct sy_feedread_opts nors = {"/nonexistent/atom.rng", true, 0};
+	struct sy_feedread_opts o = {
+	    .schema = RNG, .check_links = true, .max_size = 16};
+	struct sy_feedread_opts nors = {
+	    .schema = "/nonexistent/atom.rng", .check_links = true};
 	static const char atom[] =
 	    "<feed xmlns='http://www.w3.org/2005/Atom'/>";
 	static const char rss[] = "<rss version='2.0'><channel/></rss>";
@@ -379,7 +382,7 @@ test_rfc822(void)
 static void
 test_links_off(void)
 {
-	struct sy_feedread_opts off = {RNG, false, 0};
+	struct sy_feedread_opts off = {.schema = RNG};
 	char *data, *out;
 	enum sy_err e;
 	size_t len;
@@ -444,6 +447,100 @@ test_fields(void)
 		sy_diags_fini(&d);
 		free(data);
 	}
+}
+
+static enum sy_err
+collect(void *arg, const struct sy_feedread_link *k)
+{
+	FILE *fp = arg;
+
+	fprintf(fp, "%zu:%zu %s %s %s%s%s\n", k->line, k->column, k->field,
+	    k->entry ? k->entry : "-", k->url, k->abs ? " -> " : "",
+	    k->abs ? k->abs : "");
+	return SY_OK;
+}
+
+static enum sy_err
+stop(void *arg, const struct sy_feedread_link *k)
+{
+	(void)k;
+	return ++*(int *)arg == 2 ? SY_EIO : SY_OK;
+}
+
+/*
+ * Every link and address reaches the callback, with its place: each
+ * fixtures/feeds/lint/links/<name>.links lists what the feed good/<name>.*
+ * or bad/<name>.* yields.
+ */
+static void
+test_links_cb(void)
+{
+	static const char *const files[] = {GOOD "/rss.xml", GOOD "/atom.xml",
+	    GOOD "/atom-entry.xml", GOOD "/feed.json", BAD "/json-links.json",
+	    BAD "/atom-persons.xml", BAD "/atom-xhtml.xml",
+	    BAD "/rss-content-links.xml"};
+	char *data, *out, *want, exp[512];
+	size_t i, len, n, wlen;
+	const char *base;
+	int calls = 0;
+	FILE *fp;
+
+	for (i = 0; i < SY_NELEM(files); i++) {
+		base = strrchr(files[i], '/') + 1;
+		(void)snprintf(exp, sizeof(exp), "%s/links/%.*s.links",
+		    "fixtures/feeds/lint", (int)(strrchr(base, '.') - base),
+		    base);
+		data = slurp(files[i], &len);
+		want = slurp(exp, &wlen);
+		out = NULL;
+		n = 0;
+		if ((fp = open_memstream(&out, &n)) == NULL)
+			break;
+		T_INTEQ(sy_feedread_links(files[i], data ? data : "",
+		            data ? len : 0, collect, fp),
+		    SY_OK, "%s: links walked", files[i]);
+		fclose(fp);
+		T_STREQ(out, want ? want : "(missing)", "%s: links as in %s",
+		    files[i], exp);
+		free(out);
+		free(want);
+		free(data);
+	}
+	data = slurp(GOOD "/rss.xml", &len);
+	T_INTEQ(sy_feedread_links(
+	            "r.xml", data ? data : "", data ? len : 0, stop, &calls),
+	    SY_EIO, "a callback failure stops the walk and is returned");
+	T_INTEQ(calls, 2, "no call after the failure");
+	free(data);
+}
+
+/* The schema may come from memory (compiled in) instead of a file. */
+static void
+test_schema_mem(void)
+{
+	struct sy_feedread_opts o = {.schema = "/nonexistent/atom.rng"};
+	char *rng, *data, *want, *out;
+	size_t rlen, len, wlen;
+	enum sy_err e;
+
+	rng = slurp(RNG, &rlen);
+	data = slurp(BAD "/atom-no-author.xml", &len);
+	want = slurp(BAD "/atom-no-author.expected", &wlen);
+	o.schema_mem = rng;
+	o.schema_len = rlen;
+	o.check_links = true;
+	out = lint_text(BAD "/atom-no-author.xml", data ? data : "",
+	    data ? len : 0, &o, &e);
+	T_INTEQ(e, SY_OK, "schema from memory: SY_OK");
+	T_STREQ(out, want, "schema from memory: same diagnostics");
+	free(out);
+	o.schema_len = rlen / 2;
+	out = lint_text("a.xml", data ? data : "", data ? len : 0, &o, &e);
+	T_INTEQ(e, SY_EXML, "truncated schema in memory: SY_EXML");
+	free(out);
+	free(want);
+	free(data);
+	free(rng);
 }
 
 /* Lines past 65535 are reported exactly (XML_PARSE_BIG_LINES). */
@@ -524,6 +621,8 @@ main(void)
 	test_rfc3339();
 	test_rfc822();
 	test_fields();
+	test_links_cb();
+	test_schema_mem();
 	test_links_off();
 	test_big_lines();
 	test_quiet();

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <libxml/SAX2.h>
@@ -46,6 +47,8 @@
 #define JSONFEED_PREFIX "https://jsonfeed.org/version/"
 #define MAX_XML_ERRORS 50 /* libxml2 messages kept per phase */
 #define CLIPSZ 96         /* quoted user text in messages */
+#define FAR_FUTURE (366 * 86400LL)
+#define EPOCH_1990 631152000LL /* 1990-01-01T00:00:00Z */
 
 struct seen_ent {
 	char *key;
@@ -82,6 +85,7 @@ struct lint {
 	sy_feedread_link_fn on_link;
 	void *link_arg;
 	const xmlChar *base; /* borrowed: xml:base in force, or NULL */
+	int64_t now;
 };
 
 /*
@@ -817,6 +821,15 @@ check_date(struct lint *l, size_t line, size_t col, const char *what,
 	else if (two)
 		report(l, line, col, SY_WARNING, SY_R_DATE_SYNTAX,
 		    "%s \"%s\" has a two-digit year; use four digits", what,
+		    clip(s, c));
+	/* The manifest lint's bounds (manifest.c), for the same verdicts. */
+	if (why == NULL && tm.t > l->now + FAR_FUTURE)
+		report(l, line, col, SY_ERROR, SY_R_DATE_RANGE,
+		    "%s \"%s\" is more than a year in the future", what,
+		    clip(s, c));
+	else if (why == NULL && tm.t < EPOCH_1990)
+		report(l, line, col, SY_WARNING, SY_R_DATE_RANGE,
+		    "%s \"%s\" is before 1990: a typing error?", what,
 		    clip(s, c));
 }
 
@@ -2376,6 +2389,8 @@ sy_feedread_lint(const char *path, const char *data, size_t len,
 	l.path = path;
 	l.d = d;
 	l.links = opts == NULL || opts->check_links;
+	l.now =
+	    opts != NULL && opts->now != 0 ? opts->now : (int64_t)time(NULL);
 	if (opts != NULL) {
 		l.on_link = opts->on_link;
 		l.link_arg = opts->link_arg;

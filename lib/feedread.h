@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "syndic.h"
@@ -86,6 +87,8 @@ struct sy_feedread_opts {
 	 */
 	bool check_links;
 	size_t max_size; /* larger input is SY_ELIMIT; 0 = SY_FEEDREAD_MAX */
+	/* "Now" for dates more than a year ahead (errors); 0 = time(NULL) */
+	int64_t now;
 	sy_feedread_link_fn on_link; /* NULL: links are only checked */
 	void *link_arg;
 };

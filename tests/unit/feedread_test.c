@@ -23,8 +23,9 @@
 #define BAD "fixtures/feeds/lint/bad"
 #define RNG "schemas/atom.rng"
 
+/* A fixed "now" (2026-01-01T00:00:00Z) keeps "far future" stable. */
 static const struct sy_feedread_opts opts = {
-    .schema = RNG, .check_links = true};
+    .schema = RNG, .check_links = true, .now = 1767225600};
 
 static char *
 slurp(const char *path, size_t *len)
@@ -306,6 +307,9 @@ test_rfc3339(void)
 	    {"2025-01-28T09:00:00+24:00", "[date-range]"},
 	    {"Tue, 28 Jan 2025 09:00:00 +0800", "[date-syntax]"},
 	    {"2025年1月28日", "[date-syntax]"},
+	    {"2027-01-03T00:00:00Z", "more than a year in the future"},
+	    {"2026-12-31T00:00:00Z", ""},
+	    {"1989-12-31T23:59:59Z", "before 1990"},
 	    {"2025-01-28T09:00:00Z junk", "unexpected \" junk\""},
 	};
 	char buf[1024], *out;

@@ -155,7 +155,7 @@ clip(const char *s, char *buf)
 			n--;
 	}
 	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+		buf[i] = (unsigned char)s[i] < 0x20 ? (char)' ' : s[i];
 	if (n < strlen(s)) {
 		memcpy(buf + n, "...", 3);
 		n += 3;

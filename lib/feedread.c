@@ -845,6 +845,13 @@ xml_error(void *ctx, FR_XMLERR *e)
 
 	if (e == NULL || e->level == XML_ERR_NONE)
 		return;
+	/*
+	 * The HTML parser reading content for its links (html.c) reports
+	 * through the same handler; HTML5 tags it does not know (figure,
+	 * figcaption) are not the feed's fault.
+	 */
+	if (e->domain == XML_FROM_HTML)
+		return;
 	n = e->message ? strlen(e->message) : 0;
 	if (n >= sizeof(msg))
 		n = sizeof(msg) - 1;

@@ -30,6 +30,15 @@ check "feedparser reads back the manifest's titles, links and instants" \
     $PY "$SY_TOP/tests/readback.py" "$EX/manifest.csv" "$EX/columns.csv" \
     "$T/out"
 
+# Our own feeds always lint clean: no error, no warning, no note.
+check_exit "syndic-lint passes every feed we wrote" 0 "$SY_BIN/syndic-lint" \
+    --strict "$T"/out/*.xml "$T"/out/*.json "$T"/out/*/*.xml \
+    "$T"/out/*/*.json
+check "syndic-lint printed nothing about them" test ! -s "$T/stdout"
+check_exit "the example manifest lints clean" 0 "$SY_BIN/syndic-lint" \
+    --strict "$EX/manifest.csv"
+check "nothing said about the example manifest" test ! -s "$T/stdout"
+
 # Determinism: a second build elsewhere gives the same bytes.
 $B -q $FLAGS -o "$T/out2" "$EX/manifest.csv" >/dev/null 2>&1
 check "second build is byte-identical" diff -r "$T/out" "$T/out2"

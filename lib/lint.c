@@ -8,6 +8,7 @@
 #include "fsutil.h"
 #include "lint.h"
 #include "manifest.h"
+#include "schema.h"
 #include "util.h"
 
 #define MAX_FEED (64u << 20)
@@ -85,7 +86,12 @@ sy_lint_file(const char *path, const struct sy_lint_opts *o,
 	}
 	memset(&fo, 0, sizeof(fo));
 	fo.schema = o->schema;
+	if (o->schema == NULL) {
+		fo.schema_mem = sy_atom_rng;
+		fo.schema_len = sy_atom_rng_len;
+	}
 	fo.check_links = true;
+	fo.now = o->now;
 	e = sy_feedread_lint(strcmp(path, "-") == 0 ? "<stdin>" : path, data,
 	    len, &fo, d);
 	free(data);

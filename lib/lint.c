@@ -21,7 +21,7 @@ has_suffix_ci(const char *s, const char *suf)
 	return n >= m && sy_strcasecmp(s + n - m, suf) == 0;
 }
 
-/* A feed starts with "<" or "{" after a BOM and white space. */
+/* A feed starts with "<", "{" or "[" after a BOM and white space. */
 static bool
 looks_like_feed(const char *data, size_t len)
 {
@@ -31,7 +31,7 @@ looks_like_feed(const char *data, size_t len)
 		i = 3;
 	while (i < len && SY_ISSPACE((unsigned char)data[i]))
 		i++;
-	return i < len && (data[i] == '<' || data[i] == '{');
+	return i < len && (data[i] == '<' || data[i] == '{' || data[i] == '[');
 }
 
 static enum sy_err

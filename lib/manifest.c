@@ -450,8 +450,16 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 			SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY, &f)) {
 			bad = f.severity == SY_ERROR;
 		} else {
-			abs = base ? sy_url_resolve(base, ln->url) : NULL;
-			if (abs != NULL && sy_rules_check(abs, &f))
+			/*
+			 * A relative link is resolved only when someone needs
+			 * the absolute form (syndic-links); site rules see
+			 * absolute links as written.
+			 */
+			if (base != NULL && strchr(ln->url, ':') == NULL &&
+			    (L->o->occs != NULL ||
+				strncmp(ln->url, "//", 2) == 0))
+				abs = sy_url_resolve(base, ln->url);
+			if (sy_rules_check(abs ? abs : ln->url, &f))
 				bad = true;
 			else
 				f.rule = SY_R_NONE;

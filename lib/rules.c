@@ -379,6 +379,43 @@ locate(const struct parts *p, const char **id, size_t *idlen,
 	return NULL;
 }
 
+/*
+ * A cheap look at the host as written, before the full parse: false only
+ * when the URL cannot belong to a site of the table (most links), true
+ * when it may or when the host is not plain ASCII.
+ */
+static bool
+may_be_site(const char *url)
+{
+	const char *p = strstr(url, "://"), *h, *e, *at;
+	char host[256];
+	size_t n, i;
+
+	if (p == NULL)
+		return true;
+	h = p + 3;
+	e = h + strcspn(h, "/?#");
+	at = memchr(h, '@', (size_t)(e - h));
+	if (at != NULL)
+		h = at + 1;
+	n = strcspn(h, ":/?#");
+	if (h + n > e)
+		n = (size_t)(e - h);
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= sizeof(host) || *h == '[')
+		return true;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)h[i];
+
+		if (c >= 0x80 || c == '%')
+			return true;
+		host[i] = (char)SY_TOLOWER(c);
+	}
+	host[n] = '\0';
+	return find_site(host) != NULL;
+}
+
 bool
 sy_rules_check(const char *url, struct sy_finding *f)
 {
@@ -391,6 +428,8 @@ sy_rules_check(const char *url, struct sy_finding *f)
 		f = &local;
 	memset(f, 0, sizeof(*f));
 	f->rule = SY_R_NONE;
+	if (!may_be_site(url))
+		return false;
 	if (parts_get(url, &p))
 		locate(&p, &id, &idlen, f);
 	parts_fini(&p);

@@ -500,8 +500,12 @@ curl_agrees(const char *url, unsigned cflags, struct sy_finding *f)
 	CURLU *h;
 	CURLUcode rc;
 	char *uri;
+	const char *s;
 
-	uri = sy_url_to_uri(url);
+	/* Plain ASCII needs no IRI conversion before curl sees it. */
+	for (s = url; *s != '\0' && (unsigned char)*s < 0x80; s++)
+		;
+	uri = *s == '\0' ? sy_strdup(url) : sy_url_to_uri(url);
 	if (uri == NULL)
 		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "URL cannot be parsed");

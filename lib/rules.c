@@ -387,7 +387,7 @@ locate(const struct parts *p, const char **id, size_t *idlen,
 static bool
 may_be_site(const char *url)
 {
-	const char *p = strstr(url, "://"), *h, *e, *at;
+	const char *p = url ? strstr(url, "://") : NULL, *h, *e, *at;
 	char host[256];
 	size_t n, i;
 

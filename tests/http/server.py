@@ -95,7 +95,8 @@ class Handler(BaseHTTPRequestHandler):
     def scenario(self, path, q):
         arg = lambda k, d=None: q.get(k, [d])[0]
         if path in ("/ok", "/counter", "/frag") or \
-                path.startswith("/counter/") or path.startswith("/ok/"):
+                path.startswith("/counter/") or path.startswith("/ok/") or \
+                path.startswith("/par/"):
             if arg("ms"):
                 time.sleep(int(arg("ms")) / 1000.0)
             etag = '"v1"'
@@ -204,10 +205,10 @@ class Handler(BaseHTTPRequestHandler):
             self.redirect(302, "javascript:alert(1)")
         elif path == "/crlf":
             # A Location value carrying a bare CR and a control character.
-            self.send_response(302)
-            self.wfile.write(b"Location: /ok\rSet-Cookie: evil=1\x01\r\n")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.close_connection = True
+            self.wfile.write(b"HTTP/1.1 302 Found\r\n"
+                             b"Location: /ok\rSet-Cookie: evil=1\x01\r\n"
+                             b"Content-Length: 0\r\n\r\n")
         elif path == "/oembed":
             url = arg("url", "")
             if arg("missing", "gone") in url:
@@ -215,12 +216,13 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.send(200, b'{"type":"video"}', "application/json")
         elif path == "/headers-endless":
-            self.send_response(200)
+            self.close_connection = True
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
             i = 0
             while i < 200000:
                 self.wfile.write(b"X-Filler-%d: %s\r\n" % (i, b"a" * 100))
                 i += 1
-            self.end_headers()
+            self.wfile.write(b"\r\n")
         else:
             self.send(404, b"no such scenario")
 

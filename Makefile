@@ -20,7 +20,7 @@ WERROR =
 # Debian packages: the build needs the -dev ones, the tests the rest.
 DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
     libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev tzdata
-DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates
+DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates curl
 DEB_BENCH = nodejs npm nginx-light wrk linkchecker hyperfine time
 
 PKGS = libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson libcares

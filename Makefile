@@ -21,7 +21,7 @@ WERROR =
 DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
     libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev tzdata
 DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates curl
-DEB_BENCH = nodejs npm nginx-light wrk linkchecker hyperfine time
+DEB_BENCH = nginx-light wrk linkchecker time bc
 
 PKGS = libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson libcares
 # Evaluated when used, so that "make deps" can run before pkg-config.
@@ -116,6 +116,7 @@ demo: deps
 	@find feeds/out -type f | sort | sed 's/^/  /'
 
 bench: deps
+	@sh tests/deps.sh $(DEB_BENCH)
 	@$(MAKE) --no-print-directory all
 	sh bench/run.sh
 

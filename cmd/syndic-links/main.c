@@ -36,6 +36,8 @@ usage(FILE *fp, int status)
 	    "(default 1)\n"
 	    "      --format FMT      text, json, github, junit, sarif, "
 	    "markdown\n"
+	    "      --interval MS     least gap between requests to one host "
+	    "(default 50)\n"
 	    "      --jobs N          transfers at once (default 64)\n"
 	    "      --max-age SECS    skip links fine this recently (default "
 	    "0)\n"
@@ -118,6 +120,7 @@ main(int argc, char **argv)
 		{ "fail-after", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "max-age", required_argument, NULL, 'm' },
 		{ "no-db", no_argument, NULL, 'n' },
@@ -183,6 +186,10 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout, 0);
+			break;
+		case 'i':
+			o.lc.host_interval_ms = (long)number("--interval",
+			    optarg, 0, 60000);
 			break;
 		case 'j':
 			o.lc.jobs = (size_t)number("--jobs", optarg, 1, 1024);

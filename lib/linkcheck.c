@@ -1519,8 +1519,9 @@ xfer_unlink(struct sy_linkcheck *lc, struct xfer *x)
 	lc->nactive--;
 }
 
+/* Collects finished transfers; *count receives how many. */
 static enum sy_err
-drain_done(struct sy_linkcheck *lc)
+drain_done(struct sy_linkcheck *lc, size_t *count)
 {
 	CURLMsg *m;
 	int left;
@@ -1538,6 +1539,7 @@ drain_done(struct sy_linkcheck *lc)
 		xfer_unlink(lc, x);
 		lc->hosts[lc->it[x->item].next].active--;
 		lc->it[x->item].next = NONE;
+		(*count)++;
 		e2 = finish(lc, x, m->data.result);
 		if (e == SY_OK)
 			e = e2;
@@ -1579,7 +1581,7 @@ sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
 	long long now, next_ev, t0;
 	int running = 0;
 	enum sy_err e = SY_OK;
-	size_t i;
+	size_t i, ended;
 	CURLMcode mc;
 
 	if (lc == NULL || lc->ran)
@@ -1618,10 +1620,12 @@ sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
 			e = SY_ECURL;
 			break;
 		}
-		if ((e = drain_done(lc)) != SY_OK)
+		ended = 0;
+		if ((e = drain_done(lc, &ended)) != SY_OK)
 			break;
-		if (lc->ndone >= lc->n)
-			break;
+		/* Freed slots are refilled at once, not after a poll. */
+		if (lc->ndone >= lc->n || ended > 0)
+			continue;
 		now = now_ms();
 		if (next_ev - now > 0 || running > 0) {
 			long long t = next_ev - now;

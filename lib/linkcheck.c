@@ -997,8 +997,7 @@ xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
 	}
 	tmo = lc->o.timeout_ms;
 	if (lc->deadline != LLONG_MAX && lc->deadline - now < tmo)
-		tmo = (long)(lc->deadline - now) < 1 ? 1 :
-						      (long)(lc->deadline - now);
+		tmo = lc->deadline - now < 1 ? 1L : (long)(lc->deadline - now);
 	ok = set_ok(curl_easy_setopt(eh, CURLOPT_URL, it->cur)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_PRIVATE, x)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, x->errbuf)) &&
@@ -1556,7 +1555,8 @@ abandon(struct sy_linkcheck *lc, const char *why)
 
 	for (i = 0; i < lc->n; i++)
 		if (!lc->it[i].done)
-			report(lc, i, SY_R_LINK_UNCHECKED, SY_NOTE, 0, "%s", why);
+			report(lc, i, SY_R_LINK_UNCHECKED, SY_NOTE, 0, "%s",
+			    why);
 }
 
 /* Stops every transfer in flight (deadline or failure). */

@@ -997,8 +997,7 @@ xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
 	}
 	tmo = lc->o.timeout_ms;
 	if (lc->deadline != LLONG_MAX && lc->deadline - now < tmo)
-		tmo = (long)(lc->deadline - now) < 1 ? 1 :
-						      (long)(lc->deadline - now);
+		tmo = lc->deadline - now < 1 ? 1L : (long)(lc->deadline - now);
 	ok = set_ok(curl_easy_setopt(eh, CURLOPT_URL, it->cur)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_PRIVATE, x)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, x->errbuf)) &&
@@ -1519,8 +1518,9 @@ xfer_unlink(struct sy_linkcheck *lc, struct xfer *x)
 	lc->nactive--;
 }
 
+/* Collects finished transfers; *count receives how many. */
 static enum sy_err
-drain_done(struct sy_linkcheck *lc)
+drain_done(struct sy_linkcheck *lc, size_t *count)
 {
 	CURLMsg *m;
 	int left;
@@ -1538,6 +1538,7 @@ drain_done(struct sy_linkcheck *lc)
 		xfer_unlink(lc, x);
 		lc->hosts[lc->it[x->item].next].active--;
 		lc->it[x->item].next = NONE;
+		(*count)++;
 		e2 = finish(lc, x, m->data.result);
 		if (e == SY_OK)
 			e = e2;
@@ -1554,7 +1555,8 @@ abandon(struct sy_linkcheck *lc, const char *why)
 
 	for (i = 0; i < lc->n; i++)
 		if (!lc->it[i].done)
-			report(lc, i, SY_R_LINK_UNCHECKED, SY_NOTE, 0, "%s", why);
+			report(lc, i, SY_R_LINK_UNCHECKED, SY_NOTE, 0, "%s",
+			    why);
 }
 
 /* Stops every transfer in flight (deadline or failure). */
@@ -1579,7 +1581,7 @@ sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
 	long long now, next_ev, t0;
 	int running = 0;
 	enum sy_err e = SY_OK;
-	size_t i;
+	size_t i, ended;
 	CURLMcode mc;
 
 	if (lc == NULL || lc->ran)
@@ -1618,10 +1620,12 @@ sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
 			e = SY_ECURL;
 			break;
 		}
-		if ((e = drain_done(lc)) != SY_OK)
+		ended = 0;
+		if ((e = drain_done(lc, &ended)) != SY_OK)
 			break;
-		if (lc->ndone >= lc->n)
-			break;
+		/* Freed slots are refilled at once, not after a poll. */
+		if (lc->ndone >= lc->n || ended > 0)
+			continue;
 		now = now_ms();
 		if (next_ev - now > 0 || running > 0) {
 			long long t = next_ev - now;

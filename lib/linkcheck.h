@@ -10,7 +10,12 @@
  *   scheduler (a queue per host), never by sleeping.
  * - HEAD first, GET when HEAD is refused (400, 403, 404, 405, 501) or the
  *   connection fails; the GET stops after the headers unless a #fragment
- *   must be looked for in the HTML (body capped).
+ *   must be looked for in the HTML (body capped).  Why HEAD first: on
+ *   HTTP/1.1 a GET stopped after the headers closes the connection, so
+ *   nothing is reused.  Measured on loopback against nginx, 2,000 URLs,
+ *   64 jobs: 400 KB pages, HEAD 6,400-8,100 req/s, GET-stop 1,700-2,100;
+ *   13 KB pages, both 6,000-7,600 (a GET drains up to 16 KiB of an
+ *   unwanted body to keep the connection).
  * - Redirects followed hop by hop by the engine (RFC 9110 15.4), http and
  *   https only, at most max_redirects hops; every hop goes through the
  *   same private-address check, on the resolved address.
@@ -44,10 +49,10 @@ struct sy_linkcheck_opts {
 	long connect_timeout_ms;  /* (10000) */
 	long deadline_ms;	  /* whole run; 0 = none (0) */
 	int retries;		  /* extra attempts on transient errors (2) */
-	long backoff_ms;	  /* first retry delay, doubled each time (500) */
+	long backoff_ms;	  /* first retry delay, then doubled (500) */
 	long retry_after_max_s;	  /* longest Retry-After honoured (60) */
 	int max_redirects;	  /* hops (10) */
-	size_t body_max;	  /* decoded body bytes read for #frag (2 MiB) */
+	size_t body_max;	  /* decoded body bytes for #frag (2 MiB) */
 	size_t header_max;	  /* response header bytes (64 KiB) */
 	bool allow_private;	  /* let loopback/private targets through */
 	bool head_first;	  /* HEAD before GET (true) */

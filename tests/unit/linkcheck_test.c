@@ -341,7 +341,8 @@ test_private(void)
 		{ "239.255.255.250", true }, { "255.255.255.255", true },
 		{ "8.8.8.8", false }, { "93.184.216.34", false },
 		{ "::1", true }, { "::", true }, { "fe80::1", true },
-		{ "febf::1", true }, { "fc00::1", true }, { "fd12:3456::1", true },
+		{ "febf::1", true }, { "fc00::1", true },
+		{ "fd12:3456::1", true },
 		{ "ff02::1", true }, { "::ffff:127.0.0.1", true },
 		{ "::ffff:10.0.0.1", true }, { "::ffff:169.254.169.254", true },
 		{ "::ffff:8.8.8.8", false }, { "64:ff9b::a00:1", true },
@@ -447,8 +448,7 @@ test_scenarios(int port)
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
 	snprintf(refused, sizeof(refused), "http://127.0.0.1:%d/", cport);
 	/* 70-byte label: the resolver refuses it locally (no query). */
-	snprintf(dns, sizeof(dns), "http://%s.invalid/",
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	snprintf(dns, sizeof(dns), "http://%070d.invalid/", 0);
 	const struct add adds[] = {
 		{ "/ok", NULL, NULL },
 		{ "/notfound", NULL, NULL },

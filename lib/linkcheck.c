@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "linkcheck.h"
+#include "strmap.h"
 
 #include "buf.h"
 #include "util.h"
@@ -113,6 +114,7 @@ struct sy_linkcheck {
 	struct item *it;
 	size_t n;
 	size_t cap;
+	struct sy_strmap seen;	/* url -> index into it */
 	struct host *hosts;
 	size_t nhosts;
 	size_t hcap;
@@ -481,6 +483,7 @@ sy_linkcheck_free(struct sy_linkcheck *lc)
 	for (i = 0; i < lc->n; i++)
 		item_fini(&lc->it[i]);
 	free(lc->it);
+	sy_strmap_fini(&lc->seen);
 	for (i = 0; i < lc->nhosts; i++)
 		free(lc->hosts[i].key);
 	free(lc->hosts);
@@ -511,17 +514,14 @@ sy_linkcheck_add(struct sy_linkcheck *lc, const char *url,
 	struct item *it, *p;
 	const char *hash;
 	size_t i;
+	bool found;
 	enum sy_err e;
 
 	if (lc == NULL || url == NULL || lc->ran)
 		return SY_EINVAL;
 	it = NULL;
-	/* Linear: a manifest has thousands of links, not millions. */
-	for (i = 0; i < lc->n; i++)
-		if (strcmp(lc->it[i].url, url) == 0) {
-			it = &lc->it[i];
-			break;
-		}
+	if (sy_strmap_get(&lc->seen, url, &i))
+		it = &lc->it[i];
 	if (it == NULL) {
 		if (lc->n == lc->cap) {
 			size_t cap = lc->cap == 0 ? 64 : lc->cap * 2;
@@ -547,6 +547,11 @@ sy_linkcheck_add(struct sy_linkcheck *lc, const char *url,
 		    (hash != NULL && hash[1] != '\0' &&
 			sy_strcasecmp(hash + 1, "top") != 0 &&
 			it->frag == NULL)) {
+			item_fini(it);
+			return SY_ENOMEM;
+		}
+		if (sy_strmap_put(&lc->seen, url, lc->n, &found, NULL) !=
+		    SY_OK) {
 			item_fini(it);
 			return SY_ENOMEM;
 		}

@@ -16,6 +16,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
     -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
     -Wwrite-strings -Wformat=2 -Wundef -Wvla
 WERROR =
+VALGRIND =
 
 # Debian packages: the build needs the -dev ones, the tests the rest.
 DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
@@ -101,7 +102,7 @@ checkall:
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory B=$(B)/asan \
 	    CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_CFLAGS)" all unit
-	@B=$(B) ASAN_B=$(B)/asan sh tests/run.sh
+	@B=$(B) ASAN_B=$(B)/asan VALGRIND=$(VALGRIND) sh tests/run.sh
 
 asan: deps
 	@$(MAKE) --no-print-directory B=$(B)/asan CFLAGS="$(ASAN_CFLAGS)" \

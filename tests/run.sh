@@ -2,7 +2,8 @@
 # Runs every unit test ($B/tests/*_test) and every end-to-end script
 # (tests/cli/*.t), each a TAP producer, and counts the results.  With
 # ASAN_B set, the whole suite runs a second time against the sanitizer
-# build.  The last line is "N passed, N failed".
+# build; with VALGRIND set, the plain unit tests run under valgrind.  The
+# last line is "N passed, N failed".
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 pass=0
@@ -36,7 +37,13 @@ suite() { # build-dir tag
 	tag=$2
 	for t in "$top/$bdir"/tests/*_test; do
 		[ -x "$t" ] || continue
-		run_one "$tag unit/${t##*/}" "$t"
+		if [ -n "$VALGRIND" ] && [ "$tag" = plain ]; then
+			run_one "$tag unit/${t##*/} (valgrind)" valgrind -q \
+			    --error-exitcode=99 --leak-check=full \
+			    --errors-for-leak-kinds=definite "$t"
+		else
+			run_one "$tag unit/${t##*/}" "$t"
+		fi
 	done
 	for t in "$top"/tests/cli/*.t; do
 		[ -f "$t" ] || continue

@@ -26,6 +26,18 @@ done
 for f in "$T"/out/feed.json "$T"/out/*/feed.json; do
 	check "JSON ${f#$T/out/}" $PY -m json.tool "$f"
 done
+# The W3C feed validator, when its source is at hand ($FEEDVALIDATOR or
+# /tmp/fv/src; it is never part of this tree): no error, no warning.
+for f in rss.xml atom.xml tech-notes/rss.xml tech-notes/atom.xml \
+    video-companion/rss.xml video-companion/atom.xml; do
+	$PY "$SY_TOP/tests/fv.py" "$T/out/$f" "https://feeds.example.org/$f" \
+	    >"$T/fv.out" 2>&1
+	case $? in
+	0) ok "W3C feed validator: $f clean" ;;
+	77) skip "W3C feed validator not available" ;;
+	*) notok "W3C feed validator: $f"; sed 's/^/#   /' "$T/fv.out" ;;
+	esac
+done
 check "feedparser reads back the manifest's titles, links and instants" \
     $PY "$SY_TOP/tests/readback.py" "$EX/manifest.csv" "$EX/columns.csv" \
     "$T/out"

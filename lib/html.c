@@ -408,8 +408,207 @@ out:
 	return e;
 }
 
+/*
+ * The fast path.  Most article HTML is plain markup: quoted attributes
+ * without character references, one tag per line, no comments, scripts
+ * or other raw text.  For that subset the links can be read straight off
+ * the bytes, in a fraction of the time libxml2 needs to decode every
+ * character of the text.  Anything outside it (a comment, a DOCTYPE,
+ * "&" or a newline inside a tag, an unquoted value, a raw-text element, a
+ * repeated attribute, a "<" that does not open a tag, bytes sanitize()
+ * would change) makes the scan give up, and libxml2 reads the whole input
+ * instead: the fast path only ever answers when its answer is the one
+ * libxml2 gives (tests/unit/html_test.c compares the two).
+ */
+enum fast { FAST_DONE, FAST_GIVE_UP };
+
+static bool
+raw_text_element(const char *name, size_t n)
+{
+	static const char *const raw[] = { "script", "style", "textarea",
+		"title", "xmp", "plaintext", "noscript", "noembed", "noframes",
+		"iframe", "listing", "option", "select" };
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(raw); i++)
+		if (strlen(raw[i]) == n && sy_strncasecmp(name, raw[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* One start tag at s (after '<'); *end receives the offset after '>'. */
+static enum fast
+fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
+    struct sy_links *out, size_t *end, enum sy_err *err)
+{
+	char tag[16], attr[16], seen[8][16];
+	const struct linkattr *la;
+	size_t i = 0, n, nseen = 0, k, vb, ve;
+
+	while (i < len && SY_ISALNUM((unsigned char)s[i]))
+		i++;
+	if (i == 0 || i >= sizeof(tag))
+		return FAST_GIVE_UP;
+	if (raw_text_element(s, i))
+		return FAST_GIVE_UP;
+	for (k = 0; k < i; k++)
+		tag[k] = (char)SY_TOLOWER((unsigned char)s[k]);
+	tag[i] = '\0';
+	for (;;) {
+		if (i >= len)
+			return FAST_GIVE_UP;
+		if (s[i] == '\n')
+			return FAST_GIVE_UP;
+		if (SY_ISSPACE((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		if (s[i] == '>' || (s[i] == '/' && i + 1 < len &&
+					 s[i + 1] == '>')) {
+			*end = i + (s[i] == '>' ? 1 : 2);
+			return FAST_DONE;
+		}
+		n = 0;
+		while (i + n < len && (SY_ISALNUM((unsigned char)s[i + n]) ||
+					  s[i + n] == '-' || s[i + n] == '_'))
+			n++;
+		if (n == 0 || n >= sizeof(attr) || !SY_ISALPHA((unsigned char)s[i]))
+			return FAST_GIVE_UP;
+		for (k = 0; k < n; k++)
+			attr[k] = (char)SY_TOLOWER((unsigned char)s[i + k]);
+		attr[n] = '\0';
+		for (k = 0; k < nseen; k++)
+			if (strcmp(seen[k], attr) == 0)
+				return FAST_GIVE_UP; /* libxml2 drops repeats */
+		if (nseen == SY_NELEM(seen))
+			return FAST_GIVE_UP;
+		memcpy(seen[nseen++], attr, n + 1);
+		i += n;
+		if (i < len && s[i] != '=') {
+			if (!SY_ISSPACE((unsigned char)s[i]) && s[i] != '>' &&
+			    s[i] != '/')
+				return FAST_GIVE_UP;
+			continue; /* a boolean attribute */
+		}
+		if (i + 1 >= len || (s[i + 1] != '"' && s[i + 1] != '\''))
+			return FAST_GIVE_UP;
+		i++;
+		vb = i + 1;
+		for (ve = vb; ve < len && s[ve] != s[i]; ve++)
+			if (s[ve] == '&' || s[ve] == '\n' || s[ve] == '<')
+				return FAST_GIVE_UP;
+		if (ve >= len)
+			return FAST_GIVE_UP;
+		i = ve + 1;
+		if (i < len && !SY_ISSPACE((unsigned char)s[i]) && s[i] != '>' &&
+		    s[i] != '/')
+			return FAST_GIVE_UP;
+		la = find_linkattr(tag, attr);
+		if (la == NULL)
+			continue;
+		if (la->kind == A_URL) {
+			*err = links_add(out, s + vb, ve - vb, line + lineoff,
+			    la->tag, la->attr);
+		} else {
+			char *v = sy_strndup(s + vb, ve - vb);
+			size_t pos = 0, st, ln;
+
+			if (v == NULL) {
+				*err = SY_ENOMEM;
+				return FAST_DONE;
+			}
+			while (*err == SY_OK && srcset_next(v, &pos, &st, &ln))
+				*err = links_add(out, v + st, ln,
+				    line + lineoff, la->tag, la->attr);
+			free(v);
+		}
+		if (*err != SY_OK)
+			return FAST_DONE;
+	}
+}
+
+static enum fast
+fast_links(const char *s, size_t len, size_t lineoff, struct sy_links *out,
+    enum sy_err *err)
+{
+	size_t i = 0, line = 1, end;
+	uint32_t cp;
+
+	*err = SY_OK;
+	if (sy_utf8_valid_prefix(s, len) != len ||
+	    sy_xml_bad_char(s, len, &cp) != (size_t)-1 ||
+	    (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0))
+		return FAST_GIVE_UP;
+	while (i < len) {
+		const char *lt = memchr(s + i, '<', len - i);
+		const char *p;
+
+		for (p = s + i; p < (lt ? lt : s + len); p++) {
+			p = memchr(p, '\n', (size_t)((lt ? lt : s + len) - p));
+			if (p == NULL)
+				break;
+			line++;
+		}
+		if (lt == NULL)
+			return FAST_DONE;
+		i = (size_t)(lt - s) + 1;
+		if (i < len && s[i] == '/') {
+			/* An end tag: a name, blanks, '>'. */
+			i++;
+			if (i >= len || !SY_ISALPHA((unsigned char)s[i]))
+				return FAST_GIVE_UP;
+			while (i < len && SY_ISALNUM((unsigned char)s[i]))
+				i++;
+			while (i < len && (s[i] == ' ' || s[i] == '\t'))
+				i++;
+			if (i >= len || s[i] != '>')
+				return FAST_GIVE_UP;
+			i++;
+			continue;
+		}
+		if (i >= len || !SY_ISALPHA((unsigned char)s[i]))
+			return FAST_GIVE_UP;
+		if (fast_tag(s + i, len - i, line, lineoff, out, &end, err) !=
+		    FAST_DONE)
+			return FAST_GIVE_UP;
+		if (*err != SY_OK)
+			return FAST_DONE;
+		i += end;
+	}
+	return FAST_DONE;
+}
+
+/* The fast path when it applies, else libxml2. */
+static enum sy_err
+links_at(const char *html, size_t len, size_t lineoff, struct sy_links *out)
+{
+	size_t n0 = out->n, i;
+	enum sy_err e;
+
+	if (html == NULL || len > HTML_MAX)
+		return html_links_at(html, len, lineoff, out);
+	if (fast_links(html, len, lineoff, out, &e) == FAST_DONE) {
+		if (e != SY_OK) {
+			for (i = n0; i < out->n; i++)
+				free(out->v[i].url);
+			out->n = n0;
+		}
+		return e;
+	}
+	for (i = n0; i < out->n; i++)
+		free(out->v[i].url);
+	out->n = n0;
+	return html_links_at(html, len, lineoff, out);
+}
+
 enum sy_err
 sy_html_links(const char *html, size_t len, struct sy_links *out)
+{
+	return links_at(html, len, 0, out);
+}
+
+enum sy_err
+sy_html_links_libxml(const char *html, size_t len, struct sy_links *out)
 {
 	return html_links_at(html, len, 0, out);
 }
@@ -502,7 +701,7 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 			 */
 			s = cmark_node_get_literal(node);
 			if (s != NULL)
-				e = html_links_at(
+				e = links_at(
 				    s, strlen(s), (size_t)line - 1, out);
 			break;
 		default:

@@ -96,7 +96,8 @@ sy_buf_vprintf(struct sy_buf *b, const char *fmt, va_list ap)
 	e = grow(b, (size_t)n);
 	if (e != SY_OK)
 		return e;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	/* Writes exactly n bytes: the room was measured above. */
+	(void)vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return SY_OK;
 }

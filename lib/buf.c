@@ -42,7 +42,8 @@ grow(struct sy_buf *b, size_t n)
 	if (n > b->max - b->len)
 		return SY_ELIMIT;
 	need = b->len + n + 1;
-	if (need <= b->cap)
+	/* data == NULL with cap != 0 cannot happen; do not rely on it. */
+	if (b->data != NULL && need <= b->cap)
 		return SY_OK;
 	cap = b->cap < 64 ? 64 : b->cap;
 	while (cap < need)

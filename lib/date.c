@@ -572,6 +572,7 @@ parse(struct pin *in, const char *s, struct fields *f, int64_t *local)
 
 	memset(f, 0, sizeof(*f));
 	f->wday = -1;
+	*local = 0;
 	if (s == NULL)
 		s = "";
 	while (SY_ISSPACE(*s))

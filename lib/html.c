@@ -1023,7 +1023,6 @@ sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
 	/* Otherwise libxml2 stopped half-way: never return a part. */
 	if (e != SY_OK)
 		goto out;
-	e = SY_EXML;
 	root = xmlDocGetRootElement(doc);
 	body = find_child(root, "body");
 	if (body == NULL)

@@ -262,9 +262,8 @@ sy_atom_write(const struct sy_feed *f, FILE *fp)
 	err = SY_OK;
 out:
 	xmlFreeTextWriter(w);
-	if (err == SY_OK && fflush(fp) == EOF)
-		err = SY_EIO;
-	else if (err == SY_EXML && ferror(fp))
+	if ((err == SY_OK && fflush(fp) == EOF) ||
+	    (err == SY_EXML && ferror(fp)))
 		err = SY_EIO;
 	return err;
 }

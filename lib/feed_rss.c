@@ -342,9 +342,8 @@ sy_rss_write(const struct sy_feed *f, FILE *fp)
 out:
 	xmlFreeTextWriter(w);
 	sy_buf_fini(&b);
-	if (err == SY_OK && fflush(fp) == EOF)
-		err = SY_EIO;
-	else if (err == SY_EXML && ferror(fp))
+	if ((err == SY_OK && fflush(fp) == EOF) ||
+	    (err == SY_EXML && ferror(fp)))
 		err = SY_EIO;
 	return err;
 }

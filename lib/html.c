@@ -590,10 +590,8 @@ remove_dots(const char *path, size_t len, struct sy_buf *out)
 	while (*p != '\0') {
 		if (strncmp(p, "../", 3) == 0)
 			p += 3;
-		else if (strncmp(p, "./", 2) == 0)
-			p += 2;
-		else if (strncmp(p, "/./", 3) == 0)
-			p += 2;
+		else if (strncmp(p, "./", 2) == 0 || strncmp(p, "/./", 3) == 0)
+			p += 2; /* "./" dropped, "/./" becomes "/" */
 		else if (strcmp(p, "/.") == 0)
 			*++p = '/';
 		else if (strncmp(p, "/../", 4) == 0 || strcmp(p, "/..") == 0) {

@@ -42,7 +42,8 @@ grow(struct sy_buf *b, size_t n)
 	if (n > b->max - b->len)
 		return SY_ELIMIT;
 	need = b->len + n + 1;
-	if (need <= b->cap)
+	/* data == NULL with cap != 0 cannot happen; do not rely on it. */
+	if (b->data != NULL && need <= b->cap)
 		return SY_OK;
 	cap = b->cap < 64 ? 64 : b->cap;
 	while (cap < need)
@@ -96,7 +97,8 @@ sy_buf_vprintf(struct sy_buf *b, const char *fmt, va_list ap)
 	e = grow(b, (size_t)n);
 	if (e != SY_OK)
 		return e;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	/* Writes exactly n bytes: the room was measured above. */
+	(void)vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return SY_OK;
 }

@@ -275,7 +275,7 @@ sy_csv_read_cb(const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
 		return SY_EIO;
 	e = sy_csv_read_fp(fp, path, cb, arg, d);
 	saved = errno;
-	fclose(fp);
+	(void)fclose(fp); /* read only: nothing to lose */
 	errno = saved;
 	return e;
 }

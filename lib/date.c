@@ -140,7 +140,8 @@ fail(struct pin *in, enum sy_date_status st, const char *fmt, ...)
 
 	if (in->why != NULL && in->whylen > 0) {
 		va_start(ap, fmt);
-		vsnprintf(in->why, in->whylen, fmt, ap);
+		/* A message longer than why is cut: that is fine. */
+		(void)vsnprintf(in->why, in->whylen, fmt, ap);
 		va_end(ap);
 	}
 	return st;
@@ -571,6 +572,7 @@ parse(struct pin *in, const char *s, struct fields *f, int64_t *local)
 
 	memset(f, 0, sizeof(*f));
 	f->wday = -1;
+	*local = 0;
 	if (s == NULL)
 		s = "";
 	while (SY_ISSPACE(*s))

@@ -185,15 +185,20 @@ grow_slots(struct sy_mx *mx)
 	return SY_OK;
 }
 
-/* Index of the dom named name, adding it if new; SIZE_MAX on ENOMEM. */
+/*
+ * Index of the dom named name, adding it if new; SIZE_MAX on ENOMEM.
+ * Takes name: keeps it for a new dom, frees it otherwise (also on ENOMEM).
+ */
 static size_t
 find_or_add(struct sy_mx *mx, char *name)
 {
 	size_t j, i;
 	void *p;
 
-	if ((mx->ndoms + 1) * 2 > mx->nslots && grow_slots(mx) != SY_OK)
+	if ((mx->ndoms + 1) * 2 > mx->nslots && grow_slots(mx) != SY_OK) {
+		free(name);
 		return SIZE_MAX;
+	}
 	j = hash(name) & (mx->nslots - 1);
 	while (mx->slots[j] != 0) {
 		i = mx->slots[j] - 1;
@@ -207,8 +212,10 @@ find_or_add(struct sy_mx *mx, char *name)
 		size_t cap = mx->capdoms ? mx->capdoms * 2 : 16;
 
 		p = sy_reallocarray(mx->doms, cap, sizeof(*mx->doms));
-		if (p == NULL)
+		if (p == NULL) {
+			free(name);
 			return SIZE_MAX;
+		}
 		mx->doms = p;
 		mx->capdoms = cap;
 	}
@@ -260,10 +267,8 @@ sy_mx_add(struct sy_mx *mx, const char *domain, void *user)
 		mx->capreqs = cap;
 	}
 	d = find_or_add(mx, name);
-	if (d == SIZE_MAX) {
-		free(name);
+	if (d == SIZE_MAX)
 		return SY_ENOMEM;
-	}
 	mx->reqs[mx->nreqs].dom = d;
 	mx->reqs[mx->nreqs].user = user;
 	mx->reqs[mx->nreqs].next = SIZE_MAX;

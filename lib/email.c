@@ -46,7 +46,8 @@ report(struct sy_finding *f, enum sy_rule rule, enum sy_severity sev,
 	f->rule = rule;
 	f->severity = sev;
 	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	/* Cut to the buffer, then to a valid UTF-8 prefix below. */
+	(void)vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
 	n = strlen(f->message);
 	f->message[sy_utf8_valid_prefix(f->message, n)] = '\0';

@@ -238,7 +238,6 @@ sy_atom_write(const struct sy_feed *f, FILE *fp)
 	xmlOutputBufferPtr out;
 	xmlTextWriterPtr w = NULL;
 	enum sy_err err = SY_EXML;
-	int rc;
 
 	if (!sy_feed_is_writable(f))
 		return SY_EINVAL;
@@ -248,24 +247,23 @@ sy_atom_write(const struct sy_feed *f, FILE *fp)
 		xmlOutputBufferClose(out);
 		return SY_ENOMEM;
 	}
-	if ((rc = xmlTextWriterSetIndent(w, 1)) < 0)
+	if (xmlTextWriterSetIndent(w, 1) < 0)
 		goto out;
-	if ((rc = xmlTextWriterSetIndentString(w, X("  "))) < 0)
+	if (xmlTextWriterSetIndentString(w, X("  ")) < 0)
 		goto out;
-	if ((rc = xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL)) < 0)
+	if (xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0)
 		goto out;
-	if ((rc = write_feed(w, f, &err)) < 0)
+	if (write_feed(w, f, &err) < 0)
 		goto out;
-	if ((rc = xmlTextWriterEndDocument(w)) < 0)
+	if (xmlTextWriterEndDocument(w) < 0)
 		goto out;
-	if ((rc = xmlTextWriterFlush(w)) < 0)
+	if (xmlTextWriterFlush(w) < 0)
 		goto out;
 	err = SY_OK;
 out:
 	xmlFreeTextWriter(w);
-	if (err == SY_OK && fflush(fp) == EOF)
-		err = SY_EIO;
-	else if (err == SY_EXML && ferror(fp))
+	if ((err == SY_OK && fflush(fp) == EOF) ||
+	    (err == SY_EXML && ferror(fp)))
 		err = SY_EIO;
 	return err;
 }

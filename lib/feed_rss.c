@@ -296,7 +296,6 @@ sy_rss_write(const struct sy_feed *f, FILE *fp)
 	struct sy_buf b;
 	enum sy_err err = SY_EXML;
 	bool content, dc;
-	int rc;
 
 	if (!sy_feed_is_writable(f))
 		return SY_EINVAL;
@@ -310,43 +309,41 @@ sy_rss_write(const struct sy_feed *f, FILE *fp)
 		err = SY_ENOMEM;
 		goto out;
 	}
-	if ((rc = xmlTextWriterSetIndent(w, 1)) < 0)
+	if (xmlTextWriterSetIndent(w, 1) < 0)
 		goto out;
-	if ((rc = xmlTextWriterSetIndentString(w, X("  "))) < 0)
+	if (xmlTextWriterSetIndentString(w, X("  ")) < 0)
 		goto out;
-	if ((rc = xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL)) < 0)
+	if (xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0)
 		goto out;
-	if ((rc = xmlTextWriterStartElement(w, X("rss"))) < 0)
+	if (xmlTextWriterStartElement(w, X("rss")) < 0)
 		goto out;
-	if ((rc = xmlTextWriterWriteAttribute(w, X("version"),
-	    X("2.0"))) < 0)
+	if (xmlTextWriterWriteAttribute(w, X("version"), X("2.0")) < 0)
 		goto out;
 	if (needs(f, &content, &dc) != SY_OK) {
 		err = SY_ENOMEM;
 		goto out;
 	}
-	if (f->self_rss != NULL && (rc = xmlTextWriterWriteAttribute(w,
-	    X("xmlns:atom"), X(NS_ATOM))) < 0)
+	if (f->self_rss != NULL && xmlTextWriterWriteAttribute(w,
+	    X("xmlns:atom"), X(NS_ATOM)) < 0)
 		goto out;
-	if (content && (rc = xmlTextWriterWriteAttribute(w,
-	    X("xmlns:content"), X(NS_CONTENT))) < 0)
+	if (content && xmlTextWriterWriteAttribute(w,
+	    X("xmlns:content"), X(NS_CONTENT)) < 0)
 		goto out;
-	if (dc && (rc = xmlTextWriterWriteAttribute(w, X("xmlns:dc"),
-	    X(NS_DC))) < 0)
+	if (dc && xmlTextWriterWriteAttribute(w, X("xmlns:dc"),
+	    X(NS_DC)) < 0)
 		goto out;
-	if ((rc = write_channel(w, f, &b, &err)) < 0)
+	if (write_channel(w, f, &b, &err) < 0)
 		goto out;
-	if ((rc = xmlTextWriterEndDocument(w)) < 0)
+	if (xmlTextWriterEndDocument(w) < 0)
 		goto out;
-	if ((rc = xmlTextWriterFlush(w)) < 0)
+	if (xmlTextWriterFlush(w) < 0)
 		goto out;
 	err = SY_OK;
 out:
 	xmlFreeTextWriter(w);
 	sy_buf_fini(&b);
-	if (err == SY_OK && fflush(fp) == EOF)
-		err = SY_EIO;
-	else if (err == SY_EXML && ferror(fp))
+	if ((err == SY_OK && fflush(fp) == EOF) ||
+	    (err == SY_EXML && ferror(fp)))
 		err = SY_EIO;
 	return err;
 }

@@ -154,8 +154,11 @@ clip(const char *s, char *buf)
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;
 	}
-	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 ? (char)' ' : s[i];
+	for (i = 0; i < n; i++) {
+		buf[i] = s[i];
+		if ((unsigned char)s[i] < 0x20)
+			buf[i] = ' ';
+	}
 	if (n < strlen(s)) {
 		memcpy(buf + n, "...", 3);
 		n += 3;

@@ -49,7 +49,7 @@ out:
 	saved = errno;
 	sy_buf_fini(&b);
 	if (fp != stdin)
-		fclose(fp);
+		(void)fclose(fp); /* read only: nothing to lose */
 	errno = saved;
 	return e;
 }
@@ -151,7 +151,7 @@ same_content(const char *p1, const char *p2)
 		return false;
 	b = fopen(p2, "rb");
 	if (b == NULL) {
-		fclose(a);
+		(void)fclose(a);
 		return false;
 	}
 	for (;;) {
@@ -164,8 +164,9 @@ same_content(const char *p1, const char *p2)
 			break;
 		}
 	}
-	fclose(a);
-	fclose(b);
+	/* Both were only read: closing cannot lose anything. */
+	(void)fclose(a);
+	(void)fclose(b);
 	return same;
 }
 
@@ -196,7 +197,7 @@ sy_atomic_finish(struct sy_atomic *a)
 	a->fp = NULL;
 	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
 		saved = errno ? errno : EIO;
-		fclose(fp);
+		(void)fclose(fp); /* already failed; keep the first error */
 		errno = saved;
 		return SY_EIO;
 	}
@@ -243,7 +244,7 @@ sy_atomic_abort(struct sy_atomic *a)
 	int saved = errno;
 
 	if (a->fp != NULL)
-		fclose(a->fp);
+		(void)fclose(a->fp); /* the file is thrown away */
 	if (a->tmp != NULL)
 		unlink(a->tmp);
 	free(a->tmp);

@@ -92,7 +92,7 @@ setmsg(char *msg, size_t len, const char *fmt, ...)
 	if (msg == NULL || len == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
+	(void)vsnprintf(msg, len, fmt, ap); /* cut to len: fine */
 	va_end(ap);
 }
 
@@ -289,7 +289,10 @@ move_aside(const char *path, char *dst, size_t dstlen)
 
 	if (gmtime_r(&now, &tm) == NULL)
 		return SY_EIO;
-	strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
+	if (strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm) == 0) {
+		errno = ERANGE;
+		return SY_EIO;
+	}
 	for (i = 0; i < 100; i++) {
 		if (i == 0)
 			snprintf(dst, dstlen, "%s.corrupt-%s", path, ts);
@@ -736,8 +739,13 @@ sy_history_note(
 	if (len == 0)
 		return;
 	t = (time_t)rec->first_failure;
-	if (rec->first_failure > 0 && gmtime_r(&t, &tm) != NULL)
-		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	/*
+	 * strftime leaves day undefined when the date does not fit (a year
+	 * of more than 9 digits, from a damaged database): say "?" then.
+	 */
+	if (rec->first_failure > 0 && gmtime_r(&t, &tm) != NULL &&
+	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
+		(void)snprintf(day, sizeof(day), "?");
 	snprintf(buf, len, "failing for %ld run%s since %s; reported after %d",
 	    rec->failures, rec->failures == 1 ? "" : "s", day,
 	    fail_after > 1 ? fail_after : 1);

@@ -789,10 +789,8 @@ remove_dots(const char *path, size_t len, struct sy_buf *out)
 	while (*p != '\0') {
 		if (strncmp(p, "../", 3) == 0)
 			p += 3;
-		else if (strncmp(p, "./", 2) == 0)
-			p += 2;
-		else if (strncmp(p, "/./", 3) == 0)
-			p += 2;
+		else if (strncmp(p, "./", 2) == 0 || strncmp(p, "/./", 3) == 0)
+			p += 2; /* "./" dropped, "/./" becomes "/" */
 		else if (strcmp(p, "/.") == 0)
 			*++p = '/';
 		else if (strncmp(p, "/../", 4) == 0 || strcmp(p, "/..") == 0) {
@@ -1222,7 +1220,6 @@ sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
 	/* Otherwise libxml2 stopped half-way: never return a part. */
 	if (e != SY_OK)
 		goto out;
-	e = SY_EXML;
 	root = xmlDocGetRootElement(doc);
 	body = find_child(root, "body");
 	if (body == NULL)

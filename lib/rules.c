@@ -134,7 +134,8 @@ report(struct sy_finding *f, const char *fmt, ...)
 	f->rule = SY_R_SITE_RULE;
 	f->severity = SY_ERROR;
 	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	/* Cut to the buffer, then to a valid UTF-8 prefix below. */
+	(void)vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
 	f->message[sy_utf8_valid_prefix(f->message, strlen(f->message))] =
 	    '\0';

@@ -97,12 +97,11 @@ sy_shape_is_langtag(const char *tag)
 			nextlang++;
 		} else if (stage <= 2 && n == 4 && all_alpha(s, n)) {
 			stage = 3;
-		} else if (stage <= 3 &&
-		    ((n == 2 && all_alpha(s, n)) ||
-			(n == 3 && all_digits(s, n)))) {
-			stage = 4;
-		} else if ((n >= 5 && n <= 8) ||
+		} else if ((stage <= 3 && ((n == 2 && all_alpha(s, n)) ||
+		    (n == 3 && all_digits(s, n)))) ||
+		    (n >= 5 && n <= 8) ||
 		    (n == 4 && SY_ISDIGIT((unsigned char)*s))) {
+			/* A region (2ALPHA / 3DIGIT) or a variant. */
 			stage = 4;
 		} else {
 			return false;

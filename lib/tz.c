@@ -275,7 +275,7 @@ rdate_local(const struct tz_rdate *rd, int64_t y)
 	default:
 		first = sy_days_from_civil(y, (unsigned)rd->m, 1);
 		wday = (int)(((first % 7) + 11) % 7); /* 1970-01-01: Thu */
-		day = first + (rd->d - wday + 7) % 7 + (rd->w - 1) * 7;
+		day = first + (rd->d - wday + 7) % 7 + (int64_t)(rd->w - 1) * 7;
 		len = mdays[rd->m - 1] + (rd->m == 2 && is_leap(y));
 		while (day >= first + len)
 			day -= 7;
@@ -343,8 +343,8 @@ sy_tz_from_local(const struct sy_tz *tz, int64_t local, int32_t *off)
 	 * four days.  The offset in force before a change wins when both
 	 * fit (overlap), and also places a time in the gap (mktime's way).
 	 */
-	before = sy_tz_offset(tz, local - 2 * 86400);
-	after = sy_tz_offset(tz, local + 2 * 86400);
+	before = sy_tz_offset(tz, local - 2 * INT64_C(86400));
+	after = sy_tz_offset(tz, local + 2 * INT64_C(86400));
 	t = local - before;
 	if (before != after && sy_tz_offset(tz, t) != before &&
 	    sy_tz_offset(tz, local - after) == after)
@@ -410,7 +410,7 @@ tzif_parse(const unsigned char *b, size_t len, struct sy_tz *tz, bool *nomem)
 			return false;
 		if (idx[i] >= typecnt)
 			return false;
-		tz->off[i] = (int32_t)be32(types + idx[i] * 6);
+		tz->off[i] = (int32_t)be32(types + (size_t)idx[i] * 6);
 	}
 	tz->n = timecnt;
 	if (tsz == 4)

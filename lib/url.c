@@ -55,7 +55,8 @@ report(struct sy_finding *f, enum sy_rule rule, enum sy_severity sev,
 	f->rule = rule;
 	f->severity = sev;
 	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	/* Cut to the buffer, then to a valid UTF-8 prefix below. */
+	(void)vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
 	n = strlen(f->message);
 	f->message[sy_utf8_valid_prefix(f->message, n)] = '\0';
@@ -627,13 +628,14 @@ put_escaped(struct sy_buf *b, const char *s, size_t n)
 	enum sy_err err = SY_OK;
 	unsigned char c;
 	size_t i;
+	bool pct;
 
 	for (i = 0; i < n && err == SY_OK; i++) {
 		c = (unsigned char)s[i];
-		if (c == '%' && i + 2 < n &&
-		    SY_ISXDIGIT(s[i + 1]) && SY_ISXDIGIT(s[i + 2]))
-			err = sy_buf_append(b, s + i, 1);
-		else if (c == '%' || needs_escape(c))
+		pct = c == '%' && i + 2 < n && SY_ISXDIGIT(s[i + 1]) &&
+		    SY_ISXDIGIT(s[i + 2]);
+		/* A valid %XX is kept; a lone % is escaped itself. */
+		if (!pct && (c == '%' || needs_escape(c)))
 			err = sy_buf_printf(b, "%%%c%c", hex[c >> 4],
 			    hex[c & 15]);
 		else

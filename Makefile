@@ -22,6 +22,7 @@ VALGRIND =
 DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
     libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev tzdata
 DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates curl
+DEB_LINT = cppcheck clang-tidy-14 clang-format-14 mandoc
 DEB_BENCH = nginx-light wrk linkchecker time bc
 
 PKGS = libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson libcares
@@ -125,6 +126,7 @@ deps:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
 lint: deps
+	@sh tests/deps.sh $(DEB_LINT)
 	sh tests/lint.sh
 
 install: all

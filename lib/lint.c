@@ -80,7 +80,7 @@ sy_lint_file(const char *path, const struct sy_lint_opts *o,
 			return SY_EIO;
 		}
 		e = lint_manifest(path, mem, o, d);
-		fclose(mem);
+		(void)fclose(mem); /* read only: nothing to lose */
 		free(data);
 		return e;
 	}

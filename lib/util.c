@@ -122,6 +122,14 @@ sy_utf8_valid_prefix(const char *str, size_t len)
 			i++;
 			continue;
 		}
+		/* E1..EC and EE..EF with two continuation bytes: always valid
+		 * (no overlong form, no surrogate), the common CJK case. */
+		if (len - i >= 3 && ((s[i] >= 0xe1 && s[i] <= 0xec) ||
+					s[i] >= 0xee) && s[i] <= 0xef &&
+		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
 			n = 2;
 			cp = s[i] & 0x1f;
@@ -188,33 +196,34 @@ plain8(const unsigned char *s)
 }
 
 size_t
-sy_xml_bad_char(const char *s, size_t len, uint32_t *cp)
+sy_xml_bad_char(const char *str, size_t len, uint32_t *cp)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
-	uint32_t c;
 
+	/*
+	 * No decoding needed: in valid UTF-8 the forbidden characters are
+	 * the bytes below 0x20 (but TAB, LF, CR) and the sequences EF BF BE
+	 * and EF BF BF (U+FFFE, U+FFFF).
+	 */
 	while (i < len) {
 		unsigned char b;
 
-		while (len - i >= 8 && plain8((const unsigned char *)s + i))
+		while (len - i >= 8 && plain8(s + i))
 			i += 8;
 		if (i == len)
 			break;
-		b = (unsigned char)s[i];
-
-		if (b < 0x80) {
-			if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
-				*cp = b;
-				return i;
-			}
-			i++;
-			continue;
+		b = s[i];
+		if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+			*cp = b;
+			return i;
 		}
-		i += (size_t)sy_utf8_decode(s + i, &c);
-		if (c == 0xfffe || c == 0xffff) {
-			*cp = c;
-			return i - 3;
+		if (b == 0xef && len - i >= 3 && s[i + 1] == 0xbf &&
+		    (s[i + 2] == 0xbe || s[i + 2] == 0xbf)) {
+			*cp = s[i + 2] == 0xbe ? 0xfffe : 0xffff;
+			return i;
 		}
+		i++;
 	}
 	return (size_t)-1;
 }

@@ -27,6 +27,30 @@ static const struct {
 	{ "12345678\x80", 9, 8 },	 /* lone continuation */
 };
 
+/* The definition, slowly: is s[0..n) one well-formed UTF-8 character? */
+static bool
+ref_one(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t k, want;
+
+	if (s[0] < 0x80)
+		return n == 1;
+	want = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+	if (want != n)
+		return false;
+	cp = s[0] & (0x7f >> n);
+	for (k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return false;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000))
+		return false;
+	return cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
+}
+
 int
 main(void)
 {
@@ -44,6 +68,29 @@ main(void)
 	for (i = 0; i < SY_NELEM(utf8); i++)
 		T_INTEQ(sy_utf8_valid_prefix(utf8[i].in, utf8[i].len),
 		    utf8[i].valid, "utf8 case %zu", i);
+
+	/* Every two- and three-byte sequence, against the definition. */
+	wrong = 0;
+	for (v = 0xc0; v < 0x100; v++) {
+		unsigned c1, c2;
+
+		for (c1 = 0; c1 < 0x100; c1++) {
+			b[0] = (unsigned char)v;
+			b[1] = (unsigned char)c1;
+			if ((sy_utf8_valid_prefix((const char *)b, 2) == 2) !=
+			    ref_one(b, 2))
+				wrong++;
+			if (v < 0xe0 || v >= 0xf0)
+				continue;
+			for (c2 = 0; c2 < 0x100; c2++) {
+				b[2] = (unsigned char)c2;
+				if ((sy_utf8_valid_prefix((const char *)b, 3) ==
+					3) != ref_one(b, 3))
+					wrong++;
+			}
+		}
+	}
+	T_INTEQ(wrong, 0, "every 2- and 3-byte sequence judged as defined");
 
 	/* Every byte value at every position, against the plain rule. */
 	for (v = 0; v < 0x80; v++) {

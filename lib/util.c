@@ -182,17 +182,23 @@ sy_utf8_decode(const char *str, uint32_t *cp)
 	return 4;
 }
 
-/* True if the 8 bytes at s are all printable ASCII (0x20..0x7f). */
+
+/*
+ * True if none of the 8 bytes at s is below 0x20 or equal to 0xEF, the
+ * only bytes that can start a character XML 1.0 forbids (in valid UTF-8).
+ * Word-at-a-time tests, exact for "is there such a byte".
+ */
 static bool
-plain8(const unsigned char *s)
+xml_clean8(const unsigned char *s)
 {
-	uint64_t w;
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w, x;
 
 	memcpy(&w, s, 8);
-	/* High bit clear, and no byte below 0x20 (bits 5 and 6 both 0). */
-	return (w & 0x8080808080808080ULL) == 0 &&
-	    (((w | (w >> 1)) & 0x2020202020202020ULL) ==
-		0x2020202020202020ULL);
+	x = w ^ (ones * 0xef);
+	return (((w - ones * 0x20) & ~w & high) |
+	    ((x - ones) & ~x & high)) == 0;
 }
 
 size_t
@@ -209,7 +215,7 @@ sy_xml_bad_char(const char *str, size_t len, uint32_t *cp)
 	while (i < len) {
 		unsigned char b;
 
-		while (len - i >= 8 && plain8(s + i))
+		while (len - i >= 8 && xml_clean8(s + i))
 			i += 8;
 		if (i == len)
 			break;

@@ -528,16 +528,17 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 }
 
 static enum fast
-fast_links(const char *s, size_t len, size_t lineoff, struct sy_links *out,
-    enum sy_err *err)
+fast_links(const char *s, size_t len, size_t lineoff, bool clean,
+    struct sy_links *out, enum sy_err *err)
 {
 	size_t i = 0, line = 1, end;
 	uint32_t cp;
 
 	*err = SY_OK;
-	if (sy_utf8_valid_prefix(s, len) != len ||
-	    sy_xml_bad_char(s, len, &cp) != (size_t)-1 ||
-	    (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0))
+	if (!clean && (sy_utf8_valid_prefix(s, len) != len ||
+			  sy_xml_bad_char(s, len, &cp) != (size_t)-1))
+		return FAST_GIVE_UP;
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		return FAST_GIVE_UP;
 	while (i < len) {
 		const char *lt = memchr(s + i, '<', len - i);
@@ -580,14 +581,15 @@ fast_links(const char *s, size_t len, size_t lineoff, struct sy_links *out,
 
 /* The fast path when it applies, else libxml2. */
 static enum sy_err
-links_at(const char *html, size_t len, size_t lineoff, struct sy_links *out)
+links_at(const char *html, size_t len, size_t lineoff, bool clean,
+    struct sy_links *out)
 {
 	size_t n0 = out->n, i;
 	enum sy_err e;
 
 	if (html == NULL || len > HTML_MAX)
 		return html_links_at(html, len, lineoff, out);
-	if (fast_links(html, len, lineoff, out, &e) == FAST_DONE) {
+	if (fast_links(html, len, lineoff, clean, out, &e) == FAST_DONE) {
 		if (e != SY_OK) {
 			for (i = n0; i < out->n; i++)
 				free(out->v[i].url);
@@ -604,7 +606,13 @@ links_at(const char *html, size_t len, size_t lineoff, struct sy_links *out)
 enum sy_err
 sy_html_links(const char *html, size_t len, struct sy_links *out)
 {
-	return links_at(html, len, 0, out);
+	return links_at(html, len, 0, false, out);
+}
+
+enum sy_err
+sy_html_links_clean(const char *html, size_t len, struct sy_links *out)
+{
+	return links_at(html, len, 0, true, out);
 }
 
 enum sy_err
@@ -701,8 +709,8 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 			 */
 			s = cmark_node_get_literal(node);
 			if (s != NULL)
-				e = links_at(
-				    s, strlen(s), (size_t)line - 1, out);
+				e = links_at(s, strlen(s), (size_t)line - 1,
+				    false, out);
 			break;
 		default:
 			break;

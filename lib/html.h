@@ -36,6 +36,14 @@ void sy_links_fini(struct sy_links *l);
 enum sy_err sy_html_links(const char *html, size_t len, struct sy_links *out);
 
 /*
+ * sy_html_links for text the caller has already found to be valid UTF-8
+ * free of the characters XML 1.0 forbids (a checked manifest field): the
+ * check is not made twice.  Other text gives undefined results.
+ */
+enum sy_err sy_html_links_clean(const char *html, size_t len,
+    struct sy_links *out);
+
+/*
  * sy_html_links without its fast path: libxml2 reads everything.  For
  * tests that hold the fast path to libxml2's answers.
  */

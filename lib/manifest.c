@@ -958,7 +958,7 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 	const struct sy_tz *tz;
 	char *article = NULL;
 	size_t k;
-	bool ok;
+	bool ok, content_ok = true;
 
 	if (!L->h.seen) {
 		map_header(L, rec, mnames, NF, L->path);
@@ -989,8 +989,8 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 		if (mnames[k].required && L->h.col[k] != 0 && *v[k] == '\0')
 			report(L, k, SY_ERROR, SY_R_REQUIRED,
 			    "%s is required", mnames[k].name);
-		if (*v[k] != '\0')
-			(void)xml_ok(L, k, v[k]);
+		if (*v[k] != '\0' && !xml_ok(L, k, v[k]) && k == F_CONTENT)
+			content_ok = false;
 	}
 	e.line = rec->line;
 	/* column */
@@ -1076,8 +1076,11 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 		enum sy_err err;
 
 		sy_links_init(&links);
-		err = sy_html_links(v[F_CONTENT], strlen(v[F_CONTENT]),
-		    &links);
+		/* csvread checked the UTF-8; content_ok the XML chars. */
+		err = content_ok ?
+		    sy_html_links_clean(v[F_CONTENT], strlen(v[F_CONTENT]),
+			&links) :
+		    sy_html_links(v[F_CONTENT], strlen(v[F_CONTENT]), &links);
 		if (err != SY_OK)
 			L->err = err;
 		else

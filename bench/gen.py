@@ -57,6 +57,8 @@ def main():
                         title + " — weekly", lang, tz,
                         "https://feeds.example.org/%s/" % slug, 100])
     start = dt.datetime(2000, 1, 3, 8, 0)
+    # Spread the rows over 2000-2025, whatever their number.
+    step = max(1, 25 * 365 * 24 * 60 // max(rows, 1))
     with open(os.path.join(outdir, "manifest.csv"), "w", newline="",
               encoding="utf-8") as f:
         w = csv.writer(f)
@@ -65,7 +67,7 @@ def main():
                     "enclosure", "enclosure_type", "enclosure_length"])
         for i in range(rows):
             slug, _, lang, _ = COLUMNS[i % 3]
-            when = start + dt.timedelta(minutes=37 * i)
+            when = start + dt.timedelta(minutes=step * i)
             zh = lang != "en"
             words = WORDS_ZH if zh else WORDS_EN
             sep = "" if zh else " "

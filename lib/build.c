@@ -112,7 +112,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 			set_failed(st, o->manifest);
 		goto out;
 	}
-	st->entries = m.n;
+	st->entries = m.nrows;
 	if (d->count[SY_ERROR] > 0)
 		goto out;
 	e = sy_manifest_feeds(&m, &o->m, &feeds, &nfeeds);

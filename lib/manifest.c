@@ -127,6 +127,7 @@ struct loader {
 	struct sy_strmap verdicts; /* content link -> 0 or findings index + 1 */
 	struct sy_finding *findings;
 	size_t nfindings;
+	size_t prune_at;	/* entries held before the next prune */
 	size_t nzones;
 	enum sy_err err;
 	/* The row being checked. */
@@ -872,6 +873,75 @@ push_entry(struct sy_manifest *m, struct sy_entry *e)
 	return SY_OK;
 }
 
+/* The limit of entries per feed for the column slug (0: all). */
+static long long
+limit_of(const struct loader *L, const char *slug)
+{
+	size_t i;
+
+	if (L->o->limit > 0)
+		return L->o->limit;
+	if (slug == NULL || !sy_strmap_get(&L->slugs, slug, &i))
+		return 0;
+	return L->m->columns[i].limit;
+}
+
+static bool
+by_column_newest_same(const struct sy_entry *a, const struct sy_entry *b)
+{
+	if (a->column == NULL || b->column == NULL)
+		return a->column == b->column;
+	return strcmp(a->column, b->column) == 0;
+}
+
+/* Column first (the default feed's NULL before any slug), then newest. */
+static int
+by_column_newest(const void *pa, const void *pb)
+{
+	const struct sy_entry *a = pa, *b = pb;
+	int c;
+
+	if (a->column == NULL || b->column == NULL) {
+		if (a->column != b->column)
+			return a->column == NULL ? -1 : 1;
+	} else if ((c = strcmp(a->column, b->column)) != 0) {
+		return c;
+	}
+	if (a->published.t != b->published.t)
+		return a->published.t > b->published.t ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/*
+ * Memory grows with the entries kept, not with the rows read: once the
+ * entries pile up, those that can never reach a limited feed (older than
+ * the column's limit newest, in the very order sy_manifest_feeds uses)
+ * are let go.  Runs a logarithmic number of times.
+ */
+static void
+prune(struct loader *L)
+{
+	struct sy_manifest *m = L->m;
+	size_t i = 0, k = 0, j;
+
+	qsort(m->entries, m->n, sizeof(*m->entries), by_column_newest);
+	while (i < m->n) {
+		long long lim = limit_of(L, m->entries[i].column);
+
+		for (j = i; j < m->n &&
+		     by_column_newest_same(&m->entries[i], &m->entries[j]);
+		     j++) {
+			if (lim == 0 || (long long)(j - i) < lim)
+				m->entries[k++] = m->entries[j];
+			else
+				sy_entry_fini(&m->entries[j]);
+		}
+		i = j;
+	}
+	m->n = k;
+	L->prune_at = m->n * 2 > m->n + 4096 ? m->n * 2 : m->n + 4096;
+}
+
 /* Replaces *p by its URI form; NULL stays NULL. */
 static enum sy_err
 make_uri(char **p)
@@ -1122,6 +1192,9 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 		L->err = SY_ENOMEM;
 	if (L->err == SY_OK && push_entry(L->m, &e) == SY_OK) {
 		memset(&e, 0, sizeof(e));
+		L->m->nrows++;
+		if (L->m->n >= L->prune_at)
+			prune(L);
 	} else if (L->err == SY_OK) {
 		L->err = SY_ENOMEM;
 	}
@@ -1388,6 +1461,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	sy_strmap_init(&L.guids);
 	sy_strmap_init(&L.slugs);
 	sy_strmap_init(&L.verdicts);
+	L.prune_at = 4096;
 	m->path = sy_strdup(path);
 	slash = strrchr(path, '/');
 	m->dir = slash ? sy_strndup(path, (size_t)(slash - path)) :

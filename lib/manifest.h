@@ -61,9 +61,10 @@ struct sy_manifest_opts {
 struct sy_manifest {
 	char *path;
 	char *dir;		  /* folder of the manifest, for articles */
-	struct sy_entry *entries;
+	struct sy_entry *entries; /* those that can still reach a feed */
 	size_t n;
 	size_t cap;
+	size_t nrows;		  /* entries read (some since let go) */
 	struct sy_column *columns; /* [0] is the default feed */
 	size_t ncolumns;
 	bool have_columns_file;

@@ -1,0 +1,45 @@
+#!/bin/sh
+# A manifest larger than the entries syndic-build keeps in memory: with
+# per-column limits it lets older entries go while reading, and the feeds
+# must still hold exactly each column's newest entries, in order, as an
+# independent reading of the CSV says.
+. "$SY_TOP/tests/lib.sh"
+B="$SY_BIN/syndic-build"
+cd "$SY_TOP" || exit 2
+
+$PY bench/gen.py 9000 "$T/m" || { notok "generating"; done_testing; exit 0; }
+check_exit "9,000 rows build" 0 $B -q -o "$T/out" "$T/m/manifest.csv"
+check "each column's feed holds its 100 newest entries, newest first" \
+    $PY - "$T/m/manifest.csv" "$T/m/columns.csv" "$T/out" <<'EOP'
+import csv, datetime as dt, email.utils, os, re, sys, zoneinfo
+import xml.etree.ElementTree as ET
+man, cols, out = sys.argv[1:4]
+zones, limits = {}, {}
+for r in csv.DictReader(open(cols, encoding="utf-8")):
+    zones[r["column"]] = zoneinfo.ZoneInfo(r["timezone"])
+    limits[r["column"]] = int(r["limit"])
+def when(s, z):
+    m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", s)
+    if m:
+        return dt.datetime(*map(int, m.groups()), tzinfo=z).timestamp()
+    if s[3] == ",":
+        return email.utils.parsedate_to_datetime(s).timestamp()
+    v = dt.datetime.fromisoformat(s)
+    return (v if v.tzinfo else v.replace(tzinfo=z)).timestamp()
+rows = {}
+for n, r in enumerate(csv.DictReader(open(man, encoding="utf-8"))):
+    rows.setdefault(r["column"], []).append(
+        (-when(r["published"], zones[r["column"]]), n, r["link"]))
+bad = 0
+for col, v in rows.items():
+    want = [x[2] for x in sorted(v)[:limits[col]]]
+    got = [i.findtext("link") for i in
+           ET.parse(os.path.join(out, col, "rss.xml")).iter("item")]
+    if got != want:
+        print("%s: %d items, first difference at %s" % (col, len(got),
+              next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
+                   "the end")))
+        bad += 1
+sys.exit(bad)
+EOP
+done_testing

@@ -8,6 +8,16 @@ B="$SY_BIN/syndic-build"
 cd "$SY_TOP" || exit 2
 
 $PY bench/gen.py 9000 "$T/m" || { notok "generating"; done_testing; exit 0; }
+# Rows in no particular order, so that the newest come early and late.
+$PY - "$T/m/manifest.csv" <<'EOP'
+import csv, random, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+head, body = rows[0], rows[1:]
+random.Random(7).shuffle(body)
+w = csv.writer(open(sys.argv[1], "w", encoding="utf-8", newline=""))
+w.writerow(head)
+w.writerows(body)
+EOP
 check_exit "9,000 rows build" 0 $B -q -o "$T/out" "$T/m/manifest.csv"
 check "each column's feed holds its 100 newest entries, newest first" \
     $PY - "$T/m/manifest.csv" "$T/m/columns.csv" "$T/out" <<'EOP'

@@ -8,6 +8,8 @@ B="$SY_BIN/syndic-build"
 cd "$SY_TOP" || exit 2
 
 $PY bench/gen.py 9000 "$T/m" || { notok "generating"; done_testing; exit 0; }
+# A small limit, so that the entries let go are most of them.
+sed -i 's/,100\(\r\{0,1\}\)$/,3\1/' "$T/m/columns.csv"
 # Rows in no particular order, so that the newest come early and late.
 $PY - "$T/m/manifest.csv" <<'EOP'
 import csv, random, sys
@@ -19,7 +21,7 @@ w.writerow(head)
 w.writerows(body)
 EOP
 check_exit "9,000 rows build" 0 $B -q -o "$T/out" "$T/m/manifest.csv"
-check "each column's feed holds its 100 newest entries, newest first" \
+check "each column's feed holds its 3 newest entries, newest first" \
     $PY - "$T/m/manifest.csv" "$T/m/columns.csv" "$T/out" <<'EOP'
 import csv, datetime as dt, email.utils, os, re, sys, zoneinfo
 import xml.etree.ElementTree as ET

@@ -29,30 +29,6 @@
 #define LABEL_MAX 63
 #define IDN_FLAGS (IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL)
 
-static bool
-report(struct sy_finding *f, enum sy_rule rule, enum sy_severity sev,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* As in url.c: the first error wins over later ones and over warnings. */
-static bool
-report(struct sy_finding *f, enum sy_rule rule, enum sy_severity sev,
-    const char *fmt, ...)
-{
-	va_list ap;
-	size_t n;
-
-	if (f->rule != SY_R_NONE && f->severity >= sev)
-		return true;
-	f->rule = rule;
-	f->severity = sev;
-	va_start(ap, fmt);
-	/* Cut to the buffer, then to a valid UTF-8 prefix below. */
-	(void)vsnprintf(f->message, sizeof(f->message), fmt, ap);
-	va_end(ap);
-	n = strlen(f->message);
-	f->message[sy_utf8_valid_prefix(f->message, n)] = '\0';
-	return true;
-}
 
 /* RFC 5322 atext, plus any non-ASCII byte (RFC 6532 UTF8-non-ascii). */
 static bool
@@ -85,7 +61,7 @@ skip_cfws(const char **pp, struct sy_finding *f)
 		depth = 0;
 		do {
 			if (*p == '\0')
-				return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 				    "unterminated comment in address");
 			if (*p == '\\' && p[1] != '\0')
 				p++;
@@ -97,10 +73,10 @@ skip_cfws(const char **pp, struct sy_finding *f)
 		} while (depth > 0);
 	}
 	if (ws && !comment)
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "space in address");
 	if (comment)
-		report(f, SY_R_EMAIL_SYNTAX, SY_WARNING,
+		sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_WARNING,
 		    "comment in address (valid, but write the bare address)");
 	*pp = p;
 	return false;
@@ -115,23 +91,23 @@ check_quoted(const char **pp, struct sy_finding *f)
 	for (;; p++) {
 		c = (unsigned char)*p;
 		if (c == '\0')
-			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "unterminated quoted local part");
 		if (c == '"')
 			break;
 		if (c == '\\') {
 			c = (unsigned char)*++p;
 			if (c == '\0' || (c < 0x20 && c != '\t') || c == 0x7f)
-				return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 				    "bad escape in quoted local part");
 			continue;
 		}
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "control character U+%04X in address", c);
 	}
 	*pp = p + 1;
-	report(f, SY_R_EMAIL_SYNTAX, SY_WARNING,
+	sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_WARNING,
 	    "quoted local part (valid, but many programs reject it)");
 	return false;
 }
@@ -142,14 +118,14 @@ check_dot_atom(const char **pp, struct sy_finding *f)
 	const char *p = *pp;
 
 	if (*p == '.')
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "local part starts with a dot");
 	for (; is_atext((unsigned char)*p) || *p == '.'; p++) {
 		if (*p == '.' && p[1] == '.')
-			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "two dots in a row in the local part");
 		if (*p == '.' && p[1] == '@')
-			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "local part ends with a dot");
 	}
 	*pp = p;
@@ -174,10 +150,10 @@ check_literal(const char *d, size_t n, struct sy_finding *f)
 	tmp[n] = '\0';
 	if (inet_pton(af, tmp, addr) != 1)
 		goto bad;
-	return report(f, SY_R_EMAIL_SYNTAX, SY_WARNING,
+	return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_WARNING,
 	    "IP address literal instead of a domain");
 bad:
-	return report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+	return sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 	    "invalid address literal \"[%.*s]\"", (int)(n > 60 ? 60 : n), d);
 }
 
@@ -219,7 +195,7 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 	sy_buf_init(&lb, 0);
 	*out = NULL;
 	if (n == 0) {
-		report(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "empty domain");
+		sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "empty domain");
 		goto out;
 	}
 	for (p = d; p <= end; p = e + 1) {
@@ -228,7 +204,7 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 		    !(end - e >= 3 && memcmp(e, "\xe3\x80\x82", 3) == 0); e++)
 			;
 		if (e == p) {
-			report(f, SY_R_EMAIL_DOMAIN, SY_ERROR, e == end ?
+			sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR, e == end ?
 			    "domain ends with a dot" : p == d ?
 			    "domain starts with a dot" :
 			    "empty label (two dots) in domain");
@@ -241,7 +217,7 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 			if ((unsigned char)tmp[i] < 0x80 &&
 			    !SY_ISALNUM(tmp[i]) &&
 			    tmp[i] != '-') {
-				report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+				sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 				    "character '%c' in domain", tmp[i]);
 				goto out;
 			}
@@ -252,7 +228,7 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 			if (rc == IDN2_MALLOC)
 				goto oom;
 			if (rc != IDN2_OK) {
-				report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+				sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 				    "domain label \"%s\" is not a valid "
 				    "internationalised name: %s", tmp,
 				    idn2_strerror(rc));
@@ -268,13 +244,13 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 			lb.data[i] =
 			    (char)SY_TOLOWER((unsigned char)lb.data[i]);
 		if (lb.len > LABEL_MAX) {
-			report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+			sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 			    "domain label \"%.20s...\" is longer than 63 "
 			    "octets", lb.data);
 			goto out;
 		}
 		if (lb.data[0] == '-' || lb.data[lb.len - 1] == '-') {
-			report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+			sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 			    "domain label \"%s\" %s with a hyphen", lb.data,
 			    lb.data[0] == '-' ? "starts" : "ends");
 			goto out;
@@ -291,18 +267,18 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 			e += 2;	/* the rest of U+3002 */
 	}
 	if (b.len > DOMAIN_MAX) {
-		report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+		sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 		    "domain is longer than 253 octets");
 		goto out;
 	}
 	if (labels == 1) {
-		report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+		sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 		    "domain \"%s\" has no dot", b.data);
 		goto out;
 	}
 	p = strrchr(b.data, '.') + 1;
 	if (all_digits(p)) {
-		report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+		sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 		    "top-level domain \"%s\" is all digits (an IP address is "
 		    "written [1.2.3.4])", p);
 		goto out;
@@ -313,7 +289,7 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 	bad = false;
 	goto out;
 oom:
-	report(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "out of memory");
+	sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "out of memory");
 out:
 	idn2_free(a);
 	free(tmp);
@@ -335,34 +311,34 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 	uint32_t cp;
 
 	if (addr == NULL || addr[0] == '\0')
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "empty address");
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "empty address");
 	len = strlen(addr);
 	i = sy_utf8_valid_prefix(addr, len);
 	if (i != len)
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "invalid UTF-8 at byte %zu of the address", i + 1);
 	for (i = 0; i < len; i++) {
 		if ((unsigned char)addr[i] < 0x20 && addr[i] != '\t')
-			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "control character U+%04X in address",
 			    (unsigned char)addr[i]);
 		if (addr[i] == 0x7f)
-			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "control character U+007F in address");
 		if ((unsigned char)addr[i] >= 0x80) {
 			i += (size_t)sy_utf8_decode(addr + i, &cp) - 1;
 			if (cp < 0xa0 || cp == 0xa0 || cp == 0x3000 ||
 			    (cp >= 0x2000 && cp <= 0x200f) || cp == 0xfeff)
-				return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 				    "invisible or space character U+%04X in "
 				    "address", (unsigned)cp);
 		}
 	}
 	if (addr[0] != '"' && strchr(addr, '<') != NULL)
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "name and angle brackets: write the bare address");
 	if (sy_has_prefix_ci(addr, "mailto:"))
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "\"mailto:\" in an address field: write the bare address");
 	if (skip_cfws(&p, f))
 		return true;
@@ -374,24 +350,24 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 		return true;
 	lend = p;
 	if (lend == local)
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    *p == '@' ? "empty local part" :
 		    *p == '\0' ? "no \"@\" in address" :
 		    "character '%c' not allowed in an address", *p);
 	if (skip_cfws(&p, f))
 		return true;
 	if (*p == '\0')
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "no \"@\" in address");
 	if (*p != '@') {
 		if (*p == '.' && lend[-1] == '"')
-			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "obsolete local part (quoted and unquoted words)");
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "character '%c' not allowed in the local part", *p);
 	}
 	if ((size_t)(lend - local) > LOCAL_MAX)
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "local part is %zu octets long; the limit is 64",
 		    (size_t)(lend - local));
 	p++;
@@ -401,7 +377,7 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 	if (*p == '[') {
 		dend = strchr(p, ']');
 		if (dend == NULL)
-			return report(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 			    "address literal without its closing ']'");
 		if (check_literal(p + 1, (size_t)(dend - p - 1), f) &&
 		    f->severity == SY_ERROR)
@@ -414,7 +390,7 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 			;
 		dend = p;
 		if (*p == '@')
-			return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "more than one \"@\" in address");
 		/* White space after the domain is an error of its own. */
 		if (skip_cfws(&p, f))
@@ -425,12 +401,12 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 	if (skip_cfws(&p, f))
 		goto fail;
 	if (*p != '\0') {
-		report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "junk after the domain: \"%.20s\"", p);
 		goto fail;
 	}
 	if ((size_t)(lend - local) + 1 + (size_t)(dend - d) > ADDR_MAX) {
-		report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "address is %zu octets long; the limit is 254",
 		    (size_t)(lend - local) + 1 + (size_t)(dend - d));
 		goto fail;
@@ -619,26 +595,26 @@ sy_mailto_check(const char *url, struct sy_finding *f)
 	memset(f, 0, sizeof(*f));
 	f->rule = SY_R_NONE;
 	if (url == NULL || !sy_has_prefix_ci(url, "mailto:"))
-		return report(f, SY_R_URL_SCHEME, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "not a mailto: URL");
 	if (mailto_split(url, &l, true) != 0) {
 		sy_email_list_free(l.v, l.n);
-		return report(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "out of memory");
+		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "out of memory");
 	}
 	if (l.bad)
-		report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "malformed percent-escape in mailto: URL");
 	else if (l.n == 0)
-		report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 		    "mailto: URL without an address");
 	for (i = 0; i < l.n && f->severity != SY_ERROR; i++) {
 		if (l.v[i][0] == '\0') {
-			report(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+			sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
 			    "empty address in mailto: list (stray comma?)");
 			break;
 		}
 		if (sy_email_check(l.v[i], &one))
-			report(f, one.rule, one.severity, "%s", one.message);
+			sy_finding_set(f, one.rule, one.severity, "%s", one.message);
 	}
 	sy_email_list_free(l.v, l.n);
 	return f->rule != SY_R_NONE;

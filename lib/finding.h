@@ -5,6 +5,8 @@
 #ifndef SY_FINDING_H
 #define SY_FINDING_H
 
+#include <stdbool.h>
+
 #include "diag.h"
 
 struct sy_finding {
@@ -12,5 +14,15 @@ struct sy_finding {
 	enum sy_severity severity;
 	char message[256];
 };
+
+/*
+ * Records a finding unless one at least as severe is there already (the
+ * first error wins over later ones and over any warning).  A message cut
+ * by the buffer is cut back to a whole UTF-8 character.  Returns true, so
+ * that checks can "return sy_finding_set(...)".
+ */
+bool sy_finding_set(struct sy_finding *f, enum sy_rule rule,
+    enum sy_severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

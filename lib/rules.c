@@ -122,25 +122,8 @@ static const struct site sites[] = {
 	    NULL, NULL, NULL },
 };
 
-static bool
-report(struct sy_finding *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static bool
-report(struct sy_finding *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	f->rule = SY_R_SITE_RULE;
-	f->severity = SY_ERROR;
-	va_start(ap, fmt);
-	/* Cut to the buffer, then to a valid UTF-8 prefix below. */
-	(void)vsnprintf(f->message, sizeof(f->message), fmt, ap);
-	va_end(ap);
-	f->message[sy_utf8_valid_prefix(f->message, strlen(f->message))] =
-	    '\0';
-	return true;
-}
+/* A site-rule error (finding.h). */
+#define report(f, ...) sy_finding_set((f), SY_R_SITE_RULE, SY_ERROR, __VA_ARGS__)
 
 /* The parts of a URL the rules look at, from its URI form. */
 struct parts {

@@ -34,34 +34,6 @@
 #define HOST_MAX 1024	/* raw host text we look at at all */
 #define IDN_FLAGS (IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL)
 
-static bool
-report(struct sy_finding *f, enum sy_rule rule, enum sy_severity sev,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/*
- * Records a finding unless one at least as severe is there already; the
- * first error wins over later ones and over any warning.  A message cut
- * by the buffer is cut back to a whole UTF-8 character.
- */
-static bool
-report(struct sy_finding *f, enum sy_rule rule, enum sy_severity sev,
-    const char *fmt, ...)
-{
-	va_list ap;
-	size_t n;
-
-	if (f->rule != SY_R_NONE && f->severity >= sev)
-		return true;
-	f->rule = rule;
-	f->severity = sev;
-	va_start(ap, fmt);
-	/* Cut to the buffer, then to a valid UTF-8 prefix below. */
-	(void)vsnprintf(f->message, sizeof(f->message), fmt, ap);
-	va_end(ap);
-	n = strlen(f->message);
-	f->message[sy_utf8_valid_prefix(f->message, n)] = '\0';
-	return true;
-}
 
 /* Length of "scheme" when s starts with "scheme:", else 0. */
 static size_t
@@ -114,40 +86,40 @@ scan_chars(const char *url, struct sy_finding *f)
 
 	ok = sy_utf8_valid_prefix(url, len);
 	if (ok != len)
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "invalid UTF-8 at byte %zu of the URL", ok + 1);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)url[i];
 		if (c == ' ')
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "space in URL");
 		if (c < 0x20 || c == 0x7f)
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "control character U+%04X in URL", c);
 		if (c == '\\')
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "backslash in URL");
 		if (c == '"' || c == '<' || c == '>')
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "character '%c' in URL (left over markup?)", c);
 		if (c == '%' &&
 		    (!SY_ISXDIGIT(url[i + 1]) || !SY_ISXDIGIT(url[i + 2]))) {
 			if (url[i + 1] == '\0')
-				return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 				    "malformed percent-escape \"%%\" at the "
 				    "end of the URL");
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "malformed percent-escape \"%%%.*s\"",
 			    url[i + 2] == '\0' ? 1 : 2, url + i + 1);
 		}
 		if (c >= 0x80) {
 			i += (size_t)sy_utf8_decode(url + i, &cp) - 1;
 			if (cp < 0xa0)
-				return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 				    "control character U+%04X in URL",
 				    (unsigned)cp);
 			if (is_invisible(cp))
-				return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 				    "invisible or space character U+%04X in "
 				    "URL", (unsigned)cp);
 		}
@@ -256,26 +228,26 @@ check_ipv4(const char *h, struct sy_finding *f)
 		e = strchr(p, '.');
 		n = e != NULL ? (size_t)(e - p) : strlen(p);
 		if (!all_digits(p, n))
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "top-level domain \"%s\" is all digits", last);
 		parts++;
 		if (e == NULL)
 			break;
 	}
 	if (parts != 4)
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "numeric host \"%s\" is not an IPv4 address of four "
 		    "numbers", h);
 	for (p = h;; p = e + 1) {
 		e = strchr(p, '.');
 		n = e != NULL ? (size_t)(e - p) : strlen(p);
 		if (n > 1 && p[0] == '0')
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "IPv4 address part \"%.*s\" has a leading zero "
 			    "(read as octal by some programs)", (int)n, p);
 		v = n > 3 ? 1000 : strtol(p, NULL, 10);
 		if (v > 255)
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "IPv4 address part %.*s is out of range",
 			    (int)n, p);
 		if (e == NULL)
@@ -301,11 +273,11 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 
 	sy_buf_init(&out, 0);
 	if (n == 0) {
-		report(f, SY_R_URL_SYNTAX, SY_ERROR, "empty host");
+		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "empty host");
 		goto out;
 	}
 	if (n > HOST_MAX) {
-		report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "host name is longer than 253 octets");
 		goto out;
 	}
@@ -316,7 +288,7 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 	if (len > 1 && host[len - 1] == '.')
 		host[--len] = '\0';	/* a fully qualified "example.com." */
 	if (host[0] == '.' || strstr(host, "..") != NULL) {
-		report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "empty label in host \"%s\"", host);
 		goto out;
 	}
@@ -328,20 +300,20 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 		if (rc == IDN2_MALLOC)
 			goto oom;
 		if (rc != IDN2_OK) {
-			report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "host label \"%.*s\" is not a valid "
 			    "internationalised name: %s", (int)(e - p), p,
 			    idn2_strerror(rc));
 			goto out;
 		}
 		if (strlen(lab) > 63) {
-			report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "host label \"%.20s...\" is longer than 63 octets",
 			    lab);
 			goto out;
 		}
 		if (lab[0] == '-' || lab[strlen(lab) - 1] == '-') {
-			report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "host label \"%s\" %s with a hyphen", lab,
 			    lab[0] == '-' ? "starts" : "ends");
 			goto out;
@@ -350,12 +322,12 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			if (SY_ISALNUM(lab[i]) || lab[i] == '-')
 				continue;
 			if (lab[i] == '_') {
-				report(f, SY_R_URL_SYNTAX, SY_WARNING,
+				sy_finding_set(f, SY_R_URL_SYNTAX, SY_WARNING,
 				    "'_' in host label \"%s\" (not a valid "
 				    "host name)", lab);
 				continue;
 			}
-			report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "character '%c' in host", lab[i]);
 			goto out;
 		}
@@ -369,7 +341,7 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			break;
 	}
 	if (out.len > 253) {
-		report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "host name is longer than 253 octets");
 		goto out;
 	}
@@ -381,11 +353,11 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 	} else if (strcmp(out.data, "localhost") == 0 ||
 	    (out.len > 10 &&
 	    strcmp(out.data + out.len - 10, ".localhost") == 0)) {
-		report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "host \"%s\" is the reader's own machine", out.data);
 		goto out;
 	} else if (labels == 1) {
-		report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "host \"%s\" has no dot (not a public host name)",
 		    out.data);
 		goto out;
@@ -398,7 +370,7 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 	bad = false;
 	goto out;
 oom:
-	report(f, SY_R_URL_SYNTAX, SY_ERROR, "out of memory");
+	sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "out of memory");
 out:
 	free(lab);
 	free(host);
@@ -413,10 +385,10 @@ check_ipv6(const char *h, size_t n, struct sy_finding *f)
 	unsigned char addr[16];
 
 	if (n > 0 && (h[0] == 'v' || h[0] == 'V'))
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "IPvFuture address literal \"[%.*s]\"", (int)n, h);
 	if (memchr(h, '%', n) != NULL)
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "zone identifier in IPv6 address \"[%.*s]\"", (int)n, h);
 	if (n >= sizeof(tmp))
 		goto bad;
@@ -425,7 +397,7 @@ check_ipv6(const char *h, size_t n, struct sy_finding *f)
 	if (inet_pton(AF_INET6, tmp, addr) == 1)
 		return false;
 bad:
-	return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+	return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 	    "invalid IPv6 address \"[%.*s]\"", (int)(n > 60 ? 60 : n), h);
 }
 
@@ -445,20 +417,20 @@ check_authority(const char *a, size_t n, struct sy_finding *f)
 		if (*h == '@')
 			at = h;
 	if (at != NULL) {
-		report(f, SY_R_URL_SYNTAX, SY_WARNING,
+		sy_finding_set(f, SY_R_URL_SYNTAX, SY_WARNING,
 		    "user name or password in URL");
 		a = at + 1;
 	}
 	if (a < end && *a == '[') {
 		rb = memchr(a, ']', (size_t)(end - a));
 		if (rb == NULL)
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "IPv6 address without its closing ']'");
 		if (check_ipv6(a + 1, (size_t)(rb - a - 1), f))
 			return true;
 		colon = rb + 1;
 		if (colon < end && *colon != ':')
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "junk after the IPv6 address");
 	} else {
 		colon = memchr(a, ':', (size_t)(end - a));
@@ -474,14 +446,14 @@ check_authority(const char *a, size_t n, struct sy_finding *f)
 	port = 0;
 	for (i = 1; colon + i < end; i++) {
 		if (!SY_ISDIGIT(colon[i]))
-			return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "port \"%.*s\" is not a number",
 			    (int)(end - colon - 1), colon + 1);
 		if (port <= 65535)
 			port = port * 10 + (unsigned long)(colon[i] - '0');
 	}
 	if (i > 1 && (port == 0 || port > 65535))
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "port %.*s is out of range", (int)(end - colon - 1),
 		    colon + 1);
 	return false;
@@ -508,18 +480,18 @@ curl_agrees(const char *url, unsigned cflags, struct sy_finding *f)
 		;
 	uri = *s == '\0' ? sy_strdup(url) : sy_url_to_uri(url);
 	if (uri == NULL)
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "URL cannot be parsed");
 	h = curl_url();
 	if (h == NULL) {
 		free(uri);
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR, "out of memory");
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "out of memory");
 	}
 	rc = curl_url_set(h, CURLUPART_URL, uri, cflags);
 	curl_url_cleanup(h);
 	free(uri);
 	if (rc != CURLUE_OK)
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR, "%s",
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "%s",
 		    curl_url_strerror(rc));
 	return false;
 }
@@ -531,11 +503,11 @@ check_http(const char *url, size_t slen, struct sy_finding *f)
 	size_t n;
 
 	if (p[0] != '/' || p[1] != '/')
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "missing \"//\" after \"%.*s:\"", (int)slen, url);
 	p += 2;
 	if (*p == '/')
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "empty host (too many slashes after \"%.*s:\")",
 		    (int)slen, url);
 	n = authority_len(p);
@@ -564,10 +536,10 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 	memset(f, 0, sizeof(*f));
 	f->rule = SY_R_NONE;
 	if (url == NULL || url[0] == '\0')
-		return report(f, SY_R_URL_SYNTAX, SY_ERROR, "empty URL");
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "empty URL");
 	slen = scheme_len(url);
 	if (slen > 0 && looks_dangerous(url))
-		return report(f, SY_R_URL_SCHEME, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "%.*s: URL (scripts and inline data are never accepted)",
 		    (int)slen, url);
 	if (scan_chars(url, f))
@@ -580,18 +552,18 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 	if (slen > 0 && sy_url_has_scheme(url, "mailto")) {
 		if (flags & (SY_URL_MAILTO | SY_URL_ANY))
 			return sy_mailto_check(url, f);
-		return report(f, SY_R_URL_SCHEME, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "mailto: URL where an http(s) URL is required");
 	}
 	if (slen > 0 && (memchr(url, '.', slen) != NULL ||
 	    SY_ISDIGIT(url[slen + 1])) && !(flags & SY_URL_ANY))
 		/* "example.com:8080/x", "localhost:80": no scheme at all */
-		return report(f, SY_R_URL_SCHEME, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "URL has no scheme (missing \"https://\"?)");
 	if (slen > 0) {
 		if (flags & SY_URL_ANY)
 			return false;
-		return report(f, SY_R_URL_SCHEME, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "scheme \"%.*s:\" where an http(s) URL is required",
 		    (int)slen, url);
 	}
@@ -600,7 +572,7 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 		seg = strcspn(url, "/?#");
 		what = memchr(url, '.', seg) != NULL && url[0] != '.' ?
 		    " (missing \"https://\"?)" : "";
-		return report(f, SY_R_URL_SCHEME, SY_ERROR,
+		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "relative URL where an absolute http(s) URL is "
 		    "required%s", what);
 	}

@@ -33,6 +33,8 @@
 #include "email.h"
 #include "html.h"
 #include "rules.h"
+#include "shape.h"
+#include "strmap.h"
 #include "url.h"
 #include "util.h"
 
@@ -51,15 +53,17 @@
 #define EPOCH_1990 631152000LL /* 1990-01-01T00:00:00Z */
 
 struct seen_ent {
-	char *key;
 	size_t line;
 	size_t col;
 };
 
-/* A string set remembering where each key was first seen. */
+/*
+ * A string set remembering where each key was first seen: the map gives
+ * an index into pos.
+ */
 struct seen {
-	struct seen_ent *v;
-	size_t cap;
+	struct sy_strmap map;
+	struct seen_ent *pos;
 	size_t n;
 };
 
@@ -169,63 +173,37 @@ clip(const char *s, char *buf)
 
 /* ---- small shared checks ---------------------------------------------- */
 
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 /*
  * Finds key in the set, adding it with line when absent.  Returns its
  * entry (*dup tells whether it was there already), or NULL when out of
- * memory (l->err set).
+ * memory (l->err set).  The entry is valid until the next seen_put.
  */
 static struct seen_ent *
 seen_put(
     struct lint *l, struct seen *s, const char *key, size_t line, bool *dup)
 {
+	struct seen_ent *v;
 	size_t i;
 
 	*dup = false;
-	if (s->n * 2 >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64, j;
-		struct seen_ent *v = calloc(cap, sizeof(*v));
-
-		if (v == NULL) {
-			l->err = SY_ENOMEM;
-			return NULL;
-		}
-		for (j = 0; j < s->cap; j++) {
-			if (s->v[j].key == NULL)
-				continue;
-			i = hash(s->v[j].key) & (cap - 1);
-			while (v[i].key != NULL)
-				i = (i + 1) & (cap - 1);
-			v[i] = s->v[j];
-		}
-		free(s->v);
-		s->v = v;
-		s->cap = cap;
+	if (sy_strmap_get(&s->map, key, &i)) {
+		*dup = true;
+		return &s->pos[i];
 	}
-	i = hash(key) & (s->cap - 1);
-	for (; s->v[i].key != NULL; i = (i + 1) & (s->cap - 1)) {
-		if (strcmp(s->v[i].key, key) == 0) {
-			*dup = true;
-			return &s->v[i];
-		}
-	}
-	if ((s->v[i].key = sy_strdup(key)) == NULL) {
+	v = sy_reallocarray(s->pos, s->n + 1, sizeof(*v));
+	if (v == NULL) {
 		l->err = SY_ENOMEM;
 		return NULL;
 	}
-	s->v[i].line = line;
-	s->v[i].col = 0;
-	s->n++;
-	return &s->v[i];
+	s->pos = v;
+	if (sy_strmap_put(&s->map, key, s->n, dup, NULL) != SY_OK) {
+		l->err = SY_ENOMEM;
+		return NULL;
+	}
+	s->pos[s->n].line = line;
+	s->pos[s->n].col = 0;
+	return &s->pos[s->n++];
 }
 
 /*
@@ -251,23 +229,16 @@ seen_find(const struct seen *s, const char *key)
 {
 	size_t i;
 
-	if (s->cap == 0)
+	if (!sy_strmap_get(&s->map, key, &i))
 		return NULL;
-	for (i = hash(key) & (s->cap - 1); s->v[i].key != NULL;
-	     i = (i + 1) & (s->cap - 1))
-		if (strcmp(s->v[i].key, key) == 0)
-			return &s->v[i];
-	return NULL;
+	return &s->pos[i];
 }
 
 static void
 seen_fini(struct seen *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->cap; i++)
-		free(s->v[i].key);
-	free(s->v);
+	sy_strmap_fini(&s->map);
+	free(s->pos);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -515,69 +486,15 @@ check_person(struct lint *l, size_t line, const char *what, const char *field,
 	free(addr);
 }
 
-/* BCP 47 shape: 2-3 letters (or x/i), then 1-8 alphanumerics per subtag. */
-static bool
-lang_shape(const char *s)
-{
-	size_t i = 0, n;
-
-	while (SY_ISALPHA(s[i]))
-		i++;
-	if (!(i >= 2 && i <= 8) &&
-	    !(i == 1 &&
-	        (s[0] == 'x' || s[0] == 'i' || s[0] == 'X' || s[0] == 'I')))
-		return false;
-	while (s[i] == '-') {
-		s += i + 1;
-		for (n = 0; SY_ISALNUM(s[n]); n++)
-			;
-		if (n < 1 || n > 8)
-			return false;
-		i = n;
-	}
-	return s[i] == '\0';
-}
-
 static void
 check_lang(
     struct lint *l, size_t line, size_t col, const char *what, const char *s)
 {
 	char c[CLIPSZ];
 
-	if (!lang_shape(s))
+	if (!sy_shape_is_langtag(s))
 		report(l, line, col, SY_ERROR, SY_R_LANGUAGE_TAG,
 		    "%s \"%s\" is not a BCP 47 language tag", what, clip(s, c));
-}
-
-/* RFC 2045 token characters. */
-static bool
-mime_token(const char *s, size_t *n)
-{
-	size_t i;
-
-	for (i = 0; s[i] > 0x20 && (unsigned char)s[i] < 0x7F &&
-	     strchr("()<>@,;:\\\"/[]?=", s[i]) == NULL;
-	     i++)
-		;
-	*n = i;
-	return i > 0;
-}
-
-/* type/subtype, optionally followed by ";" parameters. */
-static bool
-mime_shape(const char *s)
-{
-	size_t n;
-
-	if (!mime_token(s, &n) || s[n] != '/')
-		return false;
-	s += n + 1;
-	if (!mime_token(s, &n))
-		return false;
-	s += n;
-	while (*s == ' ')
-		s++;
-	return *s == '\0' || *s == ';';
 }
 
 static void
@@ -586,7 +503,7 @@ check_mime(
 {
 	char c[CLIPSZ];
 
-	if (!mime_shape(s))
+	if (!sy_shape_is_mimetype(s))
 		report(l, line, col, SY_ERROR, SY_R_MIME_TYPE,
 		    "%s \"%s\" is not a MIME type", what, clip(s, c));
 }

@@ -200,6 +200,21 @@ sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
 	return SY_OK;
 }
 
+/* csv-columns: true when the record has not the header's field count. */
+static bool
+ragged(struct loader *L, const struct sy_csv_record *rec)
+{
+	struct sy_pos pos = { L->path, rec->line, 0 };
+
+	if (rec->nfields == L->h.nfields)
+		return false;
+	if (sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
+		"%zu fields where the header has %zu", rec->nfields,
+		L->h.nfields) == NULL)
+		L->err = SY_ENOMEM;
+	return true;
+}
+
 /* Maps a header row; reports missing, duplicate and unknown names. */
 static void
 map_header(struct loader *L, const struct sy_csv_record *rec,
@@ -1037,14 +1052,8 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 	L->rec = rec;
 	L->bad = false;
 	L->id = NULL;
-	if (rec->nfields != L->h.nfields) {
-		struct sy_pos pos = { L->path, rec->line, 0 };
-
-		sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
-		    "%zu fields where the header has %zu", rec->nfields,
-		    L->h.nfields);
-		return SY_OK;
-	}
+	if (ragged(L, rec))
+		return L->err;
 	memset(&e, 0, sizeof(e));
 	memset(v, 0, sizeof(v));
 	for (k = 0; k < NF; k++) {
@@ -1236,14 +1245,8 @@ column_cb(const struct sy_csv_record *rec, void *arg)
 	L->rec = rec;
 	L->bad = false;
 	L->id = NULL;
-	if (rec->nfields != L->h.nfields) {
-		struct sy_pos pos = { L->path, rec->line, 0 };
-
-		sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
-		    "%zu fields where the header has %zu", rec->nfields,
-		    L->h.nfields);
-		return SY_OK;
-	}
+	if (ragged(L, rec))
+		return L->err;
 	memset(&c, 0, sizeof(c));
 	for (k = 0; k < NC; k++) {
 		v[k] = val(L, k);

@@ -228,6 +228,20 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 	h->nnames = nnames;
 	h->nfields = rec->nfields;
 	h->seen = true;
+	if (rec->nfields == 1 && strpbrk(rec->fields[0], ";\t") != NULL) {
+		struct sy_pos pos = { path, rec->line, 1 };
+		const char *sep = strchr(rec->fields[0], ';') ? "semicolons" :
+								"tabs";
+
+		/* One message that says why, not one per missing column. */
+		h->incomplete = true;
+		sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_SYNTAX,
+		    "the header is a single column separated by %s; syndic "
+		    "reads comma-separated values (save the sheet as \"CSV "
+		    "UTF-8 (comma delimited)\")",
+		    sep);
+		return;
+	}
 	for (i = 0; i < rec->nfields; i++) {
 		char *name = sy_strdup(rec->fields[i]);
 		struct sy_pos pos = { path, rec->line, i + 1 };

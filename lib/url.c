@@ -314,7 +314,8 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 	len = strlen(host);
 	if (len > 1 && host[len - 1] == '.')
 		host[--len] = '\0';	/* a fully qualified "example.com." */
-	if (host[0] == '.' || strstr(host, "..") != NULL) {
+	if (host[0] == '.' || strstr(host, "..") != NULL ||
+	    host[len - 1] == '.') {
 		report(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "empty label in host \"%s\"", host);
 		goto out;

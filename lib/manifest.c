@@ -28,6 +28,7 @@
 #define MAX_ARTICLE (8u << 20) /* bytes per article file */
 #define FAR_FUTURE (366 * 86400LL)
 #define EPOCH_1990 631152000LL
+#define MAX_VERDICTS 200000 /* content links whose verdict is remembered */
 
 enum {
 	F_ID,
@@ -123,6 +124,9 @@ struct loader {
 	int64_t now;
 	struct sy_tz *deftz;	/* --tz, loaded once */
 	struct sy_tz **zones;	/* per column, or NULL to use deftz */
+	struct sy_strmap verdicts; /* content link -> 0 or findings index + 1 */
+	struct sy_finding *findings;
+	size_t nfindings;
 	size_t nzones;
 	enum sy_err err;
 	/* The row being checked. */
@@ -429,6 +433,58 @@ line_of(const char *s, size_t off)
 	return line;
 }
 
+/* The verdict on a link inside content; abs, when known, for site rules. */
+static void
+content_link_check(const char *url, const char *abs, struct sy_finding *f)
+{
+	if (sy_url_check(url, SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY,
+		f))
+		return;
+	if (!sy_rules_check(abs ? abs : url, f))
+		f->rule = SY_R_NONE;
+}
+
+/*
+ * content_link_check through the loader's memory of verdicts (at most
+ * MAX_VERDICTS links).  False when out of memory (L->err is set).
+ */
+static bool
+cached_check(struct loader *L, const char *url, struct sy_finding *f)
+{
+	size_t v;
+	bool found;
+
+	if (sy_strmap_get(&L->verdicts, url, &v)) {
+		if (v == 0) {
+			f->rule = SY_R_NONE;
+			return true;
+		}
+		*f = L->findings[v - 1];
+		return true;
+	}
+	content_link_check(url, NULL, f);
+	if (L->verdicts.n >= MAX_VERDICTS)
+		return true;
+	v = 0;
+	if (f->rule != SY_R_NONE) {
+		struct sy_finding *nv = sy_reallocarray(L->findings,
+		    L->nfindings + 1, sizeof(*nv));
+
+		if (nv == NULL) {
+			L->err = SY_ENOMEM;
+			return false;
+		}
+		L->findings = nv;
+		L->findings[L->nfindings++] = *f;
+		v = L->nfindings;
+	}
+	if (sy_strmap_put(&L->verdicts, url, v, &found, NULL) != SY_OK) {
+		L->err = SY_ENOMEM;
+		return false;
+	}
+	return true;
+}
+
 /*
  * Checks the links of one piece of content.  file is NULL for the inline
  * content field, else the article's path (as written in the manifest) and
@@ -444,25 +500,19 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 		const struct sy_link *ln = &links->v[i];
 		struct sy_finding f;
 		char *abs = NULL;
-		bool bad = false;
 
-		if (sy_url_check(ln->url,
-			SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY, &f)) {
-			bad = f.severity == SY_ERROR;
-		} else {
-			/*
-			 * A relative link is resolved only when someone needs
-			 * the absolute form (syndic-links); site rules see
-			 * absolute links as written.
-			 */
-			if (base != NULL && strchr(ln->url, ':') == NULL &&
-			    (L->o->occs != NULL ||
-				strncmp(ln->url, "//", 2) == 0))
-				abs = sy_url_resolve(base, ln->url);
-			if (sy_rules_check(abs ? abs : ln->url, &f))
-				bad = true;
-			else
-				f.rule = SY_R_NONE;
+		/*
+		 * A relative link is resolved only when someone needs the
+		 * absolute form (syndic-links) or its host ("//host/x");
+		 * otherwise the verdict depends on the link alone and is
+		 * remembered: articles repeat their links.
+		 */
+		if (base != NULL && strchr(ln->url, ':') == NULL &&
+		    (L->o->occs != NULL || strncmp(ln->url, "//", 2) == 0)) {
+			abs = sy_url_resolve(base, ln->url);
+			content_link_check(ln->url, abs, &f);
+		} else if (!cached_check(L, ln->url, &f)) {
+			return;
 		}
 		if (f.rule != SY_R_NONE) {
 			struct sy_diag *dg;
@@ -486,7 +536,6 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 			if (dg != NULL && sy_diag_set_url(dg, ln->url) != SY_OK)
 				L->err = SY_ENOMEM;
 		}
-		(void)bad;
 		if (L->o->occs != NULL &&
 		    sy_occs_add(L->o->occs, ln->url, abs, file ? fpath : L->path,
 			file ? ln->line : L->rec->line,
@@ -1335,6 +1384,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	sy_strmap_init(&L.links);
 	sy_strmap_init(&L.guids);
 	sy_strmap_init(&L.slugs);
+	sy_strmap_init(&L.verdicts);
 	m->path = sy_strdup(path);
 	slash = strrchr(path, '/');
 	m->dir = slash ? sy_strndup(path, (size_t)(slash - path)) :
@@ -1398,6 +1448,8 @@ out:
 	sy_strmap_fini(&L.links);
 	sy_strmap_fini(&L.guids);
 	sy_strmap_fini(&L.slugs);
+	sy_strmap_fini(&L.verdicts);
+	free(L.findings);
 	for (i = 0; i < L.nzones; i++)
 		sy_tz_free(L.zones[i]);
 	free(L.zones);

@@ -1,0 +1,1645 @@
+/*
+ * linkcheck.c: the link engine (see linkcheck.h).
+ *
+ * One multi handle, one thread.  Every distinct URL is an "item" that
+ * walks a small state machine: queued on the queue of the host of its
+ * current hop, started by the scheduler when the global, per-host and
+ * interval limits allow, then finished by finish(), which either gives a
+ * verdict or puts the item back (next hop, GET fallback, retry after a
+ * delay on the timer list).  Verdicts come from ONE table, verdicts[].
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <curl/curl.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linkcheck.h"
+
+#include "buf.h"
+#include "util.h"
+
+#define NONE SIZE_MAX
+/* Bytes of an unwanted body read (and dropped) to keep an HTTP/1.1
+ * connection reusable, before aborting instead. */
+#define DRAIN_MAX 16384
+
+enum phase {
+	PH_MAIN,
+	PH_PROBE
+};
+
+struct item {
+	char *url;	 /* as added */
+	char *frag;	 /* fragment to look for, or NULL */
+	char *etag_in;
+	char *lm_in;
+	char *probe_url;
+	void *user;
+	char *cur;	 /* URL of the current hop, without fragment */
+	char **visited;	 /* hops so far, for loop detection */
+	int hops;
+	int retried;
+	enum phase phase;
+	bool use_get;
+	bool permanent;	 /* a 301 or 308 was seen */
+	bool started;
+	bool waiting;
+	bool done;
+	unsigned attempts;
+	long long t_start;
+	long long wake_at;
+	size_t next;	 /* next item in its host's queue */
+	/* The main verdict, kept while a probe runs. */
+	enum sy_rule rule;
+	enum sy_severity sev;
+	long status;
+	char *final_url;
+	char *message;
+	char *etag_out;
+	char *lm_out;
+};
+
+struct host {
+	char *key;	 /* scheme://host:port, lower case */
+	size_t active;
+	long long next_ok;
+	size_t head;
+	size_t tail;
+};
+
+struct xfer {
+	struct xfer *prev; /* list of transfers in flight */
+	struct xfer *nextx;
+	struct sy_linkcheck *lc;
+	size_t item;
+	CURL *eh;
+	struct curl_slist *reqh;
+	char errbuf[CURL_ERROR_SIZE];
+	bool head;
+	bool private_refused;
+	char private_addr[INET6_ADDRSTRLEN];
+	size_t hdr_bytes;
+	bool hdr_over;
+	bool stopped;	/* we aborted on purpose: not an error */
+	bool body_full;
+	bool loc_bad;
+	const char *bot; /* bot-protection signature seen, or NULL */
+	char reason[64];
+	char *location;
+	char *retry_after;
+	char *etag;
+	char *lm;
+	char *ctype;
+	size_t drained;
+	struct sy_buf body;
+};
+
+struct sy_linkcheck {
+	struct sy_linkcheck_opts o;
+	CURLM *multi;
+	struct item *it;
+	size_t n;
+	size_t cap;
+	struct host *hosts;
+	size_t nhosts;
+	size_t hcap;
+	size_t nactive;
+	struct xfer *xlist;
+	size_t nwaiting;
+	size_t ndone;
+	size_t nfail;
+	long long deadline;
+	uint64_t rng;
+	bool ran;
+	sy_link_cb cb;
+	void *cbarg;
+};
+
+/* ---------------------------------------------------------------- */
+/* The verdict table. */
+
+enum vkind {
+	VK_HTTP,   /* lo..hi: HTTP status */
+	VK_CURL,   /* lo..hi: CURLcode */
+	VK_BOT403  /* a 403 carrying a bot-protection signature */
+};
+
+struct verdict {
+	enum vkind kind;
+	long lo;
+	long hi;
+	enum sy_rule rule;
+	enum sy_severity sev;
+	bool retry; /* transient: retried with backoff */
+	const char *msg; /* NULL: built from the status or error */
+};
+
+static const struct verdict verdicts[] = {
+	{ VK_HTTP, 200, 299, SY_R_NONE, SY_NOTE, false, NULL },
+	{ VK_HTTP, 304, 304, SY_R_NONE, SY_NOTE, false, NULL },
+	{ VK_HTTP, 300, 399, SY_R_LINK_ERROR, SY_ERROR, false,
+	    "redirect without a Location" },
+	{ VK_HTTP, 408, 408, SY_R_LINK_TIMEOUT, SY_ERROR, true, NULL },
+	{ VK_HTTP, 429, 429, SY_R_LINK_BLOCKED, SY_WARNING, true, NULL },
+	{ VK_HTTP, 400, 499, SY_R_LINK_BROKEN, SY_ERROR, false, NULL },
+	{ VK_HTTP, 500, 599, SY_R_LINK_SERVER_ERROR, SY_ERROR, true, NULL },
+	{ VK_HTTP, 999, 999, SY_R_LINK_BLOCKED, SY_WARNING, false, NULL },
+	{ VK_HTTP, 0, 199, SY_R_LINK_ERROR, SY_ERROR, false, NULL },
+	{ VK_HTTP, 600, LONG_MAX, SY_R_LINK_ERROR, SY_ERROR, false, NULL },
+	{ VK_BOT403, 403, 403, SY_R_LINK_BLOCKED, SY_WARNING, false, NULL },
+	{ VK_CURL, CURLE_OPERATION_TIMEDOUT, CURLE_OPERATION_TIMEDOUT,
+	    SY_R_LINK_TIMEOUT, SY_ERROR, true, "timed out" },
+	{ VK_CURL, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_HOST,
+	    SY_R_LINK_DNS, SY_ERROR, false, "host name not found" },
+	{ VK_CURL, CURLE_COULDNT_CONNECT, CURLE_COULDNT_CONNECT,
+	    SY_R_LINK_REFUSED, SY_ERROR, false, "connection refused" },
+	{ VK_CURL, CURLE_RECV_ERROR, CURLE_RECV_ERROR, SY_R_LINK_REFUSED,
+	    SY_ERROR, true, "connection reset" },
+	{ VK_CURL, CURLE_SEND_ERROR, CURLE_SEND_ERROR, SY_R_LINK_REFUSED,
+	    SY_ERROR, true, "connection reset while sending" },
+	{ VK_CURL, CURLE_GOT_NOTHING, CURLE_GOT_NOTHING, SY_R_LINK_REFUSED,
+	    SY_ERROR, true, "connection closed without a reply" },
+	{ VK_CURL, CURLE_PEER_FAILED_VERIFICATION,
+	    CURLE_PEER_FAILED_VERIFICATION, SY_R_LINK_TLS, SY_ERROR, false,
+	    NULL },
+	{ VK_CURL, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CONNECT_ERROR,
+	    SY_R_LINK_TLS, SY_ERROR, false, NULL },
+	{ VK_CURL, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, SY_R_LINK_TLS,
+	    SY_ERROR, false, NULL },
+	{ VK_CURL, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CACERT_BADFILE,
+	    SY_R_LINK_TLS, SY_ERROR, false, NULL },
+	{ VK_CURL, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_ISSUER_ERROR,
+	    SY_R_LINK_TLS, SY_ERROR, false, NULL },
+	{ VK_CURL, CURLE_TOO_MANY_REDIRECTS, CURLE_TOO_MANY_REDIRECTS,
+	    SY_R_LINK_REDIRECT_LOOP, SY_ERROR, false, NULL },
+	{ VK_CURL, 0, INT_MAX, SY_R_LINK_ERROR, SY_ERROR, false, NULL },
+};
+
+static const struct verdict *
+verdict_find(enum vkind kind, long code)
+{
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(verdicts); i++)
+		if (verdicts[i].kind == kind && code >= verdicts[i].lo &&
+		    code <= verdicts[i].hi)
+			return &verdicts[i];
+	return NULL;
+}
+
+static const char *
+reason_phrase(long status)
+{
+	static const struct {
+		long code;
+		const char *text;
+	} t[] = {
+		{ 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 403, "Forbidden" }, { 404, "Not Found" },
+		{ 405, "Method Not Allowed" }, { 408, "Request Timeout" },
+		{ 410, "Gone" }, { 429, "Too Many Requests" },
+		{ 451, "Unavailable For Legal Reasons" },
+		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+		{ 504, "Gateway Timeout" },
+	};
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(t); i++)
+		if (t[i].code == status)
+			return t[i].text;
+	return "";
+}
+
+/* ---------------------------------------------------------------- */
+/* Small helpers. */
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+rng_next(struct sy_linkcheck *lc)
+{
+	uint64_t x = lc->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	lc->rng = x;
+	return x;
+}
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	struct sy_buf b;
+	va_list ap;
+	enum sy_err e;
+
+	sy_buf_init(&b, 0);
+	va_start(ap, fmt);
+	e = sy_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (e != SY_OK) {
+		sy_buf_fini(&b);
+		return NULL;
+	}
+	return sy_buf_steal(&b);
+}
+
+static bool
+v4_private(uint32_t a)
+{
+	static const struct {
+		uint32_t net;
+		int bits;
+	} r[] = {
+		{ 0x00000000, 8 },  /* 0/8, "this network" */
+		{ 0x0a000000, 8 },  /* 10/8 */
+		{ 0x64400000, 10 }, /* 100.64/10 CGNAT */
+		{ 0x7f000000, 8 },  /* 127/8 */
+		{ 0xa9fe0000, 16 }, /* 169.254/16 link-local, cloud metadata */
+		{ 0xac100000, 12 }, /* 172.16/12 */
+		{ 0xc0000000, 24 }, /* 192.0.0/24 IETF assignments */
+		{ 0xc0a80000, 16 }, /* 192.168/16 */
+		{ 0xc6120000, 15 }, /* 198.18/15 benchmarking */
+		{ 0xe0000000, 4 },  /* 224/4 multicast */
+		{ 0xf0000000, 4 },  /* 240/4 reserved, broadcast */
+	};
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(r); i++)
+		if ((a >> (32 - r[i].bits)) == (r[i].net >> (32 - r[i].bits)))
+			return true;
+	return false;
+}
+
+bool
+sy_addr_is_private(const struct sockaddr *sa)
+{
+	const unsigned char *b;
+	uint32_t v4;
+	static const unsigned char zero12[12];
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0xff, 0xff };
+	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b };
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)
+		    (const void *)sa;
+
+		return v4_private(ntohl(s4->sin_addr.s_addr));
+	}
+	if (sa->sa_family != AF_INET6)
+		return true; /* nothing else is expected: refuse */
+	b = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+	/* ::, ::1, IPv4-compatible, IPv4-mapped and NAT64: the IPv4 decides. */
+	if (memcmp(b, zero12, 12) == 0 || memcmp(b, mapped, 12) == 0 ||
+	    memcmp(b, nat64, 12) == 0) {
+		v4 = (uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 |
+		    (uint32_t)b[14] << 8 | b[15];
+		if (memcmp(b, zero12, 12) == 0 && v4 <= 1)
+			return true; /* :: and ::1 */
+		return v4_private(v4);
+	}
+	if (b[0] == 0x20 && b[1] == 0x02) { /* 6to4 2002:V4ADDR::/48 */
+		v4 = (uint32_t)b[2] << 24 | (uint32_t)b[3] << 16 |
+		    (uint32_t)b[4] << 8 | b[5];
+		return v4_private(v4);
+	}
+	if ((b[0] & 0xfe) == 0xfc) /* fc00::/7 unique local */
+		return true;
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10 */
+		return true;
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) /* fec0::/10 site-local */
+		return true;
+	if (b[0] == 0xff) /* multicast */
+		return true;
+	return false;
+}
+
+int
+sy_retry_after_parse(const char *value, time_t now, long *delay_s)
+{
+	char tmp[128];
+	size_t len;
+	long long v;
+	time_t t;
+
+	if (value == NULL)
+		return -1;
+	while (SY_ISSPACE(*value))
+		value++;
+	len = strlen(value);
+	while (len > 0 && SY_ISSPACE(value[len - 1]))
+		len--;
+	if (len == 0 || len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, value, len);
+	tmp[len] = '\0';
+	if (SY_ISDIGIT(tmp[0])) {
+		/* delta-seconds = 1*DIGIT; huge values are clamped. */
+		size_t i;
+
+		for (i = 0; i < len; i++)
+			if (!SY_ISDIGIT(tmp[i]))
+				return -1;
+		if (sy_strtoll(tmp, 0, LLONG_MAX, &v) != 0)
+			v = LONG_MAX;
+		*delay_s = v > LONG_MAX ? LONG_MAX : (long)v;
+		return 0;
+	}
+	/* HTTP-date: IMF-fixdate, or the obsolete RFC 850 and asctime
+	 * forms, all of which start with a day name. */
+	if (!SY_ISALPHA(tmp[0]))
+		return -1;
+	t = curl_getdate(tmp, NULL);
+	if (t == (time_t)-1)
+		return -1;
+	*delay_s = t <= now ? 0 : (long)(t - now);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Setup. */
+
+void
+sy_linkcheck_opts_init(struct sy_linkcheck_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->jobs = 64;
+	o->per_host = 4;
+	o->host_interval_ms = 50;
+	o->timeout_ms = 20000;
+	o->connect_timeout_ms = 10000;
+	o->deadline_ms = 0;
+	o->retries = 2;
+	o->backoff_ms = 500;
+	o->retry_after_max_s = 60;
+	o->max_redirects = 10;
+	o->body_max = 2 * 1024 * 1024;
+	o->header_max = 64 * 1024;
+	o->allow_private = false;
+	o->head_first = true;
+}
+
+struct sy_linkcheck *
+sy_linkcheck_new(const struct sy_linkcheck_opts *opts)
+{
+	struct sy_linkcheck *lc;
+	struct timespec ts;
+
+	lc = calloc(1, sizeof(*lc));
+	if (lc == NULL)
+		return NULL;
+	lc->o = *opts;
+	if (lc->o.jobs == 0)
+		lc->o.jobs = 1;
+	if (lc->o.per_host == 0)
+		lc->o.per_host = 1;
+	if (lc->o.max_redirects < 0)
+		lc->o.max_redirects = 0;
+	if (lc->o.retries < 0)
+		lc->o.retries = 0;
+	if (lc->o.user_agent == NULL)
+		lc->o.user_agent = SY_LINKCHECK_UA;
+	lc->multi = curl_multi_init();
+	if (lc->multi == NULL)
+		goto fail;
+	if (curl_multi_setopt(lc->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+		(long)lc->o.per_host) != CURLM_OK ||
+	    curl_multi_setopt(lc->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+		(long)lc->o.jobs) != CURLM_OK ||
+	    curl_multi_setopt(lc->multi, CURLMOPT_MAXCONNECTS,
+		(long)lc->o.jobs) != CURLM_OK ||
+	    curl_multi_setopt(lc->multi, CURLMOPT_PIPELINING,
+		(long)CURLPIPE_MULTIPLEX) != CURLM_OK)
+		goto fail;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	lc->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
+	    ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)lc;
+	if (lc->rng == 0)
+		lc->rng = 0x9e3779b97f4a7c15ULL;
+	return lc;
+fail:
+	if (lc->multi != NULL)
+		curl_multi_cleanup(lc->multi);
+	free(lc);
+	return NULL;
+}
+
+static void
+item_fini(struct item *it)
+{
+	int i;
+
+	free(it->url);
+	free(it->frag);
+	free(it->etag_in);
+	free(it->lm_in);
+	free(it->probe_url);
+	free(it->cur);
+	if (it->visited != NULL)
+		for (i = 0; i <= it->hops; i++)
+			free(it->visited[i]);
+	free(it->visited);
+	free(it->final_url);
+	free(it->message);
+	free(it->etag_out);
+	free(it->lm_out);
+}
+
+void
+sy_linkcheck_free(struct sy_linkcheck *lc)
+{
+	size_t i;
+
+	if (lc == NULL)
+		return;
+	for (i = 0; i < lc->n; i++)
+		item_fini(&lc->it[i]);
+	free(lc->it);
+	for (i = 0; i < lc->nhosts; i++)
+		free(lc->hosts[i].key);
+	free(lc->hosts);
+	if (lc->multi != NULL)
+		curl_multi_cleanup(lc->multi);
+	free(lc);
+}
+
+size_t
+sy_linkcheck_count(const struct sy_linkcheck *lc)
+{
+	return lc->n;
+}
+
+static enum sy_err
+take_hint(char **dst, const char *src)
+{
+	if (*dst != NULL || src == NULL || *src == '\0')
+		return SY_OK;
+	*dst = strdup(src);
+	return *dst == NULL ? SY_ENOMEM : SY_OK;
+}
+
+enum sy_err
+sy_linkcheck_add(struct sy_linkcheck *lc, const char *url,
+    const struct sy_link_hints *hints, void *user)
+{
+	struct item *it, *p;
+	const char *hash;
+	size_t i;
+	enum sy_err e;
+
+	if (lc == NULL || url == NULL || lc->ran)
+		return SY_EINVAL;
+	it = NULL;
+	/* Linear: a manifest has thousands of links, not millions. */
+	for (i = 0; i < lc->n; i++)
+		if (strcmp(lc->it[i].url, url) == 0) {
+			it = &lc->it[i];
+			break;
+		}
+	if (it == NULL) {
+		if (lc->n == lc->cap) {
+			size_t cap = lc->cap == 0 ? 64 : lc->cap * 2;
+
+			p = sy_reallocarray(lc->it, cap, sizeof(*p));
+			if (p == NULL)
+				return SY_ENOMEM;
+			lc->it = p;
+			lc->cap = cap;
+		}
+		it = &lc->it[lc->n];
+		memset(it, 0, sizeof(*it));
+		it->next = NONE;
+		it->user = user;
+		it->url = strdup(url);
+		hash = strchr(url, '#');
+		it->cur = hash != NULL ? sy_strndup(url, (size_t)(hash - url)) :
+		    strdup(url);
+		if (hash != NULL && hash[1] != '\0' &&
+		    sy_strcasecmp(hash + 1, "top") != 0)
+			it->frag = strdup(hash + 1);
+		if (it->url == NULL || it->cur == NULL ||
+		    (hash != NULL && hash[1] != '\0' &&
+			sy_strcasecmp(hash + 1, "top") != 0 &&
+			it->frag == NULL)) {
+			item_fini(it);
+			return SY_ENOMEM;
+		}
+		lc->n++;
+	}
+	if (hints != NULL) {
+		if ((e = take_hint(&it->etag_in, hints->etag)) != SY_OK ||
+		    (e = take_hint(&it->lm_in, hints->last_modified)) !=
+			SY_OK ||
+		    (e = take_hint(&it->probe_url, hints->probe_url)) != SY_OK)
+			return e;
+	}
+	return SY_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Hosts and queues. */
+
+/* "scheme://host:port" of an http(s) URL, or NULL (bad URL, other scheme,
+ * out of memory: *bad tells the first two apart). */
+static char *
+host_key(const char *url, bool *bad, char **scheme_out)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+	size_t i;
+
+	*bad = true;
+	*scheme_out = NULL;
+	u = curl_url();
+	if (u == NULL) {
+		*bad = false;
+		return NULL;
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
+		CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
+		goto out;
+	*scheme_out = strdup(scheme);
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
+		goto out;
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+		CURLUE_OK)
+		goto out;
+	for (i = 0; host[i] != '\0'; i++)
+		host[i] = (char)SY_TOLOWER(host[i]);
+	key = xasprintf("%s://%s:%s", scheme, host, port);
+	*bad = false;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return key;
+}
+
+static size_t
+host_get(struct sy_linkcheck *lc, char *key)
+{
+	size_t i;
+	struct host *p;
+
+	for (i = 0; i < lc->nhosts; i++)
+		if (strcmp(lc->hosts[i].key, key) == 0) {
+			free(key);
+			return i;
+		}
+	if (lc->nhosts == lc->hcap) {
+		size_t cap = lc->hcap == 0 ? 16 : lc->hcap * 2;
+
+		p = sy_reallocarray(lc->hosts, cap, sizeof(*p));
+		if (p == NULL) {
+			free(key);
+			return NONE;
+		}
+		lc->hosts = p;
+		lc->hcap = cap;
+	}
+	p = &lc->hosts[lc->nhosts];
+	memset(p, 0, sizeof(*p));
+	p->key = key;
+	p->head = p->tail = NONE;
+	return lc->nhosts++;
+}
+
+static void report(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
+    enum sy_severity sev, long status, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Puts item idx on the queue of the host of its current URL. */
+static enum sy_err
+enqueue(struct sy_linkcheck *lc, size_t idx)
+{
+	struct item *it = &lc->it[idx];
+	char *key, *scheme;
+	bool bad;
+	size_t h;
+
+	key = host_key(it->cur, &bad, &scheme);
+	if (key == NULL) {
+		if (!bad) {
+			free(scheme);
+			return SY_ENOMEM;
+		}
+		if (scheme != NULL)
+			report(lc, idx, SY_R_LINK_ERROR, SY_ERROR, 0,
+			    "unsupported scheme \"%s\" (only http and https "
+			    "are checked)", scheme);
+		else
+			report(lc, idx, SY_R_LINK_ERROR, SY_ERROR, 0,
+			    "malformed URL");
+		free(scheme);
+		return SY_OK;
+	}
+	free(scheme);
+	h = host_get(lc, key);
+	if (h == NONE)
+		return SY_ENOMEM;
+	it->next = NONE;
+	if (lc->hosts[h].tail == NONE)
+		lc->hosts[h].head = idx;
+	else
+		lc->it[lc->hosts[h].tail].next = idx;
+	lc->hosts[h].tail = idx;
+	return SY_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Verdicts. */
+
+static void
+vreport(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
+    enum sy_severity sev, long status, const char *fmt, va_list ap)
+{
+	struct item *it = &lc->it[idx];
+	struct sy_link_result r;
+	struct sy_buf b;
+
+	if (it->done)
+		return;
+	sy_buf_init(&b, 0);
+	if (fmt != NULL)
+		(void)sy_buf_vprintf(&b, fmt, ap);
+	it->done = true;
+	lc->ndone++;
+	if (rule != SY_R_NONE && sev != SY_NOTE)
+		lc->nfail++;
+	memset(&r, 0, sizeof(r));
+	r.url = it->url;
+	r.user = it->user;
+	r.rule = rule;
+	r.severity = sev;
+	r.status = status;
+	r.final_url = it->final_url != NULL ? it->final_url : it->cur;
+	r.message = b.data != NULL ? b.data : "";
+	r.attempts = it->attempts;
+	r.elapsed_ms = it->started ? (long)(now_ms() - it->t_start) : 0;
+	r.etag = it->etag_out;
+	r.last_modified = it->lm_out;
+	if (lc->cb != NULL)
+		lc->cb(&r, lc->cbarg);
+	sy_buf_fini(&b);
+	if (lc->o.progress != NULL)
+		lc->o.progress(lc->ndone, lc->n, lc->nfail, lc->o.progress_arg);
+}
+
+static void
+report(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
+    enum sy_severity sev, long status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(lc, idx, rule, sev, status, fmt, ap);
+	va_end(ap);
+}
+
+/* Reports the verdict saved in the item (main phase result). */
+static void
+report_saved(struct sy_linkcheck *lc, size_t idx)
+{
+	struct item *it = &lc->it[idx];
+
+	report(lc, idx, it->rule, it->sev, it->status, "%s",
+	    it->message != NULL ? it->message : "");
+}
+
+/* ---------------------------------------------------------------- */
+/* Callbacks. */
+
+static curl_socket_t
+cb_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct xfer *x = clientp;
+	const void *p;
+
+	(void)purpose;
+	if (!x->lc->o.allow_private && sy_addr_is_private(&a->addr)) {
+		x->private_refused = true;
+		p = a->family == AF_INET6 ?
+		    (const void *)&((const struct sockaddr_in6 *)(const void *)
+			&a->addr)->sin6_addr :
+		    (const void *)&((const struct sockaddr_in *)(const void *)
+			&a->addr)->sin_addr;
+		if (inet_ntop(a->family, p, x->private_addr,
+			sizeof(x->private_addr)) == NULL)
+			x->private_addr[0] = '\0';
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+static char *
+hdr_value(const char *v, size_t n, bool *ctl)
+{
+	size_t i;
+
+	while (n > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		n--;
+	}
+	while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' ||
+			    v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	*ctl = false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			*ctl = true;
+	return sy_strndup(v, n);
+}
+
+static bool
+hdr_is(const char *line, size_t n, const char *name, const char **val,
+    size_t *vn)
+{
+	size_t l = strlen(name);
+
+	if (n <= l || line[l] != ':' || sy_strncasecmp(line, name, l) != 0)
+		return false;
+	*val = line + l + 1;
+	*vn = n - l - 1;
+	return true;
+}
+
+static void
+xfer_reset_headers(struct xfer *x)
+{
+	free(x->location);
+	free(x->retry_after);
+	free(x->etag);
+	free(x->lm);
+	free(x->ctype);
+	x->location = x->retry_after = x->etag = x->lm = x->ctype = NULL;
+	x->bot = NULL;
+	x->loc_bad = false;
+	x->reason[0] = '\0';
+}
+
+static bool
+contains_ci(const char *s, size_t n, const char *needle)
+{
+	size_t l = strlen(needle), i;
+
+	for (i = 0; i + l <= n; i++)
+		if (sy_strncasecmp(s + i, needle, l) == 0)
+			return true;
+	return false;
+}
+
+static size_t
+cb_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	const char *v;
+	size_t vn;
+	bool ctl;
+
+	(void)size; /* always 1 */
+	x->hdr_bytes += n;
+	if (x->hdr_bytes > x->lc->o.header_max) {
+		x->hdr_over = true;
+		return 0;
+	}
+	if (n >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+		/* A new response (1xx, or the final one). */
+		const char *sp = memchr(line, ' ', n);
+
+		xfer_reset_headers(x);
+		if (sp != NULL && (size_t)(sp - line) + 5 < n) {
+			bool c;
+			char *r = hdr_value(sp + 5, n - (size_t)(sp - line) - 5,
+			    &c);
+
+			if (r != NULL && !c && strlen(r) < sizeof(x->reason))
+				memcpy(x->reason, r, strlen(r) + 1);
+			free(r);
+		}
+		return n;
+	}
+	if (hdr_is(line, n, "location", &v, &vn)) {
+		free(x->location);
+		x->location = hdr_value(v, vn, &ctl);
+		x->loc_bad = ctl;
+	} else if (hdr_is(line, n, "retry-after", &v, &vn)) {
+		free(x->retry_after);
+		x->retry_after = hdr_value(v, vn, &ctl);
+	} else if (hdr_is(line, n, "etag", &v, &vn)) {
+		free(x->etag);
+		x->etag = hdr_value(v, vn, &ctl);
+	} else if (hdr_is(line, n, "last-modified", &v, &vn)) {
+		free(x->lm);
+		x->lm = hdr_value(v, vn, &ctl);
+	} else if (hdr_is(line, n, "content-type", &v, &vn)) {
+		free(x->ctype);
+		x->ctype = hdr_value(v, vn, &ctl);
+	} else if (hdr_is(line, n, "cf-mitigated", &v, &vn)) {
+		x->bot = "Cloudflare challenge";
+	} else if (hdr_is(line, n, "server", &v, &vn)) {
+		if (contains_ci(v, vn, "cloudflare") && x->bot == NULL)
+			x->bot = "Cloudflare";
+		else if (contains_ci(v, vn, "akamai"))
+			x->bot = "Akamai";
+		else if (contains_ci(v, vn, "sucuri"))
+			x->bot = "Sucuri";
+		else if (contains_ci(v, vn, "datadome"))
+			x->bot = "DataDome";
+	} else if (hdr_is(line, n, "x-datadome", &v, &vn)) {
+		x->bot = "DataDome";
+	} else if (hdr_is(line, n, "x-sucuri-id", &v, &vn)) {
+		x->bot = "Sucuri";
+	} else if (hdr_is(line, n, "x-iinfo", &v, &vn) ||
+	    (hdr_is(line, n, "x-cdn", &v, &vn) &&
+		contains_ci(v, vn, "incapsula"))) {
+		x->bot = "Incapsula";
+	} else if (n > 5 && sy_strncasecmp(line, "x-px", 4) == 0) {
+		x->bot = "PerimeterX";
+	} else if (hdr_is(line, n, "set-cookie", &v, &vn) &&
+	    (contains_ci(v, vn, "datadome=") ||
+		contains_ci(v, vn, "_px3=") ||
+		contains_ci(v, vn, "incap_ses_"))) {
+		x->bot = "bot protection";
+	}
+	return n;
+}
+
+static size_t
+cb_write(char *data, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	struct item *it = &x->lc->it[x->item];
+	long status = 0;
+	size_t room;
+
+	(void)size;
+	curl_easy_getinfo(x->eh, CURLINFO_RESPONSE_CODE, &status);
+	if (it->frag == NULL || it->phase != PH_MAIN || status < 200 ||
+	    status > 299) {
+		/* No body needed: drop a little of it so that an HTTP/1.1
+		 * connection stays reusable, then stop. */
+		x->drained += n;
+		if (x->drained <= DRAIN_MAX)
+			return n;
+		x->stopped = true;
+		return 0;
+	}
+	room = x->lc->o.body_max - x->body.len;
+	if (n > room) {
+		(void)sy_buf_append(&x->body, data, room);
+		x->body_full = true;
+		x->stopped = true;
+		return 0;
+	}
+	if (sy_buf_append(&x->body, data, n) != SY_OK) {
+		x->stopped = true;
+		x->body_full = true;
+		return 0;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- */
+/* Transfers. */
+
+static void
+xfer_free(struct xfer *x)
+{
+	if (x == NULL)
+		return;
+	if (x->eh != NULL)
+		curl_easy_cleanup(x->eh);
+	curl_slist_free_all(x->reqh);
+	xfer_reset_headers(x);
+	sy_buf_fini(&x->body);
+	free(x);
+}
+
+static bool
+set_ok(CURLcode c)
+{
+	return c == CURLE_OK;
+}
+
+static enum sy_err
+add_header(struct xfer *x, const char *name, const char *value)
+{
+	struct curl_slist *l;
+	char *h;
+
+	h = xasprintf("%s: %s", name, value);
+	if (h == NULL)
+		return SY_ENOMEM;
+	l = curl_slist_append(x->reqh, h);
+	free(h);
+	if (l == NULL)
+		return SY_ENOMEM;
+	x->reqh = l;
+	return SY_OK;
+}
+
+static enum sy_err
+xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
+{
+	struct item *it = &lc->it[idx];
+	struct xfer *x;
+	CURL *eh;
+	long tmo;
+	bool ok;
+
+	x = calloc(1, sizeof(*x));
+	if (x == NULL)
+		return SY_ENOMEM;
+	x->lc = lc;
+	x->item = idx;
+	x->head = !it->use_get;
+	sy_buf_init(&x->body, lc->o.body_max + 1);
+	eh = curl_easy_init();
+	if (eh == NULL)
+		goto nomem;
+	x->eh = eh;
+	if (it->phase == PH_MAIN) {
+		if (it->etag_in != NULL &&
+		    add_header(x, "If-None-Match", it->etag_in) != SY_OK)
+			goto nomem;
+		if (it->lm_in != NULL &&
+		    add_header(x, "If-Modified-Since", it->lm_in) != SY_OK)
+			goto nomem;
+	}
+	tmo = lc->o.timeout_ms;
+	if (lc->deadline != LLONG_MAX && lc->deadline - now < tmo)
+		tmo = (long)(lc->deadline - now) < 1 ? 1 :
+						      (long)(lc->deadline - now);
+	ok = set_ok(curl_easy_setopt(eh, CURLOPT_URL, it->cur)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_PRIVATE, x)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, x->errbuf)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_NOSIGNAL, 1L)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_PROTOCOLS_STR, "http,https")) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_REDIR_PROTOCOLS_STR,
+		"http,https")) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_FOLLOWLOCATION, 0L)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_PROXY, "")) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_HTTP_VERSION,
+		(long)CURL_HTTP_VERSION_2TLS)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_ACCEPT_ENCODING, "")) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_USERAGENT,
+		lc->o.user_agent)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_TIMEOUT_MS, tmo)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_CONNECTTIMEOUT_MS,
+		lc->o.connect_timeout_ms)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_NOBODY, x->head ? 1L : 0L)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERFUNCTION, cb_header)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERDATA, x)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEFUNCTION, cb_write)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEDATA, x)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_OPENSOCKETFUNCTION,
+		cb_opensocket)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_OPENSOCKETDATA, x)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_HTTPHEADER, x->reqh));
+	if (ok && lc->o.ca_file != NULL)
+		ok = set_ok(curl_easy_setopt(eh, CURLOPT_CAINFO,
+		    lc->o.ca_file));
+	if (!ok)
+		goto nomem;
+	if (curl_multi_add_handle(lc->multi, eh) != CURLM_OK) {
+		xfer_free(x);
+		return SY_ECURL;
+	}
+	if (!it->started) {
+		it->started = true;
+		it->t_start = now;
+	}
+	if (it->phase == PH_MAIN)
+		it->attempts++;
+	lc->nactive++;
+	x->nextx = lc->xlist;
+	if (lc->xlist != NULL)
+		lc->xlist->prev = x;
+	lc->xlist = x;
+	return SY_OK;
+nomem:
+	xfer_free(x);
+	return SY_ENOMEM;
+}
+
+/* Schedules item idx again after delay_ms (0: at once). */
+static enum sy_err
+again(struct sy_linkcheck *lc, size_t idx, long long delay_ms)
+{
+	struct item *it = &lc->it[idx];
+
+	if (delay_ms <= 0)
+		return enqueue(lc, idx);
+	it->waiting = true;
+	it->wake_at = now_ms() + delay_ms;
+	lc->nwaiting++;
+	return SY_OK;
+}
+
+static long long
+backoff(struct sy_linkcheck *lc, int retried)
+{
+	long long d = lc->o.backoff_ms;
+	int i;
+
+	for (i = 0; i < retried && d < 60000; i++)
+		d *= 2;
+	/* Full range jitter between d/2 and 3d/2. */
+	if (d > 0)
+		d = d / 2 + (long long)(rng_next(lc) % (uint64_t)(d + 1));
+	return d;
+}
+
+static bool
+frag_found(const char *body, size_t len, const char *frag, const char *url)
+{
+	htmlDocPtr doc;
+	xmlNodePtr n;
+	char *dec;
+	bool found = false;
+	int dlen;
+
+	if (len > INT_MAX)
+		len = INT_MAX;
+	dec = curl_easy_unescape(NULL, frag, 0, &dlen);
+	doc = htmlReadMemory(body, (int)len, url, NULL,
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+		HTML_PARSE_RECOVER);
+	n = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+	/* Iterative pre-order walk: deep documents cannot overflow. */
+	while (n != NULL && !found) {
+		if (n->type == XML_ELEMENT_NODE) {
+			xmlChar *id = xmlGetProp(n, BAD_CAST "id");
+			xmlChar *name = xmlStrcasecmp(n->name, BAD_CAST "a") ==
+				0 ?
+			    xmlGetProp(n, BAD_CAST "name") :
+			    NULL;
+
+			if ((id != NULL &&
+				(strcmp((char *)id, frag) == 0 ||
+				    (dec != NULL &&
+					strcmp((char *)id, dec) == 0))) ||
+			    (name != NULL &&
+				(strcmp((char *)name, frag) == 0 ||
+				    (dec != NULL &&
+					strcmp((char *)name, dec) == 0))))
+				found = true;
+			xmlFree(id);
+			xmlFree(name);
+		}
+		if (n->children != NULL && n->type == XML_ELEMENT_NODE) {
+			n = n->children;
+			continue;
+		}
+		while (n != NULL && n->next == NULL)
+			n = n->parent != NULL &&
+				n->parent->type == XML_ELEMENT_NODE ?
+			    n->parent :
+			    NULL;
+		if (n != NULL)
+			n = n->next;
+	}
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	curl_free(dec);
+	return found;
+}
+
+static bool
+is_html(const char *ctype)
+{
+	return ctype == NULL || contains_ci(ctype, strlen(ctype), "html");
+}
+
+/* The main check ended well: fragment, permanent redirect, probe. */
+static enum sy_err
+main_ok(struct sy_linkcheck *lc, struct xfer *x, long status)
+{
+	struct item *it = &lc->it[x->item];
+
+	free(it->etag_out);
+	free(it->lm_out);
+	it->etag_out = sy_strdup(x->etag);
+	it->lm_out = sy_strdup(x->lm);
+	free(it->final_url);
+	it->final_url = strdup(it->cur);
+	it->status = status;
+	it->rule = SY_R_NONE;
+	it->sev = SY_NOTE;
+	free(it->message);
+	if (it->permanent && it->hops > 0) {
+		it->rule = SY_R_LINK_REDIRECT;
+		it->sev = SY_WARNING;
+		it->message = xasprintf("permanent redirect to %s", it->cur);
+	} else if (it->frag != NULL && status >= 200 && status <= 299 &&
+	    is_html(x->ctype) &&
+	    !frag_found(x->body.data != NULL ? x->body.data : "", x->body.len,
+		it->frag, it->cur)) {
+		it->rule = SY_R_LINK_FRAGMENT;
+		it->sev = SY_WARNING;
+		it->message = xasprintf("no id or name \"%s\" in the page%s",
+		    it->frag, x->body_full ? " (first part read)" : "");
+	} else {
+		it->message = xasprintf("%ld %s", status,
+		    x->reason[0] != '\0' ? x->reason : reason_phrase(status));
+	}
+	if (it->final_url == NULL || it->message == NULL)
+		return SY_ENOMEM;
+	if (it->probe_url != NULL) {
+		it->phase = PH_PROBE;
+		free(it->cur);
+		it->cur = strdup(it->probe_url);
+		if (it->cur == NULL)
+			return SY_ENOMEM;
+		it->use_get = true;
+		it->retried = 0;
+		return enqueue(lc, x->item);
+	}
+	report_saved(lc, x->item);
+	return SY_OK;
+}
+
+static bool
+visited(const struct item *it, const char *url)
+{
+	int i;
+
+	for (i = 0; i <= it->hops; i++)
+		if (strcmp(it->visited[i], url) == 0)
+			return true;
+	return false;
+}
+
+/* A Location that is relative, or absolute with http or https
+ * (RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )). */
+static bool
+http_or_relative(const char *loc)
+{
+	size_t i;
+
+	if (!SY_ISALPHA(loc[0]))
+		return true;
+	for (i = 1; SY_ISALNUM(loc[i]) || loc[i] == '+' || loc[i] == '-' ||
+	     loc[i] == '.';
+	     i++)
+		;
+	if (loc[i] != ':')
+		return true;
+	return (i == 4 && sy_strncasecmp(loc, "http", 4) == 0) ||
+	    (i == 5 && sy_strncasecmp(loc, "https", 5) == 0);
+}
+
+static enum sy_err
+follow(struct sy_linkcheck *lc, struct xfer *x, long status)
+{
+	struct item *it = &lc->it[x->item];
+	CURLU *u;
+	char *next = NULL, *scheme = NULL, *p;
+	enum sy_err e = SY_OK;
+
+	if (x->loc_bad) {
+		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
+		    "redirect refused: Location contains control characters");
+		return SY_OK;
+	}
+	if (!http_or_relative(x->location)) {
+		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
+		    "redirect to a non-http(s) URL refused: %s", x->location);
+		return SY_OK;
+	}
+	u = curl_url();
+	if (u == NULL)
+		return SY_ENOMEM;
+	if (curl_url_set(u, CURLUPART_URL, it->cur, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, x->location,
+		CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &next, 0) != CURLUE_OK) {
+		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
+		    "redirect to a malformed URL: %s", x->location);
+		goto out;
+	}
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
+		    "redirect to a non-http(s) URL refused: %s", x->location);
+		goto out;
+	}
+	if (status == 301 || status == 308)
+		it->permanent = true;
+	if (visited(it, next)) {
+		report(lc, x->item, SY_R_LINK_REDIRECT_LOOP, SY_ERROR, status,
+		    "redirect loop back to %s", next);
+		goto out;
+	}
+	if (it->hops >= lc->o.max_redirects) {
+		report(lc, x->item, SY_R_LINK_REDIRECT_LOOP, SY_ERROR, status,
+		    "more than %d redirects", lc->o.max_redirects);
+		goto out;
+	}
+	p = strdup(next);
+	if (p == NULL) {
+		e = SY_ENOMEM;
+		goto out;
+	}
+	it->hops++;
+	it->visited[it->hops] = p;
+	free(it->cur);
+	it->cur = strdup(next);
+	if (it->cur == NULL) {
+		e = SY_ENOMEM;
+		goto out;
+	}
+	it->use_get = !lc->o.head_first || it->frag != NULL;
+	e = enqueue(lc, x->item);
+out:
+	curl_free(next);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return e;
+}
+
+static const char *
+tls_detail(struct xfer *x, CURLcode rc)
+{
+	long vr = 0;
+
+	curl_easy_getinfo(x->eh, CURLINFO_SSL_VERIFYRESULT, &vr);
+	/* OpenSSL X509_V_ERR_* values, stable across versions. */
+	switch (vr) {
+	case 9:
+		return "certificate is not yet valid";
+	case 10:
+		return "certificate has expired";
+	case 18:
+	case 19:
+		return "self-signed certificate";
+	case 2:
+	case 20:
+	case 21:
+		return "certificate issuer is not trusted";
+	case 62:
+		return "certificate does not match the host name";
+	default:
+		break;
+	}
+	if (strstr(x->errbuf, "subject name") != NULL ||
+	    strstr(x->errbuf, "does not match") != NULL)
+		return "certificate does not match the host name";
+	if (strstr(x->errbuf, "expired") != NULL)
+		return "certificate has expired";
+	if (strstr(x->errbuf, "self-signed") != NULL ||
+	    strstr(x->errbuf, "self signed") != NULL)
+		return "self-signed certificate";
+	if (x->errbuf[0] != '\0')
+		return x->errbuf;
+	return curl_easy_strerror(rc);
+}
+
+static bool
+head_refused(long status)
+{
+	return status == 400 || status == 403 || status == 404 ||
+	    status == 405 || status == 501;
+}
+
+/* A transfer ended: verdict, or the item goes back to a queue. */
+static enum sy_err
+finish(struct sy_linkcheck *lc, struct xfer *x, CURLcode rc)
+{
+	struct item *it = &lc->it[x->item];
+	const struct verdict *v;
+	long status = 0;
+	long delay_s;
+	bool ra;
+
+	curl_easy_getinfo(x->eh, CURLINFO_RESPONSE_CODE, &status);
+	if (rc == CURLE_WRITE_ERROR && x->stopped)
+		rc = CURLE_OK;
+	if (it->phase == PH_PROBE) {
+		/* Only a clear "missing" from the probe changes the verdict;
+		 * a failing probe endpoint says nothing about the item. */
+		if (rc == CURLE_OK && (status == 400 || status == 401 ||
+					  status == 403 || status == 404 ||
+					  status == 410)) {
+			free(it->message);
+			it->message = xasprintf("the site reports this item "
+						"missing (%s answered %ld)",
+			    it->probe_url, status);
+			if (it->message == NULL)
+				return SY_ENOMEM;
+			it->rule = SY_R_LINK_BROKEN;
+			it->sev = SY_ERROR;
+		}
+		free(it->cur);
+		it->cur = it->final_url;
+		it->final_url = NULL;
+		it->final_url = sy_strdup(it->cur);
+		report_saved(lc, x->item);
+		return SY_OK;
+	}
+	if (rc == CURLE_WRITE_ERROR && x->hdr_over) {
+		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
+		    "response headers larger than %zu bytes",
+		    lc->o.header_max);
+		return SY_OK;
+	}
+	if (rc != CURLE_OK) {
+		if (x->private_refused) {
+			report(lc, x->item, SY_R_LINK_PRIVATE, SY_WARNING, 0,
+			    "not checked: %s is a private or loopback "
+			    "address (allow with --allow-private)",
+			    x->private_addr);
+			return SY_OK;
+		}
+		v = verdict_find(VK_CURL, (long)rc);
+		if (x->head && (rc == CURLE_RECV_ERROR ||
+				   rc == CURLE_GOT_NOTHING ||
+				   rc == CURLE_SEND_ERROR ||
+				   rc == CURLE_WEIRD_SERVER_REPLY)) {
+			it->use_get = true; /* HEAD may be what broke it */
+			return again(lc, x->item, 0);
+		}
+		if (v->retry && it->retried < lc->o.retries) {
+			it->retried++;
+			return again(lc, x->item, backoff(lc, it->retried - 1));
+		}
+		if (v->rule == SY_R_LINK_TLS)
+			report(lc, x->item, v->rule, v->sev, 0, "%s",
+			    tls_detail(x, rc));
+		else if (rc == CURLE_OPERATION_TIMEDOUT)
+			report(lc, x->item, v->rule, v->sev, 0,
+			    "timed out after %ld ms", lc->o.timeout_ms);
+		else
+			report(lc, x->item, v->rule, v->sev, 0, "%s",
+			    v->msg != NULL ? v->msg :
+			    x->errbuf[0] != '\0' ? x->errbuf :
+						   curl_easy_strerror(rc));
+		return SY_OK;
+	}
+	if (x->head && head_refused(status)) {
+		it->use_get = true;
+		return again(lc, x->item, 0);
+	}
+	if (status >= 300 && status <= 399 && status != 304 &&
+	    x->location != NULL)
+		return follow(lc, x, status);
+	if (status == 304 || (status >= 200 && status <= 299))
+		return main_ok(lc, x, status);
+	v = status == 403 && x->bot != NULL ?
+	    verdict_find(VK_BOT403, status) :
+	    verdict_find(VK_HTTP, status);
+	ra = (status == 429 || status == 503) && x->retry_after != NULL &&
+	    sy_retry_after_parse(x->retry_after, time(NULL), &delay_s) == 0;
+	if (ra) {
+		long long wake = now_ms() + (long long)delay_s * 1000;
+
+		if (delay_s <= lc->o.retry_after_max_s &&
+		    wake < lc->deadline && it->retried < lc->o.retries) {
+			it->retried++;
+			return again(lc, x->item, (long long)delay_s * 1000);
+		}
+	} else if (v->retry && it->retried < lc->o.retries) {
+		it->retried++;
+		return again(lc, x->item, backoff(lc, it->retried - 1));
+	}
+	free(it->final_url);
+	it->final_url = strdup(it->cur);
+	if (status == 403 && x->bot != NULL)
+		report(lc, x->item, v->rule, v->sev, status,
+		    "403 %s: blocked by %s, not necessarily broken",
+		    x->reason[0] != '\0' ? x->reason : "Forbidden", x->bot);
+	else if (ra && v->rule == SY_R_LINK_BLOCKED)
+		report(lc, x->item, v->rule, v->sev, status,
+		    "%ld rate limited (Retry-After %ld s)", status, delay_s);
+	else if (v->msg != NULL)
+		report(lc, x->item, v->rule, v->sev, status, "%ld %s", status,
+		    v->msg);
+	else
+		report(lc, x->item, v->rule, v->sev, status, "%ld %s", status,
+		    x->reason[0] != '\0' ? x->reason : reason_phrase(status));
+	return SY_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* The loop. */
+
+static enum sy_err
+start_ready(struct sy_linkcheck *lc, long long now, long long *next_ev)
+{
+	size_t h, idx;
+	struct host *hp;
+	enum sy_err e;
+
+	for (h = 0; h < lc->nhosts && lc->nactive < lc->o.jobs; h++) {
+		hp = &lc->hosts[h];
+		while (hp->head != NONE && hp->active < lc->o.per_host &&
+		    lc->nactive < lc->o.jobs) {
+			if (hp->next_ok > now) {
+				if (hp->next_ok < *next_ev)
+					*next_ev = hp->next_ok;
+				break;
+			}
+			idx = hp->head;
+			hp->head = lc->it[idx].next;
+			if (hp->head == NONE)
+				hp->tail = NONE;
+			lc->it[idx].next = h; /* remember the host */
+			if ((e = xfer_start(lc, idx, now)) != SY_OK)
+				return e;
+			hp->active++;
+			hp->next_ok = now + lc->o.host_interval_ms;
+		}
+	}
+	return SY_OK;
+}
+
+static void
+wake_timers(struct sy_linkcheck *lc, long long now, long long *next_ev,
+    enum sy_err *e)
+{
+	size_t i;
+
+	if (lc->nwaiting == 0)
+		return;
+	for (i = 0; i < lc->n; i++) {
+		struct item *it = &lc->it[i];
+
+		if (!it->waiting || it->done)
+			continue;
+		if (it->wake_at <= now) {
+			it->waiting = false;
+			lc->nwaiting--;
+			if (*e == SY_OK)
+				*e = enqueue(lc, i);
+		} else if (it->wake_at < *next_ev) {
+			*next_ev = it->wake_at;
+		}
+	}
+}
+
+static void
+xfer_unlink(struct sy_linkcheck *lc, struct xfer *x)
+{
+	if (x->prev != NULL)
+		x->prev->nextx = x->nextx;
+	else
+		lc->xlist = x->nextx;
+	if (x->nextx != NULL)
+		x->nextx->prev = x->prev;
+	lc->nactive--;
+}
+
+static enum sy_err
+drain_done(struct sy_linkcheck *lc)
+{
+	CURLMsg *m;
+	int left;
+	struct xfer *x;
+	enum sy_err e = SY_OK, e2;
+
+	while ((m = curl_multi_info_read(lc->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		x = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &x);
+		if (curl_multi_remove_handle(lc->multi, m->easy_handle) !=
+		    CURLM_OK)
+			e = SY_ECURL;
+		xfer_unlink(lc, x);
+		lc->hosts[lc->it[x->item].next].active--;
+		lc->it[x->item].next = NONE;
+		e2 = finish(lc, x, m->data.result);
+		if (e == SY_OK)
+			e = e2;
+		xfer_free(x);
+	}
+	return e;
+}
+
+/* Ends every unfinished item as link-unchecked. */
+static void
+abandon(struct sy_linkcheck *lc, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < lc->n; i++)
+		if (!lc->it[i].done)
+			report(lc, i, SY_R_LINK_UNCHECKED, SY_NOTE, 0, "%s", why);
+}
+
+/* Stops every transfer in flight (deadline or failure). */
+static void
+remove_all(struct sy_linkcheck *lc)
+{
+	struct xfer *x;
+
+	while ((x = lc->xlist) != NULL) {
+		/* Nothing useful to do if removal fails: free anyway. */
+		(void)curl_multi_remove_handle(lc->multi, x->eh);
+		xfer_unlink(lc, x);
+		lc->hosts[lc->it[x->item].next].active--;
+		lc->it[x->item].next = NONE;
+		xfer_free(x);
+	}
+}
+
+enum sy_err
+sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
+{
+	long long now, next_ev, t0;
+	int running = 0;
+	enum sy_err e = SY_OK;
+	size_t i;
+	CURLMcode mc;
+
+	if (lc == NULL || lc->ran)
+		return SY_EINVAL;
+	lc->ran = true;
+	lc->cb = cb;
+	lc->cbarg = arg;
+	t0 = now_ms();
+	lc->deadline = lc->o.deadline_ms > 0 ? t0 + lc->o.deadline_ms :
+					       LLONG_MAX;
+	for (i = 0; i < lc->n && e == SY_OK; i++) {
+		struct item *it = &lc->it[i];
+
+		it->visited = calloc((size_t)lc->o.max_redirects + 1,
+		    sizeof(char *));
+		if (it->visited == NULL ||
+		    (it->visited[0] = strdup(it->cur)) == NULL) {
+			e = SY_ENOMEM;
+			break;
+		}
+		it->use_get = !lc->o.head_first || it->frag != NULL;
+		e = enqueue(lc, i);
+	}
+	while (e == SY_OK && lc->ndone < lc->n) {
+		now = now_ms();
+		if (now >= lc->deadline)
+			break;
+		next_ev = lc->deadline;
+		wake_timers(lc, now, &next_ev, &e);
+		if (e == SY_OK)
+			e = start_ready(lc, now, &next_ev);
+		if (e != SY_OK)
+			break;
+		mc = curl_multi_perform(lc->multi, &running);
+		if (mc != CURLM_OK) {
+			e = SY_ECURL;
+			break;
+		}
+		if ((e = drain_done(lc)) != SY_OK)
+			break;
+		if (lc->ndone >= lc->n)
+			break;
+		now = now_ms();
+		if (next_ev - now > 0 || running > 0) {
+			long long t = next_ev - now;
+
+			if (t > 1000)
+				t = 1000;
+			if (t < 0)
+				t = 0;
+			mc = curl_multi_poll(lc->multi, NULL, 0, (int)t, NULL);
+			if (mc != CURLM_OK) {
+				e = SY_ECURL;
+				break;
+			}
+		}
+	}
+	/* Deadline or failure: stop what runs, report what is left. */
+	remove_all(lc);
+	abandon(lc, e == SY_OK ? "not checked before the deadline" :
+				 "not checked: the engine failed");
+	return e;
+}

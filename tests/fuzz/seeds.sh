@@ -15,9 +15,11 @@ done
 
 # literals FILE TARGET: each C string literal on a table row of FILE
 # (a line starting with "{" or a string) becomes one seed, with the
-# escapes \t \r \n \\ \" and \xHH decoded.
+# escapes \t \r \n \\ \" and \xHH decoded (awk turns \xHH into the
+# octal form printf %b knows).
 literals() {
 	awk -v dir="$out/$2" -v tag="$(basename "$1" .c)" '
+	BEGIN { hex = "0123456789abcdef" }
 	/^[ \t]*(\{ *)?"/ {
 		line = $0
 		while ((i = index(line, "\"")) > 0) {
@@ -25,6 +27,15 @@ literals() {
 			s = ""
 			while (length(line) > 0) {
 				c = substr(line, 1, 1)
+				if (c == "\\" && substr(line, 2, 1) == "x") {
+					# \xHH: printf %b wants octal.
+					h = tolower(substr(line, 3, 2))
+					v = index(hex, substr(h, 1, 1)) * 16 - 16
+					v += index(hex, substr(h, 2, 1)) - 1
+					s = s sprintf("\\0%o", v)
+					line = substr(line, 5)
+					continue
+				}
 				if (c == "\\") {
 					s = s substr(line, 1, 2)
 					line = substr(line, 3)
@@ -42,19 +53,7 @@ literals() {
 	}' "$1"
 	for f in "$out/$2"/*.esc; do
 		[ -f "$f" ] || continue
-		# printf %b knows \t \r \n \\ but not \x: turn \xHH into octal.
 		s=$(cat "$f")
-		while :; do
-			case $s in
-			*'\x'[0-9a-fA-F][0-9a-fA-F]*)
-				h=${s#*\\x}
-				h=$(printf '%.2s' "$h")
-				o=$(printf '\\0%o' "0x$h")
-				s=$(printf '%s' "$s" | sed "s/\\\\x$h/\\$o/")
-				;;
-			*) break ;;
-			esac
-		done
 		printf '%b' "$s" >"${f%.esc}"
 		rm -f "$f"
 	done

@@ -340,6 +340,11 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			    lab);
 			goto out;
 		}
+		if (lab[0] == '\0') {	/* a label IDNA maps to nothing */
+			report(f, SY_R_URL_SYNTAX, SY_ERROR,
+			    "empty label in host \"%s\"", host);
+			goto out;
+		}
 		if (lab[0] == '-' || lab[strlen(lab) - 1] == '-') {
 			report(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "host label \"%s\" %s with a hyphen", lab,

@@ -527,6 +527,11 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 				dg = report(L, k, f.severity, f.rule,
 				    "%s:%zu: <%s %s>: %s", file, ln->line,
 				    ln->tag, ln->attr, f.message);
+				/* Adding the note may move dg: set it first. */
+				if (dg != NULL &&
+				    sy_diag_set_url(dg, ln->url) != SY_OK)
+					L->err = SY_ENOMEM;
+				dg = NULL;
 				if (sy_diag_add(L->d, &pos, SY_NOTE, f.rule,
 					"%s (entry \"%s\", %s:%zu)", f.message,
 					L->id ? L->id : "", L->path,

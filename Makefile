@@ -122,6 +122,9 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	sh bench/run.sh
 
+fuzz: deps
+	sh tests/fuzz/run.sh
+
 deps:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
@@ -147,5 +150,5 @@ uninstall:
 clean:
 	rm -rf $(B) feeds/out
 
-.PHONY: all unit test check checkall asan demo bench deps lint install \
-    uninstall clean
+.PHONY: all unit test check checkall asan demo bench fuzz deps lint \
+    install uninstall clean

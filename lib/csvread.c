@@ -21,6 +21,7 @@ struct reader {
 	size_t line;	   /* physical line being fed */
 	size_t field_line; /* where the next field starts */
 	size_t rec_bytes;  /* bytes fed into the current record */
+	size_t off;	   /* where the piece being fed starts in its line */
 	bool in_record;
 	bool damaged;	   /* drop the current record */
 	int cbret;
@@ -125,7 +126,7 @@ check_encoding(struct reader *r, char *s, size_t n, bool *bad)
 			pos.column = 0;
 			sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
 			    "invalid UTF-8 byte 0x%02X on line %zu, byte %zu",
-			    (unsigned char)s[v], r->line, v + 1);
+			    (unsigned char)s[v], r->line, r->off + v + 1);
 			*bad = true;
 			s[v] = '?';
 			off = v + 1;
@@ -134,7 +135,7 @@ check_encoding(struct reader *r, char *s, size_t n, bool *bad)
 		if (nul != NULL) {
 			sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
 			    "NUL byte on line %zu, byte %zu", r->line,
-			    lim + 1);
+			    r->off + lim + 1);
 			*bad = true;
 			s[lim] = '?';
 			off = lim + 1;
@@ -142,6 +143,21 @@ check_encoding(struct reader *r, char *s, size_t n, bool *bad)
 		}
 		break;
 	}
+}
+
+/*
+ * Length of the first piece of a line: up to a CR not followed by LF,
+ * which libcsv takes for a line end, so that the record after it starts
+ * in a piece of its own.
+ */
+static size_t
+piece_len(const char *s, size_t n)
+{
+	const char *cr = memchr(s, '\r', n);
+
+	while (cr != NULL && (size_t)(cr - s) + 1 < n && cr[1] == '\n')
+		cr = memchr(cr + 1, '\r', n - (size_t)(cr + 1 - s));
+	return cr != NULL ? (size_t)(cr - s) + 1 : n;
 }
 
 static int
@@ -169,15 +185,20 @@ sy_csv_read_fp(FILE *fp, const char *path, sy_csv_cb cb, void *arg,
 	if (new_parser(&p) != 0)
 		return SY_ENOMEM;
 	while ((got = getline(&line, &cap, fp)) != -1) {
-		size_t n = (size_t)got, done;
+		size_t n = (size_t)got, done, rest;
 		char *s = line;
-		bool bad = false;
+		bool bad;
 
 		r.line++;
 		if (r.line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			s += 3;
 			n -= 3;
 		}
+		r.off = 0;
+piece:
+		bad = false;
+		rest = n - piece_len(s, n);
+		n -= rest;
 		if (!r.in_record) {
 			if (blank(s, n))
 				continue;
@@ -222,6 +243,12 @@ sy_csv_read_fp(FILE *fp, const char *path, sy_csv_cb cb, void *arg,
 			    r.rec.nfields + 1, r.line,
 			    done + 1 + (size_t)(s - line));
 			goto resync;
+		}
+		if (rest > 0) {
+			r.off += n;
+			s += n;
+			n = rest;
+			goto piece;
 		}
 		continue;
 resync:

@@ -557,6 +557,11 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 				dg = report(L, k, f.severity, f.rule,
 				    "%s:%zu: <%s %s>: %s", file, ln->line,
 				    ln->tag, ln->attr, f.message);
+				/* Adding the note may move dg: set it first. */
+				if (dg != NULL &&
+				    sy_diag_set_url(dg, ln->url) != SY_OK)
+					L->err = SY_ENOMEM;
+				dg = NULL;
 				if (sy_diag_add(L->d, &pos, SY_NOTE, f.rule,
 					"%s (entry \"%s\", %s:%zu)", f.message,
 					L->id ? L->id : "", L->path,
@@ -1381,15 +1386,21 @@ auto_columns(struct loader *L)
 
 	for (i = 0; i < L->m->n; i++) {
 		const char *slug = L->m->entries[i].column;
+		const char *link = L->m->entries[i].link;
 		struct sy_column c;
+		struct sy_finding f;
 
 		if (slug == NULL || sy_strmap_get(&L->slugs, slug, NULL))
 			continue;
 		memset(&c, 0, sizeof(c));
+		/* RSS needs a home page: the site of the first entry's link. */
+		if (link != NULL && sy_url_check(link, SY_URL_HTTP, &f))
+			link = NULL;
 		c.slug = sy_strdup(slug);
 		c.title = sy_strdup(slug);
+		c.link = link ? sy_url_resolve(link, "/") : NULL;
 		c.timezone = sy_strdup(L->o->tz);
-		if (c.slug == NULL || c.title == NULL ||
+		if (c.slug == NULL || c.title == NULL || (link && !c.link) ||
 		    (L->o->tz && c.timezone == NULL) ||
 		    sy_strmap_put(&L->slugs, slug, L->m->ncolumns, &found,
 			NULL) != SY_OK ||

@@ -287,7 +287,8 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 	len = strlen(host);
 	if (len > 1 && host[len - 1] == '.')
 		host[--len] = '\0';	/* a fully qualified "example.com." */
-	if (host[0] == '.' || strstr(host, "..") != NULL) {
+	if (host[0] == '.' || strstr(host, "..") != NULL ||
+	    host[len - 1] == '.') {
 		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "empty label in host \"%s\"", host);
 		goto out;
@@ -310,6 +311,11 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "host label \"%.20s...\" is longer than 63 octets",
 			    lab);
+			goto out;
+		}
+		if (lab[0] == '\0') {	/* a label IDNA maps to nothing */
+			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
+			    "empty label in host \"%s\"", host);
 			goto out;
 		}
 		if (lab[0] == '-' || lab[strlen(lab) - 1] == '-') {

@@ -43,6 +43,11 @@ static const struct {
 	    "1:a|b;3:ok|3;", "2:0:csv-encoding;" },
 	{ "bad byte inside a multi-line record", "h\n\"one\n\xc3(\"\nz\n", 0,
 	    "1:h;4:z;", "2:0:csv-encoding;" },
+	{ "lone CR ends a record on its line", "a,b\r1,\"x\ry\"\r2,3\n4,5\n", 0,
+	    "1:a|b;1:1|x\ry;1:2|3;2:4|5;", "" },
+	{ "bad byte after a lone CR drops its own record",
+	    "a,b\n1\r\xac,2\nok,3\n", 0, "1:a|b;2:1;3:ok|3;",
+	    "2:0:csv-encoding;" },
 };
 
 struct seen {

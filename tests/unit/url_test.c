@@ -76,6 +76,8 @@ static const struct {
 	{ "http://bad-.example.com/", H, SYN, "ends with a hyphen" },
 	{ "http://a..b.com/", H, SYN, "empty label" },
 	{ "http://.example.com/", H, SYN, "empty label" },
+	{ "https://a.b../", H, SYN, "empty label" },
+	{ "https://vimeo.\xef\xbd\xa1/1", H, SYN, "empty label" },
 	{ "http://exa$mple.com/", H, SYN, "character '$' in host" },
 	{ "http://exa%41mple.com/", H, SYN, "character '%' in host" },
 	{ "http://my_site.example.com/", H, SYNW, "'_' in host label" },

@@ -26,9 +26,9 @@
 
 /* One distinct thing to check: a URL, or a mail domain. */
 struct target {
-	char *key;	 /* the URL, or "dns:" + domain */
+	char *key;          /* the URL, or "dns:" + domain */
 	const char *domain; /* into key, for domains */
-	size_t *occ;	 /* indexes into occs */
+	size_t *occ;        /* indexes into occs */
 	size_t nocc;
 	size_t cap;
 	struct sy_hist_rec rec;
@@ -105,12 +105,12 @@ gather_manifest(struct audit *a, const char *path)
 	for (i = 0; i < tmp.n && e == SY_OK; i++) {
 		struct sy_diag *dg = &tmp.v[i];
 		struct sy_diag *nd;
-		struct sy_pos pos = { dg->path, dg->line, dg->column };
+		struct sy_pos pos = {dg->path, dg->line, dg->column};
 
 		if (!link_rule(dg->rule))
 			continue;
-		nd = sy_diag_add(a->d, &pos, dg->severity, dg->rule, "%s",
-		    dg->message);
+		nd = sy_diag_add(
+		    a->d, &pos, dg->severity, dg->rule, "%s", dg->message);
 		if (nd == NULL || sy_diag_set_entry(nd, dg->entry) != SY_OK ||
 		    sy_diag_set_field(nd, dg->field) != SY_OK ||
 		    sy_diag_set_url(nd, dg->url) != SY_OK)
@@ -124,16 +124,16 @@ gather_manifest(struct audit *a, const char *path)
 
 /* Links of an HTML or Markdown file; relative ones need --base. */
 static enum sy_err
-gather_html(struct audit *a, const char *path, const char *data, size_t len,
-    bool md)
+gather_html(
+    struct audit *a, const char *path, const char *data, size_t len, bool md)
 {
 	struct sy_links links;
 	size_t i, relative = 0;
 	enum sy_err e;
 
 	sy_links_init(&links);
-	e = md ? sy_markdown_links(data, len, &links) :
-		 sy_html_links(data, len, &links);
+	e = md ? sy_markdown_links(data, len, &links)
+	       : sy_html_links(data, len, &links);
 	for (i = 0; i < links.n && e == SY_OK; i++) {
 		const char *u = links.v[i].url;
 		char *abs = NULL;
@@ -149,17 +149,17 @@ gather_html(struct audit *a, const char *path, const char *data, size_t len,
 			if (abs == NULL)
 				continue;
 		}
-		e = sy_occs_add(&a->occs, u, abs, path, links.v[i].line, 0, NULL,
-		    NULL, links.v[i].line);
+		e = sy_occs_add(&a->occs, u, abs, path, links.v[i].line, 0,
+		    NULL, NULL, links.v[i].line);
 		free(abs);
 	}
 	sy_links_fini(&links);
 	if (e == SY_OK && relative > 0) {
-		struct sy_pos pos = { path, 0, 0 };
+		struct sy_pos pos = {path, 0, 0};
 
 		if (sy_diag_add(a->d, &pos, SY_NOTE, SY_R_LINK_UNCHECKED,
-			"%zu relative link%s not checked: give --base URL",
-			relative, relative == 1 ? "" : "s") == NULL)
+		        "%zu relative link%s not checked: give --base URL",
+		        relative, relative == 1 ? "" : "s") == NULL)
 			e = SY_ENOMEM;
 	}
 	return e;
@@ -181,7 +181,8 @@ gather_list(struct audit *a, const char *path, char *data)
 		sy_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
-		e = sy_occs_add(&a->occs, line, NULL, path, n, 0, NULL, NULL, n);
+		e = sy_occs_add(
+		    &a->occs, line, NULL, path, n, 0, NULL, NULL, n);
 	}
 	return e;
 }
@@ -207,10 +208,10 @@ gather_file(struct audit *a, const char *path)
 	if (e != SY_OK)
 		return e;
 	if (sy_utf8_valid_prefix(data, len) != len) {
-		struct sy_pos pos = { path, 0, 0 };
+		struct sy_pos pos = {path, 0, 0};
 
 		if (sy_diag_add(a->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
-			"not UTF-8 text") == NULL)
+		        "not UTF-8 text") == NULL)
 			e = SY_ENOMEM;
 		free(data);
 		return e;
@@ -223,8 +224,8 @@ gather_file(struct audit *a, const char *path)
 	} else {
 		kind = sy_feedread_detect(data, len);
 		if (kind != SY_FEED_UNKNOWN)
-			e = sy_feedread_links(path, data, len, feed_occ,
-			    &a->occs);
+			e = sy_feedread_links(
+			    path, data, len, feed_occ, &a->occs);
 		else
 			e = gather_list(a, path, data);
 	}
@@ -245,8 +246,8 @@ target_of(struct audit *a, const char *key, size_t occ)
 	if (!found) {
 		if (a->nt == a->capt) {
 			size_t cap = a->capt ? a->capt * 2 : 64;
-			struct target *v = sy_reallocarray(a->t, cap,
-			    sizeof(*v));
+			struct target *v =
+			    sy_reallocarray(a->t, cap, sizeof(*v));
 
 			if (v == NULL)
 				return -1;
@@ -278,17 +279,16 @@ target_of(struct audit *a, const char *key, size_t occ)
 }
 
 /* A diagnostic at an occurrence. */
-static void
-report_at(struct audit *a, size_t oi, enum sy_severity sev,
+static void report_at(struct audit *a, size_t oi, enum sy_severity sev,
     enum sy_rule rule, int status, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 static void
-report_at(struct audit *a, size_t oi, enum sy_severity sev,
-    enum sy_rule rule, int status, const char *fmt, ...)
+report_at(struct audit *a, size_t oi, enum sy_severity sev, enum sy_rule rule,
+    int status, const char *fmt, ...)
 {
 	const struct sy_occ *c = &a->occs.v[oi];
-	struct sy_pos pos = { c->path, c->line, c->column };
+	struct sy_pos pos = {c->path, c->line, c->column};
 	struct sy_diag *dg;
 	struct sy_buf b;
 	va_list ap;
@@ -346,7 +346,7 @@ classify(struct audit *a)
 					continue;
 				sy_buf_init(&key, 0);
 				if (sy_buf_printf(&key, "dns:%s", dom) !=
-					SY_OK ||
+				        SY_OK ||
 				    target_of(a, key.data, i) < 0)
 					a->err = SY_ENOMEM;
 				sy_buf_fini(&key);
@@ -424,8 +424,8 @@ verdict(struct audit *a, struct target *t, enum sy_rule rule,
 		after.outcome = SY_HIST_FAIL;
 		report = sy_history_should_report(&after, a->o->fail_after);
 		if (!report)
-			sy_history_note(&after, a->o->fail_after, note,
-			    sizeof(note));
+			sy_history_note(
+			    &after, a->o->fail_after, note, sizeof(note));
 	}
 	for (i = 0; i < t->nocc && a->err == SY_OK; i++) {
 		const char *shown = t->domain ? t->domain : t->key;
@@ -446,13 +446,12 @@ link_done(const struct sy_link_result *r, void *arg)
 	struct target *t = &a->t[(size_t)r->user];
 
 	a->st->checked++;
-	verdict(a, t, r->rule, r->severity, (int)r->status, r->message,
-	    r->etag, r->last_modified);
+	verdict(a, t, r->rule, r->severity, (int)r->status, r->message, r->etag,
+	    r->last_modified);
 }
 
 static void
-mx_done(void *arg, const char *domain, void *user,
-    const struct sy_mx_result *r)
+mx_done(void *arg, const char *domain, void *user, const struct sy_mx_result *r)
 {
 	struct audit *a = arg;
 	struct target *t = &a->t[(size_t)user];
@@ -468,8 +467,8 @@ mx_done(void *arg, const char *domain, void *user,
 		    NULL);
 		break;
 	case SY_MX_UNKNOWN:
-		verdict(a, t, SY_R_LINK_UNCHECKED, SY_NOTE, 0, r->message,
-		    NULL, NULL);
+		verdict(a, t, SY_R_LINK_UNCHECKED, SY_NOTE, 0, r->message, NULL,
+		    NULL);
 		break;
 	}
 }
@@ -570,9 +569,10 @@ open_history(struct audit *a, char *msg, size_t msglen)
 	} else {
 		e = sy_history_default_path(&path);
 		if (e != SY_OK) {
-			snprintf(msg, msglen, "cannot find a place for the "
-					      "history: set XDG_CACHE_HOME or "
-					      "give --db FILE");
+			snprintf(msg, msglen,
+			    "cannot find a place for the "
+			    "history: set XDG_CACHE_HOME or "
+			    "give --db FILE");
 			return e;
 		}
 	}
@@ -596,9 +596,8 @@ open_history(struct audit *a, char *msg, size_t msglen)
 }
 
 enum sy_err
-sy_audit_run(char *const *files, size_t nfiles,
-    const struct sy_audit_opts *o, struct sy_diags *d,
-    struct sy_audit_stats *st, char *msg, size_t msglen)
+sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
+    struct sy_diags *d, struct sy_audit_stats *st, char *msg, size_t msglen)
 {
 	struct audit a;
 	size_t i;

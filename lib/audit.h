@@ -18,27 +18,27 @@
 #include "syndic.h"
 
 struct sy_audit_opts {
-	struct sy_linkcheck_opts lc;	/* engine settings */
-	bool offline;			/* syntax and site rules only */
-	const char *db_path;		/* NULL: the default path */
-	bool no_db;			/* no history at all */
-	bool wait_lock;			/* wait for a running audit */
-	int64_t max_age_s;		/* skip links fine this recently */
-	int fail_after;			/* failing runs before an error (1) */
-	const char *base_url;		/* for relative links in HTML/MD */
-	const char *dns_servers;	/* "127.0.0.1:5353" (tests) */
-	const char *soft404_endpoint;	/* oEmbed base override (tests) */
-	const char *tz;			/* manifests: zone of dates */
-	const char *columns_path;	/* manifests: columns file */
-	int64_t now;			/* 0: the clock */
+	struct sy_linkcheck_opts lc;  /* engine settings */
+	bool offline;                 /* syntax and site rules only */
+	const char *db_path;          /* NULL: the default path */
+	bool no_db;                   /* no history at all */
+	bool wait_lock;               /* wait for a running audit */
+	int64_t max_age_s;            /* skip links fine this recently */
+	int fail_after;               /* failing runs before an error (1) */
+	const char *base_url;         /* for relative links in HTML/MD */
+	const char *dns_servers;      /* "127.0.0.1:5353" (tests) */
+	const char *soft404_endpoint; /* oEmbed base override (tests) */
+	const char *tz;               /* manifests: zone of dates */
+	const char *columns_path;     /* manifests: columns file */
+	int64_t now;                  /* 0: the clock */
 };
 
 struct sy_audit_stats {
 	size_t occurrences; /* links and addresses found */
-	size_t urls;	    /* distinct http(s) URLs */
-	size_t domains;	    /* distinct mail domains */
-	size_t checked;	    /* URLs and domains checked this run */
-	size_t skipped;	    /* fine recently (--max-age) */
+	size_t urls;        /* distinct http(s) URLs */
+	size_t domains;     /* distinct mail domains */
+	size_t checked;     /* URLs and domains checked this run */
+	size_t skipped;     /* fine recently (--max-age) */
 };
 
 void sy_audit_opts_init(struct sy_audit_opts *o);

@@ -16,9 +16,9 @@ static const struct {
 	const char *file;
 	enum sy_err (*write)(const struct sy_feed *, FILE *);
 } formats[] = {
-	{ SY_BUILD_RSS, "rss", "rss.xml", sy_rss_write },
-	{ SY_BUILD_ATOM, "atom", "atom.xml", sy_atom_write },
-	{ SY_BUILD_JSON, "json", "feed.json", sy_json_write },
+    {SY_BUILD_RSS, "rss", "rss.xml", sy_rss_write},
+    {SY_BUILD_ATOM, "atom", "atom.xml", sy_atom_write},
+    {SY_BUILD_JSON, "json", "feed.json", sy_json_write},
 };
 
 int
@@ -64,7 +64,7 @@ join(const char *a, const char *b, const char *c)
 
 	sy_buf_init(&buf, 0);
 	if (sy_buf_printf(&buf, "%s%s%s%s%s", a, *b ? "/" : "", b,
-		*c ? "/" : "", c) != SY_OK) {
+	        *c ? "/" : "", c) != SY_OK) {
 		sy_buf_fini(&buf);
 		return NULL;
 	}
@@ -97,9 +97,9 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		st->outdir = sy_strdup(o->outdir);
 	} else {
 		const char *slash = strrchr(o->manifest, '/');
-		char *dir = slash ? sy_strndup(o->manifest,
-					(size_t)(slash - o->manifest)) :
-				    sy_strdup(".");
+		char *dir = slash
+		    ? sy_strndup(o->manifest, (size_t)(slash - o->manifest))
+		    : sy_strdup(".");
 
 		st->outdir = dir ? join(dir, "out", "") : NULL;
 		free(dir);

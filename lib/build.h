@@ -23,8 +23,8 @@ enum {
 
 struct sy_build_opts {
 	const char *manifest;
-	const char *outdir;	/* NULL: "out" beside the manifest */
-	unsigned formats;	/* SY_BUILD_* */
+	const char *outdir; /* NULL: "out" beside the manifest */
+	unsigned formats;   /* SY_BUILD_* */
 	struct sy_manifest_opts m;
 };
 
@@ -33,8 +33,8 @@ struct sy_build_stats {
 	size_t feeds;
 	size_t files;
 	size_t changed;
-	char *outdir;		/* where the feeds went */
-	char *failed_path;	/* the file an SY_EIO concerns, or NULL */
+	char *outdir;      /* where the feeds went */
+	char *failed_path; /* the file an SY_EIO concerns, or NULL */
 };
 
 /*

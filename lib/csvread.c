@@ -18,12 +18,12 @@ struct reader {
 	struct sy_diags *d;
 	sy_csv_cb cb;
 	void *arg;
-	size_t line;	   /* physical line being fed */
+	size_t line;       /* physical line being fed */
 	size_t field_line; /* where the next field starts */
 	size_t rec_bytes;  /* bytes fed into the current record */
-	size_t off;	   /* where the piece being fed starts in its line */
+	size_t off;        /* where the piece being fed starts in its line */
 	bool in_record;
-	bool damaged;	   /* drop the current record */
+	bool damaged; /* drop the current record */
 	int cbret;
 	enum sy_err err;
 	struct sy_csv_record rec;
@@ -49,7 +49,7 @@ field_cb(void *s, size_t len, void *data)
 	if (r->err != SY_OK || r->cbret != 0 || r->damaged)
 		goto next;
 	if (r->rec.nfields == SY_CSV_MAX_FIELDS) {
-		struct sy_pos pos = { r->path, r->rec.line, 0 };
+		struct sy_pos pos = {r->path, r->rec.line, 0};
 
 		sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_SYNTAX,
 		    "record has more than %d fields", SY_CSV_MAX_FIELDS);
@@ -118,8 +118,8 @@ check_encoding(struct reader *r, char *s, size_t n, bool *bad)
 	while (off < n) {
 		const char *nul = memchr(s + off, '\0', n - off);
 		size_t lim = nul ? (size_t)(nul - s) : n;
-		struct sy_pos pos = { r->path, r->in_record ? r->rec.line :
-					 r->line, 0 };
+		struct sy_pos pos = {
+		    r->path, r->in_record ? r->rec.line : r->line, 0};
 
 		v = off + sy_utf8_valid_prefix(s + off, lim - off);
 		if (v < lim) {
@@ -167,8 +167,8 @@ new_parser(struct csv_parser *p)
 }
 
 enum sy_err
-sy_csv_read_fp(FILE *fp, const char *path, sy_csv_cb cb, void *arg,
-    struct sy_diags *d)
+sy_csv_read_fp(
+    FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
 {
 	struct csv_parser p;
 	struct reader r;
@@ -190,12 +190,13 @@ sy_csv_read_fp(FILE *fp, const char *path, sy_csv_cb cb, void *arg,
 		bool bad;
 
 		r.line++;
-		if (r.line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		if (r.line == 1 && n >= 3 &&
+		    memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			s += 3;
 			n -= 3;
 		}
 		r.off = 0;
-piece:
+	piece:
 		bad = false;
 		rest = n - piece_len(s, n);
 		n -= rest;
@@ -211,11 +212,12 @@ piece:
 			r.damaged = true;
 		r.rec_bytes += n;
 		if (r.rec_bytes > SY_CSV_MAX_RECORD) {
-			struct sy_pos pos = { path, r.rec.line, 0 };
+			struct sy_pos pos = {path, r.rec.line, 0};
 
 			sy_diag_add(d, &pos, SY_ERROR, SY_R_CSV_SYNTAX,
 			    "record larger than %u MiB (an unterminated "
-			    "quote?)", SY_CSV_MAX_RECORD >> 20);
+			    "quote?)",
+			    SY_CSV_MAX_RECORD >> 20);
 			goto resync;
 		}
 		done = csv_parse(&p, s, n, field_cb, record_cb, &r);
@@ -228,8 +230,8 @@ piece:
 			goto out;
 		}
 		if (done < n) {
-			struct sy_pos pos = { path, r.in_record ? r.rec.line :
-						    r.line, 0 };
+			struct sy_pos pos = {
+			    path, r.in_record ? r.rec.line : r.line, 0};
 
 			if (csv_error(&p) == CSV_ENOMEM) {
 				e = SY_ENOMEM;
@@ -251,7 +253,7 @@ piece:
 			goto piece;
 		}
 		continue;
-resync:
+	resync:
 		csv_free(&p);
 		rec_clear(&r);
 		r.in_record = false;
@@ -267,11 +269,12 @@ resync:
 		goto out;
 	}
 	if (csv_fini(&p, field_cb, record_cb, &r) != 0) {
-		struct sy_pos pos = { path, r.rec.line, r.rec.nfields + 1 };
+		struct sy_pos pos = {path, r.rec.line, r.rec.nfields + 1};
 
 		sy_diag_add(d, &pos, SY_ERROR, SY_R_CSV_SYNTAX,
 		    "unterminated quoted field %zu: the quote opened here "
-		    "is never closed", r.rec.nfields + 1);
+		    "is never closed",
+		    r.rec.nfields + 1);
 	}
 	if (r.err != SY_OK)
 		e = r.err;
@@ -316,8 +319,8 @@ keep_cb(const struct sy_csv_record *rec, void *arg)
 
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct sy_csv_record *v = sy_reallocarray(c->rec, cap,
-		    sizeof(*v));
+		struct sy_csv_record *v =
+		    sy_reallocarray(c->rec, cap, sizeof(*v));
 
 		if (v == NULL)
 			return SY_ENOMEM;

@@ -16,15 +16,15 @@
 #include "syndic.h"
 
 struct sy_csv_record {
-	size_t line;	/* physical line where the record starts */
+	size_t line; /* physical line where the record starts */
 	size_t nfields;
-	char **fields;	/* NUL-terminated, valid UTF-8, no NUL inside */
+	char **fields;  /* NUL-terminated, valid UTF-8, no NUL inside */
 	size_t *flines; /* physical line where each field starts */
 };
 
 /* Caps: beyond them a record is refused (csv-syntax) rather than read. */
 #define SY_CSV_MAX_RECORD (16u << 20) /* bytes per record */
-#define SY_CSV_MAX_FIELDS 1024	      /* fields per record */
+#define SY_CSV_MAX_FIELDS 1024        /* fields per record */
 
 /*
  * Called for every good record, in order.  rec and its strings belong to
@@ -38,12 +38,12 @@ typedef int (*sy_csv_cb)(const struct sy_csv_record *rec, void *arg);
  * Returns SY_OK (even with problems in d), SY_EIO (errno set) when the
  * file cannot be read, SY_ENOMEM, or the callback's nonzero value.
  */
-enum sy_err sy_csv_read_cb(const char *path, sy_csv_cb cb, void *arg,
-    struct sy_diags *d);
+enum sy_err sy_csv_read_cb(
+    const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d);
 
 /* The same on an open stream; path is used for positions only. */
-enum sy_err sy_csv_read_fp(FILE *fp, const char *path, sy_csv_cb cb,
-    void *arg, struct sy_diags *d);
+enum sy_err sy_csv_read_fp(
+    FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d);
 
 /* All records in memory (small files: columns.csv, tests). */
 struct sy_csv {
@@ -52,8 +52,8 @@ struct sy_csv {
 	size_t cap;
 };
 
-enum sy_err sy_csv_read(const char *path, struct sy_csv *out,
-    struct sy_diags *d);
+enum sy_err sy_csv_read(
+    const char *path, struct sy_csv *out, struct sy_diags *d);
 void sy_csv_fini(struct sy_csv *c);
 
 #endif

@@ -17,92 +17,87 @@ static const struct {
 	const char *name;
 	const char *help;
 } rules[SY_R_COUNT] = {
-	[SY_R_NONE] = { "none", "no problem" },
-	[SY_R_CSV_SYNTAX] = { "csv-syntax",
-	    "unterminated quote or other CSV damage" },
-	[SY_R_CSV_ENCODING] = { "csv-encoding",
-	    "invalid UTF-8 or a NUL byte" },
-	[SY_R_CSV_COLUMNS] = { "csv-columns",
-	    "a row with a different number of fields than the header" },
-	[SY_R_HEADER_MISSING] = { "header-missing",
-	    "a required column is missing from the header" },
-	[SY_R_HEADER_DUPLICATE] = { "header-duplicate",
-	    "a column name appears twice in the header" },
-	[SY_R_HEADER_UNKNOWN] = { "header-unknown",
-	    "a column name that syndic does not know (x- columns are kept)" },
-	[SY_R_REQUIRED] = { "required", "an empty required field" },
-	[SY_R_DATE_SYNTAX] = { "date-syntax", "a date in no accepted form" },
-	[SY_R_DATE_RANGE] = { "date-range",
-	    "an impossible or implausible date" },
-	[SY_R_URL_SYNTAX] = { "url-syntax", "a malformed URL" },
-	[SY_R_URL_SCHEME] = { "url-scheme",
-	    "a URL scheme that does not belong there" },
-	[SY_R_EMAIL_SYNTAX] = { "email-syntax",
-	    "a malformed e-mail address" },
-	[SY_R_EMAIL_DOMAIN] = { "email-domain",
-	    "an e-mail domain that cannot receive mail" },
-	[SY_R_DUPLICATE] = { "duplicate",
-	    "a second row with the same id, link or guid" },
-	[SY_R_LANGUAGE_TAG] = { "language-tag",
-	    "a language tag that is not BCP 47 shaped" },
-	[SY_R_MIME_TYPE] = { "mime-type", "a malformed MIME type" },
-	[SY_R_INTEGER] = { "integer", "a field that must be an integer" },
-	[SY_R_CONTENT_FILE] = { "content-file",
-	    "a missing or unreadable article file" },
-	[SY_R_XML_CHARS] = { "xml-chars",
-	    "characters that XML 1.0 forbids" },
-	[SY_R_SITE_RULE] = { "site-rule",
-	    "a link that is well-formed but wrong for its site" },
-	[SY_R_COLUMN_UNKNOWN] = { "column-unknown",
-	    "an entry naming a column that columns.csv lacks" },
-	[SY_R_TIMEZONE] = { "timezone", "an unknown IANA time zone" },
-	[SY_R_LINK_BROKEN] = { "link-broken",
-	    "the server says the target does not exist (4xx)" },
-	[SY_R_LINK_SERVER_ERROR] = { "link-server-error",
-	    "the server failed (5xx) after retries" },
-	[SY_R_LINK_TIMEOUT] = { "link-timeout", "no answer in time" },
-	[SY_R_LINK_DNS] = { "link-dns", "the host name does not resolve" },
-	[SY_R_LINK_TLS] = { "link-tls", "the TLS handshake failed" },
-	[SY_R_LINK_REFUSED] = { "link-refused",
-	    "the connection was refused or reset" },
-	[SY_R_LINK_REDIRECT] = { "link-redirect",
-	    "a permanent redirect: update the link" },
-	[SY_R_LINK_REDIRECT_LOOP] = { "link-redirect-loop",
-	    "a redirect loop or too many hops" },
-	[SY_R_LINK_BLOCKED] = { "link-blocked",
-	    "a bot wall answered: cannot verify, not broken" },
-	[SY_R_LINK_PRIVATE] = { "link-private",
-	    "a private, loopback or link-local target, skipped by policy" },
-	[SY_R_LINK_FRAGMENT] = { "link-fragment",
-	    "the #fragment is not an id in the target page" },
-	[SY_R_LINK_ERROR] = { "link-error",
-	    "another network or protocol failure" },
-	[SY_R_LINK_UNCHECKED] = { "link-unchecked",
-	    "the link could not be checked this time" },
-	[SY_R_EMAIL_NO_MX] = { "email-no-mx",
-	    "the address's domain has no MX (nor A/AAAA) record" },
-	[SY_R_FEED_XML] = { "feed-xml", "a feed that is not well-formed" },
-	[SY_R_FEED_SCHEMA] = { "feed-schema",
-	    "a feed that breaks its format's rules" },
+    [SY_R_NONE] = {"none", "no problem"},
+    [SY_R_CSV_SYNTAX] = {"csv-syntax",
+        "unterminated quote or other CSV damage"},
+    [SY_R_CSV_ENCODING] = {"csv-encoding", "invalid UTF-8 or a NUL byte"},
+    [SY_R_CSV_COLUMNS] = {"csv-columns",
+        "a row with a different number of fields than the header"},
+    [SY_R_HEADER_MISSING] = {"header-missing",
+        "a required column is missing from the header"},
+    [SY_R_HEADER_DUPLICATE] = {"header-duplicate",
+        "a column name appears twice in the header"},
+    [SY_R_HEADER_UNKNOWN] = {"header-unknown",
+        "a column name that syndic does not know (x- columns are kept)"},
+    [SY_R_REQUIRED] = {"required", "an empty required field"},
+    [SY_R_DATE_SYNTAX] = {"date-syntax", "a date in no accepted form"},
+    [SY_R_DATE_RANGE] = {"date-range", "an impossible or implausible date"},
+    [SY_R_URL_SYNTAX] = {"url-syntax", "a malformed URL"},
+    [SY_R_URL_SCHEME] = {"url-scheme",
+        "a URL scheme that does not belong there"},
+    [SY_R_EMAIL_SYNTAX] = {"email-syntax", "a malformed e-mail address"},
+    [SY_R_EMAIL_DOMAIN] = {"email-domain",
+        "an e-mail domain that cannot receive mail"},
+    [SY_R_DUPLICATE] = {"duplicate",
+        "a second row with the same id, link or guid"},
+    [SY_R_LANGUAGE_TAG] = {"language-tag",
+        "a language tag that is not BCP 47 shaped"},
+    [SY_R_MIME_TYPE] = {"mime-type", "a malformed MIME type"},
+    [SY_R_INTEGER] = {"integer", "a field that must be an integer"},
+    [SY_R_CONTENT_FILE] = {"content-file",
+        "a missing or unreadable article file"},
+    [SY_R_XML_CHARS] = {"xml-chars", "characters that XML 1.0 forbids"},
+    [SY_R_SITE_RULE] = {"site-rule",
+        "a link that is well-formed but wrong for its site"},
+    [SY_R_COLUMN_UNKNOWN] = {"column-unknown",
+        "an entry naming a column that columns.csv lacks"},
+    [SY_R_TIMEZONE] = {"timezone", "an unknown IANA time zone"},
+    [SY_R_LINK_BROKEN] = {"link-broken",
+        "the server says the target does not exist (4xx)"},
+    [SY_R_LINK_SERVER_ERROR] = {"link-server-error",
+        "the server failed (5xx) after retries"},
+    [SY_R_LINK_TIMEOUT] = {"link-timeout", "no answer in time"},
+    [SY_R_LINK_DNS] = {"link-dns", "the host name does not resolve"},
+    [SY_R_LINK_TLS] = {"link-tls", "the TLS handshake failed"},
+    [SY_R_LINK_REFUSED] = {"link-refused",
+        "the connection was refused or reset"},
+    [SY_R_LINK_REDIRECT] = {"link-redirect",
+        "a permanent redirect: update the link"},
+    [SY_R_LINK_REDIRECT_LOOP] = {"link-redirect-loop",
+        "a redirect loop or too many hops"},
+    [SY_R_LINK_BLOCKED] = {"link-blocked",
+        "a bot wall answered: cannot verify, not broken"},
+    [SY_R_LINK_PRIVATE] = {"link-private",
+        "a private, loopback or link-local target, skipped by policy"},
+    [SY_R_LINK_FRAGMENT] = {"link-fragment",
+        "the #fragment is not an id in the target page"},
+    [SY_R_LINK_ERROR] = {"link-error", "another network or protocol failure"},
+    [SY_R_LINK_UNCHECKED] = {"link-unchecked",
+        "the link could not be checked this time"},
+    [SY_R_EMAIL_NO_MX] = {"email-no-mx",
+        "the address's domain has no MX (nor A/AAAA) record"},
+    [SY_R_FEED_XML] = {"feed-xml", "a feed that is not well-formed"},
+    [SY_R_FEED_SCHEMA] = {"feed-schema",
+        "a feed that breaks its format's rules"},
 };
 
-static const char *sevnames[] = { "note", "warning", "error" };
+static const char *sevnames[] = {"note", "warning", "error"};
 
 const char *
 sy_strerror(enum sy_err err)
 {
 	static const char *msg[SY_ERR_COUNT] = {
-		[SY_OK] = "success",
-		[SY_ENOMEM] = "out of memory",
-		[SY_EIO] = "input/output error",
-		[SY_ECSV] = "CSV parser failure",
-		[SY_EXML] = "XML library failure",
-		[SY_EJSON] = "JSON library failure",
-		[SY_ECURL] = "libcurl failure",
-		[SY_EDB] = "database failure",
-		[SY_ELIMIT] = "size limit reached",
-		[SY_EINVAL] = "invalid argument",
-		[SY_EBUSY] = "resource busy",
+	    [SY_OK] = "success",
+	    [SY_ENOMEM] = "out of memory",
+	    [SY_EIO] = "input/output error",
+	    [SY_ECSV] = "CSV parser failure",
+	    [SY_EXML] = "XML library failure",
+	    [SY_EJSON] = "JSON library failure",
+	    [SY_ECURL] = "libcurl failure",
+	    [SY_EDB] = "database failure",
+	    [SY_ELIMIT] = "size limit reached",
+	    [SY_EINVAL] = "invalid argument",
+	    [SY_EBUSY] = "resource busy",
 	};
 
 	if ((unsigned)err >= SY_ERR_COUNT)
@@ -177,8 +172,8 @@ sy_diags_fini(struct sy_diags *d)
 }
 
 struct sy_diag *
-sy_diag_add(struct sy_diags *d, const struct sy_pos *pos,
-    enum sy_severity sev, enum sy_rule rule, const char *fmt, ...)
+sy_diag_add(struct sy_diags *d, const struct sy_pos *pos, enum sy_severity sev,
+    enum sy_rule rule, const char *fmt, ...)
 {
 	struct sy_diag *dg;
 	struct sy_buf b;
@@ -316,12 +311,12 @@ sy_format_parse(const char *name, enum sy_format *out)
 		const char *name;
 		enum sy_format fmt;
 	} fmts[] = {
-		{ "text", SY_FMT_TEXT },
-		{ "json", SY_FMT_JSON },
-		{ "github", SY_FMT_GITHUB },
-		{ "junit", SY_FMT_JUNIT },
-		{ "sarif", SY_FMT_SARIF },
-		{ "markdown", SY_FMT_MARKDOWN },
+	    {"text", SY_FMT_TEXT},
+	    {"json", SY_FMT_JSON},
+	    {"github", SY_FMT_GITHUB},
+	    {"junit", SY_FMT_JUNIT},
+	    {"sarif", SY_FMT_SARIF},
+	    {"markdown", SY_FMT_MARKDOWN},
 	};
 	size_t i;
 
@@ -464,10 +459,9 @@ gh_escape(FILE *out, const char *s, bool prop)
 }
 
 static void
-emit_github(const struct sy_diags *d, const struct sy_emit_opts *o,
-    FILE *out)
+emit_github(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 {
-	static const char *cmd[] = { "notice", "warning", "error" };
+	static const char *cmd[] = {"notice", "warning", "error"};
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
@@ -536,7 +530,7 @@ diag_json(const struct sy_diag *dg)
 	    jset_str(o, "field", dg->field) < 0 ||
 	    jset_str(o, "url", dg->url) < 0 ||
 	    json_object_set_new(o, "status",
-		dg->status ? json_integer(dg->status) : json_null()) < 0) {
+	        dg->status ? json_integer(dg->status) : json_null()) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -557,7 +551,7 @@ static enum sy_err
 emit_json(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 {
 	json_t *root, *arr, *sum;
-	size_t i, cnt[3] = { 0, 0, 0 };
+	size_t i, cnt[3] = {0, 0, 0};
 	enum sy_err e = SY_ENOMEM;
 
 	root = json_object();
@@ -616,15 +610,15 @@ sarif_uri(struct sy_buf *b, const char *path, bool *relative)
 		    *p == '~' || *p == '/')
 			e = sy_buf_putc(b, (char)*p);
 		else
-			e = sy_buf_printf(b, "%%%c%c", hex[*p >> 4],
-			    hex[*p & 15]);
+			e = sy_buf_printf(
+			    b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
 		if (e != SY_OK)
 			return e;
 	}
 	return SY_OK;
 }
 
-static const char *const sarif_level[] = { "note", "warning", "error" };
+static const char *const sarif_level[] = {"note", "warning", "error"};
 
 static json_t *
 sarif_result(const struct sy_diag *dg, size_t ruleindex)
@@ -646,8 +640,7 @@ sarif_result(const struct sy_diag *dg, size_t ruleindex)
 	if (json_object_set_new(r, "message", msg) < 0 || art == NULL)
 		goto fail_art;
 	if (relative &&
-	    json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%")) <
-		0)
+	    json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%")) < 0)
 		goto fail_art;
 	phys = json_pack("{s:o}", "artifactLocation", art);
 	if (phys == NULL)
@@ -682,8 +675,7 @@ fail:
 }
 
 static enum sy_err
-emit_sarif(const struct sy_diags *d, const struct sy_emit_opts *o,
-    FILE *out)
+emit_sarif(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 {
 	/* Per rule: 1 + highest severity seen, 0 if unseen. */
 	unsigned char seen[SY_R_COUNT];
@@ -700,8 +692,8 @@ emit_sarif(const struct sy_diags *d, const struct sy_emit_opts *o,
 			seen[dg->rule] = (unsigned char)(dg->severity + 1);
 	}
 	root = json_pack("{s:s, s:s, s:[{s:{s:{s:s}}, s:[]}]}", "$schema",
-	    "https://json.schemastore.org/sarif-2.1.0.json", "version",
-	    "2.1.0", "runs", "tool", "driver", "name", o->tool, "results");
+	    "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
+	    "runs", "tool", "driver", "name", o->tool, "results");
 	if (root == NULL)
 		goto out;
 	run = json_array_get(json_object_get(root, "runs"), 0);
@@ -710,8 +702,8 @@ emit_sarif(const struct sy_diags *d, const struct sy_emit_opts *o,
 	if (o->version != NULL && o->version[0] != '\0' &&
 	    jset_str(driver, "version", o->version) < 0)
 		goto out;
-	if (o->info_uri != NULL && jset_str(driver, "informationUri",
-	    o->info_uri) < 0)
+	if (o->info_uri != NULL &&
+	    jset_str(driver, "informationUri", o->info_uri) < 0)
 		goto out;
 	if ((ruleset = json_array()) == NULL ||
 	    json_object_set_new(driver, "rules", ruleset) < 0)
@@ -764,36 +756,37 @@ junit_case(xmlTextWriterPtr w, const struct sy_diag *dg, struct sy_buf *b)
 	e = SY_EXML;
 	sy_buf_reset(b);
 	if (sy_buf_printf(b, "%s:%zu:%zu %s", path, dg->line, dg->column,
-	    rule) != SY_OK) {
+	        rule) != SY_OK) {
 		e = SY_ENOMEM;
 		goto out;
 	}
 	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
-		BAD_CAST path) < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "name",
-		BAD_CAST b->data) < 0)
+	    xmlTextWriterWriteAttribute(
+	        w, BAD_CAST "classname", BAD_CAST path) < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST b->data) <
+	        0)
 		goto out;
 	sy_buf_reset(b);
 	if (sy_buf_printf(b, "%s:%zu:%zu: %s: %s [%s]", path, dg->line,
-	    dg->column, sevnames[dg->severity], msg, rule) != SY_OK ||
-	    (dg->url != NULL && (sy_buf_puts(b, "\nurl: ") != SY_OK ||
-	    put_clean(b, dg->url, true) != SY_OK)) ||
+	        dg->column, sevnames[dg->severity], msg, rule) != SY_OK ||
+	    (dg->url != NULL &&
+	        (sy_buf_puts(b, "\nurl: ") != SY_OK ||
+	            put_clean(b, dg->url, true) != SY_OK)) ||
 	    (dg->status != 0 &&
-	    sy_buf_printf(b, "\nstatus: %d", dg->status) != SY_OK)) {
+	        sy_buf_printf(b, "\nstatus: %d", dg->status) != SY_OK)) {
 		e = SY_ENOMEM;
 		goto out;
 	}
 	if (dg->severity == SY_NOTE) {
-		if (xmlTextWriterWriteElement(w, BAD_CAST "system-out",
-		    BAD_CAST b->data) < 0)
+		if (xmlTextWriterWriteElement(
+		        w, BAD_CAST "system-out", BAD_CAST b->data) < 0)
 			goto out;
 	} else {
 		if (xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ||
-		    xmlTextWriterWriteAttribute(w, BAD_CAST "type",
-			BAD_CAST rule) < 0 ||
-		    xmlTextWriterWriteAttribute(w, BAD_CAST "message",
-			BAD_CAST msg) < 0 ||
+		    xmlTextWriterWriteAttribute(
+		        w, BAD_CAST "type", BAD_CAST rule) < 0 ||
+		    xmlTextWriterWriteAttribute(
+		        w, BAD_CAST "message", BAD_CAST msg) < 0 ||
 		    xmlTextWriterWriteString(w, BAD_CAST b->data) < 0 ||
 		    xmlTextWriterEndElement(w) < 0)
 			goto out;
@@ -822,18 +815,17 @@ junit_write(void *ctx, const char *p, int len)
 static int
 junit_counts(xmlTextWriterPtr w, size_t tests, size_t failures)
 {
-	if (xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu",
-	    tests) < 0 ||
-	    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu",
-		failures) < 0 ||
+	if (xmlTextWriterWriteFormatAttribute(
+	        w, BAD_CAST "tests", "%zu", tests) < 0 ||
+	    xmlTextWriterWriteFormatAttribute(
+	        w, BAD_CAST "failures", "%zu", failures) < 0 ||
 	    xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0") < 0)
 		return -1;
 	return 0;
 }
 
 static enum sy_err
-emit_junit(const struct sy_diags *d, const struct sy_emit_opts *o,
-    FILE *out)
+emit_junit(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 {
 	xmlOutputBufferPtr ob;
 	xmlTextWriterPtr w = NULL;
@@ -865,20 +857,20 @@ emit_junit(const struct sy_diags *d, const struct sy_emit_opts *o,
 	    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
 	    xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
 	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
-		0 ||
+	        0 ||
 	    junit_counts(w, tests ? tests : 1, failures) < 0 ||
 	    xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
 	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
-		0 ||
+	        0 ||
 	    junit_counts(w, tests ? tests : 1, failures) < 0)
 		goto out;
 	if (tests == 0 &&
 	    (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
-		BAD_CAST tool) < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
-		0 ||
-	    xmlTextWriterEndElement(w) < 0))
+	        xmlTextWriterWriteAttribute(
+	            w, BAD_CAST "classname", BAD_CAST tool) < 0 ||
+	        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
+	            0 ||
+	        xmlTextWriterEndElement(w) < 0))
 		goto out;
 	for (i = 0; i < d->n; i++) {
 		if (!shown(&d->v[i], o))
@@ -915,8 +907,8 @@ md_code(FILE *out, const char *s, size_t n)
 		if (run > longest)
 			longest = run;
 	}
-	pad = n > 0 && (s[0] == '`' || s[0] == ' ' || s[n - 1] == '`' ||
-	    s[n - 1] == ' ');
+	pad = n > 0 &&
+	    (s[0] == '`' || s[0] == ' ' || s[n - 1] == '`' || s[n - 1] == ' ');
 	for (i = 0; i <= longest; i++)
 		fputc('`', out);
 	if (pad)
@@ -939,15 +931,14 @@ md_code(FILE *out, const char *s, size_t n)
 static size_t
 md_url_len(const char *s)
 {
-	static const char *const pfx[] = { "http://", "https://", "mailto:",
-		"www." };
+	static const char *const pfx[] = {
+	    "http://", "https://", "mailto:", "www."};
 	size_t i, n;
 
 	for (i = 0; i < SY_NELEM(pfx); i++) {
 		if (!sy_has_prefix_ci(s, pfx[i]))
 			continue;
-		for (n = strlen(pfx[i]); s[n] != '\0' && !SY_ISSPACE(s[n]);
-		     n++)
+		for (n = strlen(pfx[i]); s[n] != '\0' && !SY_ISSPACE(s[n]); n++)
 			;
 		return n;
 	}
@@ -975,8 +966,8 @@ md_text(FILE *out, const char *s)
 			fprintf(out, "\\%c", *s);
 		else
 			fputc(*s, out);
-		wordstart = SY_ISSPACE(*s) || *s == '(' || *s == '"' ||
-		    *s == '\'';
+		wordstart =
+		    SY_ISSPACE(*s) || *s == '(' || *s == '"' || *s == '\'';
 		s++;
 	}
 }
@@ -988,10 +979,9 @@ md_count(FILE *out, size_t n, const char *what, const char *sep)
 }
 
 static enum sy_err
-emit_markdown(const struct sy_diags *d, const struct sy_emit_opts *o,
-    FILE *out)
+emit_markdown(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 {
-	size_t i, cnt[3] = { 0, 0, 0 };
+	size_t i, cnt[3] = {0, 0, 0};
 	const char *file = NULL;
 	char *c = NULL;
 
@@ -1055,7 +1045,7 @@ enum sy_err
 sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
     const struct sy_emit_opts *opts, FILE *out)
 {
-	struct sy_emit_opts o = { "syndic", "", false, 0, NULL };
+	struct sy_emit_opts o = {"syndic", "", false, 0, NULL};
 	enum sy_err e = SY_OK;
 
 	if (opts != NULL)

@@ -15,11 +15,7 @@
 
 #include "syndic.h"
 
-enum sy_severity {
-	SY_NOTE,
-	SY_WARNING,
-	SY_ERROR
-};
+enum sy_severity { SY_NOTE, SY_WARNING, SY_ERROR };
 
 /* Rule ids: the names in sy_rule_name() are a contract. */
 enum sy_rule {
@@ -75,8 +71,8 @@ const char *sy_severity_name(enum sy_severity sev);
 
 struct sy_pos {
 	const char *path; /* borrowed */
-	size_t line;	  /* 1-based; 0 when the whole file is meant */
-	size_t column;	  /* 1-based field number; 0 = whole record */
+	size_t line;      /* 1-based; 0 when the whole file is meant */
+	size_t column;    /* 1-based field number; 0 = whole record */
 };
 
 struct sy_diag {
@@ -98,7 +94,7 @@ struct sy_diags {
 	size_t n;
 	size_t cap;
 	size_t count[3]; /* per severity */
-	bool oom;	 /* an add failed for lack of memory */
+	bool oom;        /* an add failed for lack of memory */
 };
 
 void sy_diags_init(struct sy_diags *d);
@@ -137,10 +133,10 @@ enum sy_format {
 int sy_format_parse(const char *name, enum sy_format *out);
 
 struct sy_emit_opts {
-	const char *tool;    /* "syndic-lint": JUnit suite, SARIF driver */
-	const char *version; /* SARIF driver version */
-	bool quiet;	     /* problems only: drop notes, every format */
-	size_t checked;	     /* links checked, for summaries; 0 ok */
+	const char *tool;     /* "syndic-lint": JUnit suite, SARIF driver */
+	const char *version;  /* SARIF driver version */
+	bool quiet;           /* problems only: drop notes, every format */
+	size_t checked;       /* links checked, for summaries; 0 ok */
 	const char *info_uri; /* SARIF driver informationUri, or NULL */
 };
 

@@ -29,7 +29,6 @@
 #define LABEL_MAX 63
 #define IDN_FLAGS (IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL)
 
-
 /* RFC 5322 atext, plus any non-ASCII byte (RFC 6532 UTF8-non-ascii). */
 static bool
 is_atext(unsigned char c)
@@ -61,7 +60,8 @@ skip_cfws(const char **pp, struct sy_finding *f)
 		depth = 0;
 		do {
 			if (*p == '\0')
-				return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_EMAIL_SYNTAX,
+				    SY_ERROR,
 				    "unterminated comment in address");
 			if (*p == '\\' && p[1] != '\0')
 				p++;
@@ -73,8 +73,8 @@ skip_cfws(const char **pp, struct sy_finding *f)
 		} while (depth > 0);
 	}
 	if (ws && !comment)
-		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
-		    "space in address");
+		return sy_finding_set(
+		    f, SY_R_EMAIL_SYNTAX, SY_ERROR, "space in address");
 	if (comment)
 		sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_WARNING,
 		    "comment in address (valid, but write the bare address)");
@@ -98,7 +98,8 @@ check_quoted(const char **pp, struct sy_finding *f)
 		if (c == '\\') {
 			c = (unsigned char)*++p;
 			if (c == '\0' || (c < 0x20 && c != '\t') || c == 0x7f)
-				return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_EMAIL_SYNTAX,
+				    SY_ERROR,
 				    "bad escape in quoted local part");
 			continue;
 		}
@@ -201,13 +202,14 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 	for (p = d; p <= end; p = e + 1) {
 		/* Labels end at "." or at the ideographic full stop. */
 		for (e = p; e < end && *e != '.' &&
-		    !(end - e >= 3 && memcmp(e, "\xe3\x80\x82", 3) == 0); e++)
+		     !(end - e >= 3 && memcmp(e, "\xe3\x80\x82", 3) == 0);
+		     e++)
 			;
 		if (e == p) {
-			sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR, e == end ?
-			    "domain ends with a dot" : p == d ?
-			    "domain starts with a dot" :
-			    "empty label (two dots) in domain");
+			sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+			    e == end     ? "domain ends with a dot"
+			        : p == d ? "domain starts with a dot"
+			                 : "empty label (two dots) in domain");
 			goto out;
 		}
 		tmp = sy_strndup(p, (size_t)(e - p));
@@ -215,23 +217,22 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 			goto oom;
 		for (i = 0; tmp[i] != '\0'; i++)
 			if ((unsigned char)tmp[i] < 0x80 &&
-			    !SY_ISALNUM(tmp[i]) &&
-			    tmp[i] != '-') {
+			    !SY_ISALNUM(tmp[i]) && tmp[i] != '-') {
 				sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 				    "character '%c' in domain", tmp[i]);
 				goto out;
 			}
 		sy_buf_reset(&lb);
 		if (has_high(tmp) || sy_has_prefix_ci(tmp, "xn--")) {
-			rc = idn2_lookup_u8((const uint8_t *)tmp,
-			    (uint8_t **)&a, IDN_FLAGS);
+			rc = idn2_lookup_u8(
+			    (const uint8_t *)tmp, (uint8_t **)&a, IDN_FLAGS);
 			if (rc == IDN2_MALLOC)
 				goto oom;
 			if (rc != IDN2_OK) {
 				sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 				    "domain label \"%s\" is not a valid "
-				    "internationalised name: %s", tmp,
-				    idn2_strerror(rc));
+				    "internationalised name: %s",
+				    tmp, idn2_strerror(rc));
 				goto out;
 			}
 			if (sy_buf_puts(&lb, a) != SY_OK)
@@ -246,7 +247,8 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 		if (lb.len > LABEL_MAX) {
 			sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 			    "domain label \"%.20s...\" is longer than 63 "
-			    "octets", lb.data);
+			    "octets",
+			    lb.data);
 			goto out;
 		}
 		if (lb.data[0] == '-' || lb.data[lb.len - 1] == '-') {
@@ -264,7 +266,7 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 		if (e == end)
 			break;
 		if (*e != '.')
-			e += 2;	/* the rest of U+3002 */
+			e += 2; /* the rest of U+3002 */
 	}
 	if (b.len > DOMAIN_MAX) {
 		sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
@@ -280,7 +282,8 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 	if (all_digits(p)) {
 		sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 		    "top-level domain \"%s\" is all digits (an IP address is "
-		    "written [1.2.3.4])", p);
+		    "written [1.2.3.4])",
+		    p);
 		goto out;
 	}
 	*out = sy_buf_steal(&b);
@@ -311,7 +314,8 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 	uint32_t cp;
 
 	if (addr == NULL || addr[0] == '\0')
-		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "empty address");
+		return sy_finding_set(
+		    f, SY_R_EMAIL_SYNTAX, SY_ERROR, "empty address");
 	len = strlen(addr);
 	i = sy_utf8_valid_prefix(addr, len);
 	if (i != len)
@@ -329,9 +333,11 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 			i += (size_t)sy_utf8_decode(addr + i, &cp) - 1;
 			if (cp < 0xa0 || cp == 0xa0 || cp == 0x3000 ||
 			    (cp >= 0x2000 && cp <= 0x200f) || cp == 0xfeff)
-				return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_EMAIL_SYNTAX,
+				    SY_ERROR,
 				    "invisible or space character U+%04X in "
-				    "address", (unsigned)cp);
+				    "address",
+				    (unsigned)cp);
 		}
 	}
 	if (addr[0] != '"' && strchr(addr, '<') != NULL)
@@ -351,14 +357,16 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 	lend = p;
 	if (lend == local)
 		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
-		    *p == '@' ? "empty local part" :
-		    *p == '\0' ? "no \"@\" in address" :
-		    "character '%c' not allowed in an address", *p);
+		    *p == '@' ? "empty local part"
+		        : *p == '\0'
+		        ? "no \"@\" in address"
+		        : "character '%c' not allowed in an address",
+		    *p);
 	if (skip_cfws(&p, f))
 		return true;
 	if (*p == '\0')
-		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
-		    "no \"@\" in address");
+		return sy_finding_set(
+		    f, SY_R_EMAIL_SYNTAX, SY_ERROR, "no \"@\" in address");
 	if (*p != '@') {
 		if (*p == '.' && lend[-1] == '"')
 			return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR,
@@ -386,7 +394,8 @@ parse(const char *addr, struct sy_finding *f, char **dom)
 		dend = p;
 	} else {
 		for (; *p != '\0' && *p != '(' && *p != ' ' && *p != '\t' &&
-		    *p != '@'; p++)
+		     *p != '@';
+		     p++)
 			;
 		dend = p;
 		if (*p == '@')
@@ -474,8 +483,8 @@ pct_decode(const char *s, size_t n, bool *bad)
 				out[j++] = s[i];
 				continue;
 			}
-			out[j++] = (char)(hexval(s[i + 1]) * 16 +
-			    hexval(s[i + 2]));
+			out[j++] =
+			    (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
 		} else
 			out[j++] = s[i];
@@ -487,7 +496,7 @@ pct_decode(const char *s, size_t n, bool *bad)
 struct addrlist {
 	char **v;
 	int n;
-	bool bad;	/* a malformed percent-escape */
+	bool bad; /* a malformed percent-escape */
 };
 
 /* Splits s[0..n) at commas and appends the decoded pieces. */
@@ -505,8 +514,8 @@ add_list(struct addrlist *l, const char *s, size_t n, bool keep_empty)
 			a = pct_decode(p, (size_t)(e - p), &l->bad);
 			if (a == NULL)
 				return -1;
-			nv = sy_reallocarray(l->v, (size_t)l->n + 1,
-			    sizeof(*nv));
+			nv = sy_reallocarray(
+			    l->v, (size_t)l->n + 1, sizeof(*nv));
 			if (nv == NULL) {
 				free(a);
 				return -1;
@@ -595,11 +604,12 @@ sy_mailto_check(const char *url, struct sy_finding *f)
 	memset(f, 0, sizeof(*f));
 	f->rule = SY_R_NONE;
 	if (url == NULL || !sy_has_prefix_ci(url, "mailto:"))
-		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
-		    "not a mailto: URL");
+		return sy_finding_set(
+		    f, SY_R_URL_SCHEME, SY_ERROR, "not a mailto: URL");
 	if (mailto_split(url, &l, true) != 0) {
 		sy_email_list_free(l.v, l.n);
-		return sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "out of memory");
+		return sy_finding_set(
+		    f, SY_R_EMAIL_SYNTAX, SY_ERROR, "out of memory");
 	}
 	if (l.bad)
 		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
@@ -614,7 +624,8 @@ sy_mailto_check(const char *url, struct sy_finding *f)
 			break;
 		}
 		if (sy_email_check(l.v[i], &one))
-			sy_finding_set(f, one.rule, one.severity, "%s", one.message);
+			sy_finding_set(
+			    f, one.rule, one.severity, "%s", one.message);
 	}
 	sy_email_list_free(l.v, l.n);
 	return f->rule != SY_R_NONE;

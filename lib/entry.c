@@ -89,9 +89,9 @@ str_is_clean(const char *s)
 static bool
 entry_is_clean(const struct sy_entry *e)
 {
-	const char *s[] = { e->id, e->title, e->link, e->author, e->email,
-		e->language, e->summary, e->content, e->enclosure,
-		e->enclosure_type, e->image, e->guid, e->tag_id, e->uri_id };
+	const char *s[] = {e->id, e->title, e->link, e->author, e->email,
+	    e->language, e->summary, e->content, e->enclosure,
+	    e->enclosure_type, e->image, e->guid, e->tag_id, e->uri_id};
 	size_t i;
 
 	if (e->title == NULL || e->link == NULL || e->guid == NULL ||
@@ -116,9 +116,9 @@ sy_feed_is_writable(const struct sy_feed *f)
 	    (f->n > 0 && f->entries == NULL))
 		return false;
 	{
-		const char *s[] = { f->self_rss, f->self_atom, f->self_json,
-			f->id, f->generator, c->slug, c->title, c->link,
-			c->description, c->language, c->author, c->email };
+		const char *s[] = {f->self_rss, f->self_atom, f->self_json,
+		    f->id, f->generator, c->slug, c->title, c->link,
+		    c->description, c->language, c->author, c->email};
 
 		for (i = 0; i < SY_NELEM(s); i++)
 			if (!str_is_clean(s[i]))

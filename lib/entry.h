@@ -18,58 +18,58 @@
 #include "syndic.h"
 
 struct sy_entry {
-	size_t line;	 /* manifest line where the row starts */
-	char *id;	 /* the manifest's id */
-	char *column;	 /* column slug, or NULL for the default feed */
+	size_t line;  /* manifest line where the row starts */
+	char *id;     /* the manifest's id */
+	char *column; /* column slug, or NULL for the default feed */
 	char *title;
-	char *link;	 /* absolute http(s) URI */
-	char *author;	 /* display name, or NULL */
-	char *email;	 /* contact address, or NULL */
-	char *language;	 /* BCP 47, or NULL (the column's applies) */
-	char *summary;	 /* plain text, or NULL */
-	char *content;	 /* HTML fragment, links absolute, or NULL */
+	char *link;         /* absolute http(s) URI */
+	char *author;       /* display name, or NULL */
+	char *email;        /* contact address, or NULL */
+	char *language;     /* BCP 47, or NULL (the column's applies) */
+	char *summary;      /* plain text, or NULL */
+	char *content;      /* HTML fragment, links absolute, or NULL */
 	char *content_path; /* article file still to render, or NULL */
 	bool content_md;    /* that file is Markdown */
-	bool finished;	 /* URI forms, ids and content are final */
+	bool finished;      /* URI forms, ids and content are final */
 	char **categories;
 	size_t ncategories;
 	char *enclosure; /* URI, or NULL */
 	char *enclosure_type;
 	long long enclosure_length; /* bytes; -1 when unknown */
-	char *image;	 /* URI, or NULL */
-	char *guid;	 /* RSS guid: the manifest's guid, else tag_id */
+	char *image;                /* URI, or NULL */
+	char *guid;             /* RSS guid: the manifest's guid, else tag_id */
 	bool guid_is_permalink; /* guid equals link */
-	char *tag_id;	 /* "tag:host,year:id", stable, always a URI */
-	char *uri_id;	 /* Atom id / JSON Feed id: guid if a URI, else tag */
+	char *tag_id;           /* "tag:host,year:id", stable, always a URI */
+	char *uri_id; /* Atom id / JSON Feed id: guid if a URI, else tag */
 	struct sy_time published;
 	struct sy_time updated; /* equals published when none was given */
 	bool has_updated;
 };
 
 struct sy_column {
-	size_t line;	   /* columns.csv line, 0 if not from the file */
-	char *slug;	   /* "" for the default feed */
+	size_t line; /* columns.csv line, 0 if not from the file */
+	char *slug;  /* "" for the default feed */
 	char *title;
-	char *link;	   /* home page URI, or NULL */
+	char *link; /* home page URI, or NULL */
 	char *description;
 	char *language;
 	char *author;
 	char *email;
-	char *timezone;	   /* IANA name, or NULL */
-	char *base_url;	   /* where the feeds are published, or NULL */
-	long long limit;   /* entries per feed; 0 = all */
+	char *timezone;  /* IANA name, or NULL */
+	char *base_url;  /* where the feeds are published, or NULL */
+	long long limit; /* entries per feed; 0 = all */
 };
 
 struct sy_feed {
-	const struct sy_column *col;	 /* borrowed */
+	const struct sy_column *col;     /* borrowed */
 	const struct sy_entry **entries; /* borrowed pointers, newest first */
 	size_t n;
-	char *self_rss;	 /* URIs of the three files, or NULL without */
+	char *self_rss;  /* URIs of the three files, or NULL without */
 	char *self_atom; /* a base_url */
 	char *self_json;
-	char *id;	 /* Atom feed id: self_atom, else link, else tag */
+	char *id; /* Atom feed id: self_atom, else link, else tag */
 	struct sy_time updated; /* newest published/updated of entries */
-	const char *generator;	/* static: "syndic 0.1.0" */
+	const char *generator;  /* static: "syndic 0.1.0" */
 };
 
 /*

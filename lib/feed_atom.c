@@ -59,11 +59,12 @@ link_elem(xmlTextWriterPtr w, const char *rel, const char *href,
 		return rc;
 	if ((rc = xmlTextWriterWriteAttribute(w, X("href"), X(href))) < 0)
 		return rc;
-	if (type != NULL && (rc = xmlTextWriterWriteAttribute(w, X("type"),
-	    X(type))) < 0)
+	if (type != NULL &&
+	    (rc = xmlTextWriterWriteAttribute(w, X("type"), X(type))) < 0)
 		return rc;
-	if (length >= 0 && (rc = xmlTextWriterWriteFormatAttribute(w,
-	    X("length"), "%lld", length)) < 0)
+	if (length >= 0 &&
+	    (rc = xmlTextWriterWriteFormatAttribute(
+	         w, X("length"), "%lld", length)) < 0)
 		return rc;
 	return xmlTextWriterEndElement(w);
 }
@@ -73,8 +74,8 @@ link_elem(xmlTextWriterPtr w, const char *rel, const char *href,
  * is written in ASCII form (IDNA domain), or left out when it has none.
  */
 static int
-author_elem(xmlTextWriterPtr w, const char *name, const char *email,
-    enum sy_err *err)
+author_elem(
+    xmlTextWriterPtr w, const char *name, const char *email, enum sy_err *err)
 {
 	char *mail;
 	int rc;
@@ -96,8 +97,8 @@ out:
 }
 
 static int
-text_elem(xmlTextWriterPtr w, const char *name, const char *type,
-    const char *text)
+text_elem(
+    xmlTextWriterPtr w, const char *name, const char *type, const char *text)
 {
 	int rc;
 
@@ -128,10 +129,11 @@ write_entry(xmlTextWriterPtr w, const struct sy_feed *f,
 
 	if ((rc = xmlTextWriterStartElement(w, X("entry"))) < 0)
 		return rc;
-	if (e->language != NULL && (c->language == NULL ||
-	    sy_strcasecmp(e->language, c->language) != 0) &&
-	    (rc = xmlTextWriterWriteAttribute(w, X("xml:lang"),
-	    X(e->language))) < 0)
+	if (e->language != NULL &&
+	    (c->language == NULL ||
+	        sy_strcasecmp(e->language, c->language) != 0) &&
+	    (rc = xmlTextWriterWriteAttribute(
+	         w, X("xml:lang"), X(e->language))) < 0)
 		return rc;
 	if ((rc = elem(w, "id", e->uri_id)) < 0)
 		return rc;
@@ -141,8 +143,8 @@ write_entry(xmlTextWriterPtr w, const struct sy_feed *f,
 		return rc;
 	if ((rc = date_elem(w, "published", &e->published)) < 0)
 		return rc;
-	if ((rc = date_elem(w, "updated", e->has_updated ? &e->updated :
-	    &e->published)) < 0)
+	if ((rc = date_elem(w, "updated",
+	         e->has_updated ? &e->updated : &e->published)) < 0)
 		return rc;
 	if (e->author != NULL || e->email != NULL)
 		rc = author_elem(w, e->author, e->email, err);
@@ -150,22 +152,23 @@ write_entry(xmlTextWriterPtr w, const struct sy_feed *f,
 		rc = author_elem(w, c->title, NULL, err);
 	if (rc < 0)
 		return rc;
-	if ((rc = text_elem(w, "summary", "text", e->summary != NULL ||
-	    e->content != NULL ? e->summary : e->title)) < 0)
+	if ((rc = text_elem(w, "summary", "text",
+	         e->summary != NULL || e->content != NULL ? e->summary
+	                                                  : e->title)) < 0)
 		return rc;
 	if ((rc = text_elem(w, "content", "html", e->content)) < 0)
 		return rc;
 	for (i = 0; i < e->ncategories; i++) {
 		if ((rc = xmlTextWriterStartElement(w, X("category"))) < 0)
 			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(w, X("term"),
-		    X(e->categories[i]))) < 0)
+		if ((rc = xmlTextWriterWriteAttribute(
+		         w, X("term"), X(e->categories[i]))) < 0)
 			return rc;
 		if ((rc = xmlTextWriterEndElement(w)) < 0)
 			return rc;
 	}
 	if ((rc = link_elem(w, "enclosure", e->enclosure, e->enclosure_type,
-	    e->enclosure_length)) < 0)
+	         e->enclosure_length)) < 0)
 		return rc;
 	return xmlTextWriterEndElement(w);
 }
@@ -183,11 +186,11 @@ generator_elem(xmlTextWriterPtr w, const char *gen)
 		return rc;
 	sp = strrchr(gen, ' ');
 	if (sp != NULL && sp[1] != '\0') {
-		if ((rc = xmlTextWriterWriteAttribute(w, X("version"),
-		    X(sp + 1))) < 0)
+		if ((rc = xmlTextWriterWriteAttribute(
+		         w, X("version"), X(sp + 1))) < 0)
 			return rc;
-		rc = xmlTextWriterWriteFormatString(w, "%.*s",
-		    (int)(sp - gen), gen);
+		rc = xmlTextWriterWriteFormatString(
+		    w, "%.*s", (int)(sp - gen), gen);
 	} else
 		rc = xmlTextWriterWriteString(w, X(gen));
 	if (rc < 0)
@@ -202,11 +205,12 @@ write_feed(xmlTextWriterPtr w, const struct sy_feed *f, enum sy_err *err)
 	size_t i;
 	int rc;
 
-	if ((rc = xmlTextWriterStartElementNS(w, NULL, X("feed"),
-	    X(NS_ATOM))) < 0)
+	if ((rc = xmlTextWriterStartElementNS(w, NULL, X("feed"), X(NS_ATOM))) <
+	    0)
 		return rc;
-	if (c->language != NULL && (rc = xmlTextWriterWriteAttribute(w,
-	    X("xml:lang"), X(c->language))) < 0)
+	if (c->language != NULL &&
+	    (rc = xmlTextWriterWriteAttribute(
+	         w, X("xml:lang"), X(c->language))) < 0)
 		return rc;
 	if ((rc = elem(w, "id", f->id)) < 0)
 		return rc;
@@ -216,13 +220,13 @@ write_feed(xmlTextWriterPtr w, const struct sy_feed *f, enum sy_err *err)
 		return rc;
 	if ((rc = date_elem(w, "updated", &f->updated)) < 0)
 		return rc;
-	if ((rc = link_elem(w, "self", f->self_atom, "application/atom+xml",
-	    -1)) < 0)
+	if ((rc = link_elem(
+	         w, "self", f->self_atom, "application/atom+xml", -1)) < 0)
 		return rc;
 	if ((rc = link_elem(w, "alternate", c->link, "text/html", -1)) < 0)
 		return rc;
-	if (feed_has_author(c) && (rc = author_elem(w, c->author,
-	    c->email, err)) < 0)
+	if (feed_has_author(c) &&
+	    (rc = author_elem(w, c->author, c->email, err)) < 0)
 		return rc;
 	if ((rc = generator_elem(w, f->generator)) < 0)
 		return rc;

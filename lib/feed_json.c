@@ -72,8 +72,7 @@ mailto(struct sy_buf *b, const char *email)
 
 /* Sets "authors": [{"name", "url"?}] when name or email is known. */
 static enum sy_err
-set_authors(json_t *o, const char *name, const char *email,
-    struct sy_buf *b)
+set_authors(json_t *o, const char *name, const char *email, struct sy_buf *b)
 {
 	json_t *arr, *a;
 	enum sy_err err;
@@ -107,8 +106,8 @@ fail:
 }
 
 static enum sy_err
-item_new(const struct sy_feed *f, const struct sy_entry *e,
-    struct sy_buf *b, json_t **out)
+item_new(const struct sy_feed *f, const struct sy_entry *e, struct sy_buf *b,
+    json_t **out)
 {
 	const struct sy_column *c = f->col;
 	json_t *it, *arr, *v;
@@ -124,8 +123,8 @@ item_new(const struct sy_feed *f, const struct sy_entry *e,
 	if (e->content != NULL) {
 		if (set_str(it, "content_html", e->content) < 0)
 			goto out;
-	} else if (set_str(it, "content_text", e->summary != NULL ?
-	    e->summary : e->title) < 0)
+	} else if (set_str(it, "content_text",
+	               e->summary != NULL ? e->summary : e->title) < 0)
 		goto out;
 	if (set_str(it, "summary", e->summary) < 0 ||
 	    set_str(it, "image", e->image) < 0 ||
@@ -141,12 +140,13 @@ item_new(const struct sy_feed *f, const struct sy_entry *e,
 		    json_object_set_new(it, "tags", arr) < 0)
 			goto out;
 		for (i = 0; i < e->ncategories; i++)
-			if (json_array_append_new(arr,
-			    json_string(e->categories[i])) < 0)
+			if (json_array_append_new(
+			        arr, json_string(e->categories[i])) < 0)
 				goto out;
 	}
-	if (e->language != NULL && (c->language == NULL ||
-	    sy_strcasecmp(e->language, c->language) != 0) &&
+	if (e->language != NULL &&
+	    (c->language == NULL ||
+	        sy_strcasecmp(e->language, c->language) != 0) &&
 	    set_str(it, "language", e->language) < 0)
 		goto out;
 	if (e->enclosure != NULL) {
@@ -157,11 +157,14 @@ item_new(const struct sy_feed *f, const struct sy_entry *e,
 		    json_array_append_new(arr, v) < 0)
 			goto out;
 		if (set_str(v, "url", e->enclosure) < 0 ||
-		    set_str(v, "mime_type", e->enclosure_type != NULL ?
-		    e->enclosure_type : "application/octet-stream") < 0)
+		    set_str(v, "mime_type",
+		        e->enclosure_type != NULL
+		            ? e->enclosure_type
+		            : "application/octet-stream") < 0)
 			goto out;
-		if (e->enclosure_length >= 0 && json_object_set_new(v,
-		    "size_in_bytes", json_integer(e->enclosure_length)) < 0)
+		if (e->enclosure_length >= 0 &&
+		    json_object_set_new(v, "size_in_bytes",
+		        json_integer(e->enclosure_length)) < 0)
 			goto out;
 	}
 	*out = it;

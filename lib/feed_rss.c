@@ -75,9 +75,8 @@ mailbox(struct sy_buf *b, const char *email, const char *name)
 }
 
 /* Replacements for '&', '<' and '>' in the two escaping styles. */
-static const char *const plain_esc[3] = { "&#x26;", "&#x3C;", "&gt;" };
-static const char *const html_esc[3] = { "&amp;amp;", "&amp;lt;",
-	"&amp;gt;" };
+static const char *const plain_esc[3] = {"&#x26;", "&#x3C;", "&gt;"};
+static const char *const html_esc[3] = {"&amp;amp;", "&amp;lt;", "&amp;gt;"};
 
 /*
  * <name>text</name> with text escaped by hand: the RSS Best Practices
@@ -96,16 +95,19 @@ esc_elem(xmlTextWriterPtr w, const char *name, const char *text,
 		return 0;
 	if ((rc = xmlTextWriterStartElement(w, X(name))) < 0)
 		return rc;
-	for (run = p = text; ; p++) {
+	for (run = p = text;; p++) {
 		if (*p != '\0' && *p != '&' && *p != '<' && *p != '>')
 			continue;
-		if (p > run && (rc = xmlTextWriterWriteRawLen(w, X(run),
-		    (int)(p - run))) < 0)
+		if (p > run &&
+		    (rc = xmlTextWriterWriteRawLen(w, X(run), (int)(p - run))) <
+		        0)
 			return rc;
 		if (*p == '\0')
 			break;
-		if ((rc = xmlTextWriterWriteRaw(w, X(esc[*p == '&' ? 0 :
-		    *p == '<' ? 1 : 2]))) < 0)
+		if ((rc = xmlTextWriterWriteRaw(w,
+		         X(esc[*p == '&'     ? 0
+		                 : *p == '<' ? 1
+		                             : 2]))) < 0)
 			return rc;
 		run = p + 1;
 	}
@@ -173,24 +175,27 @@ write_item(xmlTextWriterPtr w, const struct sy_feed *f,
 	if (e->enclosure != NULL) {
 		if ((rc = xmlTextWriterStartElement(w, X("enclosure"))) < 0)
 			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(w, X("url"),
-		    X(e->enclosure))) < 0)
+		if ((rc = xmlTextWriterWriteAttribute(
+		         w, X("url"), X(e->enclosure))) < 0)
 			return rc;
 		if ((rc = xmlTextWriterWriteFormatAttribute(w, X("length"),
-		    "%lld", e->enclosure_length < 0 ? 0LL :
-		    e->enclosure_length)) < 0)
+		         "%lld",
+		         e->enclosure_length < 0 ? 0LL : e->enclosure_length)) <
+		    0)
 			return rc;
 		if ((rc = xmlTextWriterWriteAttribute(w, X("type"),
-		    X(e->enclosure_type != NULL ? e->enclosure_type :
-		    "application/octet-stream"))) < 0)
+		         X(e->enclosure_type != NULL
+		                 ? e->enclosure_type
+		                 : "application/octet-stream"))) < 0)
 			return rc;
 		if ((rc = xmlTextWriterEndElement(w)) < 0)
 			return rc;
 	}
 	if ((rc = xmlTextWriterStartElement(w, X("guid"))) < 0)
 		return rc;
-	if (!e->guid_is_permalink && (rc = xmlTextWriterWriteAttribute(w,
-	    X("isPermaLink"), X("false"))) < 0)
+	if (!e->guid_is_permalink &&
+	    (rc = xmlTextWriterWriteAttribute(
+	         w, X("isPermaLink"), X("false"))) < 0)
 		return rc;
 	if ((rc = xmlTextWriterWriteString(w, X(e->guid))) < 0)
 		return rc;
@@ -238,23 +243,22 @@ write_channel(xmlTextWriterPtr w, const struct sy_feed *f, struct sy_buf *b,
 		return rc;
 	if ((rc = elem(w, "title", c->title)) < 0)
 		return rc;
-	if ((rc = elem(w, "link", c->link != NULL ? c->link :
-	    f->self_rss)) < 0)
+	if ((rc = elem(w, "link", c->link != NULL ? c->link : f->self_rss)) < 0)
 		return rc;
-	if ((rc = elem(w, "description", c->description != NULL ?
-	    c->description : c->title)) < 0)
+	if ((rc = elem(w, "description",
+	         c->description != NULL ? c->description : c->title)) < 0)
 		return rc;
 	if (f->self_rss != NULL) {
 		if ((rc = xmlTextWriterStartElement(w, X("atom:link"))) < 0)
 			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(w, X("href"),
-		    X(f->self_rss))) < 0)
+		if ((rc = xmlTextWriterWriteAttribute(
+		         w, X("href"), X(f->self_rss))) < 0)
 			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(w, X("rel"),
-		    X("self"))) < 0)
+		if ((rc = xmlTextWriterWriteAttribute(w, X("rel"), X("self"))) <
+		    0)
 			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(w, X("type"),
-		    X("application/rss+xml"))) < 0)
+		if ((rc = xmlTextWriterWriteAttribute(
+		         w, X("type"), X("application/rss+xml"))) < 0)
 			return rc;
 		if ((rc = xmlTextWriterEndElement(w)) < 0)
 			return rc;
@@ -323,14 +327,14 @@ sy_rss_write(const struct sy_feed *f, FILE *fp)
 		err = SY_ENOMEM;
 		goto out;
 	}
-	if (f->self_rss != NULL && xmlTextWriterWriteAttribute(w,
-	    X("xmlns:atom"), X(NS_ATOM)) < 0)
+	if (f->self_rss != NULL &&
+	    xmlTextWriterWriteAttribute(w, X("xmlns:atom"), X(NS_ATOM)) < 0)
 		goto out;
-	if (content && xmlTextWriterWriteAttribute(w,
-	    X("xmlns:content"), X(NS_CONTENT)) < 0)
+	if (content &&
+	    xmlTextWriterWriteAttribute(w, X("xmlns:content"), X(NS_CONTENT)) <
+	        0)
 		goto out;
-	if (dc && xmlTextWriterWriteAttribute(w, X("xmlns:dc"),
-	    X(NS_DC)) < 0)
+	if (dc && xmlTextWriterWriteAttribute(w, X("xmlns:dc"), X(NS_DC)) < 0)
 		goto out;
 	if (write_channel(w, f, &b, &err) < 0)
 		goto out;

@@ -173,7 +173,6 @@ clip(const char *s, char *buf)
 
 /* ---- small shared checks ---------------------------------------------- */
 
-
 /*
  * Finds key in the set, adding it with line when absent.  Returns its
  * entry (*dup tells whether it was there already), or NULL when out of

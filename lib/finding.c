@@ -7,8 +7,8 @@
 #include "util.h"
 
 bool
-sy_finding_set(struct sy_finding *f, enum sy_rule rule,
-    enum sy_severity sev, const char *fmt, ...)
+sy_finding_set(struct sy_finding *f, enum sy_rule rule, enum sy_severity sev,
+    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -19,7 +19,6 @@ sy_finding_set(struct sy_finding *f, enum sy_rule rule,
 	va_start(ap, fmt);
 	(void)vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
-	f->message[sy_utf8_valid_prefix(f->message, strlen(f->message))] =
-	    '\0';
+	f->message[sy_utf8_valid_prefix(f->message, strlen(f->message))] = '\0';
 	return true;
 }

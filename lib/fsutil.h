@@ -16,16 +16,16 @@
  * Reads all of path ("-" = stdin) into a new NUL-terminated buffer.
  * SY_ELIMIT when it is larger than max bytes, SY_EIO with errno set.
  */
-enum sy_err sy_file_read(const char *path, size_t max, char **data,
-    size_t *len);
+enum sy_err sy_file_read(
+    const char *path, size_t max, char **data, size_t *len);
 
 /* Creates dir and its parents (mode 0755); SY_EIO with errno on failure. */
 enum sy_err sy_mkdirs(const char *dir);
 
 struct sy_atomic {
-	FILE *fp;     /* write here */
-	char *path;   /* final name */
-	char *tmp;    /* temporary name, in the same folder */
+	FILE *fp;   /* write here */
+	char *path; /* final name */
+	char *tmp;  /* temporary name, in the same folder */
 };
 
 /*

@@ -425,9 +425,9 @@ enum fast { FAST_DONE, FAST_GIVE_UP };
 static bool
 raw_text_element(const char *name, size_t n)
 {
-	static const char *const raw[] = { "script", "style", "textarea",
-		"title", "xmp", "plaintext", "noscript", "noembed", "noframes",
-		"iframe", "listing", "option", "select" };
+	static const char *const raw[] = {"script", "style", "textarea",
+	    "title", "xmp", "plaintext", "noscript", "noembed", "noframes",
+	    "iframe", "listing", "option", "select"};
 	size_t i;
 
 	for (i = 0; i < SY_NELEM(raw); i++)
@@ -463,16 +463,18 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 			i++;
 			continue;
 		}
-		if (s[i] == '>' || (s[i] == '/' && i + 1 < len &&
-					 s[i + 1] == '>')) {
+		if (s[i] == '>' ||
+		    (s[i] == '/' && i + 1 < len && s[i + 1] == '>')) {
 			*end = i + (s[i] == '>' ? 1 : 2);
 			return FAST_DONE;
 		}
 		n = 0;
-		while (i + n < len && (SY_ISALNUM((unsigned char)s[i + n]) ||
-					  s[i + n] == '-' || s[i + n] == '_'))
+		while (i + n < len &&
+		    (SY_ISALNUM((unsigned char)s[i + n]) || s[i + n] == '-' ||
+		        s[i + n] == '_'))
 			n++;
-		if (n == 0 || n >= sizeof(attr) || !SY_ISALPHA((unsigned char)s[i]))
+		if (n == 0 || n >= sizeof(attr) ||
+		    !SY_ISALPHA((unsigned char)s[i]))
 			return FAST_GIVE_UP;
 		for (k = 0; k < n; k++)
 			attr[k] = (char)SY_TOLOWER((unsigned char)s[i + k]);
@@ -500,8 +502,8 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 		if (ve >= len)
 			return FAST_GIVE_UP;
 		i = ve + 1;
-		if (i < len && !SY_ISSPACE((unsigned char)s[i]) && s[i] != '>' &&
-		    s[i] != '/')
+		if (i < len && !SY_ISSPACE((unsigned char)s[i]) &&
+		    s[i] != '>' && s[i] != '/')
 			return FAST_GIVE_UP;
 		la = find_linkattr(tag, attr);
 		if (la == NULL)
@@ -535,8 +537,9 @@ fast_links(const char *s, size_t len, size_t lineoff, bool clean,
 	uint32_t cp;
 
 	*err = SY_OK;
-	if (!clean && (sy_utf8_valid_prefix(s, len) != len ||
-			  sy_xml_bad_char(s, len, &cp) != (size_t)-1))
+	if (!clean &&
+	    (sy_utf8_valid_prefix(s, len) != len ||
+	        sy_xml_bad_char(s, len, &cp) != (size_t)-1))
 		return FAST_GIVE_UP;
 	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		return FAST_GIVE_UP;
@@ -709,8 +712,8 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 			 */
 			s = cmark_node_get_literal(node);
 			if (s != NULL)
-				e = links_at(s, strlen(s), (size_t)line - 1,
-				    false, out);
+				e = links_at(
+				    s, strlen(s), (size_t)line - 1, false, out);
 			break;
 		default:
 			break;

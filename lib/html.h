@@ -11,8 +11,8 @@
 #include "syndic.h"
 
 struct sy_link {
-	char *url;	  /* as written, entities decoded, trimmed */
-	size_t line;	  /* 1-based line in the source text */
+	char *url;        /* as written, entities decoded, trimmed */
+	size_t line;      /* 1-based line in the source text */
 	const char *tag;  /* static: "a", "img", ... */
 	const char *attr; /* static: "href", "src", "poster", "srcset" */
 };
@@ -40,22 +40,21 @@ enum sy_err sy_html_links(const char *html, size_t len, struct sy_links *out);
  * free of the characters XML 1.0 forbids (a checked manifest field): the
  * check is not made twice.  Other text gives undefined results.
  */
-enum sy_err sy_html_links_clean(const char *html, size_t len,
-    struct sy_links *out);
+enum sy_err sy_html_links_clean(
+    const char *html, size_t len, struct sy_links *out);
 
 /*
  * sy_html_links without its fast path: libxml2 reads everything.  For
  * tests that hold the fast path to libxml2's answers.
  */
-enum sy_err sy_html_links_libxml(const char *html, size_t len,
-    struct sy_links *out);
+enum sy_err sy_html_links_libxml(
+    const char *html, size_t len, struct sy_links *out);
 
 /*
  * Same for Markdown: the link lines are those of the Markdown source
  * (cmark's source positions).
  */
-enum sy_err sy_markdown_links(const char *md, size_t len,
-    struct sy_links *out);
+enum sy_err sy_markdown_links(const char *md, size_t len, struct sy_links *out);
 
 /* Renders Markdown to an HTML fragment; *out is a new string. */
 enum sy_err sy_markdown_render(const char *md, size_t len, char **out);
@@ -68,7 +67,7 @@ enum sy_err sy_markdown_render(const char *md, size_t len, char **out);
  * empty ones are left as written.  base must have a scheme (SY_EINVAL);
  * nesting deeper than 1000 elements gives SY_ELIMIT.
  */
-enum sy_err sy_html_absolutize(const char *html, size_t len,
-    const char *base, char **out);
+enum sy_err sy_html_absolutize(
+    const char *html, size_t len, const char *base, char **out);
 
 #endif

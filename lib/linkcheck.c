@@ -37,32 +37,29 @@
  * connection reusable, before aborting instead. */
 #define DRAIN_MAX 16384
 
-enum phase {
-	PH_MAIN,
-	PH_PROBE
-};
+enum phase { PH_MAIN, PH_PROBE };
 
 struct item {
-	char *url;	 /* as added */
-	char *frag;	 /* fragment to look for, or NULL */
+	char *url;  /* as added */
+	char *frag; /* fragment to look for, or NULL */
 	char *etag_in;
 	char *lm_in;
 	char *probe_url;
 	void *user;
-	char *cur;	 /* URL of the current hop, without fragment */
-	char **visited;	 /* hops so far, for loop detection */
+	char *cur;      /* URL of the current hop, without fragment */
+	char **visited; /* hops so far, for loop detection */
 	int hops;
 	int retried;
 	enum phase phase;
 	bool use_get;
-	bool permanent;	 /* a 301 or 308 was seen */
+	bool permanent; /* a 301 or 308 was seen */
 	bool started;
 	bool waiting;
 	bool done;
 	unsigned attempts;
 	long long t_start;
 	long long wake_at;
-	size_t next;	 /* next item in its host's queue */
+	size_t next; /* next item in its host's queue */
 	/* The main verdict, kept while a probe runs. */
 	enum sy_rule rule;
 	enum sy_severity sev;
@@ -74,7 +71,7 @@ struct item {
 };
 
 struct host {
-	char *key;	 /* scheme://host:port, lower case */
+	char *key; /* scheme://host:port, lower case */
 	size_t active;
 	long long next_ok;
 	size_t head;
@@ -94,7 +91,7 @@ struct xfer {
 	char private_addr[INET6_ADDRSTRLEN];
 	size_t hdr_bytes;
 	bool hdr_over;
-	bool stopped;	/* we aborted on purpose: not an error */
+	bool stopped; /* we aborted on purpose: not an error */
 	bool body_full;
 	bool loc_bad;
 	const char *bot; /* bot-protection signature seen, or NULL */
@@ -114,7 +111,7 @@ struct sy_linkcheck {
 	struct item *it;
 	size_t n;
 	size_t cap;
-	struct sy_strmap seen;	/* url -> index into it */
+	struct sy_strmap seen; /* url -> index into it */
 	struct host *hosts;
 	size_t nhosts;
 	size_t hcap;
@@ -134,9 +131,9 @@ struct sy_linkcheck {
 /* The verdict table. */
 
 enum vkind {
-	VK_HTTP,   /* lo..hi: HTTP status */
-	VK_CURL,   /* lo..hi: CURLcode */
-	VK_BOT403  /* a 403 carrying a bot-protection signature */
+	VK_HTTP,  /* lo..hi: HTTP status */
+	VK_CURL,  /* lo..hi: CURLcode */
+	VK_BOT403 /* a 403 carrying a bot-protection signature */
 };
 
 struct verdict {
@@ -145,49 +142,48 @@ struct verdict {
 	long hi;
 	enum sy_rule rule;
 	enum sy_severity sev;
-	bool retry; /* transient: retried with backoff */
+	bool retry;      /* transient: retried with backoff */
 	const char *msg; /* NULL: built from the status or error */
 };
 
 static const struct verdict verdicts[] = {
-	{ VK_HTTP, 200, 299, SY_R_NONE, SY_NOTE, false, NULL },
-	{ VK_HTTP, 304, 304, SY_R_NONE, SY_NOTE, false, NULL },
-	{ VK_HTTP, 300, 399, SY_R_LINK_ERROR, SY_ERROR, false,
-	    "redirect without a Location" },
-	{ VK_HTTP, 408, 408, SY_R_LINK_TIMEOUT, SY_ERROR, true, NULL },
-	{ VK_HTTP, 429, 429, SY_R_LINK_BLOCKED, SY_WARNING, true, NULL },
-	{ VK_HTTP, 400, 499, SY_R_LINK_BROKEN, SY_ERROR, false, NULL },
-	{ VK_HTTP, 500, 599, SY_R_LINK_SERVER_ERROR, SY_ERROR, true, NULL },
-	{ VK_HTTP, 999, 999, SY_R_LINK_BLOCKED, SY_WARNING, false, NULL },
-	{ VK_HTTP, 0, 199, SY_R_LINK_ERROR, SY_ERROR, false, NULL },
-	{ VK_HTTP, 600, LONG_MAX, SY_R_LINK_ERROR, SY_ERROR, false, NULL },
-	{ VK_BOT403, 403, 403, SY_R_LINK_BLOCKED, SY_WARNING, false, NULL },
-	{ VK_CURL, CURLE_OPERATION_TIMEDOUT, CURLE_OPERATION_TIMEDOUT,
-	    SY_R_LINK_TIMEOUT, SY_ERROR, true, "timed out" },
-	{ VK_CURL, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_HOST,
-	    SY_R_LINK_DNS, SY_ERROR, false, "host name not found" },
-	{ VK_CURL, CURLE_COULDNT_CONNECT, CURLE_COULDNT_CONNECT,
-	    SY_R_LINK_REFUSED, SY_ERROR, false, "connection refused" },
-	{ VK_CURL, CURLE_RECV_ERROR, CURLE_RECV_ERROR, SY_R_LINK_REFUSED,
-	    SY_ERROR, true, "connection reset" },
-	{ VK_CURL, CURLE_SEND_ERROR, CURLE_SEND_ERROR, SY_R_LINK_REFUSED,
-	    SY_ERROR, true, "connection reset while sending" },
-	{ VK_CURL, CURLE_GOT_NOTHING, CURLE_GOT_NOTHING, SY_R_LINK_REFUSED,
-	    SY_ERROR, true, "connection closed without a reply" },
-	{ VK_CURL, CURLE_PEER_FAILED_VERIFICATION,
-	    CURLE_PEER_FAILED_VERIFICATION, SY_R_LINK_TLS, SY_ERROR, false,
-	    NULL },
-	{ VK_CURL, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CONNECT_ERROR,
-	    SY_R_LINK_TLS, SY_ERROR, false, NULL },
-	{ VK_CURL, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, SY_R_LINK_TLS,
-	    SY_ERROR, false, NULL },
-	{ VK_CURL, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CACERT_BADFILE,
-	    SY_R_LINK_TLS, SY_ERROR, false, NULL },
-	{ VK_CURL, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_ISSUER_ERROR,
-	    SY_R_LINK_TLS, SY_ERROR, false, NULL },
-	{ VK_CURL, CURLE_TOO_MANY_REDIRECTS, CURLE_TOO_MANY_REDIRECTS,
-	    SY_R_LINK_REDIRECT_LOOP, SY_ERROR, false, NULL },
-	{ VK_CURL, 0, INT_MAX, SY_R_LINK_ERROR, SY_ERROR, false, NULL },
+    {VK_HTTP, 200, 299, SY_R_NONE, SY_NOTE, false, NULL},
+    {VK_HTTP, 304, 304, SY_R_NONE, SY_NOTE, false, NULL},
+    {VK_HTTP, 300, 399, SY_R_LINK_ERROR, SY_ERROR, false,
+        "redirect without a Location"},
+    {VK_HTTP, 408, 408, SY_R_LINK_TIMEOUT, SY_ERROR, true, NULL},
+    {VK_HTTP, 429, 429, SY_R_LINK_BLOCKED, SY_WARNING, true, NULL},
+    {VK_HTTP, 400, 499, SY_R_LINK_BROKEN, SY_ERROR, false, NULL},
+    {VK_HTTP, 500, 599, SY_R_LINK_SERVER_ERROR, SY_ERROR, true, NULL},
+    {VK_HTTP, 999, 999, SY_R_LINK_BLOCKED, SY_WARNING, false, NULL},
+    {VK_HTTP, 0, 199, SY_R_LINK_ERROR, SY_ERROR, false, NULL},
+    {VK_HTTP, 600, LONG_MAX, SY_R_LINK_ERROR, SY_ERROR, false, NULL},
+    {VK_BOT403, 403, 403, SY_R_LINK_BLOCKED, SY_WARNING, false, NULL},
+    {VK_CURL, CURLE_OPERATION_TIMEDOUT, CURLE_OPERATION_TIMEDOUT,
+        SY_R_LINK_TIMEOUT, SY_ERROR, true, "timed out"},
+    {VK_CURL, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_HOST,
+        SY_R_LINK_DNS, SY_ERROR, false, "host name not found"},
+    {VK_CURL, CURLE_COULDNT_CONNECT, CURLE_COULDNT_CONNECT, SY_R_LINK_REFUSED,
+        SY_ERROR, false, "connection refused"},
+    {VK_CURL, CURLE_RECV_ERROR, CURLE_RECV_ERROR, SY_R_LINK_REFUSED, SY_ERROR,
+        true, "connection reset"},
+    {VK_CURL, CURLE_SEND_ERROR, CURLE_SEND_ERROR, SY_R_LINK_REFUSED, SY_ERROR,
+        true, "connection reset while sending"},
+    {VK_CURL, CURLE_GOT_NOTHING, CURLE_GOT_NOTHING, SY_R_LINK_REFUSED, SY_ERROR,
+        true, "connection closed without a reply"},
+    {VK_CURL, CURLE_PEER_FAILED_VERIFICATION, CURLE_PEER_FAILED_VERIFICATION,
+        SY_R_LINK_TLS, SY_ERROR, false, NULL},
+    {VK_CURL, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CONNECT_ERROR, SY_R_LINK_TLS,
+        SY_ERROR, false, NULL},
+    {VK_CURL, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, SY_R_LINK_TLS, SY_ERROR,
+        false, NULL},
+    {VK_CURL, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CACERT_BADFILE, SY_R_LINK_TLS,
+        SY_ERROR, false, NULL},
+    {VK_CURL, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_ISSUER_ERROR, SY_R_LINK_TLS,
+        SY_ERROR, false, NULL},
+    {VK_CURL, CURLE_TOO_MANY_REDIRECTS, CURLE_TOO_MANY_REDIRECTS,
+        SY_R_LINK_REDIRECT_LOOP, SY_ERROR, false, NULL},
+    {VK_CURL, 0, INT_MAX, SY_R_LINK_ERROR, SY_ERROR, false, NULL},
 };
 
 static const struct verdict *
@@ -209,14 +205,20 @@ reason_phrase(long status)
 		long code;
 		const char *text;
 	} t[] = {
-		{ 400, "Bad Request" }, { 401, "Unauthorized" },
-		{ 403, "Forbidden" }, { 404, "Not Found" },
-		{ 405, "Method Not Allowed" }, { 408, "Request Timeout" },
-		{ 410, "Gone" }, { 429, "Too Many Requests" },
-		{ 451, "Unavailable For Legal Reasons" },
-		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
-		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
-		{ 504, "Gateway Timeout" },
+	    {400, "Bad Request"},
+	    {401, "Unauthorized"},
+	    {403, "Forbidden"},
+	    {404, "Not Found"},
+	    {405, "Method Not Allowed"},
+	    {408, "Request Timeout"},
+	    {410, "Gone"},
+	    {429, "Too Many Requests"},
+	    {451, "Unavailable For Legal Reasons"},
+	    {500, "Internal Server Error"},
+	    {501, "Not Implemented"},
+	    {502, "Bad Gateway"},
+	    {503, "Service Unavailable"},
+	    {504, "Gateway Timeout"},
 	};
 	size_t i;
 
@@ -250,8 +252,8 @@ rng_next(struct sy_linkcheck *lc)
 	return x;
 }
 
-static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 static char *
 xasprintf(const char *fmt, ...)
@@ -278,17 +280,17 @@ v4_private(uint32_t a)
 		uint32_t net;
 		int bits;
 	} r[] = {
-		{ 0x00000000, 8 },  /* 0/8, "this network" */
-		{ 0x0a000000, 8 },  /* 10/8 */
-		{ 0x64400000, 10 }, /* 100.64/10 CGNAT */
-		{ 0x7f000000, 8 },  /* 127/8 */
-		{ 0xa9fe0000, 16 }, /* 169.254/16 link-local, cloud metadata */
-		{ 0xac100000, 12 }, /* 172.16/12 */
-		{ 0xc0000000, 24 }, /* 192.0.0/24 IETF assignments */
-		{ 0xc0a80000, 16 }, /* 192.168/16 */
-		{ 0xc6120000, 15 }, /* 198.18/15 benchmarking */
-		{ 0xe0000000, 4 },  /* 224/4 multicast */
-		{ 0xf0000000, 4 },  /* 240/4 reserved, broadcast */
+	    {0x00000000, 8},  /* 0/8, "this network" */
+	    {0x0a000000, 8},  /* 10/8 */
+	    {0x64400000, 10}, /* 100.64/10 CGNAT */
+	    {0x7f000000, 8},  /* 127/8 */
+	    {0xa9fe0000, 16}, /* 169.254/16 link-local, cloud metadata */
+	    {0xac100000, 12}, /* 172.16/12 */
+	    {0xc0000000, 24}, /* 192.0.0/24 IETF assignments */
+	    {0xc0a80000, 16}, /* 192.168/16 */
+	    {0xc6120000, 15}, /* 198.18/15 benchmarking */
+	    {0xe0000000, 4},  /* 224/4 multicast */
+	    {0xf0000000, 4},  /* 240/4 reserved, broadcast */
 	};
 	size_t i;
 
@@ -304,13 +306,13 @@ sy_addr_is_private(const struct sockaddr *sa)
 	const unsigned char *b;
 	uint32_t v4;
 	static const unsigned char zero12[12];
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0xff, 0xff };
-	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b };
+	static const unsigned char mapped[12] = {
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
 
 	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)
-		    (const void *)sa;
+		const struct sockaddr_in *s4 =
+		    (const struct sockaddr_in *)(const void *)sa;
 
 		return v4_private(ntohl(s4->sin_addr.s_addr));
 	}
@@ -401,8 +403,8 @@ sy_linkcheck_opts_init(struct sy_linkcheck_opts *o)
 	o->backoff_ms = 500;
 	o->retry_after_max_s = 60;
 	o->max_redirects = 10;
-	o->body_max = 2 * 1024 * 1024;
-	o->header_max = 64 * 1024;
+	o->body_max = (size_t)2 << 20;
+	o->header_max = (size_t)64 << 10;
 	o->allow_private = false;
 	o->head_first = true;
 }
@@ -431,13 +433,13 @@ sy_linkcheck_new(const struct sy_linkcheck_opts *opts)
 	if (lc->multi == NULL)
 		goto fail;
 	if (curl_multi_setopt(lc->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-		(long)lc->o.per_host) != CURLM_OK ||
+	        (long)lc->o.per_host) != CURLM_OK ||
 	    curl_multi_setopt(lc->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-		(long)lc->o.jobs) != CURLM_OK ||
+	        (long)lc->o.jobs) != CURLM_OK ||
 	    curl_multi_setopt(lc->multi, CURLMOPT_MAXCONNECTS,
-		(long)lc->o.jobs) != CURLM_OK ||
+	        (long)lc->o.jobs) != CURLM_OK ||
 	    curl_multi_setopt(lc->multi, CURLMOPT_PIPELINING,
-		(long)CURLPIPE_MULTIPLEX) != CURLM_OK)
+	        (long)CURLPIPE_MULTIPLEX) != CURLM_OK)
 		goto fail;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	lc->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
@@ -523,7 +525,7 @@ sy_linkcheck_add(struct sy_linkcheck *lc, const char *url,
 	if (sy_strmap_get(&lc->seen, url, &i))
 		it = &lc->it[i];
 	if (it == NULL) {
-		if (lc->n == lc->cap) {
+		if (lc->n == lc->cap || lc->it == NULL) {
 			size_t cap = lc->cap == 0 ? 64 : lc->cap * 2;
 
 			p = sy_reallocarray(lc->it, cap, sizeof(*p));
@@ -538,15 +540,15 @@ sy_linkcheck_add(struct sy_linkcheck *lc, const char *url,
 		it->user = user;
 		it->url = strdup(url);
 		hash = strchr(url, '#');
-		it->cur = hash != NULL ? sy_strndup(url, (size_t)(hash - url)) :
-		    strdup(url);
+		it->cur = hash != NULL ? sy_strndup(url, (size_t)(hash - url))
+		                       : strdup(url);
 		if (hash != NULL && hash[1] != '\0' &&
 		    sy_strcasecmp(hash + 1, "top") != 0)
 			it->frag = strdup(hash + 1);
 		if (it->url == NULL || it->cur == NULL ||
 		    (hash != NULL && hash[1] != '\0' &&
-			sy_strcasecmp(hash + 1, "top") != 0 &&
-			it->frag == NULL)) {
+		        sy_strcasecmp(hash + 1, "top") != 0 &&
+		        it->frag == NULL)) {
 			item_fini(it);
 			return SY_ENOMEM;
 		}
@@ -560,7 +562,7 @@ sy_linkcheck_add(struct sy_linkcheck *lc, const char *url,
 	if (hints != NULL) {
 		if ((e = take_hint(&it->etag_in, hints->etag)) != SY_OK ||
 		    (e = take_hint(&it->lm_in, hints->last_modified)) !=
-			SY_OK ||
+		        SY_OK ||
 		    (e = take_hint(&it->probe_url, hints->probe_url)) != SY_OK)
 			return e;
 	}
@@ -587,7 +589,7 @@ host_key(const char *url, bool *bad, char **scheme_out)
 		return NULL;
 	}
 	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
-		CURLUE_OK ||
+	        CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
 		goto out;
 	*scheme_out = strdup(scheme);
@@ -595,7 +597,7 @@ host_key(const char *url, bool *bad, char **scheme_out)
 		goto out;
 	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
-		CURLUE_OK)
+	        CURLUE_OK)
 		goto out;
 	for (i = 0; host[i] != '\0'; i++)
 		host[i] = (char)SY_TOLOWER(host[i]);
@@ -660,7 +662,8 @@ enqueue(struct sy_linkcheck *lc, size_t idx)
 		if (scheme != NULL)
 			report(lc, idx, SY_R_LINK_ERROR, SY_ERROR, 0,
 			    "unsupported scheme \"%s\" (only http and https "
-			    "are checked)", scheme);
+			    "are checked)",
+			    scheme);
 		else
 			report(lc, idx, SY_R_LINK_ERROR, SY_ERROR, 0,
 			    "malformed URL");
@@ -752,13 +755,15 @@ cb_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 	(void)purpose;
 	if (!x->lc->o.allow_private && sy_addr_is_private(&a->addr)) {
 		x->private_refused = true;
-		p = a->family == AF_INET6 ?
-		    (const void *)&((const struct sockaddr_in6 *)(const void *)
-			&a->addr)->sin6_addr :
-		    (const void *)&((const struct sockaddr_in *)(const void *)
-			&a->addr)->sin_addr;
+		p = a->family == AF_INET6
+		    ? (const void *)&(
+		          (const struct sockaddr_in6 *)(const void *)&a->addr)
+		          ->sin6_addr
+		    : (const void *)&(
+		          (const struct sockaddr_in *)(const void *)&a->addr)
+		          ->sin_addr;
 		if (inet_ntop(a->family, p, x->private_addr,
-			sizeof(x->private_addr)) == NULL)
+		        sizeof(x->private_addr)) == NULL)
 			x->private_addr[0] = '\0';
 		return CURL_SOCKET_BAD;
 	}
@@ -774,8 +779,9 @@ hdr_value(const char *v, size_t n, bool *ctl)
 		v++;
 		n--;
 	}
-	while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' ||
-			    v[n - 1] == ' ' || v[n - 1] == '\t'))
+	while (n > 0 &&
+	    (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ' ||
+	        v[n - 1] == '\t'))
 		n--;
 	*ctl = false;
 	for (i = 0; i < n; i++)
@@ -785,8 +791,8 @@ hdr_value(const char *v, size_t n, bool *ctl)
 }
 
 static bool
-hdr_is(const char *line, size_t n, const char *name, const char **val,
-    size_t *vn)
+hdr_is(
+    const char *line, size_t n, const char *name, const char **val, size_t *vn)
 {
 	size_t l = strlen(name);
 
@@ -843,8 +849,8 @@ cb_header(char *line, size_t size, size_t n, void *arg)
 		xfer_reset_headers(x);
 		if (sp != NULL && (size_t)(sp - line) + 5 < n) {
 			bool c;
-			char *r = hdr_value(sp + 5, n - (size_t)(sp - line) - 5,
-			    &c);
+			char *r =
+			    hdr_value(sp + 5, n - (size_t)(sp - line) - 5, &c);
 
 			if (r != NULL && !c && strlen(r) < sizeof(x->reason))
 				memcpy(x->reason, r, strlen(r) + 1);
@@ -885,14 +891,13 @@ cb_header(char *line, size_t size, size_t n, void *arg)
 		x->bot = "Sucuri";
 	} else if (hdr_is(line, n, "x-iinfo", &v, &vn) ||
 	    (hdr_is(line, n, "x-cdn", &v, &vn) &&
-		contains_ci(v, vn, "incapsula"))) {
+	        contains_ci(v, vn, "incapsula"))) {
 		x->bot = "Incapsula";
 	} else if (n > 5 && sy_strncasecmp(line, "x-px", 4) == 0) {
 		x->bot = "PerimeterX";
 	} else if (hdr_is(line, n, "set-cookie", &v, &vn) &&
-	    (contains_ci(v, vn, "datadome=") ||
-		contains_ci(v, vn, "_px3=") ||
-		contains_ci(v, vn, "incap_ses_"))) {
+	    (contains_ci(v, vn, "datadome=") || contains_ci(v, vn, "_px3=") ||
+	        contains_ci(v, vn, "incap_ses_"))) {
 		x->bot = "bot protection";
 	}
 	return n;
@@ -1008,30 +1013,29 @@ xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
 	    set_ok(curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, x->errbuf)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_NOSIGNAL, 1L)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_PROTOCOLS_STR, "http,https")) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_REDIR_PROTOCOLS_STR,
-		"http,https")) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_FOLLOWLOCATION, 0L)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_PROXY, "")) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_HTTP_VERSION,
-		(long)CURL_HTTP_VERSION_2TLS)) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_ACCEPT_ENCODING, "")) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_USERAGENT,
-		lc->o.user_agent)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_USERAGENT, lc->o.user_agent)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_TIMEOUT_MS, tmo)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_CONNECTTIMEOUT_MS,
-		lc->o.connect_timeout_ms)) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_CONNECTTIMEOUT_MS, lc->o.connect_timeout_ms)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_NOBODY, x->head ? 1L : 0L)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERFUNCTION, cb_header)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERDATA, x)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEFUNCTION, cb_write)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEDATA, x)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_OPENSOCKETFUNCTION,
-		cb_opensocket)) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_OPENSOCKETFUNCTION, cb_opensocket)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_OPENSOCKETDATA, x)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_HTTPHEADER, x->reqh));
 	if (ok && lc->o.ca_file != NULL)
-		ok = set_ok(curl_easy_setopt(eh, CURLOPT_CAINFO,
-		    lc->o.ca_file));
+		ok =
+		    set_ok(curl_easy_setopt(eh, CURLOPT_CAINFO, lc->o.ca_file));
 	if (!ok)
 		goto nomem;
 	if (curl_multi_add_handle(lc->multi, eh) != CURLM_OK) {
@@ -1097,25 +1101,25 @@ frag_found(const char *body, size_t len, const char *frag, const char *url)
 	dec = curl_easy_unescape(NULL, frag, 0, &dlen);
 	doc = htmlReadMemory(body, (int)len, url, NULL,
 	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-		HTML_PARSE_RECOVER);
+	        HTML_PARSE_RECOVER);
 	n = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
 	/* Iterative pre-order walk: deep documents cannot overflow. */
 	while (n != NULL && !found) {
 		if (n->type == XML_ELEMENT_NODE) {
 			xmlChar *id = xmlGetProp(n, BAD_CAST "id");
-			xmlChar *name = xmlStrcasecmp(n->name, BAD_CAST "a") ==
-				0 ?
-			    xmlGetProp(n, BAD_CAST "name") :
-			    NULL;
+			xmlChar *name =
+			    xmlStrcasecmp(n->name, BAD_CAST "a") == 0
+			    ? xmlGetProp(n, BAD_CAST "name")
+			    : NULL;
 
 			if ((id != NULL &&
-				(strcmp((char *)id, frag) == 0 ||
-				    (dec != NULL &&
-					strcmp((char *)id, dec) == 0))) ||
+			        (strcmp((char *)id, frag) == 0 ||
+			            (dec != NULL &&
+			                strcmp((char *)id, dec) == 0))) ||
 			    (name != NULL &&
-				(strcmp((char *)name, frag) == 0 ||
-				    (dec != NULL &&
-					strcmp((char *)name, dec) == 0))))
+			        (strcmp((char *)name, frag) == 0 ||
+			            (dec != NULL &&
+			                strcmp((char *)name, dec) == 0))))
 				found = true;
 			xmlFree(id);
 			xmlFree(name);
@@ -1126,9 +1130,9 @@ frag_found(const char *body, size_t len, const char *frag, const char *url)
 		}
 		while (n != NULL && n->next == NULL)
 			n = n->parent != NULL &&
-				n->parent->type == XML_ELEMENT_NODE ?
-			    n->parent :
-			    NULL;
+			        n->parent->type == XML_ELEMENT_NODE
+			    ? n->parent
+			    : NULL;
 		if (n != NULL)
 			n = n->next;
 	}
@@ -1167,7 +1171,7 @@ main_ok(struct sy_linkcheck *lc, struct xfer *x, long status)
 	} else if (it->frag != NULL && status >= 200 && status <= 299 &&
 	    is_html(x->ctype) &&
 	    !frag_found(x->body.data != NULL ? x->body.data : "", x->body.len,
-		it->frag, it->cur)) {
+	        it->frag, it->cur)) {
 		it->rule = SY_R_LINK_FRAGMENT;
 		it->sev = SY_WARNING;
 		it->message = xasprintf("no id or name \"%s\" in the page%s",
@@ -1245,7 +1249,7 @@ follow(struct sy_linkcheck *lc, struct xfer *x, long status)
 		return SY_ENOMEM;
 	if (curl_url_set(u, CURLUPART_URL, it->cur, 0) != CURLUE_OK ||
 	    curl_url_set(u, CURLUPART_URL, x->location,
-		CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	        CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &next, 0) != CURLUE_OK) {
@@ -1352,12 +1356,12 @@ finish(struct sy_linkcheck *lc, struct xfer *x, CURLcode rc)
 	if (it->phase == PH_PROBE) {
 		/* Only a clear "missing" from the probe changes the verdict;
 		 * a failing probe endpoint says nothing about the item. */
-		if (rc == CURLE_OK && (status == 400 || status == 401 ||
-					  status == 403 || status == 404 ||
-					  status == 410)) {
+		if (rc == CURLE_OK &&
+		    (status == 400 || status == 401 || status == 403 ||
+		        status == 404 || status == 410)) {
 			free(it->message);
 			it->message = xasprintf("the site reports this item "
-						"missing (%s answered %ld)",
+			                        "missing (%s answered %ld)",
 			    it->probe_url, status);
 			if (it->message == NULL)
 				return SY_ENOMEM;
@@ -1373,8 +1377,7 @@ finish(struct sy_linkcheck *lc, struct xfer *x, CURLcode rc)
 	}
 	if (rc == CURLE_WRITE_ERROR && x->hdr_over) {
 		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
-		    "response headers larger than %zu bytes",
-		    lc->o.header_max);
+		    "response headers larger than %zu bytes", lc->o.header_max);
 		return SY_OK;
 	}
 	if (rc != CURLE_OK) {
@@ -1386,10 +1389,10 @@ finish(struct sy_linkcheck *lc, struct xfer *x, CURLcode rc)
 			return SY_OK;
 		}
 		v = verdict_find(VK_CURL, (long)rc);
-		if (x->head && (rc == CURLE_RECV_ERROR ||
-				   rc == CURLE_GOT_NOTHING ||
-				   rc == CURLE_SEND_ERROR ||
-				   rc == CURLE_WEIRD_SERVER_REPLY)) {
+		if (x->head &&
+		    (rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+		        rc == CURLE_SEND_ERROR ||
+		        rc == CURLE_WEIRD_SERVER_REPLY)) {
 			it->use_get = true; /* HEAD may be what broke it */
 			return again(lc, x->item, 0);
 		}
@@ -1405,9 +1408,10 @@ finish(struct sy_linkcheck *lc, struct xfer *x, CURLcode rc)
 			    "timed out after %ld ms", lc->o.timeout_ms);
 		else
 			report(lc, x->item, v->rule, v->sev, 0, "%s",
-			    v->msg != NULL ? v->msg :
-			    x->errbuf[0] != '\0' ? x->errbuf :
-						   curl_easy_strerror(rc));
+			    v->msg != NULL ? v->msg
+			        : x->errbuf[0] != '\0'
+			        ? x->errbuf
+			        : curl_easy_strerror(rc));
 		return SY_OK;
 	}
 	if (x->head && head_refused(status)) {
@@ -1419,16 +1423,15 @@ finish(struct sy_linkcheck *lc, struct xfer *x, CURLcode rc)
 		return follow(lc, x, status);
 	if (status == 304 || (status >= 200 && status <= 299))
 		return main_ok(lc, x, status);
-	v = status == 403 && x->bot != NULL ?
-	    verdict_find(VK_BOT403, status) :
-	    verdict_find(VK_HTTP, status);
+	v = status == 403 && x->bot != NULL ? verdict_find(VK_BOT403, status)
+	                                    : verdict_find(VK_HTTP, status);
 	ra = (status == 429 || status == 503) && x->retry_after != NULL &&
 	    sy_retry_after_parse(x->retry_after, time(NULL), &delay_s) == 0;
 	if (ra) {
 		long long wake = now_ms() + (long long)delay_s * 1000;
 
-		if (delay_s <= lc->o.retry_after_max_s &&
-		    wake < lc->deadline && it->retried < lc->o.retries) {
+		if (delay_s <= lc->o.retry_after_max_s && wake < lc->deadline &&
+		    it->retried < lc->o.retries) {
 			it->retried++;
 			return again(lc, x->item, (long long)delay_s * 1000);
 		}
@@ -1488,8 +1491,8 @@ start_ready(struct sy_linkcheck *lc, long long now, long long *next_ev)
 }
 
 static void
-wake_timers(struct sy_linkcheck *lc, long long now, long long *next_ev,
-    enum sy_err *e)
+wake_timers(
+    struct sy_linkcheck *lc, long long now, long long *next_ev, enum sy_err *e)
 {
 	size_t i;
 
@@ -1560,24 +1563,26 @@ abandon(struct sy_linkcheck *lc, const char *why)
 
 	for (i = 0; i < lc->n; i++)
 		if (!lc->it[i].done)
-			report(lc, i, SY_R_LINK_UNCHECKED, SY_NOTE, 0, "%s",
-			    why);
+			report(
+			    lc, i, SY_R_LINK_UNCHECKED, SY_NOTE, 0, "%s", why);
 }
 
 /* Stops every transfer in flight (deadline or failure). */
 static void
 remove_all(struct sy_linkcheck *lc)
 {
-	struct xfer *x;
+	struct xfer *x, *next;
 
-	while ((x = lc->xlist) != NULL) {
+	for (x = lc->xlist; x != NULL; x = next) {
+		next = x->nextx;
 		/* Nothing useful to do if removal fails: free anyway. */
 		(void)curl_multi_remove_handle(lc->multi, x->eh);
-		xfer_unlink(lc, x);
+		lc->nactive--;
 		lc->hosts[lc->it[x->item].next].active--;
 		lc->it[x->item].next = NONE;
 		xfer_free(x);
 	}
+	lc->xlist = NULL;
 }
 
 enum sy_err
@@ -1595,13 +1600,13 @@ sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
 	lc->cb = cb;
 	lc->cbarg = arg;
 	t0 = now_ms();
-	lc->deadline = lc->o.deadline_ms > 0 ? t0 + lc->o.deadline_ms :
-					       LLONG_MAX;
+	lc->deadline =
+	    lc->o.deadline_ms > 0 ? t0 + lc->o.deadline_ms : LLONG_MAX;
 	for (i = 0; i < lc->n && e == SY_OK; i++) {
 		struct item *it = &lc->it[i];
 
-		it->visited = calloc((size_t)lc->o.max_redirects + 1,
-		    sizeof(char *));
+		it->visited =
+		    calloc((size_t)lc->o.max_redirects + 1, sizeof(char *));
 		if (it->visited == NULL ||
 		    (it->visited[0] = strdup(it->cur)) == NULL) {
 			e = SY_ENOMEM;
@@ -1648,7 +1653,8 @@ sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
 	}
 	/* Deadline or failure: stop what runs, report what is left. */
 	remove_all(lc);
-	abandon(lc, e == SY_OK ? "not checked before the deadline" :
-				 "not checked: the engine failed");
+	abandon(lc,
+	    e == SY_OK ? "not checked before the deadline"
+	               : "not checked: the engine failed");
 	return e;
 }

@@ -38,26 +38,26 @@
 #include "syndic.h"
 
 /* Progress: checked of total distinct URLs done, failures among them. */
-typedef void (*sy_link_progress_cb)(size_t checked, size_t total,
-    size_t failures, void *arg);
+typedef void (*sy_link_progress_cb)(
+    size_t checked, size_t total, size_t failures, void *arg);
 
 struct sy_linkcheck_opts {
-	size_t jobs;		  /* concurrent transfers (64) */
-	size_t per_host;	  /* concurrent transfers per host:port (4) */
-	long host_interval_ms;	  /* min gap between starts on a host (50) */
-	long timeout_ms;	  /* whole time of one request (20000) */
-	long connect_timeout_ms;  /* (10000) */
-	long deadline_ms;	  /* whole run; 0 = none (0) */
-	int retries;		  /* extra attempts on transient errors (2) */
-	long backoff_ms;	  /* first retry delay, then doubled (500) */
-	long retry_after_max_s;	  /* longest Retry-After honoured (60) */
-	int max_redirects;	  /* hops (10) */
-	size_t body_max;	  /* decoded body bytes for #frag (2 MiB) */
-	size_t header_max;	  /* response header bytes (64 KiB) */
-	bool allow_private;	  /* let loopback/private targets through */
-	bool head_first;	  /* HEAD before GET (true) */
-	const char *user_agent;	  /* borrowed; NULL = SY_LINKCHECK_UA */
-	const char *ca_file;	  /* borrowed; NULL = system store (tests) */
+	size_t jobs;             /* concurrent transfers (64) */
+	size_t per_host;         /* concurrent transfers per host:port (4) */
+	long host_interval_ms;   /* min gap between starts on a host (50) */
+	long timeout_ms;         /* whole time of one request (20000) */
+	long connect_timeout_ms; /* (10000) */
+	long deadline_ms;        /* whole run; 0 = none (0) */
+	int retries;             /* extra attempts on transient errors (2) */
+	long backoff_ms;         /* first retry delay, then doubled (500) */
+	long retry_after_max_s;  /* longest Retry-After honoured (60) */
+	int max_redirects;       /* hops (10) */
+	size_t body_max;         /* decoded body bytes for #frag (2 MiB) */
+	size_t header_max;       /* response header bytes (64 KiB) */
+	bool allow_private;      /* let loopback/private targets through */
+	bool head_first;         /* HEAD before GET (true) */
+	const char *user_agent;  /* borrowed; NULL = SY_LINKCHECK_UA */
+	const char *ca_file;     /* borrowed; NULL = system store (tests) */
 	sy_link_progress_cb progress; /* may be NULL */
 	void *progress_arg;
 };
@@ -65,12 +65,12 @@ struct sy_linkcheck_opts {
 #ifndef SY_VERSION
 #define SY_VERSION "0"
 #endif
-#define SY_LINKCHECK_UA \
+#define SY_LINKCHECK_UA                                                        \
 	"syndic-links/" SY_VERSION " (+https://github.com/syndic/syndic)"
 
 /* What the caller knows of a URL, all borrowed for the call (copied). */
 struct sy_link_hints {
-	const char *etag;	   /* from history: If-None-Match */
+	const char *etag;          /* from history: If-None-Match */
 	const char *last_modified; /* from history: If-Modified-Since */
 	/*
 	 * Soft-404 probe (sy_rules_soft404_url()): checked after the URL
@@ -82,16 +82,16 @@ struct sy_link_hints {
 
 /* One verdict per distinct URL; every pointer is valid in the callback. */
 struct sy_link_result {
-	const char *url;	/* as added */
-	void *user;		/* the user pointer of the first add */
-	enum sy_rule rule;	/* SY_R_NONE when fine */
+	const char *url;           /* as added */
+	void *user;                /* the user pointer of the first add */
+	enum sy_rule rule;         /* SY_R_NONE when fine */
 	enum sy_severity severity; /* meaningful when rule != SY_R_NONE */
-	long status;		/* last HTTP status seen, 0 if none */
-	const char *final_url;	/* after redirects (== url without any) */
-	const char *message;	/* "404 Not Found", "connection refused" */
-	unsigned attempts;	/* HTTP requests made, probe excluded */
-	long elapsed_ms;	/* from first request to verdict */
-	const char *etag;	/* of the final response, or NULL */
+	long status;               /* last HTTP status seen, 0 if none */
+	const char *final_url;     /* after redirects (== url without any) */
+	const char *message;       /* "404 Not Found", "connection refused" */
+	unsigned attempts;         /* HTTP requests made, probe excluded */
+	long elapsed_ms;           /* from first request to verdict */
+	const char *etag;          /* of the final response, or NULL */
 	const char *last_modified; /* same */
 };
 
@@ -129,8 +129,7 @@ size_t sy_linkcheck_count(const struct sy_linkcheck *lc);
  * handle failure; the URLs not yet reported are reported as
  * link-unchecked first).  Call at most once per engine.
  */
-enum sy_err sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb,
-    void *arg);
+enum sy_err sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg);
 
 void sy_linkcheck_free(struct sy_linkcheck *lc);
 

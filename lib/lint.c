@@ -53,8 +53,7 @@ lint_manifest(const char *path, FILE *stream, const struct sy_lint_opts *o,
 }
 
 enum sy_err
-sy_lint_file(const char *path, const struct sy_lint_opts *o,
-    struct sy_diags *d)
+sy_lint_file(const char *path, const struct sy_lint_opts *o, struct sy_diags *d)
 {
 	struct sy_feedread_opts fo;
 	char *data = NULL;
@@ -65,7 +64,7 @@ sy_lint_file(const char *path, const struct sy_lint_opts *o,
 
 	if (o->kind == SY_LINT_MANIFEST ||
 	    (o->kind == SY_LINT_AUTO && strcmp(path, "-") != 0 &&
-		has_suffix_ci(path, ".csv")))
+	        has_suffix_ci(path, ".csv")))
 		return lint_manifest(path, NULL, o, d);
 	e = sy_file_read(path, MAX_FEED, &data, &len);
 	if (e != SY_OK)
@@ -73,8 +72,8 @@ sy_lint_file(const char *path, const struct sy_lint_opts *o,
 	feed = o->kind == SY_LINT_FEED || looks_like_feed(data, len);
 	if (!feed) {
 		/* Not a feed: a manifest under another name or on stdin. */
-		mem = len > 0 ? fmemopen(data, len, "r") :
-				fopen("/dev/null", "r");
+		mem = len > 0 ? fmemopen(data, len, "r")
+		              : fopen("/dev/null", "r");
 		if (mem == NULL) {
 			free(data);
 			return SY_EIO;
@@ -92,8 +91,8 @@ sy_lint_file(const char *path, const struct sy_lint_opts *o,
 	}
 	fo.check_links = true;
 	fo.now = o->now;
-	e = sy_feedread_lint(strcmp(path, "-") == 0 ? "<stdin>" : path, data,
-	    len, &fo, d);
+	e = sy_feedread_lint(
+	    strcmp(path, "-") == 0 ? "<stdin>" : path, data, len, &fo, d);
 	free(data);
 	return e;
 }

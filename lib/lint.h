@@ -10,24 +10,24 @@
 #include "syndic.h"
 
 enum sy_lint_kind {
-	SY_LINT_AUTO,	  /* by extension, then by content */
+	SY_LINT_AUTO, /* by extension, then by content */
 	SY_LINT_MANIFEST,
 	SY_LINT_FEED
 };
 
 struct sy_lint_opts {
 	const char *columns_path; /* for manifests; NULL = beside */
-	const char *tz;		  /* zone of dates without one */
-	const char *schema;	  /* Atom RELAX NG schema file */
+	const char *tz;           /* zone of dates without one */
+	const char *schema;       /* Atom RELAX NG schema file */
 	enum sy_lint_kind kind;
-	long long now;		  /* clock for "far future"; 0 = time() */
+	long long now; /* clock for "far future"; 0 = time() */
 };
 
 /*
  * Lints path ("-" = stdin).  Problems go to d.  Returns SY_OK, SY_EIO
  * (errno set) when the file cannot be read, or another failure.
  */
-enum sy_err sy_lint_file(const char *path, const struct sy_lint_opts *o,
-    struct sy_diags *d);
+enum sy_err sy_lint_file(
+    const char *path, const struct sy_lint_opts *o, struct sy_diags *d);
 
 #endif

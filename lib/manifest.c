@@ -72,44 +72,44 @@ struct colname {
 };
 
 static const struct colname mnames[NF] = {
-	[F_ID] = { "id", true },
-	[F_COLUMN] = { "column", false },
-	[F_TITLE] = { "title", true },
-	[F_LINK] = { "link", true },
-	[F_PUBLISHED] = { "published", true },
-	[F_UPDATED] = { "updated", false },
-	[F_AUTHOR] = { "author", false },
-	[F_EMAIL] = { "email", false },
-	[F_LANGUAGE] = { "language", false },
-	[F_SUMMARY] = { "summary", false },
-	[F_CONTENT] = { "content", false },
-	[F_CONTENT_FILE] = { "content_file", false },
-	[F_CATEGORIES] = { "categories", false },
-	[F_ENCLOSURE] = { "enclosure", false },
-	[F_ENCLOSURE_TYPE] = { "enclosure_type", false },
-	[F_ENCLOSURE_LENGTH] = { "enclosure_length", false },
-	[F_IMAGE] = { "image", false },
-	[F_GUID] = { "guid", false },
+    [F_ID] = {"id", true},
+    [F_COLUMN] = {"column", false},
+    [F_TITLE] = {"title", true},
+    [F_LINK] = {"link", true},
+    [F_PUBLISHED] = {"published", true},
+    [F_UPDATED] = {"updated", false},
+    [F_AUTHOR] = {"author", false},
+    [F_EMAIL] = {"email", false},
+    [F_LANGUAGE] = {"language", false},
+    [F_SUMMARY] = {"summary", false},
+    [F_CONTENT] = {"content", false},
+    [F_CONTENT_FILE] = {"content_file", false},
+    [F_CATEGORIES] = {"categories", false},
+    [F_ENCLOSURE] = {"enclosure", false},
+    [F_ENCLOSURE_TYPE] = {"enclosure_type", false},
+    [F_ENCLOSURE_LENGTH] = {"enclosure_length", false},
+    [F_IMAGE] = {"image", false},
+    [F_GUID] = {"guid", false},
 };
 
 static const struct colname cnames[NC] = {
-	[C_COLUMN] = { "column", true },
-	[C_TITLE] = { "title", false },
-	[C_LINK] = { "link", false },
-	[C_DESCRIPTION] = { "description", false },
-	[C_LANGUAGE] = { "language", false },
-	[C_AUTHOR] = { "author", false },
-	[C_EMAIL] = { "email", false },
-	[C_TIMEZONE] = { "timezone", false },
-	[C_BASE_URL] = { "base_url", false },
-	[C_LIMIT] = { "limit", false },
+    [C_COLUMN] = {"column", true},
+    [C_TITLE] = {"title", false},
+    [C_LINK] = {"link", false},
+    [C_DESCRIPTION] = {"description", false},
+    [C_LANGUAGE] = {"language", false},
+    [C_AUTHOR] = {"author", false},
+    [C_EMAIL] = {"email", false},
+    [C_TIMEZONE] = {"timezone", false},
+    [C_BASE_URL] = {"base_url", false},
+    [C_LIMIT] = {"limit", false},
 };
 
 struct header {
 	const struct colname *names;
 	size_t nnames;
-	size_t nfields;	 /* fields in the header row */
-	size_t col[NF];	 /* 1-based CSV column of each known name, or 0 */
+	size_t nfields; /* fields in the header row */
+	size_t col[NF]; /* 1-based CSV column of each known name, or 0 */
 	bool seen;
 	bool incomplete; /* a required column is missing */
 };
@@ -122,12 +122,12 @@ struct loader {
 	struct header h;
 	struct sy_strmap ids, links, guids, slugs;
 	int64_t now;
-	struct sy_tz *deftz;	/* --tz, loaded once */
-	struct sy_tz **zones;	/* per column, or NULL to use deftz */
+	struct sy_tz *deftz;       /* --tz, loaded once */
+	struct sy_tz **zones;      /* per column, or NULL to use deftz */
 	struct sy_strmap verdicts; /* content link -> 0 or findings index + 1 */
 	struct sy_finding *findings;
 	size_t nfindings;
-	size_t prune_at;	/* entries held before the next prune */
+	size_t prune_at; /* entries held before the next prune */
 	size_t nzones;
 	enum sy_err err;
 	/* The row being checked. */
@@ -204,13 +204,13 @@ sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
 static bool
 ragged(struct loader *L, const struct sy_csv_record *rec)
 {
-	struct sy_pos pos = { L->path, rec->line, 0 };
+	struct sy_pos pos = {L->path, rec->line, 0};
 
 	if (rec->nfields == L->h.nfields)
 		return false;
 	if (sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
-		"%zu fields where the header has %zu", rec->nfields,
-		L->h.nfields) == NULL)
+	        "%zu fields where the header has %zu", rec->nfields,
+	        L->h.nfields) == NULL)
 		L->err = SY_ENOMEM;
 	return true;
 }
@@ -229,9 +229,9 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 	h->nfields = rec->nfields;
 	h->seen = true;
 	if (rec->nfields == 1 && strpbrk(rec->fields[0], ";\t") != NULL) {
-		struct sy_pos pos = { path, rec->line, 1 };
-		const char *sep = strchr(rec->fields[0], ';') ? "semicolons" :
-								"tabs";
+		struct sy_pos pos = {path, rec->line, 1};
+		const char *sep =
+		    strchr(rec->fields[0], ';') ? "semicolons" : "tabs";
 
 		/* One message that says why, not one per missing column. */
 		h->incomplete = true;
@@ -244,7 +244,7 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 	}
 	for (i = 0; i < rec->nfields; i++) {
 		char *name = sy_strdup(rec->fields[i]);
-		struct sy_pos pos = { path, rec->line, i + 1 };
+		struct sy_pos pos = {path, rec->line, i + 1};
 
 		if (name == NULL) {
 			L->err = SY_ENOMEM;
@@ -255,18 +255,16 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 			if (sy_strcasecmp(name, names[k].name) == 0)
 				break;
 		if (k < nnames && h->col[k] != 0) {
-			sy_diag_add(L->d, &pos, SY_ERROR,
-			    SY_R_HEADER_DUPLICATE,
+			sy_diag_add(L->d, &pos, SY_ERROR, SY_R_HEADER_DUPLICATE,
 			    "column \"%s\" appears twice (first in field %zu)",
 			    names[k].name, h->col[k]);
 		} else if (k < nnames) {
 			h->col[k] = i + 1;
 		} else if (name[0] == '\0') {
-			sy_diag_add(L->d, &pos, SY_WARNING,
-			    SY_R_HEADER_UNKNOWN, "empty column name");
+			sy_diag_add(L->d, &pos, SY_WARNING, SY_R_HEADER_UNKNOWN,
+			    "empty column name");
 		} else if (!sy_has_prefix_ci(name, "x-")) {
-			sy_diag_add(L->d, &pos, SY_WARNING,
-			    SY_R_HEADER_UNKNOWN,
+			sy_diag_add(L->d, &pos, SY_WARNING, SY_R_HEADER_UNKNOWN,
 			    "unknown column \"%s\" (ignored; prefix it with "
 			    "x- to keep your own columns quietly)",
 			    name);
@@ -274,7 +272,7 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 		free(name);
 	}
 	for (k = 0; k < nnames; k++) {
-		struct sy_pos pos = { path, rec->line, 0 };
+		struct sy_pos pos = {path, rec->line, 0};
 
 		if (names[k].required && h->col[k] == 0) {
 			h->incomplete = true;
@@ -310,15 +308,15 @@ val(struct loader *L, size_t k)
 	return sy_trim(s);
 }
 
-static struct sy_diag *
-report(struct loader *L, size_t k, enum sy_severity sev, enum sy_rule rule,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static struct sy_diag *report(struct loader *L, size_t k, enum sy_severity sev,
+    enum sy_rule rule, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 static struct sy_diag *
 report(struct loader *L, size_t k, enum sy_severity sev, enum sy_rule rule,
     const char *fmt, ...)
 {
-	struct sy_pos pos = { L->path, L->rec->line, L->h.col[k] };
+	struct sy_pos pos = {L->path, L->rec->line, L->h.col[k]};
 	struct sy_diag *dg;
 	struct sy_buf b;
 	va_list ap;
@@ -363,11 +361,10 @@ xml_ok(struct loader *L, size_t k, const char *s)
 }
 
 static void
-finding(struct loader *L, size_t k, const struct sy_finding *f,
-    const char *url)
+finding(struct loader *L, size_t k, const struct sy_finding *f, const char *url)
 {
-	struct sy_diag *dg = report(L, k, f->severity, f->rule, "%s",
-	    f->message);
+	struct sy_diag *dg =
+	    report(L, k, f->severity, f->rule, "%s", f->message);
 
 	if (dg != NULL && url != NULL && sy_diag_set_url(dg, url) != SY_OK)
 		L->err = SY_ENOMEM;
@@ -391,7 +388,7 @@ check_url(struct loader *L, size_t k, const char *url)
 		ok = ok && f.severity != SY_ERROR;
 	}
 	if (sy_occs_add(L->o->occs, url, NULL, L->path, L->rec->line,
-		L->h.col[k], L->id, L->h.names[k].name, L->rec->line) != SY_OK)
+	        L->h.col[k], L->id, L->h.names[k].name, L->rec->line) != SY_OK)
 		L->err = SY_ENOMEM;
 	return ok;
 }
@@ -412,19 +409,17 @@ check_email(struct loader *L, size_t k, const char *addr)
 	sy_buf_init(&b, 0);
 	if (sy_buf_printf(&b, "mailto:%s", addr) != SY_OK ||
 	    sy_occs_add(L->o->occs, b.data, NULL, L->path, L->rec->line,
-		L->h.col[k], L->id, L->h.names[k].name,
-		L->rec->line) != SY_OK)
+	        L->h.col[k], L->id, L->h.names[k].name, L->rec->line) != SY_OK)
 		L->err = SY_ENOMEM;
 	sy_buf_fini(&b);
 }
 
 static bool
-check_date(struct loader *L, size_t k, const char *s,
-    const struct sy_tz *tz, struct sy_time *out)
+check_date(struct loader *L, size_t k, const char *s, const struct sy_tz *tz,
+    struct sy_time *out)
 {
 	char why[160];
-	enum sy_date_status st = sy_date_parse_tz(s, tz, out, why,
-	    sizeof(why));
+	enum sy_date_status st = sy_date_parse_tz(s, tz, out, why, sizeof(why));
 
 	switch (st) {
 	case SY_DATE_OK:
@@ -467,8 +462,7 @@ line_of(const char *s, size_t off)
 static void
 content_link_check(const char *url, const char *abs, struct sy_finding *f)
 {
-	if (sy_url_check(url, SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY,
-		f))
+	if (sy_url_check(url, SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY, f))
 		return;
 	if (!sy_rules_check(abs ? abs : url, f))
 		f->rule = SY_R_NONE;
@@ -497,8 +491,8 @@ cached_check(struct loader *L, const char *url, struct sy_finding *f)
 		return true;
 	v = 0;
 	if (f->rule != SY_R_NONE) {
-		struct sy_finding *nv = sy_reallocarray(L->findings,
-		    L->nfindings + 1, sizeof(*nv));
+		struct sy_finding *nv =
+		    sy_reallocarray(L->findings, L->nfindings + 1, sizeof(*nv));
 
 		if (nv == NULL) {
 			L->err = SY_ENOMEM;
@@ -552,7 +546,7 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 				    "<%s %s> on line %zu of the content: %s",
 				    ln->tag, ln->attr, ln->line, f.message);
 			} else {
-				struct sy_pos pos = { fpath, ln->line, 0 };
+				struct sy_pos pos = {fpath, ln->line, 0};
 
 				dg = report(L, k, f.severity, f.rule,
 				    "%s:%zu: <%s %s>: %s", file, ln->line,
@@ -563,19 +557,19 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 					L->err = SY_ENOMEM;
 				dg = NULL;
 				if (sy_diag_add(L->d, &pos, SY_NOTE, f.rule,
-					"%s (entry \"%s\", %s:%zu)", f.message,
-					L->id ? L->id : "", L->path,
-					L->rec->line) == NULL)
+				        "%s (entry \"%s\", %s:%zu)", f.message,
+				        L->id ? L->id : "", L->path,
+				        L->rec->line) == NULL)
 					L->err = SY_ENOMEM;
 			}
 			if (dg != NULL && sy_diag_set_url(dg, ln->url) != SY_OK)
 				L->err = SY_ENOMEM;
 		}
 		if (L->o->occs != NULL &&
-		    sy_occs_add(L->o->occs, ln->url, abs, file ? fpath : L->path,
-			file ? ln->line : L->rec->line,
-			file ? 0 : L->h.col[k], L->id, L->h.names[k].name,
-			L->rec->line) != SY_OK)
+		    sy_occs_add(L->o->occs, ln->url, abs,
+		        file ? fpath : L->path, file ? ln->line : L->rec->line,
+		        file ? 0 : L->h.col[k], L->id, L->h.names[k].name,
+		        L->rec->line) != SY_OK)
 			L->err = SY_ENOMEM;
 		free(abs);
 	}
@@ -641,8 +635,8 @@ path_is_inside(const char *rel)
  * feed.
  */
 static bool
-load_article(struct loader *L, const char *rel, const char *base,
-    char **fpath_out)
+load_article(
+    struct loader *L, const char *rel, const char *base, char **fpath_out)
 {
 	char *fpath = NULL, *data = NULL;
 	size_t len, v;
@@ -687,24 +681,23 @@ load_article(struct loader *L, const char *rel, const char *base,
 	v = sy_utf8_valid_prefix(data, len);
 	if (v < len || memchr(data, '\0', len) != NULL) {
 		const char *nul = memchr(data, '\0', len);
-		size_t at = nul && (size_t)(nul - data) < v ?
-		    (size_t)(nul - data) : v;
+		size_t at =
+		    nul && (size_t)(nul - data) < v ? (size_t)(nul - data) : v;
 
 		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
 		    "%s:%zu: %s: the article must be UTF-8 text", rel,
-		    line_of(data, at),
-		    at == v ? "invalid UTF-8" : "NUL byte");
+		    line_of(data, at), at == v ? "invalid UTF-8" : "NUL byte");
 		goto out;
 	}
 	v = sy_xml_bad_char(data, len, &cp);
 	if (v != (size_t)-1) {
 		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_XML_CHARS,
-		    "%s:%zu: control character U+%04X: XML 1.0 forbids it",
-		    rel, line_of(data, v), (unsigned)cp);
+		    "%s:%zu: control character U+%04X: XML 1.0 forbids it", rel,
+		    line_of(data, v), (unsigned)cp);
 		goto out;
 	}
-	e = md ? sy_markdown_links(data, len, &links) :
-		 sy_html_links(data, len, &links);
+	e = md ? sy_markdown_links(data, len, &links)
+	       : sy_html_links(data, len, &links);
 	if (e != SY_OK) {
 		L->err = e;
 		goto out;
@@ -736,8 +729,8 @@ pct_encode(struct sy_buf *b, const char *s)
 		    c == '~' || c == '/')
 			e = sy_buf_putc(b, (char)c);
 		else
-			e = sy_buf_printf(b, "%%%c%c", hex[c >> 4],
-			    hex[c & 15]);
+			e = sy_buf_printf(
+			    b, "%%%c%c", hex[c >> 4], hex[c & 15]);
 	}
 	return e;
 }
@@ -768,8 +761,8 @@ load_zones(struct loader *L)
 		if (e != SY_OK)
 			return e;
 	}
-	L->zones = calloc(L->m->ncolumns ? L->m->ncolumns : 1,
-	    sizeof(*L->zones));
+	L->zones =
+	    calloc(L->m->ncolumns ? L->m->ncolumns : 1, sizeof(*L->zones));
 	if (L->zones == NULL)
 		return SY_ENOMEM;
 	L->nzones = L->m->ncolumns;
@@ -801,7 +794,7 @@ tag_uri(const struct sy_column *col, const struct sy_entry *e)
 	if (host == NULL)
 		return NULL;
 	sy_civil_from_days((e->published.t + e->published.off) / 86400 -
-		((e->published.t + e->published.off) % 86400 < 0),
+	        ((e->published.t + e->published.off) % 86400 < 0),
 	    &y, &mo, &d);
 	sy_buf_init(&b, 0);
 	if (sy_buf_printf(&b, "tag:%s,%04lld:", host, (long long)y) != SY_OK ||
@@ -840,8 +833,8 @@ split_categories(const char *s, struct sy_entry *e)
 			continue;
 		if (e->ncategories == cap) {
 			size_t nc = cap ? cap * 2 : 4;
-			char **v = sy_reallocarray(e->categories, nc,
-			    sizeof(*v));
+			char **v =
+			    sy_reallocarray(e->categories, nc, sizeof(*v));
 
 			if (v == NULL)
 				goto oom;
@@ -895,8 +888,8 @@ push_entry(struct sy_manifest *m, struct sy_entry *e)
 {
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct sy_entry *v = sy_reallocarray(m->entries, cap,
-		    sizeof(*v));
+		struct sy_entry *v =
+		    sy_reallocarray(m->entries, cap, sizeof(*v));
 
 		if (v == NULL)
 			return SY_ENOMEM;
@@ -1042,8 +1035,8 @@ finish_entry(const struct sy_column *col, struct sy_entry *e)
 		e->content = raw;
 	}
 	if (e->content != NULL) {
-		err = sy_html_absolutize(e->content, strlen(e->content),
-		    e->link, &html);
+		err = sy_html_absolutize(
+		    e->content, strlen(e->content), e->link, &html);
 		if (err != SY_OK)
 			return err;
 		free(e->content);
@@ -1085,8 +1078,8 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 	L->id = v[F_ID];
 	for (k = 0; k < NF; k++) {
 		if (mnames[k].required && L->h.col[k] != 0 && *v[k] == '\0')
-			report(L, k, SY_ERROR, SY_R_REQUIRED,
-			    "%s is required", mnames[k].name);
+			report(L, k, SY_ERROR, SY_R_REQUIRED, "%s is required",
+			    mnames[k].name);
 		if (*v[k] != '\0' && !xml_ok(L, k, v[k]) && k == F_CONTENT)
 			content_ok = false;
 	}
@@ -1101,8 +1094,7 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 		else if (L->m->have_columns_file &&
 		    !sy_strmap_get(&L->slugs, v[F_COLUMN], NULL))
 			report(L, F_COLUMN, SY_ERROR, SY_R_COLUMN_UNKNOWN,
-			    "column \"%s\" is not in columns.csv",
-			    v[F_COLUMN]);
+			    "column \"%s\" is not in columns.csv", v[F_COLUMN]);
 	}
 	tz = zone_of(L, v[F_COLUMN]);
 	dup_check(L, &L->ids, F_ID, v[F_ID], "id");
@@ -1110,8 +1102,8 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 		dup_check(L, &L->links, F_LINK, v[F_LINK], "link");
 	dup_check(L, &L->guids, F_GUID, v[F_GUID], "guid");
 	if (*v[F_PUBLISHED] != '\0')
-		ok = check_date(L, F_PUBLISHED, v[F_PUBLISHED], tz,
-		    &e.published);
+		ok = check_date(
+		    L, F_PUBLISHED, v[F_PUBLISHED], tz, &e.published);
 	else
 		ok = false;
 	if (*v[F_UPDATED] != '\0' &&
@@ -1137,8 +1129,7 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 			    "an enclosure needs its enclosure_type (like "
 			    "audio/mpeg)");
 		if (*v[F_ENCLOSURE_LENGTH] == '\0')
-			report(L, F_ENCLOSURE_LENGTH, SY_WARNING,
-			    SY_R_INTEGER,
+			report(L, F_ENCLOSURE_LENGTH, SY_WARNING, SY_R_INTEGER,
 			    "an enclosure should give its size in bytes in "
 			    "enclosure_length");
 	} else if (*v[F_ENCLOSURE_TYPE] != '\0' ||
@@ -1175,10 +1166,10 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 
 		sy_links_init(&links);
 		/* csvread checked the UTF-8; content_ok the XML chars. */
-		err = content_ok ?
-		    sy_html_links_clean(v[F_CONTENT], strlen(v[F_CONTENT]),
-			&links) :
-		    sy_html_links(v[F_CONTENT], strlen(v[F_CONTENT]), &links);
+		err = content_ok
+		    ? sy_html_links_clean(
+		          v[F_CONTENT], strlen(v[F_CONTENT]), &links)
+		    : sy_html_links(v[F_CONTENT], strlen(v[F_CONTENT]), &links);
 		if (err != SY_OK)
 			L->err = err;
 		else
@@ -1238,8 +1229,8 @@ out:
 static enum sy_err
 add_column(struct sy_manifest *m, struct sy_column *c)
 {
-	struct sy_column *v = sy_reallocarray(m->columns, m->ncolumns + 1,
-	    sizeof(*v));
+	struct sy_column *v =
+	    sy_reallocarray(m->columns, m->ncolumns + 1, sizeof(*v));
 
 	if (v == NULL)
 		return SY_ENOMEM;
@@ -1278,8 +1269,8 @@ column_cb(const struct sy_csv_record *rec, void *arg)
 			(void)xml_ok(L, k, v[k]);
 	}
 	if (*v[C_COLUMN] == '\0')
-		report(L, C_COLUMN, SY_ERROR, SY_R_REQUIRED,
-		    "column is required");
+		report(
+		    L, C_COLUMN, SY_ERROR, SY_R_REQUIRED, "column is required");
 	else if (!sy_shape_is_slug(v[C_COLUMN]))
 		report(L, C_COLUMN, SY_ERROR, SY_R_COLUMN_UNKNOWN,
 		    "column slug \"%s\" must be lower-case letters, digits "
@@ -1305,8 +1296,8 @@ column_cb(const struct sy_csv_record *rec, void *arg)
 		    "limit \"%s\" is not a whole number", v[C_LIMIT]);
 	if (L->bad || L->h.incomplete)
 		goto out;
-	if (sy_strmap_put(&L->slugs, v[C_COLUMN], L->m->ncolumns, &found,
-		NULL) != SY_OK)
+	if (sy_strmap_put(
+	        &L->slugs, v[C_COLUMN], L->m->ncolumns, &found, NULL) != SY_OK)
 		goto oom;
 	if (found) {
 		report(L, C_COLUMN, SY_ERROR, SY_R_DUPLICATE,
@@ -1403,7 +1394,7 @@ auto_columns(struct loader *L)
 		if (c.slug == NULL || c.title == NULL || (link && !c.link) ||
 		    (L->o->tz && c.timezone == NULL) ||
 		    sy_strmap_put(&L->slugs, slug, L->m->ncolumns, &found,
-			NULL) != SY_OK ||
+		        NULL) != SY_OK ||
 		    add_column(L->m, &c) != SY_OK) {
 			sy_column_fini(&c);
 			return SY_ENOMEM;
@@ -1439,8 +1430,9 @@ default_fallbacks(struct sy_manifest *m)
 		for (i = 0; i < m->n; i++) {
 			const struct sy_entry *e = &m->entries[i];
 
-			if (e->column == NULL && (e->language == NULL ||
-			    strcmp(e->language, newest->language) != 0))
+			if (e->column == NULL &&
+			    (e->language == NULL ||
+			        strcmp(e->language, newest->language) != 0))
 				break;
 		}
 		if (i == m->n &&
@@ -1492,8 +1484,8 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	L.prune_at = 4096;
 	m->path = sy_strdup(path);
 	slash = strrchr(path, '/');
-	m->dir = slash ? sy_strndup(path, (size_t)(slash - path)) :
-			 sy_strdup(".");
+	m->dir =
+	    slash ? sy_strndup(path, (size_t)(slash - path)) : sy_strdup(".");
 	if (m->path == NULL || m->dir == NULL ||
 	    default_column(m, o) != SY_OK) {
 		e = SY_ENOMEM;
@@ -1535,7 +1527,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	if (e != SY_OK)
 		goto out;
 	if (!L.h.seen) {
-		struct sy_pos pos = { L.path, 1, 0 };
+		struct sy_pos pos = {L.path, 1, 0};
 
 		sy_diag_add(d, &pos, SY_ERROR, SY_R_HEADER_MISSING,
 		    "the manifest is empty: it needs a header row (id, "
@@ -1602,7 +1594,7 @@ self_url(const char *base, const char *file)
 
 	sy_buf_init(&b, 0);
 	if (sy_buf_printf(&b, "%s%s%s", base,
-		n > 0 && base[n - 1] == '/' ? "" : "/", file) != SY_OK) {
+	        n > 0 && base[n - 1] == '/' ? "" : "/", file) != SY_OK) {
 		sy_buf_fini(&b);
 		return NULL;
 	}
@@ -1639,8 +1631,8 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 		return SY_OK; /* no feed: the caller drops it */
 	for (i = 0; i < n; i++) {
 		/* The pointers are into m->entries, which is ours to finish. */
-		enum sy_err e = finish_entry(col,
-		    &m->entries[f->entries[i] - m->entries]);
+		enum sy_err e =
+		    finish_entry(col, &m->entries[f->entries[i] - m->entries]);
 
 		if (e != SY_OK)
 			return e;
@@ -1668,7 +1660,7 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 		sy_buf_init(&b, 0);
 		if (host != NULL &&
 		    sy_buf_printf(&b, "tag:%s,2000:feed/%s", host,
-			*col->slug ? col->slug : "default") == SY_OK)
+		        *col->slug ? col->slug : "default") == SY_OK)
 			f->id = sy_buf_steal(&b);
 		sy_buf_fini(&b);
 		free(host);
@@ -1677,8 +1669,8 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 }
 
 enum sy_err
-sy_manifest_feeds(struct sy_manifest *m,
-    const struct sy_manifest_opts *o, struct sy_feed **feeds, size_t *n)
+sy_manifest_feeds(struct sy_manifest *m, const struct sy_manifest_opts *o,
+    struct sy_feed **feeds, size_t *n)
 {
 	struct sy_feed *v;
 	size_t i, k = 0;

@@ -19,15 +19,15 @@
 
 /* A link or address found in the manifest or its articles. */
 struct sy_occ {
-	char *url;	   /* as written (for e-mail fields, "mailto:addr") */
-	char *abs;	   /* resolved absolute URL (content links) or NULL */
-	char *path;	   /* file where it is written */
+	char *url;  /* as written (for e-mail fields, "mailto:addr") */
+	char *abs;  /* resolved absolute URL (content links) or NULL */
+	char *path; /* file where it is written */
 	size_t line;
-	size_t column;	   /* field number in a manifest, else 0 */
-	char *entry;	   /* row id, or NULL */
+	size_t column;     /* field number in a manifest, else 0 */
+	char *entry;       /* row id, or NULL */
 	const char *field; /* static column name */
-	size_t mline;	   /* manifest line of the row (for article files) */
-	bool checked;	   /* syntax and site rules already reported */
+	size_t mline;      /* manifest line of the row (for article files) */
+	bool checked;      /* syntax and site rules already reported */
 };
 
 struct sy_occs {
@@ -46,25 +46,25 @@ enum sy_err sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
 
 struct sy_manifest_opts {
 	const char *columns_path; /* NULL: columns.csv beside, if present */
-	const char *tz;		  /* zone of dates without one; NULL = UTC */
-	const char *title;	  /* default feed's metadata (flags) */
+	const char *tz;           /* zone of dates without one; NULL = UTC */
+	const char *title;        /* default feed's metadata (flags) */
 	const char *link;
 	const char *description;
 	const char *base_url;
-	long long limit;	  /* entries per feed, overrides; 0 = none */
-	bool build;		  /* compute content and ids for writing */
-	int64_t now;		  /* for "far future" (seconds since epoch) */
-	struct sy_occs *occs;	  /* when not NULL, collect links here */
-	FILE *stream;		  /* when not NULL, read the manifest here */
+	long long limit;      /* entries per feed, overrides; 0 = none */
+	bool build;           /* compute content and ids for writing */
+	int64_t now;          /* for "far future" (seconds since epoch) */
+	struct sy_occs *occs; /* when not NULL, collect links here */
+	FILE *stream;         /* when not NULL, read the manifest here */
 };
 
 struct sy_manifest {
 	char *path;
-	char *dir;		  /* folder of the manifest, for articles */
+	char *dir;                /* folder of the manifest, for articles */
 	struct sy_entry *entries; /* those that can still reach a feed */
 	size_t n;
 	size_t cap;
-	size_t nrows;		  /* entries read (some since let go) */
+	size_t nrows;              /* entries read (some since let go) */
 	struct sy_column *columns; /* [0] is the default feed */
 	size_t ncolumns;
 	bool have_columns_file;
@@ -76,9 +76,8 @@ struct sy_manifest {
  * manifest cannot be read, SY_ENOMEM.  m is filled in every case and must
  * be released with sy_manifest_fini.
  */
-enum sy_err sy_manifest_load(const char *path,
-    const struct sy_manifest_opts *o, struct sy_manifest *m,
-    struct sy_diags *d);
+enum sy_err sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
+    struct sy_manifest *m, struct sy_diags *d);
 
 void sy_manifest_fini(struct sy_manifest *m);
 

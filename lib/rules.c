@@ -19,11 +19,11 @@
 #include "util.h"
 
 enum shape {
-	SHAPE_YOUTUBE,	  /* exactly 11 of [A-Za-z0-9_-] */
-	SHAPE_DIGITS,	  /* 1 or more digits */
+	SHAPE_YOUTUBE,     /* exactly 11 of [A-Za-z0-9_-] */
+	SHAPE_DIGITS,      /* 1 or more digits */
 	SHAPE_DAILYMOTION, /* 'x' or 'k', alnum, maybe an old "_slug" */
-	SHAPE_BASE62_22,  /* exactly 22 of [A-Za-z0-9] */
-	SHAPE_SHORTCODE	  /* 1 or more of [A-Za-z0-9_-] */
+	SHAPE_BASE62_22,   /* exactly 22 of [A-Za-z0-9] */
+	SHAPE_SHORTCODE    /* 1 or more of [A-Za-z0-9_-] */
 };
 
 /* The locator applies only when the segment starts with 5 digits. */
@@ -45,93 +45,93 @@ struct locator {
 };
 
 struct site {
-	const char *what;	     /* "YouTube video id" */
-	const char *hosts[8];	     /* lower case, IDNA form */
-	const char *skip_prefix;     /* a leading "/intl-xx" to step over */
+	const char *what;        /* "YouTube video id" */
+	const char *hosts[8];    /* lower case, IDNA form */
+	const char *skip_prefix; /* a leading "/intl-xx" to step over */
 	struct locator loc[8];
-	const char *canonical;	     /* the item's URL; "%s" is the id */
-	const char *oembed;	     /* endpoint before the '?' */
-	const char *oembed_query;    /* query; the encoded URL follows it */
+	const char *canonical;    /* the item's URL; "%s" is the id */
+	const char *oembed;       /* endpoint before the '?' */
+	const char *oembed_query; /* query; the encoded URL follows it */
 };
 
-#define YT_HOSTS                                                          \
-	{ "youtube.com", "www.youtube.com", "m.youtube.com",              \
-	    "music.youtube.com", "youtube-nocookie.com",                  \
-	    "www.youtube-nocookie.com" }
+#define YT_HOSTS                                                               \
+	{                                                                      \
+		"youtube.com", "www.youtube.com", "m.youtube.com",             \
+		    "music.youtube.com", "youtube-nocookie.com",               \
+		    "www.youtube-nocookie.com"                                 \
+	}
 #define YT_OEMBED "https://www.youtube.com/oembed", "format=json&url="
 #define VIMEO_OEMBED "https://vimeo.com/api/oembed.json", "url="
 
 static const struct site sites[] = {
-	{ "YouTube video id", YT_HOSTS, NULL,
-	    { { "/watch", "v", SHAPE_YOUTUBE, LOC_REQUIRED, NULL },
-		{ "/embed/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED,
-		    "videoseries" },
-		{ "/shorts/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, NULL },
-		{ "/live/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, NULL },
-		{ "/v/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, NULL } },
-	    "https://www.youtube.com/watch?v=%s", YT_OEMBED },
-	{ "YouTube video id", { "youtu.be", "www.youtu.be" }, NULL,
-	    { { "/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, NULL } },
-	    "https://www.youtube.com/watch?v=%s", YT_OEMBED },
-	{ "Vimeo video id", { "vimeo.com", "www.vimeo.com" }, NULL,
-	    { { "/channels/*/", NULL, SHAPE_DIGITS, 0, NULL },
-		{ "/", NULL, SHAPE_DIGITS, LOC_IF_NUMERIC, NULL } },
-	    "https://vimeo.com/%s", VIMEO_OEMBED },
-	{ "Vimeo video id", { "player.vimeo.com" }, NULL,
-	    { { "/video/", NULL, SHAPE_DIGITS, LOC_REQUIRED, NULL } },
-	    "https://vimeo.com/%s", VIMEO_OEMBED },
-	{ "Dailymotion video id",
-	    { "dailymotion.com", "www.dailymotion.com" }, NULL,
-	    { { "/video/", NULL, SHAPE_DAILYMOTION, 0, NULL },
-		{ "/embed/video/", NULL, SHAPE_DAILYMOTION, 0, NULL } },
-	    NULL, NULL, NULL },
-	{ "Dailymotion video id", { "dai.ly" }, NULL,
-	    { { "/", NULL, SHAPE_DAILYMOTION, 0, NULL } }, NULL, NULL, NULL },
-	{ "Spotify id", { "open.spotify.com" }, "/intl-",
-	    { { "/track/", NULL, SHAPE_BASE62_22, 0, NULL },
-		{ "/album/", NULL, SHAPE_BASE62_22, 0, NULL },
-		{ "/artist/", NULL, SHAPE_BASE62_22, 0, NULL },
-		{ "/playlist/", NULL, SHAPE_BASE62_22, 0, NULL },
-		{ "/episode/", NULL, SHAPE_BASE62_22, 0, NULL },
-		{ "/show/", NULL, SHAPE_BASE62_22, 0, NULL },
-		{ "/embed/*/", NULL, SHAPE_BASE62_22, 0, NULL },
-		{ "/user/*/playlist/", NULL, SHAPE_BASE62_22, 0, NULL } },
-	    NULL, NULL, NULL },
-	{ "X (Twitter) status id",
-	    { "x.com", "www.x.com", "twitter.com", "www.twitter.com",
-		"mobile.twitter.com", "mobile.x.com" }, NULL,
-	    { { "/i/web/status/", NULL, SHAPE_DIGITS, 0, NULL },
-		{ "/*/status/", NULL, SHAPE_DIGITS, 0, NULL },
-		{ "/*/statuses/", NULL, SHAPE_DIGITS, 0, NULL } },
-	    NULL, NULL, NULL },
-	{ "TikTok video id",
-	    { "tiktok.com", "www.tiktok.com", "m.tiktok.com" }, NULL,
-	    { { "/*/video/", NULL, SHAPE_DIGITS, 0, NULL },
-		{ "/*/photo/", NULL, SHAPE_DIGITS, 0, NULL },
-		{ "/embed/v2/", NULL, SHAPE_DIGITS, 0, NULL },
-		{ "/embed/", NULL, SHAPE_DIGITS, 0, "v2" } },
-	    NULL, NULL, NULL },
-	{ "Instagram shortcode", { "instagram.com", "www.instagram.com" },
-	    NULL,
-	    { { "/p/", NULL, SHAPE_SHORTCODE, 0, NULL },
-		{ "/reel/", NULL, SHAPE_SHORTCODE, 0, NULL },
-		{ "/reels/", NULL, SHAPE_SHORTCODE, 0, NULL },
-		{ "/tv/", NULL, SHAPE_SHORTCODE, 0, NULL },
-		{ "/*/p/", NULL, SHAPE_SHORTCODE, 0, NULL },
-		{ "/*/reel/", NULL, SHAPE_SHORTCODE, 0, NULL } },
-	    NULL, NULL, NULL },
+    {"YouTube video id", YT_HOSTS, NULL,
+        {{"/watch", "v", SHAPE_YOUTUBE, LOC_REQUIRED, NULL},
+            {"/embed/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, "videoseries"},
+            {"/shorts/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, NULL},
+            {"/live/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, NULL},
+            {"/v/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, NULL}},
+        "https://www.youtube.com/watch?v=%s", YT_OEMBED},
+    {"YouTube video id", {"youtu.be", "www.youtu.be"}, NULL,
+        {{"/", NULL, SHAPE_YOUTUBE, LOC_REQUIRED, NULL}},
+        "https://www.youtube.com/watch?v=%s", YT_OEMBED},
+    {"Vimeo video id", {"vimeo.com", "www.vimeo.com"}, NULL,
+        {{"/channels/*/", NULL, SHAPE_DIGITS, 0, NULL},
+            {"/", NULL, SHAPE_DIGITS, LOC_IF_NUMERIC, NULL}},
+        "https://vimeo.com/%s", VIMEO_OEMBED},
+    {"Vimeo video id", {"player.vimeo.com"}, NULL,
+        {{"/video/", NULL, SHAPE_DIGITS, LOC_REQUIRED, NULL}},
+        "https://vimeo.com/%s", VIMEO_OEMBED},
+    {"Dailymotion video id", {"dailymotion.com", "www.dailymotion.com"}, NULL,
+        {{"/video/", NULL, SHAPE_DAILYMOTION, 0, NULL},
+            {"/embed/video/", NULL, SHAPE_DAILYMOTION, 0, NULL}},
+        NULL, NULL, NULL},
+    {"Dailymotion video id", {"dai.ly"}, NULL,
+        {{"/", NULL, SHAPE_DAILYMOTION, 0, NULL}}, NULL, NULL, NULL},
+    {"Spotify id", {"open.spotify.com"}, "/intl-",
+        {{"/track/", NULL, SHAPE_BASE62_22, 0, NULL},
+            {"/album/", NULL, SHAPE_BASE62_22, 0, NULL},
+            {"/artist/", NULL, SHAPE_BASE62_22, 0, NULL},
+            {"/playlist/", NULL, SHAPE_BASE62_22, 0, NULL},
+            {"/episode/", NULL, SHAPE_BASE62_22, 0, NULL},
+            {"/show/", NULL, SHAPE_BASE62_22, 0, NULL},
+            {"/embed/*/", NULL, SHAPE_BASE62_22, 0, NULL},
+            {"/user/*/playlist/", NULL, SHAPE_BASE62_22, 0, NULL}},
+        NULL, NULL, NULL},
+    {"X (Twitter) status id",
+        {"x.com", "www.x.com", "twitter.com", "www.twitter.com",
+            "mobile.twitter.com", "mobile.x.com"},
+        NULL,
+        {{"/i/web/status/", NULL, SHAPE_DIGITS, 0, NULL},
+            {"/*/status/", NULL, SHAPE_DIGITS, 0, NULL},
+            {"/*/statuses/", NULL, SHAPE_DIGITS, 0, NULL}},
+        NULL, NULL, NULL},
+    {"TikTok video id", {"tiktok.com", "www.tiktok.com", "m.tiktok.com"}, NULL,
+        {{"/*/video/", NULL, SHAPE_DIGITS, 0, NULL},
+            {"/*/photo/", NULL, SHAPE_DIGITS, 0, NULL},
+            {"/embed/v2/", NULL, SHAPE_DIGITS, 0, NULL},
+            {"/embed/", NULL, SHAPE_DIGITS, 0, "v2"}},
+        NULL, NULL, NULL},
+    {"Instagram shortcode", {"instagram.com", "www.instagram.com"}, NULL,
+        {{"/p/", NULL, SHAPE_SHORTCODE, 0, NULL},
+            {"/reel/", NULL, SHAPE_SHORTCODE, 0, NULL},
+            {"/reels/", NULL, SHAPE_SHORTCODE, 0, NULL},
+            {"/tv/", NULL, SHAPE_SHORTCODE, 0, NULL},
+            {"/*/p/", NULL, SHAPE_SHORTCODE, 0, NULL},
+            {"/*/reel/", NULL, SHAPE_SHORTCODE, 0, NULL}},
+        NULL, NULL, NULL},
 };
 
 /* A site-rule error (finding.h). */
-#define report(f, ...) sy_finding_set((f), SY_R_SITE_RULE, SY_ERROR, __VA_ARGS__)
+#define report(f, ...)                                                         \
+	sy_finding_set((f), SY_R_SITE_RULE, SY_ERROR, __VA_ARGS__)
 
 /* The parts of a URL the rules look at, from its URI form. */
 struct parts {
 	char *uri;
-	char *host;	    /* lower case, no trailing dot */
-	const char *path;   /* into uri; at least "/" */
+	char *host;       /* lower case, no trailing dot */
+	const char *path; /* into uri; at least "/" */
 	size_t pathlen;
-	const char *query;  /* into uri, after '?'; NULL when none */
+	const char *query; /* into uri, after '?'; NULL when none */
 	size_t querylen;
 };
 
@@ -149,8 +149,9 @@ parts_get(const char *url, struct parts *p)
 	size_t n;
 
 	memset(p, 0, sizeof(*p));
-	if (url == NULL || !(sy_url_has_scheme(url, "http") ||
-	    sy_url_has_scheme(url, "https")))
+	if (url == NULL ||
+	    !(sy_url_has_scheme(url, "http") ||
+	        sy_url_has_scheme(url, "https")))
 		return false;
 	p->uri = sy_url_to_uri(url);
 	p->host = sy_url_host(url);
@@ -231,8 +232,8 @@ is_idchar(char c)
 
 /* Checks the id against its shape; fills f and returns true if bad. */
 static bool
-check_shape(const struct site *s, enum shape shape, const char *id,
-    size_t n, struct sy_finding *f)
+check_shape(const struct site *s, enum shape shape, const char *id, size_t n,
+    struct sy_finding *f)
 {
 	size_t i;
 
@@ -241,41 +242,50 @@ check_shape(const struct site *s, enum shape shape, const char *id,
 	case SHAPE_SHORTCODE:
 		for (i = 0; i < n; i++)
 			if (!is_idchar(id[i]))
-				return report(f, "%s \"%.*s\" contains '%c'; "
+				return report(f,
+				    "%s \"%.*s\" contains '%c'; "
 				    "ids use A-Z, a-z, 0-9, '-' and '_'",
 				    s->what, (int)n, id, id[i]);
 		if (shape == SHAPE_YOUTUBE && n != 11)
-			return report(f, "%s \"%.*s\" has %zu character%s; "
-			    "ids have 11", s->what, (int)n, id, n,
-			    n == 1 ? "" : "s");
+			return report(f,
+			    "%s \"%.*s\" has %zu character%s; "
+			    "ids have 11",
+			    s->what, (int)n, id, n, n == 1 ? "" : "s");
 		return false;
 	case SHAPE_DIGITS:
 		for (i = 0; i < n; i++)
 			if (!SY_ISDIGIT(id[i]))
-				return report(f, "%s \"%.*s\" is not all "
-				    "digits", s->what, (int)n, id);
+				return report(f,
+				    "%s \"%.*s\" is not all "
+				    "digits",
+				    s->what, (int)n, id);
 		return false;
 	case SHAPE_DAILYMOTION:
 		if (id[0] != 'x' && id[0] != 'k')
-			return report(f, "%s \"%.*s\" does not start with "
-			    "'x'", s->what, (int)n, id);
+			return report(f,
+			    "%s \"%.*s\" does not start with "
+			    "'x'",
+			    s->what, (int)n, id);
 		for (i = 1; i < n && id[i] != '_'; i++)
 			if (!SY_ISALNUM(id[i]))
 				return report(f, "%s \"%.*s\" contains '%c'",
 				    s->what, (int)n, id, id[i]);
 		if (i == 1)
-			return report(f, "%s \"%.*s\" is too short", s->what,
-			    (int)n, id);
+			return report(
+			    f, "%s \"%.*s\" is too short", s->what, (int)n, id);
 		return false;
 	case SHAPE_BASE62_22:
 		for (i = 0; i < n; i++)
 			if (!SY_ISALNUM(id[i]))
-				return report(f, "%s \"%.*s\" contains '%c'; "
-				    "ids use A-Z, a-z and 0-9", s->what,
-				    (int)n, id, id[i]);
+				return report(f,
+				    "%s \"%.*s\" contains '%c'; "
+				    "ids use A-Z, a-z and 0-9",
+				    s->what, (int)n, id, id[i]);
 		if (n != 22)
-			return report(f, "%s \"%.*s\" has %zu characters; "
-			    "ids have 22", s->what, (int)n, id, n);
+			return report(f,
+			    "%s \"%.*s\" has %zu characters; "
+			    "ids have 22",
+			    s->what, (int)n, id, n);
 		return false;
 	}
 	return false;
@@ -287,8 +297,9 @@ find_site(const char *host)
 	size_t i, j;
 
 	for (i = 0; i < SY_NELEM(sites); i++)
-		for (j = 0; j < SY_NELEM(sites[i].hosts) &&
-		    sites[i].hosts[j] != NULL; j++)
+		for (j = 0;
+		     j < SY_NELEM(sites[i].hosts) && sites[i].hosts[j] != NULL;
+		     j++)
 			if (strcmp(host, sites[i].hosts[j]) == 0)
 				return &sites[i];
 	return NULL;
@@ -300,8 +311,8 @@ find_site(const char *host)
  * problem.
  */
 static const struct site *
-locate(const struct parts *p, const char **id, size_t *idlen,
-    struct sy_finding *f)
+locate(
+    const struct parts *p, const char **id, size_t *idlen, struct sy_finding *f)
 {
 	const struct site *s;
 	const struct locator *l;
@@ -325,12 +336,16 @@ locate(const struct parts *p, const char **id, size_t *idlen,
 		if (!match(l->path, path, n, &rest))
 			continue;
 		if (l->param != NULL) {
-			v = p->query == NULL ? NULL : query_param(p->query,
-			    p->querylen, l->param, &vlen);
+			v = p->query == NULL
+			    ? NULL
+			    : query_param(
+			          p->query, p->querylen, l->param, &vlen);
 			if (v == NULL || vlen == 0) {
 				if (l->flags & LOC_REQUIRED)
-					report(f, "%s missing: no %s= in the "
-					    "URL", s->what, l->param);
+					report(f,
+					    "%s missing: no %s= in the "
+					    "URL",
+					    s->what, l->param);
 				return s;
 			}
 		} else {
@@ -433,8 +448,8 @@ put_encoded(struct sy_buf *b, const char *s)
 		    c == '~')
 			err = sy_buf_putc(b, (char)c);
 		else
-			err = sy_buf_printf(b, "%%%c%c", hex[c >> 4],
-			    hex[c & 15]);
+			err = sy_buf_printf(
+			    b, "%%%c%c", hex[c >> 4], hex[c & 15]);
 	}
 	return err;
 }
@@ -456,14 +471,13 @@ sy_rules_soft404_url(const char *url, const char *endpoint_override)
 	if (!parts_get(url, &p))
 		goto out;
 	s = locate(&p, &id, &idlen, &f);
-	if (s == NULL || s->oembed == NULL || idlen == 0 ||
-	    f.rule != SY_R_NONE)
+	if (s == NULL || s->oembed == NULL || idlen == 0 || f.rule != SY_R_NONE)
 		goto out;
 	/* The canonical URL has a single "%s", filled with the id. */
 	base = strstr(s->canonical, "%s");
 	if (base == NULL ||
-	    sy_buf_append(&item, s->canonical,
-	    (size_t)(base - s->canonical)) != SY_OK ||
+	    sy_buf_append(&item, s->canonical, (size_t)(base - s->canonical)) !=
+	        SY_OK ||
 	    sy_buf_append(&item, id, idlen) != SY_OK ||
 	    sy_buf_puts(&item, base + 2) != SY_OK)
 		goto out;

@@ -45,10 +45,10 @@ all_alpha(const char *s, size_t n)
 bool
 sy_shape_is_langtag(const char *tag)
 {
-	static const char *irregular[] = { "en-GB-oed", "i-ami", "i-bnn",
-		"i-default", "i-enochian", "i-hak", "i-klingon", "i-lux",
-		"i-mingo", "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu",
-		"sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE" };
+	static const char *irregular[] = {"en-GB-oed", "i-ami", "i-bnn",
+	    "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux", "i-mingo",
+	    "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-BE-FR",
+	    "sgn-BE-NL", "sgn-CH-DE"};
 	const char *s = tag;
 	size_t n, i, nextlang = 0;
 	int stage = 0; /* 0 lang, 1 extlang, 2 script, 3 region, 4 variant */
@@ -97,8 +97,9 @@ sy_shape_is_langtag(const char *tag)
 			nextlang++;
 		} else if (stage <= 2 && n == 4 && all_alpha(s, n)) {
 			stage = 3;
-		} else if ((stage <= 3 && ((n == 2 && all_alpha(s, n)) ||
-		    (n == 3 && all_digits(s, n)))) ||
+		} else if ((stage <= 3 &&
+		               ((n == 2 && all_alpha(s, n)) ||
+		                   (n == 3 && all_digits(s, n)))) ||
 		    (n >= 5 && n <= 8) ||
 		    (n == 4 && SY_ISDIGIT((unsigned char)*s))) {
 			/* A region (2ALPHA / 3DIGIT) or a variant. */

@@ -80,8 +80,8 @@ grow(struct sy_strmap *m)
 }
 
 enum sy_err
-sy_strmap_put(struct sy_strmap *m, const char *key, size_t v, bool *found,
-    size_t *old)
+sy_strmap_put(
+    struct sy_strmap *m, const char *key, size_t v, bool *found, size_t *old)
 {
 	uint64_t h = hash(key);
 	struct sy_strmap_slot *s;

@@ -23,8 +23,8 @@ void sy_strmap_fini(struct sy_strmap *m);
  * Inserts key with value v unless it is there.  *found tells which; when
  * found, *old (may be NULL) receives the value already stored.
  */
-enum sy_err sy_strmap_put(struct sy_strmap *m, const char *key, size_t v,
-    bool *found, size_t *old);
+enum sy_err sy_strmap_put(
+    struct sy_strmap *m, const char *key, size_t v, bool *found, size_t *old);
 
 /* True and *v set when key is there. */
 bool sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v);

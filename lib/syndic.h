@@ -19,12 +19,12 @@
 enum sy_err {
 	SY_OK = 0,
 	SY_ENOMEM, /* out of memory */
-	SY_EIO,	   /* I/O error; errno is left as the failing call set it */
+	SY_EIO,    /* I/O error; errno is left as the failing call set it */
 	SY_ECSV,   /* libcsv failure */
 	SY_EXML,   /* libxml2 failure */
 	SY_EJSON,  /* jansson failure */
 	SY_ECURL,  /* libcurl failure */
-	SY_EDB,	   /* SQLite failure */
+	SY_EDB,    /* SQLite failure */
 	SY_ELIMIT, /* a resource cap was reached */
 	SY_EINVAL, /* invalid argument */
 	SY_EBUSY,  /* resource held by another process */

@@ -31,9 +31,8 @@
 #include "url.h"
 #include "util.h"
 
-#define HOST_MAX 1024	/* raw host text we look at at all */
+#define HOST_MAX 1024 /* raw host text we look at at all */
 #define IDN_FLAGS (IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL)
-
 
 /* Length of "scheme" when s starts with "scheme:", else 0. */
 static size_t
@@ -43,8 +42,8 @@ scheme_len(const char *s)
 
 	if (!SY_ISALPHA(s[0]))
 		return 0;
-	for (i = 1; SY_ISALNUM(s[i]) || s[i] == '+' || s[i] == '-' ||
-	    s[i] == '.'; i++)
+	for (i = 1;
+	     SY_ISALNUM(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'; i++)
 		;
 	return s[i] == ':' ? i : 0;
 }
@@ -91,21 +90,22 @@ scan_chars(const char *url, struct sy_finding *f)
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)url[i];
 		if (c == ' ')
-			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
-			    "space in URL");
+			return sy_finding_set(
+			    f, SY_R_URL_SYNTAX, SY_ERROR, "space in URL");
 		if (c < 0x20 || c == 0x7f)
 			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "control character U+%04X in URL", c);
 		if (c == '\\')
-			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
-			    "backslash in URL");
+			return sy_finding_set(
+			    f, SY_R_URL_SYNTAX, SY_ERROR, "backslash in URL");
 		if (c == '"' || c == '<' || c == '>')
 			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "character '%c' in URL (left over markup?)", c);
 		if (c == '%' &&
 		    (!SY_ISXDIGIT(url[i + 1]) || !SY_ISXDIGIT(url[i + 2]))) {
 			if (url[i + 1] == '\0')
-				return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_URL_SYNTAX,
+				    SY_ERROR,
 				    "malformed percent-escape \"%%\" at the "
 				    "end of the URL");
 			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
@@ -115,13 +115,15 @@ scan_chars(const char *url, struct sy_finding *f)
 		if (c >= 0x80) {
 			i += (size_t)sy_utf8_decode(url + i, &cp) - 1;
 			if (cp < 0xa0)
-				return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
-				    "control character U+%04X in URL",
+				return sy_finding_set(f, SY_R_URL_SYNTAX,
+				    SY_ERROR, "control character U+%04X in URL",
 				    (unsigned)cp);
 			if (is_invisible(cp))
-				return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
+				return sy_finding_set(f, SY_R_URL_SYNTAX,
+				    SY_ERROR,
 				    "invisible or space character U+%04X in "
-				    "URL", (unsigned)cp);
+				    "URL",
+				    (unsigned)cp);
 		}
 	}
 	return false;
@@ -139,9 +141,10 @@ map_dots(const char *h, size_t n)
 
 	sy_buf_init(&b, 0);
 	for (i = 0; i < n; i++) {
-		if (i + 3 <= n && (memcmp(h + i, "\xe3\x80\x82", 3) == 0 ||
-		    memcmp(h + i, "\xef\xbc\x8e", 3) == 0 ||
-		    memcmp(h + i, "\xef\xbd\xa1", 3) == 0)) {
+		if (i + 3 <= n &&
+		    (memcmp(h + i, "\xe3\x80\x82", 3) == 0 ||
+		        memcmp(h + i, "\xef\xbc\x8e", 3) == 0 ||
+		        memcmp(h + i, "\xef\xbd\xa1", 3) == 0)) {
 			if (sy_buf_putc(&b, '.') != SY_OK)
 				goto fail;
 			i += 2;
@@ -185,8 +188,8 @@ label_to_ascii(const char *l, size_t n, char **out)
 	if (tmp == NULL)
 		return IDN2_MALLOC;
 	if (has_nonascii(l, n) || sy_has_prefix_ci(tmp, "xn--")) {
-		rc = idn2_lookup_u8((const uint8_t *)tmp, (uint8_t **)&a,
-		    IDN_FLAGS);
+		rc = idn2_lookup_u8(
+		    (const uint8_t *)tmp, (uint8_t **)&a, IDN_FLAGS);
 		free(tmp);
 		if (rc != IDN2_OK)
 			return rc;
@@ -237,19 +240,21 @@ check_ipv4(const char *h, struct sy_finding *f)
 	if (parts != 4)
 		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "numeric host \"%s\" is not an IPv4 address of four "
-		    "numbers", h);
+		    "numbers",
+		    h);
 	for (p = h;; p = e + 1) {
 		e = strchr(p, '.');
 		n = e != NULL ? (size_t)(e - p) : strlen(p);
 		if (n > 1 && p[0] == '0')
 			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "IPv4 address part \"%.*s\" has a leading zero "
-			    "(read as octal by some programs)", (int)n, p);
+			    "(read as octal by some programs)",
+			    (int)n, p);
 		v = n > 3 ? 1000 : strtol(p, NULL, 10);
 		if (v > 255)
 			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
-			    "IPv4 address part %.*s is out of range",
-			    (int)n, p);
+			    "IPv4 address part %.*s is out of range", (int)n,
+			    p);
 		if (e == NULL)
 			break;
 	}
@@ -286,7 +291,7 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 		goto oom;
 	len = strlen(host);
 	if (len > 1 && host[len - 1] == '.')
-		host[--len] = '\0';	/* a fully qualified "example.com." */
+		host[--len] = '\0'; /* a fully qualified "example.com." */
 	if (host[0] == '.' || strstr(host, "..") != NULL ||
 	    host[len - 1] == '.') {
 		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
@@ -303,8 +308,8 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 		if (rc != IDN2_OK) {
 			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "host label \"%.*s\" is not a valid "
-			    "internationalised name: %s", (int)(e - p), p,
-			    idn2_strerror(rc));
+			    "internationalised name: %s",
+			    (int)(e - p), p, idn2_strerror(rc));
 			goto out;
 		}
 		if (strlen(lab) > 63) {
@@ -313,7 +318,7 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			    lab);
 			goto out;
 		}
-		if (lab[0] == '\0') {	/* a label IDNA maps to nothing */
+		if (lab[0] == '\0') { /* a label IDNA maps to nothing */
 			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "empty label in host \"%s\"", host);
 			goto out;
@@ -330,7 +335,8 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			if (lab[i] == '_') {
 				sy_finding_set(f, SY_R_URL_SYNTAX, SY_WARNING,
 				    "'_' in host label \"%s\" (not a valid "
-				    "host name)", lab);
+				    "host name)",
+				    lab);
 				continue;
 			}
 			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
@@ -358,7 +364,7 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			goto out;
 	} else if (strcmp(out.data, "localhost") == 0 ||
 	    (out.len > 10 &&
-	    strcmp(out.data + out.len - 10, ".localhost") == 0)) {
+	        strcmp(out.data + out.len - 10, ".localhost") == 0)) {
 		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 		    "host \"%s\" is the reader's own machine", out.data);
 		goto out;
@@ -486,19 +492,20 @@ curl_agrees(const char *url, unsigned cflags, struct sy_finding *f)
 		;
 	uri = *s == '\0' ? sy_strdup(url) : sy_url_to_uri(url);
 	if (uri == NULL)
-		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
-		    "URL cannot be parsed");
+		return sy_finding_set(
+		    f, SY_R_URL_SYNTAX, SY_ERROR, "URL cannot be parsed");
 	h = curl_url();
 	if (h == NULL) {
 		free(uri);
-		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "out of memory");
+		return sy_finding_set(
+		    f, SY_R_URL_SYNTAX, SY_ERROR, "out of memory");
 	}
 	rc = curl_url_set(h, CURLUPART_URL, uri, cflags);
 	curl_url_cleanup(h);
 	free(uri);
 	if (rc != CURLUE_OK)
-		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "%s",
-		    curl_url_strerror(rc));
+		return sy_finding_set(
+		    f, SY_R_URL_SYNTAX, SY_ERROR, "%s", curl_url_strerror(rc));
 	return false;
 }
 
@@ -514,8 +521,8 @@ check_http(const char *url, size_t slen, struct sy_finding *f)
 	p += 2;
 	if (*p == '/')
 		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
-		    "empty host (too many slashes after \"%.*s:\")",
-		    (int)slen, url);
+		    "empty host (too many slashes after \"%.*s:\")", (int)slen,
+		    url);
 	n = authority_len(p);
 	if (check_authority(p, n, f))
 		return true;
@@ -542,7 +549,8 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 	memset(f, 0, sizeof(*f));
 	f->rule = SY_R_NONE;
 	if (url == NULL || url[0] == '\0')
-		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "empty URL");
+		return sy_finding_set(
+		    f, SY_R_URL_SYNTAX, SY_ERROR, "empty URL");
 	slen = scheme_len(url);
 	if (slen > 0 && looks_dangerous(url))
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
@@ -550,8 +558,9 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 		    (int)slen, url);
 	if (scan_chars(url, f))
 		return true;
-	if (slen > 0 && (sy_url_has_scheme(url, "http") ||
-	    sy_url_has_scheme(url, "https"))) {
+	if (slen > 0 &&
+	    (sy_url_has_scheme(url, "http") ||
+	        sy_url_has_scheme(url, "https"))) {
 		check_http(url, slen, f);
 		return f->rule != SY_R_NONE;
 	}
@@ -561,8 +570,9 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "mailto: URL where an http(s) URL is required");
 	}
-	if (slen > 0 && (memchr(url, '.', slen) != NULL ||
-	    SY_ISDIGIT(url[slen + 1])) && !(flags & SY_URL_ANY))
+	if (slen > 0 &&
+	    (memchr(url, '.', slen) != NULL || SY_ISDIGIT(url[slen + 1])) &&
+	    !(flags & SY_URL_ANY))
 		/* "example.com:8080/x", "localhost:80": no scheme at all */
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "URL has no scheme (missing \"https://\"?)");
@@ -576,11 +586,13 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 	/* A relative reference. */
 	if (!(flags & (SY_URL_RELATIVE | SY_URL_ANY))) {
 		seg = strcspn(url, "/?#");
-		what = memchr(url, '.', seg) != NULL && url[0] != '.' ?
-		    " (missing \"https://\"?)" : "";
+		what = memchr(url, '.', seg) != NULL && url[0] != '.'
+		    ? " (missing \"https://\"?)"
+		    : "";
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "relative URL where an absolute http(s) URL is "
-		    "required%s", what);
+		    "required%s",
+		    what);
 	}
 	if (url[0] == '/' && url[1] == '/') {
 		/* A network-path reference: "//host/path". */
@@ -614,8 +626,8 @@ put_escaped(struct sy_buf *b, const char *s, size_t n)
 		    SY_ISXDIGIT(s[i + 2]);
 		/* A valid %XX is kept; a lone % is escaped itself. */
 		if (!pct && (c == '%' || needs_escape(c)))
-			err = sy_buf_printf(b, "%%%c%c", hex[c >> 4],
-			    hex[c & 15]);
+			err = sy_buf_printf(
+			    b, "%%%c%c", hex[c >> 4], hex[c & 15]);
 		else
 			err = sy_buf_append(b, s + i, 1);
 	}
@@ -667,12 +679,12 @@ sy_url_to_uri(const char *url)
 				hend = aend;
 			if (has_nonascii(host, (size_t)(hend - host))) {
 				if (check_regname(host, (size_t)(hend - host),
-				    &f, &ascii))
+				        &f, &ascii))
 					goto fail;
 				if (sy_buf_puts(&b, ascii) != SY_OK)
 					goto fail;
 			} else if (sy_buf_append(&b, host,
-			    (size_t)(hend - host)) != SY_OK)
+			               (size_t)(hend - host)) != SY_OK)
 				goto fail;
 		}
 		p = hend;
@@ -721,7 +733,7 @@ sy_url_resolve(const char *base, const char *ref)
 		 * (libcurl 7.88 drops the last path segment here).
 		 */
 		if (curl_url_set(h, CURLUPART_FRAGMENT,
-		    r[0] == '#' ? r + 1 : NULL, 0) != CURLUE_OK)
+		        r[0] == '#' ? r + 1 : NULL, 0) != CURLUE_OK)
 			goto out;
 	} else if (curl_url_set(h, CURLUPART_URL, r, cf) != CURLUE_OK) {
 		/* An absolute URI without authority ("tel:", "g:h"). */
@@ -754,7 +766,7 @@ sy_url_host(const char *url)
 	h = curl_url();
 	if (h == NULL ||
 	    curl_url_set(h, CURLUPART_URL, uri, CURLU_NON_SUPPORT_SCHEME) !=
-	    CURLUE_OK ||
+	        CURLUE_OK ||
 	    curl_url_get(h, CURLUPART_HOST, &out, 0) != CURLUE_OK)
 		goto out;
 	res = from_curl(out);

@@ -12,10 +12,10 @@
 
 /* What a URL field demands. */
 enum {
-	SY_URL_HTTP = 1 << 0,	  /* absolute http or https only */
+	SY_URL_HTTP = 1 << 0,     /* absolute http or https only */
 	SY_URL_RELATIVE = 1 << 1, /* a relative reference is acceptable */
-	SY_URL_MAILTO = 1 << 2,	  /* mailto: is acceptable (content links) */
-	SY_URL_ANY = 1 << 3	  /* other harmless schemes (tel:, ftp:) */
+	SY_URL_MAILTO = 1 << 2,   /* mailto: is acceptable (content links) */
+	SY_URL_ANY = 1 << 3       /* other harmless schemes (tel:, ftp:) */
 };
 
 /*

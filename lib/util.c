@@ -124,9 +124,10 @@ sy_utf8_valid_prefix(const char *str, size_t len)
 		}
 		/* E1..EC and EE..EF with two continuation bytes: always valid
 		 * (no overlong form, no surrogate), the common CJK case. */
-		if (len - i >= 3 && ((s[i] >= 0xe1 && s[i] <= 0xec) ||
-					s[i] >= 0xee) && s[i] <= 0xef &&
-		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
+		if (len - i >= 3 &&
+		    ((s[i] >= 0xe1 && s[i] <= 0xec) || s[i] >= 0xee) &&
+		    s[i] <= 0xef && (s[i + 1] & 0xc0) == 0x80 &&
+		    (s[i + 2] & 0xc0) == 0x80) {
 			i += 3;
 			continue;
 		}
@@ -177,11 +178,11 @@ sy_utf8_decode(const char *str, uint32_t *cp)
 		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
 		return 3;
 	}
-	*cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
-	    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+	*cp = ((uint32_t)(s[0] & 0x07) << 18) |
+	    ((uint32_t)(s[1] & 0x3f) << 12) | ((uint32_t)(s[2] & 0x3f) << 6) |
+	    (s[3] & 0x3f);
 	return 4;
 }
-
 
 /*
  * True if none of the 8 bytes at s is below 0x20 or equal to 0xEF, the
@@ -197,8 +198,8 @@ xml_clean8(const unsigned char *s)
 
 	memcpy(&w, s, 8);
 	x = w ^ (ones * 0xef);
-	return (((w - ones * 0x20) & ~w & high) |
-	    ((x - ones) & ~x & high)) == 0;
+	return (((w - ones * 0x20) & ~w & high) | ((x - ones) & ~x & high)) ==
+	    0;
 }
 
 size_t

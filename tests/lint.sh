@@ -6,7 +6,7 @@
 #   3. clang-tidy 14 with .clang-tidy, over lib/*.c and cmd/*/main.c
 #   4. mandoc -Tlint on the man pages
 #   5. a -Wconversion build of lib/       (informational: a count only)
-#   6. clang-format --dry-run --Werror    (informational: a count only)
+#   6. clang-format --dry-run --Werror    (the tree is formatted: fails)
 #
 # Exits 0 when 1 to 4 find nothing, 1 when they find something, 2 when a
 # tool is missing.  The compile flags are the Makefile's own (SY_CFLAGS,
@@ -215,17 +215,18 @@ grep -E ': warning: ' "$LOG/wconversion.log" | sort -u \
 echo "lint: -Wconversion: $(wc -l < "$LOG/wconversion.findings") warning(s)" \
     "(not failing; list in $LOG/wconversion.findings)"
 
-# ---- 6. clang-format (informational) -----------------------------------
+# ---- 6. clang-format ------------------------------------------------------
 #
-# Report only: the tree gets reformatted in one commit later.  Nothing
-# is rewritten here (--dry-run).
-echo "lint: clang-format --dry-run --Werror (informational)"
+# The repository's .clang-format (KNF).  Nothing is rewritten here
+# (--dry-run); "clang-format-14 -i FILE" fixes a file.
+echo "lint: clang-format --dry-run --Werror"
 if have "$CLANG_FORMAT" clang-format-14; then
 	: > "$LOG/clang-format.log"
 	: > "$LOG/clang-format.files"
 	nf=0
 	total=0
-	for f in lib/*.c lib/*.h cmd/*/*.c tests/unit/*.c; do
+	for f in lib/*.c lib/*.h cmd/*/*.c tests/unit/*.c tests/unit/*.h \
+	    tests/fuzz/*.c tests/fuzz/*.h tests/shim/*.c bench/*.c; do
 		total=$((total + 1))
 		if ! "$CLANG_FORMAT" --dry-run --Werror "$f" \
 		    >> "$LOG/clang-format.log" 2>&1; then
@@ -233,8 +234,11 @@ if have "$CLANG_FORMAT" clang-format-14; then
 			echo "$f" >> "$LOG/clang-format.files"
 		fi
 	done
-	echo "lint: clang-format: $nf of $total file(s) would change" \
-	    "(not failing; details in $LOG/clang-format.log)"
+	echo "lint: clang-format: $nf of $total file(s) would change"
+	if [ "$nf" -gt 0 ]; then
+		sed 's/^/  /' "$LOG/clang-format.files"
+		failed="$failed clang-format"
+	fi
 fi
 
 if [ -n "$missing" ]; then

@@ -62,25 +62,25 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "base-url", required_argument, NULL, 'B' },
-		{ "columns", required_argument, NULL, 'c' },
-		{ "description", required_argument, NULL, 'D' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "link", required_argument, NULL, 'L' },
-		{ "only", required_argument, NULL, 'O' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "title", required_argument, NULL, 'T' },
-		{ "tz", required_argument, NULL, 'z' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	    {"base-url", required_argument, NULL, 'B'},
+	    {"columns", required_argument, NULL, 'c'},
+	    {"description", required_argument, NULL, 'D'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"limit", required_argument, NULL, 'n'},
+	    {"link", required_argument, NULL, 'L'},
+	    {"only", required_argument, NULL, 'O'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"title", required_argument, NULL, 'T'},
+	    {"tz", required_argument, NULL, 'z'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct sy_build_opts o;
 	struct sy_build_stats st;
 	struct sy_diags d;
-	struct sy_emit_opts eo = { "syndic-build", SY_VERSION, false, 0, NULL };
+	struct sy_emit_opts eo = {"syndic-build", SY_VERSION, false, 0, NULL};
 	enum sy_format fmt = SY_FMT_TEXT;
 	enum sy_err e;
 	int c, status;
@@ -111,13 +111,13 @@ main(int argc, char **argv)
 		case 'n':
 			if (sy_strtoll(optarg, 1, 1000000000, &o.m.limit) != 0)
 				bad_usage("--limit wants a positive number, "
-					  "not \"%s\"",
+				          "not \"%s\"",
 				    optarg);
 			break;
 		case 'O':
 			if (sy_build_parse_formats(optarg, &o.formats) != 0)
 				bad_usage("--only wants a list of rss, atom "
-					  "and json, not \"%s\"",
+				          "and json, not \"%s\"",
 				    optarg);
 			break;
 		case 'o':
@@ -145,8 +145,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
-		bad_usage("%s", argc == 0 ? "no manifest given" :
-					    "one manifest at a time");
+		bad_usage("%s",
+		    argc == 0 ? "no manifest given" : "one manifest at a time");
 	o.manifest = argv[0];
 	o.m.build = true;
 

@@ -102,8 +102,7 @@ show_progress(size_t checked, size_t total, size_t failures, void *arg)
 	secs = (double)(now.tv_sec - p->start.tv_sec) +
 	    (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
 	fprintf(stderr, "\r%s: %zu/%zu checked, %.0f/s, %zu failing ", prog,
-	    checked, total, secs > 0 ? (double)checked / secs : 0.0,
-	    failures);
+	    checked, total, secs > 0 ? (double)checked / secs : 0.0, failures);
 	p->shown = 1;
 }
 
@@ -111,31 +110,31 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "allow-private", no_argument, NULL, 'P' },
-		{ "base", required_argument, NULL, 'b' },
-		{ "columns", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "deadline", required_argument, NULL, 'D' },
-		{ "dns-server", required_argument, NULL, 'N' },
-		{ "fail-after", required_argument, NULL, 'F' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "max-age", required_argument, NULL, 'm' },
-		{ "no-db", no_argument, NULL, 'n' },
-		{ "offline", no_argument, NULL, 'o' },
-		{ "oembed-endpoint", required_argument, NULL, 'E' },
-		{ "per-host", required_argument, NULL, 'H' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "retries", required_argument, NULL, 'r' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "tz", required_argument, NULL, 'z' },
-		{ "user-agent", required_argument, NULL, 'u' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "wait", no_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
+	    {"allow-private", no_argument, NULL, 'P'},
+	    {"base", required_argument, NULL, 'b'},
+	    {"columns", required_argument, NULL, 'c'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"deadline", required_argument, NULL, 'D'},
+	    {"dns-server", required_argument, NULL, 'N'},
+	    {"fail-after", required_argument, NULL, 'F'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"max-age", required_argument, NULL, 'm'},
+	    {"no-db", no_argument, NULL, 'n'},
+	    {"offline", no_argument, NULL, 'o'},
+	    {"oembed-endpoint", required_argument, NULL, 'E'},
+	    {"per-host", required_argument, NULL, 'H'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"retries", required_argument, NULL, 'r'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"tz", required_argument, NULL, 'z'},
+	    {"user-agent", required_argument, NULL, 'u'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"wait", no_argument, NULL, 'w'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct sy_audit_opts o;
 	struct sy_audit_stats st;
@@ -173,30 +172,30 @@ main(int argc, char **argv)
 			o.soft404_endpoint = optarg;
 			break;
 		case 'F':
-			o.fail_after = (int)number("--fail-after", optarg, 1,
-			    1000);
+			o.fail_after =
+			    (int)number("--fail-after", optarg, 1, 1000);
 			break;
 		case 'f':
 			if (sy_format_parse(optarg, &fmt) != 0)
 				bad_usage("unknown format \"%s\"", optarg);
 			break;
 		case 'H':
-			o.lc.per_host = (size_t)number("--per-host", optarg, 1,
-			    64);
+			o.lc.per_host =
+			    (size_t)number("--per-host", optarg, 1, 64);
 			break;
 		case 'h':
 			usage(stdout, 0);
 			break;
 		case 'i':
-			o.lc.host_interval_ms = (long)number("--interval",
-			    optarg, 0, 60000);
+			o.lc.host_interval_ms =
+			    (long)number("--interval", optarg, 0, 60000);
 			break;
 		case 'j':
 			o.lc.jobs = (size_t)number("--jobs", optarg, 1, 1024);
 			break;
 		case 'm':
-			o.max_age_s = number("--max-age", optarg, 0,
-			    366 * 86400LL);
+			o.max_age_s =
+			    number("--max-age", optarg, 0, 366 * 86400LL);
 			break;
 		case 'N':
 			o.dns_servers = optarg;
@@ -220,8 +219,8 @@ main(int argc, char **argv)
 			strict = true;
 			break;
 		case 't':
-			o.lc.timeout_ms = 1000L *
-			    (long)number("--timeout", optarg, 1, 3600);
+			o.lc.timeout_ms =
+			    1000L * (long)number("--timeout", optarg, 1, 3600);
 			break;
 		case 'u':
 			o.lc.user_agent = optarg;
@@ -279,12 +278,12 @@ main(int argc, char **argv)
 		    strerror(errno));
 		status = 2;
 	}
-	if (status == 0 && (d.count[SY_ERROR] > 0 ||
-			       (strict && d.count[SY_WARNING] > 0)))
+	if (status == 0 &&
+	    (d.count[SY_ERROR] > 0 || (strict && d.count[SY_WARNING] > 0)))
 		status = 1;
 	if (e == SY_OK && st.urls + st.domains == 0)
-		fprintf(stderr, "%s: found no link or address to check\n",
-		    prog);
+		fprintf(
+		    stderr, "%s: found no link or address to check\n", prog);
 	else if (e == SY_OK && !eo.quiet)
 		fprintf(stderr,
 		    "%s: %zu links and %zu mail domains (%zu places): %zu "

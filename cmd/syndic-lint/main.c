@@ -58,15 +58,15 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "columns", required_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "schema", required_argument, NULL, 'S' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "tz", required_argument, NULL, 'z' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	    {"columns", required_argument, NULL, 'c'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"schema", required_argument, NULL, 'S'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"tz", required_argument, NULL, 'z'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct sy_lint_opts o;
 	struct sy_diags d;
@@ -142,8 +142,8 @@ main(int argc, char **argv)
 		    strerror(errno));
 		status = 2;
 	}
-	if (status == 0 && (d.count[SY_ERROR] > 0 ||
-			       (strict && d.count[SY_WARNING] > 0)))
+	if (status == 0 &&
+	    (d.count[SY_ERROR] > 0 || (strict && d.count[SY_WARNING] > 0)))
 		status = 1;
 	if (!eo.quiet) {
 		fprintf(stderr, "%s: %d file%s: ", prog, argc,

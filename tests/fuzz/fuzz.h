@@ -34,13 +34,13 @@ fz_str(const uint8_t *data, size_t size)
 	return s;
 }
 
-#define FZ_ASSERT(cond)                                                    \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: property broken: %s\n",    \
-			    __FILE__, __LINE__, #cond);                    \
-			abort();                                           \
-		}                                                          \
+#define FZ_ASSERT(cond)                                                        \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: property broken: %s\n",        \
+			    __FILE__, __LINE__, #cond);                        \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 #endif

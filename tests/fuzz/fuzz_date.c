@@ -43,9 +43,11 @@ again(const char *form, const char *in, const struct sy_time *want,
 
 	st = sy_date_parse_tz(form, zone, &got, why, sizeof(why));
 	if (st != SY_DATE_OK || got.t != want->t) {
-		fprintf(stderr, "input \"%s\" gave %lld, written \"%s\" gave "
-		    "status %d, %lld (%s)\n", in, (long long)want->t, form,
-		    (int)st, (long long)got.t, st == SY_DATE_OK ? "" : why);
+		fprintf(stderr,
+		    "input \"%s\" gave %lld, written \"%s\" gave "
+		    "status %d, %lld (%s)\n",
+		    in, (long long)want->t, form, (int)st, (long long)got.t,
+		    st == SY_DATE_OK ? "" : why);
 		abort();
 	}
 }

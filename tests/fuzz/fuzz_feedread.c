@@ -37,8 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < d.n; i++)
 		FZ_ASSERT(d.v[i].message != NULL && d.v[i].path != NULL);
 	sy_diags_fini(&d);
-	(void)sy_feedread_links("fuzz.feed", (const char *)data, size,
-	    on_link, &n);
+	(void)sy_feedread_links(
+	    "fuzz.feed", (const char *)data, size, on_link, &n);
 	k = sy_feedread_detect((const char *)data, size);
 	FZ_ASSERT(k <= SY_FEED_JSON);
 	(void)sy_feed_kind_name(k);

@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sy_links_fini(&l);
 	if (sy_html_absolutize((const char *)data, size,
-	    "https://example.org/a/b/", &out) == SY_OK)
+	        "https://example.org/a/b/", &out) == SY_OK)
 		FZ_ASSERT(out != NULL);
 	free(out);
 	return 0;

@@ -8,7 +8,7 @@
 #include "tests/fuzz/fuzz.h"
 
 static const time_t nows[] = {
-	0, FZ_NOW, (time_t)INT32_MAX + 1 /* 2038 */
+    0, FZ_NOW, (time_t)INT32_MAX + 1 /* 2038 */
 };
 
 int

@@ -11,8 +11,7 @@ static void
 lint_feed(const struct sy_feed *f, const struct fz_out *w)
 {
 	static const char *const names[3] = {
-		"rss.xml", "atom.xml", "feed.json"
-	};
+	    "rss.xml", "atom.xml", "feed.json"};
 	struct sy_feedread_opts o;
 	size_t i;
 

@@ -9,10 +9,8 @@
 #include "lib/rules.h"
 #include "tests/fuzz/fuzz.h"
 
-static const unsigned flags[] = {
-	0, SY_URL_HTTP, SY_URL_RELATIVE, SY_URL_MAILTO, SY_URL_ANY,
-	SY_URL_HTTP | SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY
-};
+static const unsigned flags[] = {0, SY_URL_HTTP, SY_URL_RELATIVE, SY_URL_MAILTO,
+    SY_URL_ANY, SY_URL_HTTP | SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY};
 
 /* true means a problem, and then the finding says which. */
 static void

@@ -102,8 +102,7 @@ fz_out_fini(struct fz_out *w)
 }
 
 static enum sy_err (*const fz_writers[3])(const struct sy_feed *, FILE *) = {
-	sy_rss_write, sy_atom_write, sy_json_write
-};
+    sy_rss_write, sy_atom_write, sy_json_write};
 
 /*
  * Writes feed f in the three formats into w.  A manifest without errors
@@ -124,8 +123,10 @@ fz_write_feed(const struct sy_feed *f, struct fz_out *w)
 		if (fclose(fp) != 0)
 			abort();
 		if (e != SY_OK) {
-			fprintf(stderr, "writer %zu: %s on a feed of a manifest "
-			    "without errors\n", i, sy_strerror(e));
+			fprintf(stderr,
+			    "writer %zu: %s on a feed of a manifest "
+			    "without errors\n",
+			    i, sy_strerror(e));
 			abort();
 		}
 	}

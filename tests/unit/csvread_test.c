@@ -19,35 +19,33 @@ static const struct {
 	const char *recs;
 	const char *diags;
 } cases[] = {
-	{ "simple", "a,b\n1,2\n", 0, "1:a|b;2:1|2;", "" },
-	{ "no final newline", "a,b\n1,2", 0, "1:a|b;2:1|2;", "" },
-	{ "CRLF", "a,b\r\n1,2\r\n", 0, "1:a|b;2:1|2;", "" },
-	{ "BOM", "\xEF\xBB\xBFid,title\nx,y\n", 0, "1:id|title;2:x|y;", "" },
-	{ "blank lines skipped", "a\n\n\nb\n", 0, "1:a;4:b;", "" },
-	{ "quoted comma", "a,\"b,c\"\n", 0, "1:a|b,c;", "" },
-	{ "doubled quote", "\"say \"\"hi\"\"\"\n", 0, "1:say \"hi\";", "" },
-	{ "field across lines", "h\n\"one\ntwo\nthree\",x\nnext,y\n", 0,
-	    "1:h;2:one\ntwo\nthree|x;5:next|y;", "" },
-	{ "CJK", "標題,連結\n深度求索,https://例子.台灣/\n", 0,
-	    "1:標題|連結;2:深度求索|https://例子.台灣/;", "" },
-	{ "empty fields", "a,,c\n,,\n", 0, "1:a||c;2:||;", "" },
-	{ "unterminated quote", "a,b\n1,\"2\n3,4\n", 0, "1:a|b;",
-	    "2:2:csv-syntax;" },
-	{ "quote in unquoted field", "a,b\nx\"y,2\nok,3\n", 0,
-	    "1:a|b;3:ok|3;", "2:1:csv-syntax;" },
-	{ "text after closing quote", "a,b\n\"x\"y,2\nok,3\n", 0,
-	    "1:a|b;3:ok|3;", "2:1:csv-syntax;" },
-	{ "invalid UTF-8 drops the record", "a,b\nx\xff,2\nok,3\n", 0,
-	    "1:a|b;3:ok|3;", "2:0:csv-encoding;" },
-	{ "NUL drops the record", "a,b\nx\0y,2\nok,3\n", 15,
-	    "1:a|b;3:ok|3;", "2:0:csv-encoding;" },
-	{ "bad byte inside a multi-line record", "h\n\"one\n\xc3(\"\nz\n", 0,
-	    "1:h;4:z;", "2:0:csv-encoding;" },
-	{ "lone CR ends a record on its line", "a,b\r1,\"x\ry\"\r2,3\n4,5\n", 0,
-	    "1:a|b;1:1|x\ry;1:2|3;2:4|5;", "" },
-	{ "bad byte after a lone CR drops its own record",
-	    "a,b\n1\r\xac,2\nok,3\n", 0, "1:a|b;2:1;3:ok|3;",
-	    "2:0:csv-encoding;" },
+    {"simple", "a,b\n1,2\n", 0, "1:a|b;2:1|2;", ""},
+    {"no final newline", "a,b\n1,2", 0, "1:a|b;2:1|2;", ""},
+    {"CRLF", "a,b\r\n1,2\r\n", 0, "1:a|b;2:1|2;", ""},
+    {"BOM", "\xEF\xBB\xBFid,title\nx,y\n", 0, "1:id|title;2:x|y;", ""},
+    {"blank lines skipped", "a\n\n\nb\n", 0, "1:a;4:b;", ""},
+    {"quoted comma", "a,\"b,c\"\n", 0, "1:a|b,c;", ""},
+    {"doubled quote", "\"say \"\"hi\"\"\"\n", 0, "1:say \"hi\";", ""},
+    {"field across lines", "h\n\"one\ntwo\nthree\",x\nnext,y\n", 0,
+        "1:h;2:one\ntwo\nthree|x;5:next|y;", ""},
+    {"CJK", "標題,連結\n深度求索,https://例子.台灣/\n", 0,
+        "1:標題|連結;2:深度求索|https://例子.台灣/;", ""},
+    {"empty fields", "a,,c\n,,\n", 0, "1:a||c;2:||;", ""},
+    {"unterminated quote", "a,b\n1,\"2\n3,4\n", 0, "1:a|b;", "2:2:csv-syntax;"},
+    {"quote in unquoted field", "a,b\nx\"y,2\nok,3\n", 0, "1:a|b;3:ok|3;",
+        "2:1:csv-syntax;"},
+    {"text after closing quote", "a,b\n\"x\"y,2\nok,3\n", 0, "1:a|b;3:ok|3;",
+        "2:1:csv-syntax;"},
+    {"invalid UTF-8 drops the record", "a,b\nx\xff,2\nok,3\n", 0,
+        "1:a|b;3:ok|3;", "2:0:csv-encoding;"},
+    {"NUL drops the record", "a,b\nx\0y,2\nok,3\n", 15, "1:a|b;3:ok|3;",
+        "2:0:csv-encoding;"},
+    {"bad byte inside a multi-line record", "h\n\"one\n\xc3(\"\nz\n", 0,
+        "1:h;4:z;", "2:0:csv-encoding;"},
+    {"lone CR ends a record on its line", "a,b\r1,\"x\ry\"\r2,3\n4,5\n", 0,
+        "1:a|b;1:1|x\ry;1:2|3;2:4|5;", ""},
+    {"bad byte after a lone CR drops its own record", "a,b\n1\r\xac,2\nok,3\n",
+        0, "1:a|b;2:1;3:ok|3;", "2:0:csv-encoding;"},
 };
 
 struct seen {
@@ -113,7 +111,7 @@ main(void)
 
 		sy_diags_init(&d);
 		T_OK(sy_csv_read_fp(fp, "t.csv", stop_at_two, NULL, &d) ==
-			SY_ELIMIT,
+		        SY_ELIMIT,
 		    "callback error stops the reader");
 		fclose(fp);
 		sy_diags_fini(&d);

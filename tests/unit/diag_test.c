@@ -29,11 +29,11 @@
 #include "lib/util.h"
 #include "tests/unit/t.h"
 
-static const char *const fmtnames[] = { "text", "json", "github", "junit",
-	"sarif", "markdown" };
+static const char *const fmtnames[] = {
+    "text", "json", "github", "junit", "sarif", "markdown"};
 
-static const struct sy_emit_opts opts = { "syndic-lint", "0.1.0", false, 12,
-	"https://example.org/syndic" };
+static const struct sy_emit_opts opts = {
+    "syndic-lint", "0.1.0", false, 12, "https://example.org/syndic"};
 
 struct fixture {
 	const char *path;
@@ -47,32 +47,30 @@ struct fixture {
 
 /* Deliberately out of order; two share a position to show stability. */
 static const struct fixture set[] = {
-	{ "feeds/manifest.csv", 12, 5, SY_ERROR, SY_R_DATE_SYNTAX,
-	    "published: cannot parse \"2025年13月40日\"", "deepseek",
-	    "published", NULL, 0 },
-	{ "feeds/manifest.csv", 3, 3, SY_ERROR, SY_R_REQUIRED,
-	    "title is empty", "a1", "title", NULL, 0 },
-	{ "feeds/manifest.csv", 12, 5, SY_NOTE, SY_R_DATE_RANGE,
-	    "no zone: Asia/Taipei assumed", "deepseek", "published", NULL,
-	    0 },
-	{ "feeds/articles/深度求索.md", 7, 0, SY_WARNING, SY_R_LINK_BROKEN,
-	    "深度求索後發先至: the link is gone", NULL, NULL,
-	    "https://example.org/a?b=1&c=<2>", 404 },
-	{ "feeds/manifest.csv", 20, 4, SY_WARNING, SY_R_URL_SCHEME,
-	    "link \"javascript:alert(1)\" has scheme <javascript> & 100% | "
-	    "not http\nsee https://example.org/help|x", "x9", "link",
-	    "javascript:alert(1)", 0 },
-	{ "columns.csv", 2, 1, SY_ERROR, SY_R_LANGUAGE_TAG,
-	    "\"zh_TW\" is not BCP 47 (write `zh-Hant-TW`)", NULL, "language",
-	    NULL, 0 },
-	{ "feeds/manifest.csv", 0, 0, SY_ERROR, SY_R_HEADER_MISSING,
-	    "the column \"link\" is missing", NULL, NULL, NULL, 0 },
-	{ "feeds/rss.xml", 40, 0, SY_NOTE, SY_R_LINK_REDIRECT,
-	    "moved permanently to https://example.com/new",
-	    NULL, NULL, "http://example.com/old", 301 },
-	{ "feeds/odd dir/a:b.csv", 2, 2, SY_WARNING, SY_R_XML_CHARS,
-	    "bad bytes \xff\xfe and a control \x01 here", NULL, NULL, NULL,
-	    0 },
+    {"feeds/manifest.csv", 12, 5, SY_ERROR, SY_R_DATE_SYNTAX,
+        "published: cannot parse \"2025年13月40日\"", "deepseek", "published",
+        NULL, 0},
+    {"feeds/manifest.csv", 3, 3, SY_ERROR, SY_R_REQUIRED, "title is empty",
+        "a1", "title", NULL, 0},
+    {"feeds/manifest.csv", 12, 5, SY_NOTE, SY_R_DATE_RANGE,
+        "no zone: Asia/Taipei assumed", "deepseek", "published", NULL, 0},
+    {"feeds/articles/深度求索.md", 7, 0, SY_WARNING, SY_R_LINK_BROKEN,
+        "深度求索後發先至: the link is gone", NULL, NULL,
+        "https://example.org/a?b=1&c=<2>", 404},
+    {"feeds/manifest.csv", 20, 4, SY_WARNING, SY_R_URL_SCHEME,
+        "link \"javascript:alert(1)\" has scheme <javascript> & 100% | "
+        "not http\nsee https://example.org/help|x",
+        "x9", "link", "javascript:alert(1)", 0},
+    {"columns.csv", 2, 1, SY_ERROR, SY_R_LANGUAGE_TAG,
+        "\"zh_TW\" is not BCP 47 (write `zh-Hant-TW`)", NULL, "language", NULL,
+        0},
+    {"feeds/manifest.csv", 0, 0, SY_ERROR, SY_R_HEADER_MISSING,
+        "the column \"link\" is missing", NULL, NULL, NULL, 0},
+    {"feeds/rss.xml", 40, 0, SY_NOTE, SY_R_LINK_REDIRECT,
+        "moved permanently to https://example.com/new", NULL, NULL,
+        "http://example.com/old", 301},
+    {"feeds/odd dir/a:b.csv", 2, 2, SY_WARNING, SY_R_XML_CHARS,
+        "bad bytes \xff\xfe and a control \x01 here", NULL, NULL, NULL, 0},
 };
 
 static void
@@ -83,12 +81,11 @@ fill(struct sy_diags *d)
 	sy_diags_init(d);
 	for (i = 0; i < SY_NELEM(set); i++) {
 		const struct fixture *f = &set[i];
-		struct sy_pos pos = { f->path, f->line, f->column };
+		struct sy_pos pos = {f->path, f->line, f->column};
 		struct sy_diag *dg;
 
 		dg = sy_diag_add(d, &pos, f->sev, f->rule, "%s", f->msg);
-		if (dg == NULL ||
-		    sy_diag_set_entry(dg, f->entry) != SY_OK ||
+		if (dg == NULL || sy_diag_set_entry(dg, f->entry) != SY_OK ||
 		    sy_diag_set_field(dg, f->field) != SY_OK ||
 		    sy_diag_set_url(dg, f->url) != SY_OK) {
 			fprintf(stderr, "out of memory\n");
@@ -145,8 +142,8 @@ golden(const char *name, const char *got)
 	char path[512];
 	char *want;
 
-	snprintf(path, sizeof(path), "%s/fixtures/diag/%s.out",
-	    top ? top : ".", name);
+	snprintf(path, sizeof(path), "%s/fixtures/diag/%s.out", top ? top : ".",
+	    name);
 	if (getenv("SY_REGEN") != NULL) {
 		FILE *fp = fopen(path, "wb");
 
@@ -178,8 +175,8 @@ parses(enum sy_format fmt, const char *s, const char *what)
 		json_decref(j);
 	} else if (fmt == SY_FMT_JUNIT) {
 		xmlDocPtr doc = xmlReadMemory(s, (int)strlen(s), "junit.xml",
-		    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
-			XML_PARSE_NOWARNING);
+		    "UTF-8",
+		    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 
 		T_OK(doc != NULL, "%s: libxml2 parses it", what);
 		xmlFreeDoc(doc);
@@ -232,9 +229,13 @@ test_sort(void)
 		const struct sy_diag *a = &d.v[i - 1], *b = &d.v[i];
 		int c = strcmp(a->path, b->path);
 
-		if (c > 0 || (c == 0 && (a->line > b->line ||
-		    (a->line == b->line && (a->column > b->column ||
-		    (a->column == b->column && a->seq > b->seq))))))
+		if (c > 0 ||
+		    (c == 0 &&
+		        (a->line > b->line ||
+		            (a->line == b->line &&
+		                (a->column > b->column ||
+		                    (a->column == b->column &&
+		                        a->seq > b->seq))))))
 			bad++;
 	}
 	T_INTEQ(bad, 0, "sorted by path, line, column, insertion");
@@ -243,7 +244,8 @@ test_sort(void)
 		if (d.v[i].line == 12 && d.v[i - 1].line == 12)
 			break;
 	T_OK(i < d.n && d.v[i - 1].severity == SY_ERROR &&
-	    d.v[i].severity == SY_NOTE, "same position keeps insertion order");
+	        d.v[i].severity == SY_NOTE,
+	    "same position keeps insertion order");
 	T_INTEQ(d.v[1].line, 7, "feeds/articles/ sorts before manifest.csv");
 	T_STREQ(d.v[2].path, "feeds/manifest.csv", "then manifest.csv");
 	T_INTEQ(d.v[2].line, 0, "whole-file diagnostic first");
@@ -258,16 +260,16 @@ test_format_parse(void)
 		int rc;
 		enum sy_format fmt;
 	} cases[] = {
-		{ "text", 0, SY_FMT_TEXT },
-		{ "json", 0, SY_FMT_JSON },
-		{ "github", 0, SY_FMT_GITHUB },
-		{ "junit", 0, SY_FMT_JUNIT },
-		{ "sarif", 0, SY_FMT_SARIF },
-		{ "markdown", 0, SY_FMT_MARKDOWN },
-		{ "JSON", -1, SY_FMT_TEXT },
-		{ "xml", -1, SY_FMT_TEXT },
-		{ "", -1, SY_FMT_TEXT },
-		{ "text ", -1, SY_FMT_TEXT },
+	    {"text", 0, SY_FMT_TEXT},
+	    {"json", 0, SY_FMT_JSON},
+	    {"github", 0, SY_FMT_GITHUB},
+	    {"junit", 0, SY_FMT_JUNIT},
+	    {"sarif", 0, SY_FMT_SARIF},
+	    {"markdown", 0, SY_FMT_MARKDOWN},
+	    {"JSON", -1, SY_FMT_TEXT},
+	    {"xml", -1, SY_FMT_TEXT},
+	    {"", -1, SY_FMT_TEXT},
+	    {"text ", -1, SY_FMT_TEXT},
 	};
 	enum sy_format fmt;
 	size_t i;
@@ -296,13 +298,13 @@ test_rules(void)
 			roundtrip++;
 		if (n != NULL && n[0] != '\0' &&
 		    strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
-			strlen(n))
+		        strlen(n))
 			shape++;
 		if (h != NULL && h[0] != '\0')
 			help++;
 		for (j = 1; j < i; j++)
-			if (n != NULL && strcmp(n, sy_rule_name(
-			    (enum sy_rule)j)) == 0)
+			if (n != NULL &&
+			    strcmp(n, sy_rule_name((enum sy_rule)j)) == 0)
 				break;
 		if (j == i)
 			unique++;
@@ -327,7 +329,7 @@ static void
 test_move(void)
 {
 	struct sy_diags a, b;
-	struct sy_pos pos = { "x.csv", 1, 1 };
+	struct sy_pos pos = {"x.csv", 1, 1};
 	size_t i;
 	int seqok = 0;
 
@@ -407,8 +409,9 @@ test_quiet(void)
 	j = json_loads(quiet, 0, NULL);
 	T_INTEQ(json_array_size(json_object_get(j, "diagnostics")),
 	    SY_NELEM(set) - 2, "quiet json drops notes");
-	T_INTEQ(json_integer_value(json_object_get(json_object_get(j,
-	    "summary"), "notes")), 0, "quiet json counts no notes");
+	T_INTEQ(json_integer_value(
+	            json_object_get(json_object_get(j, "summary"), "notes")),
+	    0, "quiet json counts no notes");
 	json_decref(j);
 	free(quiet);
 	for (f = 0; f < SY_NELEM(fmtnames); f++) {
@@ -417,7 +420,7 @@ test_quiet(void)
 		sy_format_parse(fmtnames[f], &fmt);
 		quiet = emit(&d, fmt, &q, &rc);
 		T_OK(rc == SY_OK && strstr(quiet, "Asia/Taipei") == NULL &&
-		    strstr(quiet, "example.com/new") == NULL,
+		        strstr(quiet, "example.com/new") == NULL,
 		    "quiet %s has no note", fmtnames[f]);
 		free(quiet);
 	}
@@ -428,8 +431,8 @@ test_quiet(void)
 static void
 test_contracts(void)
 {
-	static const char *keys[] = { "file", "line", "column", "severity",
-		"rule", "message", "entry", "field", "url", "status" };
+	static const char *keys[] = {"file", "line", "column", "severity",
+	    "rule", "message", "entry", "field", "url", "status"};
 	struct sy_diags d;
 	enum sy_err rc;
 	json_t *j, *dg, *res;
@@ -440,7 +443,7 @@ test_contracts(void)
 	s = emit(&d, SY_FMT_JSON, &opts, &rc);
 	j = json_loads(s, 0, NULL);
 	for (i = 0; i < json_array_size(json_object_get(j, "diagnostics"));
-	    i++) {
+	     i++) {
 		dg = json_array_get(json_object_get(j, "diagnostics"), i);
 		for (k = 0; k < SY_NELEM(keys); k++)
 			if (json_object_get(dg, keys[k]) == NULL)
@@ -453,27 +456,33 @@ test_contracts(void)
 	T_STREQ(json_string_value(json_object_get(dg, "message")),
 	    "bad bytes \xef\xbf\xbd\xef\xbf\xbd and a control \x01 here",
 	    "json: invalid UTF-8 replaced by U+FFFD");
-	T_INTEQ(json_integer_value(json_object_get(json_object_get(j,
-	    "summary"), "errors")), 4, "json: summary errors");
+	T_INTEQ(json_integer_value(
+	            json_object_get(json_object_get(j, "summary"), "errors")),
+	    4, "json: summary errors");
 	json_decref(j);
 	free(s);
 
 	s = emit(&d, SY_FMT_SARIF, &opts, &rc);
 	j = json_loads(s, 0, NULL);
-	res = json_object_get(json_array_get(json_object_get(j, "runs"), 0),
-	    "results");
+	res = json_object_get(
+	    json_array_get(json_object_get(j, "runs"), 0), "results");
 	T_INTEQ(json_array_size(res), SY_NELEM(set), "sarif: all results");
 	ok = 0;
 	for (i = 0; i < json_array_size(res); i++) {
 		json_t *r = json_array_get(res, i);
-		json_t *rules = json_object_get(json_object_get(json_object_get(
-		    json_array_get(json_object_get(j, "runs"), 0), "tool"),
-		    "driver"), "rules");
-		json_t *rd = json_array_get(rules, (size_t)json_integer_value(
-		    json_object_get(r, "ruleIndex")));
+		json_t *rules = json_object_get(
+		    json_object_get(
+		        json_object_get(
+		            json_array_get(json_object_get(j, "runs"), 0),
+		            "tool"),
+		        "driver"),
+		    "rules");
+		json_t *rd = json_array_get(rules,
+		    (size_t)json_integer_value(
+		        json_object_get(r, "ruleIndex")));
 
 		if (strcmp(json_string_value(json_object_get(rd, "id")),
-		    json_string_value(json_object_get(r, "ruleId"))) == 0)
+		        json_string_value(json_object_get(r, "ruleId"))) == 0)
 			ok++;
 	}
 	T_INTEQ(ok, SY_NELEM(set), "sarif: ruleIndex points at ruleId");
@@ -511,7 +520,7 @@ static void
 test_ranges(void)
 {
 	struct sy_diags d;
-	struct sy_pos pos = { NULL, 1, 1 };
+	struct sy_pos pos = {NULL, 1, 1};
 	enum sy_err rc;
 	char *s;
 
@@ -533,9 +542,9 @@ test_edges(void)
 {
 	struct sy_emit_opts o = opts;
 	struct sy_diags d;
-	struct sy_pos rel = { "./a/b c.csv", 1, 0 };
-	struct sy_pos abs = { "/srv/feeds/x.csv", 2, 0 };
-	struct sy_pos tick = { "`odd`.csv", 3, 0 };
+	struct sy_pos rel = {"./a/b c.csv", 1, 0};
+	struct sy_pos abs = {"/srv/feeds/x.csv", 2, 0};
+	struct sy_pos tick = {"`odd`.csv", 3, 0};
 	struct sy_diag *dg;
 	enum sy_err rc;
 	char *s;

@@ -29,8 +29,8 @@ mk(int y, unsigned mo, unsigned d, int h, int mi, int offmin)
 	struct sy_time tm;
 
 	tm.off = offmin * 60;
-	tm.t = sy_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 -
-	    tm.off;
+	tm.t =
+	    sy_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 - tm.off;
 	return tm;
 }
 
@@ -67,9 +67,10 @@ build(struct sy_column *col, struct sy_entry *e, struct sy_feed *f)
 	e[0].author = S("林小明");
 	e[0].email = S("lin@example.org");
 	e[0].summary = S("中國AI新創以低成本模型震撼市場。");
-	e[0].content = S("<p>DeepSeek 的 R1 模型 <img "
-	    "src=\"https://example.org/img/r1.png\" alt=\"R1 圖表\"> "
-	    "&amp; 成本 &lt; 600 萬美元。</p>");
+	e[0].content =
+	    S("<p>DeepSeek 的 R1 模型 <img "
+	      "src=\"https://example.org/img/r1.png\" alt=\"R1 圖表\"> "
+	      "&amp; 成本 &lt; 600 萬美元。</p>");
 	e[0].categories = cats("人工智慧", "科技");
 	e[0].ncategories = 2;
 	e[0].image = S("https://example.org/img/r1.png");
@@ -88,7 +89,8 @@ build(struct sy_column *col, struct sy_entry *e, struct sy_feed *f)
 	e[1].author = S("Jane Doe");
 	e[1].email = S("jane@example.com");
 	e[1].language = S("en");
-	e[1].summary = S("Why export controls (< 2 years old) did not stop it.");
+	e[1].summary =
+	    S("Why export controls (< 2 years old) did not stop it.");
 	e[1].enclosure = S("https://example.org/audio/ep1.mp3");
 	e[1].enclosure_type = S("audio/mpeg");
 	e[1].enclosure_length = 12345678;
@@ -184,9 +186,9 @@ static const struct {
 	writer w;
 	const char *golden;
 } writers[] = {
-	{ "rss", sy_rss_write, "rss.xml" },
-	{ "atom", sy_atom_write, "atom.xml" },
-	{ "json", sy_json_write, "feed.json" },
+    {"rss", sy_rss_write, "rss.xml"},
+    {"atom", sy_atom_write, "atom.xml"},
+    {"json", sy_json_write, "feed.json"},
 };
 
 /* Golden files are fixtures/feedwrite/<prefix><rss.xml|atom.xml|...>. */
@@ -202,8 +204,8 @@ test_golden(const struct sy_feed *f, const char *prefix)
 	for (i = 0; i < SY_NELEM(writers); i++) {
 		snprintf(path, sizeof(path), "fixtures/feedwrite/%s%s", prefix,
 		    writers[i].golden);
-		T_INTEQ(run(writers[i].w, f, &a, &alen), SY_OK,
-		    "%s: writes", writers[i].name);
+		T_INTEQ(run(writers[i].w, f, &a, &alen), SY_OK, "%s: writes",
+		    writers[i].name);
 		T_INTEQ(run(writers[i].w, f, &b, &blen), SY_OK,
 		    "%s: writes again", writers[i].name);
 		T_OK(alen == blen && memcmp(a, b, alen) == 0,
@@ -212,15 +214,14 @@ test_golden(const struct sy_feed *f, const char *prefix)
 			FILE *fp = fopen(path, "wb");
 
 			T_OK(fp != NULL && fwrite(a, 1, alen, fp) == alen &&
-			    fclose(fp) == 0, "%s: regenerated %s",
-			    writers[i].name, path);
+			        fclose(fp) == 0,
+			    "%s: regenerated %s", writers[i].name, path);
 		}
 		g = slurp(path, &glen);
-		T_OK(g != NULL, "%s: golden %s readable", writers[i].name,
-		    path);
-		if (!T_OK(g != NULL && glen == alen &&
-		    memcmp(a, g, alen) == 0, "%s: matches %s",
-		    writers[i].name, path))
+		T_OK(
+		    g != NULL, "%s: golden %s readable", writers[i].name, path);
+		if (!T_OK(g != NULL && glen == alen && memcmp(a, g, alen) == 0,
+		        "%s: matches %s", writers[i].name, path))
 			printf("# got:\n%s\n", a);
 		free(a);
 		free(b);
@@ -247,22 +248,32 @@ test_content(const struct sy_feed *f)
 	size_t len;
 
 	run(sy_rss_write, f, &out, &len);
-	T_OK(strstr(out, "<guid isPermaLink=\"false\">tag:example.org,"
-	    "2025:deepseek</guid>") != NULL, "rss: tag guid not permalink");
-	T_OK(strstr(out, "<guid>https://example.org/tech/2025/01/chips"
-	    "</guid>") != NULL, "rss: permalink guid");
-	T_OK(strstr(out, "<author>jane@example.com (Jane Doe)</author>") !=
-	    NULL, "rss: author as email (Name)");
+	T_OK(strstr(out,
+	         "<guid isPermaLink=\"false\">tag:example.org,"
+	         "2025:deepseek</guid>") != NULL,
+	    "rss: tag guid not permalink");
+	T_OK(strstr(out,
+	         "<guid>https://example.org/tech/2025/01/chips"
+	         "</guid>") != NULL,
+	    "rss: permalink guid");
+	T_OK(
+	    strstr(out, "<author>jane@example.com (Jane Doe)</author>") != NULL,
+	    "rss: author as email (Name)");
 	T_OK(strstr(out, "<dc:creator>陳大文</dc:creator>") != NULL,
 	    "rss: name-only author in dc:creator");
-	T_OK(strstr(out, "<pubDate>Mon, 20 Jan 2025 18:00:00 -0500"
-	    "</pubDate>") != NULL, "rss: RFC 822 date in its own offset");
-	T_OK(strstr(out, "<lastBuildDate>Wed, 29 Jan 2025 10:30:00 +0800"
-	    "</lastBuildDate>") != NULL, "rss: lastBuildDate is f->updated");
+	T_OK(strstr(out,
+	         "<pubDate>Mon, 20 Jan 2025 18:00:00 -0500"
+	         "</pubDate>") != NULL,
+	    "rss: RFC 822 date in its own offset");
+	T_OK(strstr(out,
+	         "<lastBuildDate>Wed, 29 Jan 2025 10:30:00 +0800"
+	         "</lastBuildDate>") != NULL,
+	    "rss: lastBuildDate is f->updated");
 	T_OK(strstr(out, "length=\"12345678\" type=\"audio/mpeg\"") != NULL,
 	    "rss: enclosure");
-	T_OK(strstr(out, "<title>Episode 1: Chips &#x26; Sanctions</title>")
-	    != NULL, "rss: plain text escaped the RSS Profile's way");
+	T_OK(strstr(out, "<title>Episode 1: Chips &#x26; Sanctions</title>") !=
+	        NULL,
+	    "rss: plain text escaped the RSS Profile's way");
 	T_OK(strstr(out, "(&amp;lt; 2 years old)") != NULL,
 	    "rss: a plain-text summary escaped as HTML in description");
 	T_OK(strstr(out, "<description>&lt;p&gt;台積電") == NULL,
@@ -274,12 +285,15 @@ test_content(const struct sy_feed *f)
 	    "atom: xml:lang on an entry in another language");
 	T_OK(strstr(out, "<name>科技專欄</name>") != NULL,
 	    "atom: author-less entry credited to the column");
-	T_OK(strstr(out, "<updated>2025-01-20T18:00:00-05:00</updated>") !=
-	    NULL, "atom: updated falls back to published");
+	T_OK(
+	    strstr(out, "<updated>2025-01-20T18:00:00-05:00</updated>") != NULL,
+	    "atom: updated falls back to published");
 	T_OK(strstr(out, "<category term=\"人工智慧\"/>") != NULL,
 	    "atom: CJK category");
-	T_STREQ(first_line(out), "<?xml version=\"1.0\" "
-	    "encoding=\"UTF-8\"?>", "atom: XML declaration");
+	T_STREQ(first_line(out),
+	    "<?xml version=\"1.0\" "
+	    "encoding=\"UTF-8\"?>",
+	    "atom: XML declaration");
 	free(out);
 
 	run(sy_json_write, f, &out, &len);
@@ -288,7 +302,8 @@ test_content(const struct sy_feed *f)
 	T_OK(strstr(out, "\"size_in_bytes\": 12345678") != NULL,
 	    "json: attachment size");
 	T_OK(strstr(out, "\"content_text\": \"編輯手記：2025年1月15日\"") !=
-	    NULL, "json: content_text falls back to the title");
+	        NULL,
+	    "json: content_text falls back to the title");
 	free(out);
 }
 
@@ -300,10 +315,10 @@ test_einval(struct sy_feed *f, struct sy_entry *e, struct sy_column *col)
 		const char *what;
 		const char *bad;
 	} bad[] = {
-		{ "U+0001 in a title", "深度\x01求索" },
-		{ "invalid UTF-8 in a title", "abc\xff" },
-		{ "truncated UTF-8 in a title", "深\xe5\xba" },
-		{ "U+FFFF in a title", "x\xef\xbf\xbf" },
+	    {"U+0001 in a title", "深度\x01求索"},
+	    {"invalid UTF-8 in a title", "abc\xff"},
+	    {"truncated UTF-8 in a title", "深\xe5\xba"},
+	    {"U+FFFF in a title", "x\xef\xbf\xbf"},
 	};
 	char *out, *save;
 	size_t i, j, len;
@@ -313,8 +328,7 @@ test_einval(struct sy_feed *f, struct sy_entry *e, struct sy_column *col)
 		e[2].title = (char *)bad[j].bad;
 		for (i = 0; i < SY_NELEM(writers); i++) {
 			T_INTEQ(run(writers[i].w, f, &out, &len), SY_EINVAL,
-			    "%s: %s is refused", writers[i].name,
-			    bad[j].what);
+			    "%s: %s is refused", writers[i].name, bad[j].what);
 			T_INTEQ(len, 0, "%s: nothing written", writers[i].name);
 			free(out);
 		}
@@ -367,8 +381,7 @@ test_empty(struct sy_feed *f)
  * of unknown length and type: goldens fixtures/feedwrite/author-*.
  */
 static void
-test_column_author(struct sy_feed *f, struct sy_entry *e,
-    struct sy_column *col)
+test_column_author(struct sy_feed *f, struct sy_entry *e, struct sy_column *col)
 {
 	char *out;
 	size_t len;
@@ -385,14 +398,20 @@ test_column_author(struct sy_feed *f, struct sy_entry *e,
 	test_golden(f, "author-");
 
 	run(sy_rss_write, f, &out, &len);
-	T_OK(strstr(out, "<managingEditor>editor@example.org (編輯部)"
-	    "</managingEditor>") != NULL, "rss: managingEditor");
-	T_OK(strstr(out, "length=\"0\" type=\"application/octet-stream\"")
-	    != NULL, "rss: unknown enclosure length and type");
-	T_OK(strstr(out, "<author>editor@example.org (編輯部)</author>") !=
-	    NULL, "rss: an author-less item credited to the column");
-	T_OK(strstr(out, "<author>jane@xn--fsqu00a.xn--kpry57d (Jane Doe)"
-	    "</author>") != NULL, "rss: IDN domain in A-labels");
+	T_OK(strstr(out,
+	         "<managingEditor>editor@example.org (編輯部)"
+	         "</managingEditor>") != NULL,
+	    "rss: managingEditor");
+	T_OK(strstr(out, "length=\"0\" type=\"application/octet-stream\"") !=
+	        NULL,
+	    "rss: unknown enclosure length and type");
+	T_OK(
+	    strstr(out, "<author>editor@example.org (編輯部)</author>") != NULL,
+	    "rss: an author-less item credited to the column");
+	T_OK(strstr(out,
+	         "<author>jane@xn--fsqu00a.xn--kpry57d (Jane Doe)"
+	         "</author>") != NULL,
+	    "rss: IDN domain in A-labels");
 	T_OK(strstr(out, "<dc:creator>林小明</dc:creator>") != NULL,
 	    "rss: a non-ASCII local part falls back to the name");
 	free(out);
@@ -400,8 +419,9 @@ test_column_author(struct sy_feed *f, struct sy_entry *e,
 	run(sy_atom_write, f, &out, &len);
 	T_OK(strstr(out, "<name>科技專欄</name>") == NULL,
 	    "atom: no title-as-author when the feed has an author");
-	T_OK(strstr(out, "<link rel=\"enclosure\" "
-	    "href=\"https://example.org/audio/ep1.mp3\"/>") != NULL,
+	T_OK(strstr(out,
+	         "<link rel=\"enclosure\" "
+	         "href=\"https://example.org/audio/ep1.mp3\"/>") != NULL,
 	    "atom: enclosure without type and length");
 	free(out);
 
@@ -417,12 +437,12 @@ test_email_ascii(void)
 	static const struct {
 		const char *in, *want;
 	} t[] = {
-		{ "a@example.org", "a@example.org" },
-		{ "jane@例子.台灣", "jane@xn--fsqu00a.xn--kpry57d" },
-		{ "jane@BÜCHER.example", "jane@xn--bcher-kva.example" },
-		{ "林@例子.台灣", NULL },
-		{ "no-at-sign", NULL },
-		{ NULL, NULL },
+	    {"a@example.org", "a@example.org"},
+	    {"jane@例子.台灣", "jane@xn--fsqu00a.xn--kpry57d"},
+	    {"jane@BÜCHER.example", "jane@xn--bcher-kva.example"},
+	    {"林@例子.台灣", NULL},
+	    {"no-at-sign", NULL},
+	    {NULL, NULL},
 	};
 	enum sy_err err;
 	char *out;
@@ -459,7 +479,8 @@ main(void)
 	sy_column_fini(&col);
 	sy_feed_fini(&f);
 	T_OK(f.entries == NULL && f.n == 0 && col.title == NULL &&
-	    e[0].categories == NULL, "fini zeroes");
+	        e[0].categories == NULL,
+	    "fini zeroes");
 	sy_feed_fini(&f);
 	sy_column_fini(&col);
 	sy_entry_fini(&e[0]);

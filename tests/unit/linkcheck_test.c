@@ -249,8 +249,8 @@ struct add {
 };
 
 static enum sy_err
-run(const struct sy_linkcheck_opts *o, const char *base,
-    const struct add *a, size_t n, struct results *rs)
+run(const struct sy_linkcheck_opts *o, const char *base, const struct add *a,
+    size_t n, struct results *rs)
 {
 	struct sy_linkcheck *lc;
 	char url[512], probe[512];
@@ -262,15 +262,15 @@ run(const struct sy_linkcheck_opts *o, const char *base,
 	if (lc == NULL)
 		return SY_ENOMEM;
 	for (i = 0; i < n && e == SY_OK; i++) {
-		struct sy_link_hints h = { a[i].etag, NULL, NULL };
+		struct sy_link_hints h = {a[i].etag, NULL, NULL};
 
 		if (strchr(a[i].path, ':') != NULL)
 			snprintf(url, sizeof(url), "%s", a[i].path);
 		else
 			snprintf(url, sizeof(url), "%s%s", base, a[i].path);
 		if (a[i].probe != NULL) {
-			snprintf(probe, sizeof(probe), "%s%s", base,
-			    a[i].probe);
+			snprintf(
+			    probe, sizeof(probe), "%s%s", base, a[i].probe);
 			h.probe_url = probe;
 		}
 		e = sy_linkcheck_add(lc, url, &h, (void *)&a[i]);
@@ -289,19 +289,13 @@ test_retry_after(void)
 		int rc;
 		long delay;
 	} t[] = {
-		{ "120", 0, 120 },
-		{ " 5 ", 0, 5 },
-		{ "0", 0, 0 },
-		{ "99999999999999999999999", 0, 2147483647 },
-		{ "1.5", -1, 0 },
-		{ "-1", -1, 0 },
-		{ "", -1, 0 },
-		{ "soon", -1, 0 },
-		{ "12 seconds", -1, 0 },
-		{ "Wed, 21 Oct 2015 07:28:10 GMT", 0, 10 },
-		{ "Wednesday, 21-Oct-15 07:28:30 GMT", 0, 30 },
-		{ "Wed Oct 21 07:29:00 2015", 0, 60 },
-		{ "Wed, 21 Oct 2015 07:27:00 GMT", 0, 0 }, /* past */
+	    {"120", 0, 120}, {" 5 ", 0, 5}, {"0", 0, 0},
+	    {"99999999999999999999999", 0, 2147483647}, {"1.5", -1, 0},
+	    {"-1", -1, 0}, {"", -1, 0}, {"soon", -1, 0}, {"12 seconds", -1, 0},
+	    {"Wed, 21 Oct 2015 07:28:10 GMT", 0, 10},
+	    {"Wednesday, 21-Oct-15 07:28:30 GMT", 0, 30},
+	    {"Wed Oct 21 07:29:00 2015", 0, 60},
+	    {"Wed, 21 Oct 2015 07:27:00 GMT", 0, 0}, /* past */
 	};
 	/* 2015-10-21T07:28:00Z */
 	time_t now = 1445412480;
@@ -317,8 +311,8 @@ test_retry_after(void)
 		if (rc == 0 && t[i].delay == 2147483647)
 			T_OK(d >= 2147483647L, "huge delta clamps");
 		else if (rc == 0)
-			T_INTEQ(d, t[i].delay, "Retry-After \"%s\" delay",
-			    t[i].in);
+			T_INTEQ(
+			    d, t[i].delay, "Retry-After \"%s\" delay", t[i].in);
 	}
 	T_INTEQ(sy_retry_after_parse(NULL, now, &d), -1, "NULL value");
 }
@@ -330,24 +324,42 @@ test_private(void)
 		const char *addr;
 		bool priv;
 	} t[] = {
-		{ "127.0.0.1", true }, { "127.255.0.9", true },
-		{ "0.0.0.0", true }, { "0.1.2.3", true }, { "10.1.2.3", true },
-		{ "172.16.0.1", true }, { "172.31.255.255", true },
-		{ "172.32.0.1", false }, { "192.168.1.1", true },
-		{ "169.254.169.254", true }, { "100.64.0.1", true },
-		{ "100.127.255.255", true }, { "100.128.0.1", false },
-		{ "198.18.0.1", true }, { "198.19.255.1", true },
-		{ "198.20.0.1", false }, { "224.0.0.1", true },
-		{ "239.255.255.250", true }, { "255.255.255.255", true },
-		{ "8.8.8.8", false }, { "93.184.216.34", false },
-		{ "::1", true }, { "::", true }, { "fe80::1", true },
-		{ "febf::1", true }, { "fc00::1", true },
-		{ "fd12:3456::1", true },
-		{ "ff02::1", true }, { "::ffff:127.0.0.1", true },
-		{ "::ffff:10.0.0.1", true }, { "::ffff:169.254.169.254", true },
-		{ "::ffff:8.8.8.8", false }, { "64:ff9b::a00:1", true },
-		{ "2002:c0a8:101::1", true }, { "2001:4860:4860::8888", false },
-		{ "2606:4700::1111", false },
+	    {"127.0.0.1", true},
+	    {"127.255.0.9", true},
+	    {"0.0.0.0", true},
+	    {"0.1.2.3", true},
+	    {"10.1.2.3", true},
+	    {"172.16.0.1", true},
+	    {"172.31.255.255", true},
+	    {"172.32.0.1", false},
+	    {"192.168.1.1", true},
+	    {"169.254.169.254", true},
+	    {"100.64.0.1", true},
+	    {"100.127.255.255", true},
+	    {"100.128.0.1", false},
+	    {"198.18.0.1", true},
+	    {"198.19.255.1", true},
+	    {"198.20.0.1", false},
+	    {"224.0.0.1", true},
+	    {"239.255.255.250", true},
+	    {"255.255.255.255", true},
+	    {"8.8.8.8", false},
+	    {"93.184.216.34", false},
+	    {"::1", true},
+	    {"::", true},
+	    {"fe80::1", true},
+	    {"febf::1", true},
+	    {"fc00::1", true},
+	    {"fd12:3456::1", true},
+	    {"ff02::1", true},
+	    {"::ffff:127.0.0.1", true},
+	    {"::ffff:10.0.0.1", true},
+	    {"::ffff:169.254.169.254", true},
+	    {"::ffff:8.8.8.8", false},
+	    {"64:ff9b::a00:1", true},
+	    {"2002:c0a8:101::1", true},
+	    {"2001:4860:4860::8888", false},
+	    {"2606:4700::1111", false},
 	};
 	size_t i;
 
@@ -361,8 +373,7 @@ test_private(void)
 		if (inet_pton(AF_INET, t[i].addr, &s4.sin_addr) == 1) {
 			s4.sin_family = AF_INET;
 			sa = (const struct sockaddr *)(const void *)&s4;
-		} else if (inet_pton(AF_INET6, t[i].addr, &s6.sin6_addr) ==
-		    1) {
+		} else if (inet_pton(AF_INET6, t[i].addr, &s6.sin6_addr) == 1) {
 			s6.sin6_family = AF_INET6;
 			sa = (const struct sockaddr *)(const void *)&s6;
 		} else {
@@ -399,13 +410,13 @@ struct expect {
 	const char *path;
 	enum sy_rule rule;
 	long status;
-	int attempts; /* 0: not checked */
+	int attempts;    /* 0: not checked */
 	const char *msg; /* substring of the message, or NULL */
 };
 
 static void
-check_expect(const struct results *rs, const char *base,
-    const struct expect *x, size_t n)
+check_expect(const struct results *rs, const char *base, const struct expect *x,
+    size_t n)
 {
 	char url[512];
 	const struct res *r;
@@ -423,8 +434,8 @@ check_expect(const struct results *rs, const char *base,
 		    "%s: rule (%s)", x[i].path, r->message);
 		T_INTEQ(r->calls, 1, "%s: one callback", x[i].path);
 		if (x[i].status != 0)
-			T_INTEQ(r->status, x[i].status, "%s: status",
-			    x[i].path);
+			T_INTEQ(
+			    r->status, x[i].status, "%s: status", x[i].path);
 		if (x[i].attempts != 0)
 			T_INTEQ(r->attempts, x[i].attempts, "%s: attempts",
 			    x[i].path);
@@ -450,96 +461,95 @@ test_scenarios(int port)
 	/* 70-byte label: the resolver refuses it locally (no query). */
 	snprintf(dns, sizeof(dns), "http://%070d.invalid/", 0);
 	const struct add adds[] = {
-		{ "/ok", NULL, NULL },
-		{ "/notfound", NULL, NULL },
-		{ "/gone", NULL, NULL },
-		{ "/error", NULL, NULL },
-		{ "/flaky/a", NULL, NULL },
-		{ "/redirect/301?to=/ok", NULL, NULL },
-		{ "/302?to=/ok", NULL, NULL },
-		{ "/308?to=/302%3Fto%3D/ok", NULL, NULL },
-		{ "/chain/3", NULL, NULL },
-		{ "/chain/12", NULL, NULL },
-		{ "/loop/a", NULL, NULL },
-		{ "/head405", NULL, NULL },
-		{ "/botwall", NULL, NULL },
-		{ "/forbidden", NULL, NULL },
-		{ "/999", NULL, NULL },
-		{ "/reset", NULL, NULL },
-		{ "/huge", NULL, NULL },
-		{ "/huge#nowhere", NULL, NULL },
-		{ "/gzip#here", NULL, NULL },
-		{ "/frag#here", NULL, NULL },
-		{ "/frag#anchor", NULL, NULL },
-		{ "/frag#nothere", NULL, NULL },
-		{ "/frag#top", NULL, NULL },
-		{ "/redirect-file", NULL, NULL },
-		{ "/redirect-js", NULL, NULL },
-		{ "/crlf", NULL, NULL },
-		{ "/headers-endless", NULL, NULL },
-		{ "/ratelimit/a", NULL, NULL },
-		{ "/ratelimit-long/a", NULL, NULL },
-		{ "/retry-date", NULL, NULL },
-		{ "/counter/dup", NULL, NULL },
-		{ "/counter/dup", NULL, NULL },
-		{ "/counter/dup", NULL, NULL },
-		{ "/ok/cond", "\"v1\"", NULL },
-		{ "/ok/video-gone", NULL, "/oembed?url=video-gone" },
-		{ "/ok/video-fine", NULL, "/oembed?url=video-fine" },
-		{ "ftp://127.0.0.1/file", NULL, NULL },
-		{ "not a url", NULL, NULL },
-		{ refused, NULL, NULL },
-		{ dns, NULL, NULL },
+	    {"/ok", NULL, NULL},
+	    {"/notfound", NULL, NULL},
+	    {"/gone", NULL, NULL},
+	    {"/error", NULL, NULL},
+	    {"/flaky/a", NULL, NULL},
+	    {"/redirect/301?to=/ok", NULL, NULL},
+	    {"/302?to=/ok", NULL, NULL},
+	    {"/308?to=/302%3Fto%3D/ok", NULL, NULL},
+	    {"/chain/3", NULL, NULL},
+	    {"/chain/12", NULL, NULL},
+	    {"/loop/a", NULL, NULL},
+	    {"/head405", NULL, NULL},
+	    {"/botwall", NULL, NULL},
+	    {"/forbidden", NULL, NULL},
+	    {"/999", NULL, NULL},
+	    {"/reset", NULL, NULL},
+	    {"/huge", NULL, NULL},
+	    {"/huge#nowhere", NULL, NULL},
+	    {"/gzip#here", NULL, NULL},
+	    {"/frag#here", NULL, NULL},
+	    {"/frag#anchor", NULL, NULL},
+	    {"/frag#nothere", NULL, NULL},
+	    {"/frag#top", NULL, NULL},
+	    {"/redirect-file", NULL, NULL},
+	    {"/redirect-js", NULL, NULL},
+	    {"/crlf", NULL, NULL},
+	    {"/headers-endless", NULL, NULL},
+	    {"/ratelimit/a", NULL, NULL},
+	    {"/ratelimit-long/a", NULL, NULL},
+	    {"/retry-date", NULL, NULL},
+	    {"/counter/dup", NULL, NULL},
+	    {"/counter/dup", NULL, NULL},
+	    {"/counter/dup", NULL, NULL},
+	    {"/ok/cond", "\"v1\"", NULL},
+	    {"/ok/video-gone", NULL, "/oembed?url=video-gone"},
+	    {"/ok/video-fine", NULL, "/oembed?url=video-fine"},
+	    {"ftp://127.0.0.1/file", NULL, NULL},
+	    {"not a url", NULL, NULL},
+	    {refused, NULL, NULL},
+	    {dns, NULL, NULL},
 	};
 	const struct expect want[] = {
-		{ "/ok", SY_R_NONE, 200, 1, "200 OK" },
-		{ "/notfound", SY_R_LINK_BROKEN, 404, 2, "404 Not Found" },
-		{ "/gone", SY_R_LINK_BROKEN, 410, 1, "410 Gone" },
-		{ "/error", SY_R_LINK_SERVER_ERROR, 500, 3, "500" },
-		{ "/flaky/a", SY_R_NONE, 200, 3, NULL },
-		{ "/redirect/301?to=/ok", SY_R_LINK_REDIRECT, 200, 2,
-		    "permanent redirect to http://127.0.0.1" },
-		{ "/302?to=/ok", SY_R_NONE, 200, 2, NULL },
-		{ "/308?to=/302%3Fto%3D/ok", SY_R_LINK_REDIRECT, 200, 3,
-		    "/ok" },
-		{ "/chain/3", SY_R_NONE, 200, 5, NULL },
-		{ "/chain/12", SY_R_LINK_REDIRECT_LOOP, 302, 11,
-		    "more than 10 redirects" },
-		{ "/loop/a", SY_R_LINK_REDIRECT_LOOP, 302, 2, "loop" },
-		{ "/head405", SY_R_NONE, 200, 2, NULL },
-		{ "/botwall", SY_R_LINK_BLOCKED, 403, 2, "Cloudflare" },
-		{ "/forbidden", SY_R_LINK_BROKEN, 403, 2, "403" },
-		{ "/999", SY_R_LINK_BLOCKED, 999, 1, NULL },
-		{ "/reset", SY_R_LINK_REFUSED, 0, 0, "reset" },
-		{ "/huge", SY_R_NONE, 200, 1, NULL },
-		{ "/huge#nowhere", SY_R_LINK_FRAGMENT, 200, 1, "first part" },
-		{ "/gzip#here", SY_R_NONE, 200, 1, NULL },
-		{ "/frag#here", SY_R_NONE, 200, 1, NULL },
-		{ "/frag#anchor", SY_R_NONE, 200, 1, NULL },
-		{ "/frag#nothere", SY_R_LINK_FRAGMENT, 200, 1, "nothere" },
-		{ "/frag#top", SY_R_NONE, 200, 1, NULL },
-		{ "/redirect-file", SY_R_LINK_ERROR, 302, 1, "file:///etc" },
-		{ "/redirect-js", SY_R_LINK_ERROR, 302, 1, "non-http" },
-		{ "/crlf", SY_R_LINK_ERROR, 0, 0, NULL },
-		{ "/headers-endless", SY_R_LINK_ERROR, 0, 1, "headers" },
-		{ "/ratelimit/a", SY_R_NONE, 200, 2, NULL },
-		{ "/ratelimit-long/a", SY_R_LINK_BLOCKED, 429, 1,
-		    "Retry-After 3600" },
-		{ "/retry-date", SY_R_NONE, 200, 2, NULL },
-		{ "/counter/dup", SY_R_NONE, 200, 1, NULL },
-		{ "/ok/cond", SY_R_NONE, 304, 1, NULL },
-		{ "/ok/video-gone", SY_R_LINK_BROKEN, 200, 1, "missing" },
-		{ "/ok/video-fine", SY_R_NONE, 200, 1, NULL },
-		{ "ftp://127.0.0.1/file", SY_R_LINK_ERROR, 0, 0, "scheme" },
-		{ "not a url", SY_R_LINK_ERROR, 0, 0, "malformed" },
-		{ refused, SY_R_LINK_REFUSED, 0, 1, "refused" },
-		{ dns, SY_R_LINK_DNS, 0, 1, NULL },
+	    {"/ok", SY_R_NONE, 200, 1, "200 OK"},
+	    {"/notfound", SY_R_LINK_BROKEN, 404, 2, "404 Not Found"},
+	    {"/gone", SY_R_LINK_BROKEN, 410, 1, "410 Gone"},
+	    {"/error", SY_R_LINK_SERVER_ERROR, 500, 3, "500"},
+	    {"/flaky/a", SY_R_NONE, 200, 3, NULL},
+	    {"/redirect/301?to=/ok", SY_R_LINK_REDIRECT, 200, 2,
+	        "permanent redirect to http://127.0.0.1"},
+	    {"/302?to=/ok", SY_R_NONE, 200, 2, NULL},
+	    {"/308?to=/302%3Fto%3D/ok", SY_R_LINK_REDIRECT, 200, 3, "/ok"},
+	    {"/chain/3", SY_R_NONE, 200, 5, NULL},
+	    {"/chain/12", SY_R_LINK_REDIRECT_LOOP, 302, 11,
+	        "more than 10 redirects"},
+	    {"/loop/a", SY_R_LINK_REDIRECT_LOOP, 302, 2, "loop"},
+	    {"/head405", SY_R_NONE, 200, 2, NULL},
+	    {"/botwall", SY_R_LINK_BLOCKED, 403, 2, "Cloudflare"},
+	    {"/forbidden", SY_R_LINK_BROKEN, 403, 2, "403"},
+	    {"/999", SY_R_LINK_BLOCKED, 999, 1, NULL},
+	    {"/reset", SY_R_LINK_REFUSED, 0, 0, "reset"},
+	    {"/huge", SY_R_NONE, 200, 1, NULL},
+	    {"/huge#nowhere", SY_R_LINK_FRAGMENT, 200, 1, "first part"},
+	    {"/gzip#here", SY_R_NONE, 200, 1, NULL},
+	    {"/frag#here", SY_R_NONE, 200, 1, NULL},
+	    {"/frag#anchor", SY_R_NONE, 200, 1, NULL},
+	    {"/frag#nothere", SY_R_LINK_FRAGMENT, 200, 1, "nothere"},
+	    {"/frag#top", SY_R_NONE, 200, 1, NULL},
+	    {"/redirect-file", SY_R_LINK_ERROR, 302, 1, "file:///etc"},
+	    {"/redirect-js", SY_R_LINK_ERROR, 302, 1, "non-http"},
+	    {"/crlf", SY_R_LINK_ERROR, 0, 0, NULL},
+	    {"/headers-endless", SY_R_LINK_ERROR, 0, 1, "headers"},
+	    {"/ratelimit/a", SY_R_NONE, 200, 2, NULL},
+	    {"/ratelimit-long/a", SY_R_LINK_BLOCKED, 429, 1,
+	        "Retry-After 3600"},
+	    {"/retry-date", SY_R_NONE, 200, 2, NULL},
+	    {"/counter/dup", SY_R_NONE, 200, 1, NULL},
+	    {"/ok/cond", SY_R_NONE, 304, 1, NULL},
+	    {"/ok/video-gone", SY_R_LINK_BROKEN, 200, 1, "missing"},
+	    {"/ok/video-fine", SY_R_NONE, 200, 1, NULL},
+	    {"ftp://127.0.0.1/file", SY_R_LINK_ERROR, 0, 0, "scheme"},
+	    {"not a url", SY_R_LINK_ERROR, 0, 0, "malformed"},
+	    {refused, SY_R_LINK_REFUSED, 0, 1, "refused"},
+	    {dns, SY_R_LINK_DNS, 0, 1, NULL},
 	};
 
 	o.progress = progress;
 	o.progress_arg = &rs;
-	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK,
-	    "scenario run");
+	T_INTEQ(
+	    run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK, "scenario run");
 	T_INTEQ(rs.n, SY_NELEM(want), "one result per distinct URL");
 	check_expect(&rs, base, want, SY_NELEM(want));
 	r = find(&rs, "http://127.0.0.1:0/x");
@@ -552,7 +562,7 @@ test_scenarios(int port)
 		snprintf(u, sizeof(u), "%s/ok", base);
 		r = find(&rs, u);
 		T_OK(r != NULL && r->etag != NULL &&
-			strcmp(r->etag, "\"v1\"") == 0,
+		        strcmp(r->etag, "\"v1\"") == 0,
 		    "ETag returned");
 		snprintf(u, sizeof(u), "%s/counter/dup", base);
 		r = find(&rs, u);
@@ -604,14 +614,13 @@ test_per_host(int port)
 	}
 	o.per_host = 3;
 	o.jobs = 64;
-	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK,
-	    "per-host run");
+	T_INTEQ(
+	    run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK, "per-host run");
 	T_INTEQ(rs.n, SY_NELEM(adds), "all checked");
 	st = stats(port);
-	m = json_object_get(json_object_get(st, "max_inflight_prefix"),
-	    "/par");
-	T_INTEQ(json_integer_value(m), 3,
-	    "per-host limit 3 honoured and reached");
+	m = json_object_get(json_object_get(st, "max_inflight_prefix"), "/par");
+	T_INTEQ(
+	    json_integer_value(m), 3, "per-host limit 3 honoured and reached");
 	json_decref(st);
 	results_fini(&rs);
 }
@@ -624,24 +633,23 @@ test_private_refused(int port)
 	struct results rs;
 	json_t *st;
 	const struct add adds[] = {
-		{ "/counter/private", NULL, NULL },
+	    {"/counter/private", NULL, NULL},
 	};
 	const struct expect want[] = {
-		{ "/counter/private", SY_R_LINK_PRIVATE, 0, 1, "127.0.0.1" },
+	    {"/counter/private", SY_R_LINK_PRIVATE, 0, 1, "127.0.0.1"},
 	};
 	char lh[96];
 
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
-	snprintf(lh, sizeof(lh), "http://localhost:%d/counter/private-lh",
-	    port);
+	snprintf(
+	    lh, sizeof(lh), "http://localhost:%d/counter/private-lh", port);
 	const struct add adds2[] = {
-		{ lh, NULL, NULL },
-		{ "/303?to=/counter/private-redir", NULL, NULL },
+	    {lh, NULL, NULL},
+	    {"/303?to=/counter/private-redir", NULL, NULL},
 	};
 
 	o.allow_private = false;
-	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK,
-	    "private run");
+	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK, "private run");
 	check_expect(&rs, base, want, SY_NELEM(want));
 	results_fini(&rs);
 	T_INTEQ(run(&o, base, adds2, SY_NELEM(adds2), &rs), SY_OK,
@@ -658,10 +666,9 @@ test_private_refused(int port)
 	T_INTEQ(hits(st, "/303"), 0, "nor the redirecting page");
 	json_decref(st);
 	o.allow_private = true;
-	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK,
-	    "allowed run");
-	T_INTEQ(rs.n == 1 ? rs.v[0].rule : SY_R_COUNT, SY_R_NONE,
-	    "allowed: fine");
+	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK, "allowed run");
+	T_INTEQ(
+	    rs.n == 1 ? rs.v[0].rule : SY_R_COUNT, SY_R_NONE, "allowed: fine");
 	results_fini(&rs);
 	st = stats(port);
 	T_INTEQ(hits(st, "/counter/private"), 1, "allowed: request seen");
@@ -685,35 +692,34 @@ test_timeouts(int port)
 	struct results rs;
 	long long t0, dt;
 	const struct add adds[] = {
-		{ "/slow?ms=2000", NULL, NULL },
+	    {"/slow?ms=2000", NULL, NULL},
 	};
 	const struct expect want[] = {
-		{ "/slow?ms=2000", SY_R_LINK_TIMEOUT, 0, 1, "timed out" },
+	    {"/slow?ms=2000", SY_R_LINK_TIMEOUT, 0, 1, "timed out"},
 	};
 	const struct add adds2[] = {
-		{ "/slow?ms=4000", NULL, NULL },
-		{ "/slow?ms=4001", NULL, NULL },
-		{ "/ok/before-deadline", NULL, NULL },
+	    {"/slow?ms=4000", NULL, NULL},
+	    {"/slow?ms=4001", NULL, NULL},
+	    {"/ok/before-deadline", NULL, NULL},
 	};
 	const struct expect want2[] = {
-		{ "/slow?ms=4000", SY_R_LINK_UNCHECKED, 0, 1, "deadline" },
-		{ "/slow?ms=4001", SY_R_LINK_UNCHECKED, 0, 1, "deadline" },
-		{ "/ok/before-deadline", SY_R_NONE, 200, 1, NULL },
+	    {"/slow?ms=4000", SY_R_LINK_UNCHECKED, 0, 1, "deadline"},
+	    {"/slow?ms=4001", SY_R_LINK_UNCHECKED, 0, 1, "deadline"},
+	    {"/ok/before-deadline", SY_R_NONE, 200, 1, NULL},
 	};
 
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
 	o.timeout_ms = 300;
 	o.retries = 0;
-	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK,
-	    "timeout run");
+	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK, "timeout run");
 	check_expect(&rs, base, want, SY_NELEM(want));
 	results_fini(&rs);
 
 	o = test_opts();
 	o.deadline_ms = 400;
 	t0 = mono_ms();
-	T_INTEQ(run(&o, base, adds2, SY_NELEM(adds2), &rs), SY_OK,
-	    "deadline run");
+	T_INTEQ(
+	    run(&o, base, adds2, SY_NELEM(adds2), &rs), SY_OK, "deadline run");
 	dt = mono_ms() - t0;
 	check_expect(&rs, base, want2, SY_NELEM(want2));
 	T_OK(dt < 3000, "deadline ends the run (%lld ms)", dt);
@@ -736,7 +742,7 @@ test_tls(void)
 	int port, eport, wport;
 	struct sy_linkcheck_opts o = test_opts();
 	struct results rs;
-	const struct add adds[] = { { "/ok", NULL, NULL } };
+	const struct add adds[] = {{"/ok", NULL, NULL}};
 
 	if (mkdtemp(dir) == NULL) {
 		T_OK(0, "mkdtemp");
@@ -757,7 +763,8 @@ test_tls(void)
 	    "-extfile ext -out e.pem >/dev/null 2>&1 && printf "
 	    "'subjectAltName=DNS:example.test\\n' >ext2 && openssl x509 -req "
 	    "-in r.csr -signkey k.pem -days 2 -extfile ext2 -out w.pem "
-	    ">/dev/null 2>&1", dir);
+	    ">/dev/null 2>&1",
+	    dir);
 	if (!T_INTEQ(sh(cmd), 0, "openssl made the certificates"))
 		goto out;
 	port = server_start(cert, key);
@@ -777,15 +784,15 @@ test_tls(void)
 	T_INTEQ(run(&o, base, adds, 1, &rs), SY_OK, "tls run, system CAs");
 	T_INTEQ(rs.n == 1 ? rs.v[0].rule : SY_R_COUNT, SY_R_LINK_TLS,
 	    "self-signed: link-tls");
-	T_STREQ(rs.n == 1 ? rs.v[0].message : NULL,
-	    "self-signed certificate", "self-signed told apart");
+	T_STREQ(rs.n == 1 ? rs.v[0].message : NULL, "self-signed certificate",
+	    "self-signed told apart");
 	results_fini(&rs);
 
 	snprintf(base, sizeof(base), "https://127.0.0.1:%d", eport);
 	o.ca_file = ecert;
 	T_INTEQ(run(&o, base, adds, 1, &rs), SY_OK, "tls run, expired");
-	T_STREQ(rs.n == 1 ? rs.v[0].message : NULL,
-	    "certificate has expired", "expired told apart");
+	T_STREQ(rs.n == 1 ? rs.v[0].message : NULL, "certificate has expired",
+	    "expired told apart");
 	results_fini(&rs);
 
 	snprintf(base, sizeof(base), "https://127.0.0.1:%d", wport);
@@ -817,14 +824,13 @@ test_api(void)
 	T_OK(!o.allow_private, "private refused by default");
 	lc = sy_linkcheck_new(&o);
 	T_OK(lc != NULL, "new");
-	T_INTEQ(sy_linkcheck_add(lc, NULL, NULL, NULL), SY_EINVAL,
-	    "NULL url");
+	T_INTEQ(sy_linkcheck_add(lc, NULL, NULL, NULL), SY_EINVAL, "NULL url");
 	T_INTEQ(sy_linkcheck_add(lc, "http://a.example/", NULL, NULL), SY_OK,
 	    "add");
 	T_INTEQ(sy_linkcheck_add(lc, "http://a.example/", NULL, NULL), SY_OK,
 	    "add again");
-	T_INTEQ(sy_linkcheck_add(lc, "http://a.example/#x", NULL, NULL),
-	    SY_OK, "add with fragment");
+	T_INTEQ(sy_linkcheck_add(lc, "http://a.example/#x", NULL, NULL), SY_OK,
+	    "add with fragment");
 	T_INTEQ(sy_linkcheck_count(lc), 2, "duplicates collapse");
 	sy_linkcheck_free(lc);
 	sy_linkcheck_free(NULL);

@@ -12,10 +12,10 @@
 static int t_n, t_failed;
 
 #define T_OK(cond, ...) t_ok((cond) ? 1 : 0, __FILE__, __LINE__, __VA_ARGS__)
-#define T_STREQ(got, want, ...)                                          \
+#define T_STREQ(got, want, ...)                                                \
 	t_streq((got), (want), __FILE__, __LINE__, __VA_ARGS__)
-#define T_INTEQ(got, want, ...)                                          \
-	t_inteq((long long)(got), (long long)(want), __FILE__, __LINE__, \
+#define T_INTEQ(got, want, ...)                                                \
+	t_inteq((long long)(got), (long long)(want), __FILE__, __LINE__,       \
 	    __VA_ARGS__)
 
 static void t_vdesc(const char *fmt, va_list ap)

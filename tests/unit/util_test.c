@@ -13,18 +13,15 @@ static const struct {
 	size_t len;
 	size_t valid;
 } utf8[] = {
-	{ "", 0, 0 },
-	{ "plain ascii text, long enough for the fast path", 47, 47 },
-	{ "深度求索", 12, 12 },
-	{ "abcdefgh深", 11, 11 },
-	{ "abcdefgh\xff", 9, 8 },
-	{ "\xc0\xaf", 2, 0 },		 /* overlong "/" */
-	{ "\xe0\x80\xaf", 3, 0 },	 /* overlong */
-	{ "\xed\xa0\x80", 3, 0 },	 /* surrogate */
-	{ "\xf4\x90\x80\x80", 4, 0 },	 /* above U+10FFFF */
-	{ "ok\xe6\xb7", 4, 2 },		 /* cut short */
-	{ "\xf0\x9f\x98\x80 emoji", 10, 10 },
-	{ "12345678\x80", 9, 8 },	 /* lone continuation */
+    {"", 0, 0}, {"plain ascii text, long enough for the fast path", 47, 47},
+    {"深度求索", 12, 12}, {"abcdefgh深", 11, 11}, {"abcdefgh\xff", 9, 8},
+    {"\xc0\xaf", 2, 0},         /* overlong "/" */
+    {"\xe0\x80\xaf", 3, 0},     /* overlong */
+    {"\xed\xa0\x80", 3, 0},     /* surrogate */
+    {"\xf4\x90\x80\x80", 4, 0}, /* above U+10FFFF */
+    {"ok\xe6\xb7", 4, 2},       /* cut short */
+    {"\xf0\x9f\x98\x80 emoji", 10, 10},
+    {"12345678\x80", 9, 8}, /* lone continuation */
 };
 
 /* The definition, slowly: is s[0..n) one well-formed UTF-8 character? */
@@ -85,7 +82,7 @@ main(void)
 			for (c2 = 0; c2 < 0x100; c2++) {
 				b[2] = (unsigned char)c2;
 				if ((sy_utf8_valid_prefix((const char *)b, 3) ==
-					3) != ref_one(b, 3))
+				        3) != ref_one(b, 3))
 					wrong++;
 			}
 		}
@@ -95,8 +92,8 @@ main(void)
 	/* Every byte value at every position, against the plain rule. */
 	for (v = 0; v < 0x80; v++) {
 		for (pos = 0; pos < 24; pos++) {
-			bool want = v < 0x20 && v != '\t' && v != '\n' &&
-			    v != '\r';
+			bool want =
+			    v < 0x20 && v != '\t' && v != '\n' && v != '\r';
 
 			memset(b, 'a', sizeof(b));
 			b[pos] = (unsigned char)v;
@@ -106,8 +103,9 @@ main(void)
 				wrong++;
 		}
 	}
-	T_INTEQ(wrong, 0, "xml_bad_char agrees for every ASCII byte at "
-			  "every position");
+	T_INTEQ(wrong, 0,
+	    "xml_bad_char agrees for every ASCII byte at "
+	    "every position");
 	off = sy_xml_bad_char("標題\xef\xbf\xbe", 9, &cp);
 	T_OK(off == 6 && cp == 0xfffe, "U+FFFE is refused at its offset");
 	off = sy_xml_bad_char("標題\xef\xbf\xbd", 9, &cp);
@@ -139,8 +137,8 @@ main(void)
 			wrong++;
 	}
 	T_INTEQ(wrong, 0, "5000 distinct keys inserted");
-	T_OK(sy_strmap_put(&m, "id-1234", 9, &found, &old) == SY_OK &&
-		found && old == 1234,
+	T_OK(sy_strmap_put(&m, "id-1234", 9, &found, &old) == SY_OK && found &&
+	        old == 1234,
 	    "duplicate key found with its first value");
 	T_OK(!sy_strmap_get(&m, "id-5000", NULL), "absent key");
 	sy_strmap_fini(&m);

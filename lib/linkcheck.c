@@ -1087,59 +1087,88 @@ backoff(struct sy_linkcheck *lc, int retried)
 	return d;
 }
 
+/* What the fragment search looks for, and whether it found it. */
+struct fragsearch {
+	const char *frag; /* as written */
+	const char *dec;  /* percent-decoded, or NULL */
+	bool found;
+};
+
+static bool
+frag_is(const struct fragsearch *fs, const char *v)
+{
+	return strcmp(v, fs->frag) == 0 ||
+	    (fs->dec != NULL && strcmp(v, fs->dec) == 0);
+}
+
+/* SAX start tag: an id on any element, or a name on <a>. */
+static void
+frag_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	htmlParserCtxtPtr p = ctx;
+	struct fragsearch *fs = p->_private;
+	size_t i;
+
+	if (atts == NULL || name == NULL)
+		return;
+	for (i = 0; atts[i] != NULL; i += 2) {
+		const char *a = (const char *)atts[i];
+		const char *v = (const char *)atts[i + 1];
+
+		if (v == NULL)
+			continue;
+		if (sy_strcasecmp(a, "id") == 0 ||
+		    (sy_strcasecmp(a, "name") == 0 &&
+		        xmlStrcasecmp(name, BAD_CAST "a") == 0)) {
+			if (frag_is(fs, v)) {
+				fs->found = true;
+				xmlStopParser(p);
+				return;
+			}
+		}
+	}
+}
+
+/*
+ * Looks for the fragment's target in the body with a SAX parse: no tree
+ * is built, so a body of many small elements costs no memory beyond the
+ * body itself.
+ */
 static bool
 frag_found(const char *body, size_t len, const char *frag, const char *url)
 {
-	htmlDocPtr doc;
-	xmlNodePtr n;
+	struct fragsearch fs;
+	htmlParserCtxtPtr p;
 	char *dec;
-	bool found = false;
 	int dlen;
 
+	(void)url;
+	if (len == 0)
+		return false;
 	if (len > INT_MAX)
 		len = INT_MAX;
 	dec = curl_easy_unescape(NULL, frag, 0, &dlen);
-	doc = htmlReadMemory(body, (int)len, url, NULL,
-	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	        HTML_PARSE_RECOVER);
-	n = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
-	/* Iterative pre-order walk: deep documents cannot overflow. */
-	while (n != NULL && !found) {
-		if (n->type == XML_ELEMENT_NODE) {
-			xmlChar *id = xmlGetProp(n, BAD_CAST "id");
-			xmlChar *name =
-			    xmlStrcasecmp(n->name, BAD_CAST "a") == 0
-			    ? xmlGetProp(n, BAD_CAST "name")
-			    : NULL;
-
-			if ((id != NULL &&
-			        (strcmp((char *)id, frag) == 0 ||
-			            (dec != NULL &&
-			                strcmp((char *)id, dec) == 0))) ||
-			    (name != NULL &&
-			        (strcmp((char *)name, frag) == 0 ||
-			            (dec != NULL &&
-			                strcmp((char *)name, dec) == 0))))
-				found = true;
-			xmlFree(id);
-			xmlFree(name);
-		}
-		if (n->children != NULL && n->type == XML_ELEMENT_NODE) {
-			n = n->children;
-			continue;
-		}
-		while (n != NULL && n->next == NULL)
-			n = n->parent != NULL &&
-			        n->parent->type == XML_ELEMENT_NODE
-			    ? n->parent
-			    : NULL;
-		if (n != NULL)
-			n = n->next;
+	fs.frag = frag;
+	fs.dec = dec;
+	fs.found = false;
+	p = htmlCreateMemoryParserCtxt(body, (int)len);
+	if (p != NULL && p->sax != NULL) {
+		memset(p->sax, 0, sizeof(*p->sax));
+		p->sax->initialized = 1;
+		p->sax->startElement = frag_start;
+		p->_private = &fs;
+		htmlCtxtUseOptions(p,
+		    HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+		        HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
+		(void)htmlParseDocument(p);
 	}
-	if (doc != NULL)
-		xmlFreeDoc(doc);
+	if (p != NULL) {
+		if (p->myDoc != NULL)
+			xmlFreeDoc(p->myDoc);
+		htmlFreeParserCtxt(p);
+	}
 	curl_free(dec);
-	return found;
+	return fs.found;
 }
 
 static bool

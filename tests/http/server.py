@@ -20,6 +20,7 @@ import struct
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -215,6 +216,41 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(404, b"Not Found", "text/plain")
             else:
                 self.send(200, b'{"type":"video"}', "application/json")
+        elif path == "/gzipbomb":
+            # 1 GiB of zeros, about 1 MiB on the wire: the body cap must
+            # count decoded bytes.
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            z = zlib.compressobj(9, zlib.DEFLATED, 31)
+            zeros = b"\0" * (1 << 20)
+            for _ in range(1024):
+                self.wfile.write(z.compress(zeros))
+            self.wfile.write(z.flush())
+        elif path == "/endless":
+            # A body with no length that never ends.
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            chunk = b"<p>more</p>" * 1000
+            while True:
+                self.wfile.write(chunk)
+        elif path == "/trickle":
+            # Slowloris from the server's side: a byte every 200 ms.
+            self.close_connection = True
+            for b in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n":
+                self.wfile.write(bytes([b]))
+                self.wfile.flush()
+                time.sleep(0.2)
+        elif path == "/redirect-ftp":
+            self.redirect(301, "ftp://127.0.0.1/pub/file")
         elif path == "/headers-endless":
             self.close_connection = True
             self.wfile.write(b"HTTP/1.1 200 OK\r\n")

@@ -24,6 +24,8 @@ struct reader {
 	size_t off;        /* where the piece being fed starts in its line */
 	bool in_record;
 	bool damaged; /* drop the current record */
+	bool full;    /* SY_CSV_MAX_RECORDS reached: stop */
+	size_t records;
 	int cbret;
 	enum sy_err err;
 	struct sy_csv_record rec;
@@ -92,7 +94,18 @@ record_cb(int c, void *data)
 	struct reader *r = data;
 
 	(void)c;
-	if (r->err == SY_OK && r->cbret == 0 && !r->damaged &&
+	if (r->rec.nfields > 0 && ++r->records > SY_CSV_MAX_RECORDS &&
+	    !r->full) {
+		struct sy_pos pos = { r->path, r->rec.line, 0 };
+
+		r->full = true;
+		if (sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_SYNTAX,
+			"more than %u records: the rest of the file is not "
+			"read (split the manifest)",
+			SY_CSV_MAX_RECORDS) == NULL)
+			r->err = SY_ENOMEM;
+	}
+	if (r->err == SY_OK && r->cbret == 0 && !r->damaged && !r->full &&
 	    r->rec.nfields > 0)
 		r->cbret = r->cb(&r->rec, r->arg);
 	rec_clear(r);
@@ -184,7 +197,7 @@ sy_csv_read_fp(
 	r.arg = arg;
 	if (new_parser(&p) != 0)
 		return SY_ENOMEM;
-	while ((got = getline(&line, &cap, fp)) != -1) {
+	while (!r.full && (got = getline(&line, &cap, fp)) != -1) {
 		size_t n = (size_t)got, done, rest;
 		char *s = line;
 		bool bad;

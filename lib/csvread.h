@@ -25,6 +25,7 @@ struct sy_csv_record {
 /* Caps: beyond them a record is refused (csv-syntax) rather than read. */
 #define SY_CSV_MAX_RECORD (16u << 20) /* bytes per record */
 #define SY_CSV_MAX_FIELDS 1024        /* fields per record */
+#define SY_CSV_MAX_RECORDS 10000000u  /* records per file */
 
 /*
  * Called for every good record, in order.  rec and its strings belong to

@@ -112,6 +112,8 @@ struct sy_linkcheck {
 	size_t n;
 	size_t cap;
 	struct sy_strmap seen; /* url -> index into it */
+	CURL **pool;           /* easy handles done with, for reuse */
+	size_t npool;
 	struct host *hosts;
 	size_t nhosts;
 	size_t hcap;
@@ -421,6 +423,8 @@ sy_linkcheck_new(const struct sy_linkcheck_opts *opts)
 	lc->o = *opts;
 	if (lc->o.jobs == 0)
 		lc->o.jobs = 1;
+	/* Without it, handles are simply not reused. */
+	lc->pool = calloc(lc->o.jobs, sizeof(*lc->pool));
 	if (lc->o.per_host == 0)
 		lc->o.per_host = 1;
 	if (lc->o.max_redirects < 0)
@@ -486,6 +490,9 @@ sy_linkcheck_free(struct sy_linkcheck *lc)
 		item_fini(&lc->it[i]);
 	free(lc->it);
 	sy_strmap_fini(&lc->seen);
+	for (i = 0; i < lc->npool; i++)
+		curl_easy_cleanup(lc->pool[i]);
+	free(lc->pool);
 	for (i = 0; i < lc->nhosts; i++)
 		free(lc->hosts[i].key);
 	free(lc->hosts);
@@ -941,13 +948,25 @@ cb_write(char *data, size_t size, size_t n, void *arg)
 /* ---------------------------------------------------------------- */
 /* Transfers. */
 
+/*
+ * Easy handles are kept for the next transfer (curl_easy_reset), up to
+ * one per concurrent transfer: making a new one each time costs more than
+ * the request itself on a fast network.
+ */
 static void
 xfer_free(struct xfer *x)
 {
+	struct sy_linkcheck *lc;
+
 	if (x == NULL)
 		return;
-	if (x->eh != NULL)
-		curl_easy_cleanup(x->eh);
+	lc = x->lc;
+	if (x->eh != NULL) {
+		if (lc != NULL && lc->pool != NULL && lc->npool < lc->o.jobs)
+			lc->pool[lc->npool++] = x->eh;
+		else
+			curl_easy_cleanup(x->eh);
+	}
 	curl_slist_free_all(x->reqh);
 	xfer_reset_headers(x);
 	sy_buf_fini(&x->body);
@@ -993,7 +1012,12 @@ xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
 	x->item = idx;
 	x->head = !it->use_get;
 	sy_buf_init(&x->body, lc->o.body_max + 1);
-	eh = curl_easy_init();
+	if (lc->npool > 0) {
+		eh = lc->pool[--lc->npool];
+		curl_easy_reset(eh);
+	} else {
+		eh = curl_easy_init();
+	}
 	if (eh == NULL)
 		goto nomem;
 	x->eh = eh;

@@ -96,13 +96,13 @@ record_cb(int c, void *data)
 	(void)c;
 	if (r->rec.nfields > 0 && ++r->records > SY_CSV_MAX_RECORDS &&
 	    !r->full) {
-		struct sy_pos pos = { r->path, r->rec.line, 0 };
+		struct sy_pos pos = {r->path, r->rec.line, 0};
 
 		r->full = true;
 		if (sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_SYNTAX,
-			"more than %u records: the rest of the file is not "
-			"read (split the manifest)",
-			SY_CSV_MAX_RECORDS) == NULL)
+		        "more than %u records: the rest of the file is not "
+		        "read (split the manifest)",
+		        SY_CSV_MAX_RECORDS) == NULL)
 			r->err = SY_ENOMEM;
 	}
 	if (r->err == SY_OK && r->cbret == 0 && !r->damaged && !r->full &&
@@ -324,7 +324,7 @@ sy_csv_read_cb(const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
 }
 
 static int
-keep_cb(const struct sy_csv_record *rec, void *arg)
+keep_cb(struct sy_csv_record *rec, void *arg)
 {
 	struct sy_csv *c = arg;
 	struct sy_csv_record *r;

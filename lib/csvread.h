@@ -29,10 +29,11 @@ struct sy_csv_record {
 
 /*
  * Called for every good record, in order.  rec and its strings belong to
- * the reader and die when the callback returns.  A nonzero return (an
- * enum sy_err) stops reading and is returned by sy_csv_read_cb.
+ * the reader and die when the callback returns; the callback may change
+ * the strings in place (trim them), not their allocation.  A nonzero
+ * return (an enum sy_err) stops reading and is returned by sy_csv_read_cb.
  */
-typedef int (*sy_csv_cb)(const struct sy_csv_record *rec, void *arg);
+typedef int (*sy_csv_cb)(struct sy_csv_record *rec, void *arg);
 
 /*
  * Reads the CSV file path ("-" = stdin), reporting problems to d.

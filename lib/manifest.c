@@ -295,6 +295,35 @@ raw(const struct loader *L, size_t k)
 	return L->rec->fields[c - 1];
 }
 
+/*
+ * The trimmed value of known column k in the current row, trimmed in
+ * place in the reader's record (valid during the callback); empty for a
+ * column the header lacks.
+ */
+static char *
+view(struct loader *L, size_t k, char *empty)
+{
+	size_t c = L->h.col[k];
+
+	if (c == 0 || c > L->rec->nfields)
+		return empty;
+	return sy_trim(L->rec->fields[c - 1]);
+}
+
+/* A copy of s, NULL when s is empty; sets L->err when out of memory. */
+static char *
+dup_nonempty(struct loader *L, const char *s)
+{
+	char *d;
+
+	if (*s == '\0')
+		return NULL;
+	d = sy_strdup(s);
+	if (d == NULL)
+		L->err = SY_ENOMEM;
+	return d;
+}
+
 /* The trimmed value, a new string (never NULL unless out of memory). */
 static char *
 val(struct loader *L, size_t k)
@@ -1047,11 +1076,11 @@ finish_entry(const struct sy_column *col, struct sy_entry *e)
 }
 
 static int
-row_cb(const struct sy_csv_record *rec, void *arg)
+row_cb(struct sy_csv_record *rec, void *arg)
 {
 	struct loader *L = arg;
 	struct sy_entry e;
-	char *v[NF];
+	char *v[NF], empty[1] = "";
 	const struct sy_tz *tz;
 	char *article = NULL;
 	size_t k;
@@ -1067,14 +1096,9 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 	if (ragged(L, rec))
 		return L->err;
 	memset(&e, 0, sizeof(e));
-	memset(v, 0, sizeof(v));
-	for (k = 0; k < NF; k++) {
-		v[k] = k == F_CONTENT ? sy_strdup(raw(L, k)) : val(L, k);
-		if (v[k] == NULL) {
-			L->err = SY_ENOMEM;
-			goto out;
-		}
-	}
+	/* Views into the record: no copies until something is kept. */
+	for (k = 0; k < NF; k++)
+		v[k] = k == F_CONTENT ? (char *)raw(L, k) : view(L, k, empty);
 	L->id = v[F_ID];
 	for (k = 0; k < NF; k++) {
 		if (mnames[k].required && L->h.col[k] != 0 && *v[k] == '\0')
@@ -1182,32 +1206,28 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 		    *v[F_LINK] ? v[F_LINK] : NULL, &article);
 	if (L->err != SY_OK || !L->o->build || L->bad || L->h.incomplete)
 		goto out;
-	/* Everything checked: move the values into the entry. */
-	e.id = v[F_ID];
-	e.column = keep(v[F_COLUMN]);
-	e.title = v[F_TITLE];
-	e.link = v[F_LINK];
-	e.author = keep(v[F_AUTHOR]);
-	e.email = keep(v[F_EMAIL]);
-	e.language = keep(v[F_LANGUAGE]);
-	e.summary = keep(v[F_SUMMARY]);
-	e.enclosure = keep(v[F_ENCLOSURE]);
-	e.enclosure_type = keep(v[F_ENCLOSURE_TYPE]);
-	e.image = keep(v[F_IMAGE]);
-	e.guid = keep(v[F_GUID]);
+	/* Everything checked: copy what the entry keeps. */
+	e.id = dup_nonempty(L, v[F_ID]);
+	e.column = dup_nonempty(L, v[F_COLUMN]);
+	e.title = dup_nonempty(L, v[F_TITLE]);
+	e.link = dup_nonempty(L, v[F_LINK]);
+	e.author = dup_nonempty(L, v[F_AUTHOR]);
+	e.email = dup_nonempty(L, v[F_EMAIL]);
+	e.language = dup_nonempty(L, v[F_LANGUAGE]);
+	e.summary = dup_nonempty(L, v[F_SUMMARY]);
+	e.enclosure = dup_nonempty(L, v[F_ENCLOSURE]);
+	e.enclosure_type = dup_nonempty(L, v[F_ENCLOSURE_TYPE]);
+	e.image = dup_nonempty(L, v[F_IMAGE]);
+	e.guid = dup_nonempty(L, v[F_GUID]);
 	if (article != NULL) {
 		e.content_path = article;
 		e.content_md = is_markdown(article);
 		article = NULL;
 	} else {
-		e.content = keep(v[F_CONTENT]);
-		v[F_CONTENT] = NULL;
+		e.content = dup_nonempty(L, v[F_CONTENT]);
 	}
-	v[F_ID] = v[F_COLUMN] = v[F_TITLE] = v[F_LINK] = v[F_AUTHOR] = NULL;
-	v[F_EMAIL] = v[F_LANGUAGE] = v[F_SUMMARY] = v[F_ENCLOSURE] = NULL;
-	v[F_ENCLOSURE_TYPE] = v[F_IMAGE] = v[F_GUID] = NULL;
 	L->id = e.id;
-	if (split_categories(v[F_CATEGORIES], &e) != SY_OK)
+	if (L->err == SY_OK && split_categories(v[F_CATEGORIES], &e) != SY_OK)
 		L->err = SY_ENOMEM;
 	if (L->err == SY_OK && push_entry(L->m, &e) == SY_OK) {
 		memset(&e, 0, sizeof(e));
@@ -1219,8 +1239,6 @@ row_cb(const struct sy_csv_record *rec, void *arg)
 	}
 out:
 	sy_entry_fini(&e);
-	for (k = 0; k < NF; k++)
-		free(v[k]);
 	free(article);
 	L->id = NULL;
 	return L->err;
@@ -1240,7 +1258,7 @@ add_column(struct sy_manifest *m, struct sy_column *c)
 }
 
 static int
-column_cb(const struct sy_csv_record *rec, void *arg)
+column_cb(struct sy_csv_record *rec, void *arg)
 {
 	struct loader *L = arg;
 	struct sy_column c;

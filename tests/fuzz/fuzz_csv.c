@@ -5,7 +5,7 @@
 #include "tests/fuzz/fuzz.h"
 
 static int
-on_record(const struct sy_csv_record *rec, void *arg)
+on_record(struct sy_csv_record *rec, void *arg)
 {
 	size_t *n = arg;
 	size_t i;

@@ -53,7 +53,7 @@ struct seen {
 };
 
 static int
-collect(const struct sy_csv_record *rec, void *arg)
+collect(struct sy_csv_record *rec, void *arg)
 {
 	struct seen *s = arg;
 	size_t i;
@@ -66,7 +66,7 @@ collect(const struct sy_csv_record *rec, void *arg)
 }
 
 static int
-stop_at_two(const struct sy_csv_record *rec, void *arg)
+stop_at_two(struct sy_csv_record *rec, void *arg)
 {
 	(void)arg;
 	return rec->line == 2 ? SY_ELIMIT : 0;

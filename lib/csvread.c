@@ -30,23 +30,22 @@ struct reader {
 	enum sy_err err;
 	struct sy_csv_record rec;
 	size_t fcap;
+	struct sy_buf arena; /* the record's fields, NUL after each */
+	size_t *foff;        /* where each field starts in arena */
 };
 
 static void
 rec_clear(struct reader *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->rec.nfields; i++)
-		free(r->rec.fields[i]);
 	r->rec.nfields = 0;
+	sy_buf_reset(&r->arena);
 }
 
 static void
 field_cb(void *s, size_t len, void *data)
 {
 	struct reader *r = data;
-	char *f;
+	size_t off;
 
 	if (r->err != SY_OK || r->cbret != 0 || r->damaged)
 		goto next;
@@ -74,14 +73,22 @@ field_cb(void *s, size_t len, void *data)
 			goto next;
 		}
 		r->rec.flines = lv;
+		lv = sy_reallocarray(r->foff, cap, sizeof(*lv));
+		if (lv == NULL) {
+			r->err = SY_ENOMEM;
+			goto next;
+		}
+		r->foff = lv;
 		r->fcap = cap;
 	}
-	f = sy_strndup(s == NULL ? "" : s, s == NULL ? 0 : len);
-	if (f == NULL) {
+	/* One buffer for the whole record: no allocation per field. */
+	off = r->arena.len;
+	if ((s != NULL && sy_buf_append(&r->arena, s, len) != SY_OK) ||
+	    sy_buf_putc(&r->arena, '\0') != SY_OK) {
 		r->err = SY_ENOMEM;
 		goto next;
 	}
-	r->rec.fields[r->rec.nfields] = f;
+	r->foff[r->rec.nfields] = off;
 	r->rec.flines[r->rec.nfields] = r->field_line;
 	r->rec.nfields++;
 next:
@@ -106,8 +113,13 @@ record_cb(int c, void *data)
 			r->err = SY_ENOMEM;
 	}
 	if (r->err == SY_OK && r->cbret == 0 && !r->damaged && !r->full &&
-	    r->rec.nfields > 0)
+	    r->rec.nfields > 0) {
+		size_t i;
+
+		for (i = 0; i < r->rec.nfields; i++)
+			r->rec.fields[i] = r->arena.data + r->foff[i];
 		r->cbret = r->cb(&r->rec, r->arg);
+	}
 	rec_clear(r);
 	r->in_record = false;
 	r->damaged = false;
@@ -191,6 +203,7 @@ sy_csv_read_fp(
 	enum sy_err e = SY_OK;
 
 	memset(&r, 0, sizeof(r));
+	sy_buf_init(&r.arena, 0);
 	r.path = path;
 	r.d = d;
 	r.cb = cb;
@@ -297,6 +310,8 @@ out:
 	rec_clear(&r);
 	free(r.rec.fields);
 	free(r.rec.flines);
+	free(r.foff);
+	sy_buf_fini(&r.arena);
 	csv_free(&p);
 	free(line);
 	if (e == SY_OK && d->oom)

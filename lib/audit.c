@@ -58,14 +58,6 @@ sy_audit_opts_init(struct sy_audit_opts *o)
 	o->fail_after = 1;
 }
 
-static bool
-has_suffix_ci(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && sy_strcasecmp(s + n - m, suf) == 0;
-}
-
 /* Rules a link audit reports from a manifest's own checks. */
 static bool
 link_rule(enum sy_rule r)
@@ -202,7 +194,7 @@ gather_file(struct audit *a, const char *path)
 	enum sy_err e;
 	enum sy_feed_kind kind;
 
-	if (has_suffix_ci(path, ".csv"))
+	if (sy_has_suffix_ci(path, ".csv"))
 		return gather_manifest(a, path);
 	e = sy_file_read(path, MAX_INPUT, &data, &len);
 	if (e != SY_OK)
@@ -216,10 +208,11 @@ gather_file(struct audit *a, const char *path)
 		free(data);
 		return e;
 	}
-	if (has_suffix_ci(path, ".md") || has_suffix_ci(path, ".markdown")) {
+	if (sy_has_suffix_ci(path, ".md") ||
+	    sy_has_suffix_ci(path, ".markdown")) {
 		e = gather_html(a, path, data, len, true);
-	} else if (has_suffix_ci(path, ".html") ||
-	    has_suffix_ci(path, ".htm")) {
+	} else if (sy_has_suffix_ci(path, ".html") ||
+	    sy_has_suffix_ci(path, ".htm")) {
 		e = gather_html(a, path, data, len, false);
 	} else {
 		kind = sy_feedread_detect(data, len);

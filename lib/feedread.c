@@ -241,20 +241,6 @@ seen_fini(struct seen *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Length of a URI scheme followed by ":" at the start of s, or 0. */
-static size_t
-scheme_len(const char *s)
-{
-	size_t i;
-
-	if (!SY_ISALPHA(s[0]))
-		return 0;
-	for (i = 1;
-	     SY_ISALNUM(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'; i++)
-		;
-	return s[i] == ':' ? i : 0;
-}
-
 /*
  * An absolute IRI in the sense of RFC 3987: a scheme, and for the
  * hierarchical web schemes an authority with a host.  No white space.
@@ -262,7 +248,7 @@ scheme_len(const char *s)
 static bool
 is_absolute_iri(const char *s)
 {
-	size_t n = scheme_len(s), i;
+	size_t n = sy_url_scheme_len(s), i;
 
 	if (n == 0 || s[n + 1] == '\0')
 		return false;
@@ -289,7 +275,7 @@ emit_link(
 		return;
 	k.url = url;
 	/* NULL also when the base or url cannot be parsed: then none. */
-	if (l->base != NULL && scheme_len(url) == 0)
+	if (l->base != NULL && sy_url_scheme_len(url) == 0)
 		abs = sy_url_resolve((const char *)l->base, url);
 	k.abs = abs;
 	k.path = l->path;
@@ -351,7 +337,7 @@ check_url(struct lint *l, size_t line, size_t col, const char *what,
 		    "%s \"%s\" uses a forbidden scheme", what, clip(url, c));
 		goto out;
 	}
-	if (scheme_len(url) == 0) {
+	if (sy_url_scheme_len(url) == 0) {
 		if (rel == REL_NO)
 			dg = report(l, line, col, SY_ERROR, SY_R_URL_SYNTAX,
 			    "%s \"%s\" is not an absolute URL", what,

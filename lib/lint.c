@@ -13,14 +13,6 @@
 
 #define MAX_FEED (64u << 20)
 
-static bool
-has_suffix_ci(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && sy_strcasecmp(s + n - m, suf) == 0;
-}
-
 /* A feed starts with "<", "{" or "[" after a BOM and white space. */
 static bool
 looks_like_feed(const char *data, size_t len)
@@ -64,7 +56,7 @@ sy_lint_file(const char *path, const struct sy_lint_opts *o, struct sy_diags *d)
 
 	if (o->kind == SY_LINT_MANIFEST ||
 	    (o->kind == SY_LINT_AUTO && strcmp(path, "-") != 0 &&
-	        has_suffix_ci(path, ".csv")))
+	        sy_has_suffix_ci(path, ".csv")))
 		return lint_manifest(path, NULL, o, d);
 	e = sy_file_read(path, MAX_FEED, &data, &len);
 	if (e != SY_OK)

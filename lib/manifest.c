@@ -605,22 +605,15 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 }
 
 static bool
-has_suffix_ci(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && sy_strcasecmp(s + n - m, suf) == 0;
-}
-
-static bool
 is_markdown(const char *path)
 {
-	return has_suffix_ci(path, ".md") || has_suffix_ci(path, ".markdown");
+	return sy_has_suffix_ci(path, ".md") ||
+	    sy_has_suffix_ci(path, ".markdown");
 }
 
-/* Joins the manifest's folder and a relative article path. */
+/* DIR/NAME: an article or columns.csv beside the manifest. */
 static char *
-article_path(const char *dir, const char *rel)
+beside(const char *dir, const char *rel)
 {
 	struct sy_buf b;
 
@@ -676,8 +669,8 @@ load_article(
 
 	sy_links_init(&links);
 	md = is_markdown(rel);
-	if (!md && !has_suffix_ci(rel, ".html") &&
-	    !has_suffix_ci(rel, ".htm")) {
+	if (!md && !sy_has_suffix_ci(rel, ".html") &&
+	    !sy_has_suffix_ci(rel, ".htm")) {
 		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
 		    "\"%s\" is neither .html nor .md", rel);
 		goto out;
@@ -689,7 +682,7 @@ load_article(
 		    rel);
 		goto out;
 	}
-	fpath = article_path(L->m->dir, rel);
+	fpath = beside(L->m->dir, rel);
 	if (fpath == NULL) {
 		L->err = SY_ENOMEM;
 		goto out;
@@ -1373,19 +1366,6 @@ default_column(struct sy_manifest *m, const struct sy_manifest_opts *o)
 	return SY_OK;
 }
 
-static char *
-sibling(const char *dir, const char *name)
-{
-	struct sy_buf b;
-
-	sy_buf_init(&b, 0);
-	if (sy_buf_printf(&b, "%s/%s", dir, name) != SY_OK) {
-		sy_buf_fini(&b);
-		return NULL;
-	}
-	return sy_buf_steal(&b);
-}
-
 /* Columns named by entries but absent from the (missing) columns.csv. */
 static enum sy_err
 auto_columns(struct loader *L)
@@ -1516,7 +1496,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 			goto out;
 		}
 	} else if (strcmp(path, "-") != 0) {
-		cpath = sibling(m->dir, "columns.csv");
+		cpath = beside(m->dir, "columns.csv");
 		if (cpath == NULL) {
 			e = SY_ENOMEM;
 			goto out;

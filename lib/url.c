@@ -34,9 +34,8 @@
 #define HOST_MAX 1024 /* raw host text we look at at all */
 #define IDN_FLAGS (IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL)
 
-/* Length of "scheme" when s starts with "scheme:", else 0. */
-static size_t
-scheme_len(const char *s)
+size_t
+sy_url_scheme_len(const char *s)
 {
 	size_t i;
 
@@ -551,7 +550,7 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 	if (url == NULL || url[0] == '\0')
 		return sy_finding_set(
 		    f, SY_R_URL_SYNTAX, SY_ERROR, "empty URL");
-	slen = scheme_len(url);
+	slen = sy_url_scheme_len(url);
 	if (slen > 0 && looks_dangerous(url))
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "%.*s: URL (scripts and inline data are never accepted)",
@@ -649,7 +648,7 @@ sy_url_to_uri(const char *url)
 		return NULL;
 	sy_buf_init(&b, 0);
 	memset(&f, 0, sizeof(f));
-	slen = scheme_len(url);
+	slen = sy_url_scheme_len(url);
 	p = url;
 	if (slen > 0) {
 		if (sy_buf_append(&b, url, slen + 1) != SY_OK)
@@ -737,7 +736,8 @@ sy_url_resolve(const char *base, const char *ref)
 			goto out;
 	} else if (curl_url_set(h, CURLUPART_URL, r, cf) != CURLUE_OK) {
 		/* An absolute URI without authority ("tel:", "g:h"). */
-		if (scheme_len(r) > 0 && r[scheme_len(r) + 1] != '/') {
+		if (sy_url_scheme_len(r) > 0 &&
+		    r[sy_url_scheme_len(r) + 1] != '/') {
 			res = r;
 			r = NULL;
 		}
@@ -761,7 +761,7 @@ sy_url_host(const char *url)
 	size_t i;
 
 	uri = sy_url_to_uri(url);
-	if (uri == NULL || scheme_len(uri) == 0)
+	if (uri == NULL || sy_url_scheme_len(uri) == 0)
 		goto out;
 	h = curl_url();
 	if (h == NULL ||

@@ -7,6 +7,7 @@
 #define SY_URL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "finding.h"
 
@@ -42,6 +43,9 @@ char *sy_url_resolve(const char *base, const char *ref);
 
 /* The lower-cased host (IDNA form) of an absolute URL, or NULL. */
 char *sy_url_host(const char *url);
+
+/* Length of the scheme when s starts with "scheme:" (RFC 3986), else 0. */
+size_t sy_url_scheme_len(const char *s);
 
 /* True if url starts with "scheme:" (case-insensitive). */
 bool sy_url_has_scheme(const char *url, const char *scheme);

@@ -80,6 +80,14 @@ sy_has_prefix_ci(const char *s, const char *prefix)
 	return sy_strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
+bool
+sy_has_suffix_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && sy_strcasecmp(s + n - m, suffix) == 0;
+}
+
 char *
 sy_trim(char *s)
 {

@@ -39,6 +39,7 @@ char *sy_strndup(const char *s, size_t n);
 int sy_strcasecmp(const char *a, const char *b);
 int sy_strncasecmp(const char *a, const char *b, size_t n);
 bool sy_has_prefix_ci(const char *s, const char *prefix);
+bool sy_has_suffix_ci(const char *s, const char *suffix);
 
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *sy_trim(char *s);

@@ -161,6 +161,18 @@ check_exit "after kill -9 the history still works" 0 $H "$T/fresh.txt"
 check "the database passes an integrity check" sh -c \
     "$PY -c 'import sqlite3,sys; c=sqlite3.connect(\"$DB\"); sys.exit(0 if c.execute(\"pragma integrity_check\").fetchone()[0]==\"ok\" else 1)'"
 
+# A full disk under the history (a 4 KiB file size limit): exit 2 and
+# a clear message, not a crash.
+i=0
+while [ $i -lt 300 ]; do
+	echo "$U/counter/full$i"
+	i=$((i + 1))
+done >"$T/many.txt"
+check_exit "history on a full disk: exit 2" 2 sh -c \
+    "trap '' XFSZ; ulimit -f 8; exec $K --allow-private --db '$T/full.db' '$T/many.txt'"
+check_grep "says the database failed" "database failure: disk I/O error" \
+    "$T/stderr"
+
 # Nothing to check is said, and --offline never touches the network.
 printf '# nothing here\n' >"$T/empty.txt"
 check_exit "no links: exit 0" 0 $K --no-db "$T/empty.txt"

@@ -30,6 +30,7 @@
 #include "strmap.h"
 
 #include "buf.h"
+#include "url.h"
 #include "util.h"
 
 #define NONE SIZE_MAX
@@ -1260,61 +1261,89 @@ visited(const struct item *it, const char *url)
 	return false;
 }
 
-/* A Location that is relative, or absolute with http or https
- * (RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )). */
-static bool
-http_or_relative(const char *loc)
+char *
+sy_http_header(const char *line, size_t n, const char *name, bool *ctl)
 {
-	size_t i;
+	const char *v;
+	size_t vn;
 
-	if (!SY_ISALPHA(loc[0]))
-		return true;
-	for (i = 1; SY_ISALNUM(loc[i]) || loc[i] == '+' || loc[i] == '-' ||
-	     loc[i] == '.';
-	     i++)
-		;
-	if (loc[i] != ':')
-		return true;
-	return (i == 4 && sy_strncasecmp(loc, "http", 4) == 0) ||
-	    (i == 5 && sy_strncasecmp(loc, "https", 5) == 0);
+	*ctl = false;
+	if (!hdr_is(line, n, name, &v, &vn))
+		return NULL;
+	return hdr_value(v, vn, ctl);
+}
+
+bool
+sy_content_type_is_html(const char *ctype)
+{
+	return is_html(ctype);
+}
+
+enum sy_err
+sy_redirect_target(const char *base, const char *location, bool ctl,
+    char **next, char *why, size_t whylen)
+{
+	CURLU *u;
+	char *url = NULL, *scheme = NULL;
+	size_t sl = sy_url_scheme_len(location);
+	enum sy_err e = SY_EINVAL;
+
+	*next = NULL;
+	if (ctl) {
+		(void)snprintf(why, whylen,
+		    "redirect refused: Location contains control characters");
+		return SY_EINVAL;
+	}
+	/* Relative, or absolute with http or https (RFC 3986 3.1). */
+	if (sl > 0 && !(sl == 4 && sy_strncasecmp(location, "http", 4) == 0) &&
+	    !(sl == 5 && sy_strncasecmp(location, "https", 5) == 0)) {
+		(void)snprintf(why, whylen,
+		    "redirect to a non-http(s) URL refused: %s", location);
+		return SY_EINVAL;
+	}
+	u = curl_url();
+	if (u == NULL)
+		return SY_ENOMEM;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, location,
+	        CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK) {
+		(void)snprintf(
+		    why, whylen, "redirect to a malformed URL: %s", location);
+		goto out;
+	}
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		(void)snprintf(why, whylen,
+		    "redirect to a non-http(s) URL refused: %s", location);
+		goto out;
+	}
+	*next = sy_strdup(url);
+	e = *next == NULL ? SY_ENOMEM : SY_OK;
+out:
+	curl_free(url);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return e;
 }
 
 static enum sy_err
 follow(struct sy_linkcheck *lc, struct xfer *x, long status)
 {
 	struct item *it = &lc->it[x->item];
-	CURLU *u;
-	char *next = NULL, *scheme = NULL, *p;
-	enum sy_err e = SY_OK;
+	char *next = NULL, *p, why[512];
+	enum sy_err e;
 
-	if (x->loc_bad) {
-		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
-		    "redirect refused: Location contains control characters");
+	e = sy_redirect_target(
+	    it->cur, x->location, x->loc_bad, &next, why, sizeof(why));
+	if (e == SY_EINVAL) {
+		report(
+		    lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status, "%s", why);
 		return SY_OK;
 	}
-	if (!http_or_relative(x->location)) {
-		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
-		    "redirect to a non-http(s) URL refused: %s", x->location);
-		return SY_OK;
-	}
-	u = curl_url();
-	if (u == NULL)
-		return SY_ENOMEM;
-	if (curl_url_set(u, CURLUPART_URL, it->cur, 0) != CURLUE_OK ||
-	    curl_url_set(u, CURLUPART_URL, x->location,
-	        CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_URL, &next, 0) != CURLUE_OK) {
-		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
-		    "redirect to a malformed URL: %s", x->location);
-		goto out;
-	}
-	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-		report(lc, x->item, SY_R_LINK_ERROR, SY_ERROR, status,
-		    "redirect to a non-http(s) URL refused: %s", x->location);
-		goto out;
-	}
+	if (e != SY_OK)
+		return e;
 	if (status == 301 || status == 308)
 		it->permanent = true;
 	if (visited(it, next)) {
@@ -1343,9 +1372,7 @@ follow(struct sy_linkcheck *lc, struct xfer *x, long status)
 	it->use_get = !lc->o.head_first || it->frag != NULL;
 	e = enqueue(lc, x->item);
 out:
-	curl_free(next);
-	curl_free(scheme);
-	curl_url_cleanup(u);
+	free(next);
 	return e;
 }
 

@@ -141,6 +141,22 @@ void sy_linkcheck_free(struct sy_linkcheck *lc);
 int sy_retry_after_parse(const char *value, time_t now, long *delay_s);
 
 /*
+ * The engine's header and redirect handling, public for tests and fuzz
+ * targets.  sy_http_header: when the raw header line (as libcurl hands
+ * it, "Name: value\r\n") is the header name (case-insensitive), a new
+ * string with its trimmed value, *ctl telling whether it held control
+ * characters; else NULL.  sy_redirect_target: where a Location leads from
+ * base: SY_OK and *next (a new string, no fragment), or SY_EINVAL with
+ * why filled (control characters, a scheme other than http(s), a
+ * malformed URL), or SY_ENOMEM.  sy_content_type_is_html: whether a body
+ * of that Content-Type (NULL: unknown) is searched for #fragments.
+ */
+char *sy_http_header(const char *line, size_t n, const char *name, bool *ctl);
+enum sy_err sy_redirect_target(const char *base, const char *location, bool ctl,
+    char **next, char *why, size_t whylen);
+bool sy_content_type_is_html(const char *ctype);
+
+/*
  * True when the address (struct sockaddr_in or sockaddr_in6) is one the
  * engine refuses without allow_private: loopback, private, link-local,
  * CGNAT, benchmarking, multicast, unspecified, ULA, and IPv4-mapped forms.

@@ -93,6 +93,7 @@ dict_of() {
 	roundtrip) echo tests/fuzz/manifest.dict ;;
 	markdown) echo tests/fuzz/html.dict ;;
 	retry_after) echo tests/fuzz/date.dict ;;
+	http) echo tests/fuzz/url.dict ;;
 	*) echo "tests/fuzz/$1.dict" ;;
 	esac
 }

@@ -8,7 +8,7 @@ out=$1
 [ -n "$out" ] || { echo "usage: seeds.sh OUT" >&2; exit 2; }
 mkdir -p "$out"
 for t in csv manifest roundtrip date url email html markdown feedread \
-    retry_after; do
+    retry_after http; do
 	rm -rf "${out:?}/$t"
 	mkdir -p "$out/$t"
 done
@@ -132,6 +132,13 @@ for v in 120 0 "Wed, 21 Oct 2015 07:28:00 GMT" \
     "Sunday, 06-Nov-94 08:49:37 GMT" "Sun Nov  6 08:49:37 1994"; do
 	n=$((n + 1))
 	printf '%s' "$v" >"$out/retry_after/seed-$n"
+done
+for v in "Location: /next\r\nContent-Type: text/html\r\n" \
+    "location: https://example.com/x#y\r\nRetry-After: 120\r\n" \
+    "Location: file:///etc/passwd\r\n" "Location: //host/p?q\r\n" \
+    "Location: ../up\r\nContent-Type: application/xhtml+xml\r\n"; do
+	n=$((n + 1))
+	printf '%b' "$v" >"$out/http/seed-$n"
 done
 # libFuzzer wants no empty corpus folder to start from.
 for d in "$out"/*/; do

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "feedread.h"
 #include "fsutil.h"
@@ -44,6 +45,35 @@ lint_manifest(const char *path, FILE *stream, const struct sy_lint_opts *o,
 	return e;
 }
 
+/* A file named columns.csv is a columns file, not a manifest. */
+static bool
+is_columns_file(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	return sy_strcasecmp(base, "columns.csv") == 0;
+}
+
+static enum sy_err
+lint_columns(const char *path, const struct sy_lint_opts *o, struct sy_diags *d)
+{
+	struct sy_manifest_opts mo;
+	struct sy_manifest m;
+	enum sy_err e;
+
+	if (access(path, R_OK) != 0)
+		return SY_EIO;
+	memset(&mo, 0, sizeof(mo));
+	mo.columns_path = path;
+	mo.columns_only = true;
+	mo.tz = o->tz;
+	mo.now = o->now;
+	e = sy_manifest_load(path, &mo, &m, d);
+	sy_manifest_fini(&m);
+	return e;
+}
+
 enum sy_err
 sy_lint_file(const char *path, const struct sy_lint_opts *o, struct sy_diags *d)
 {
@@ -54,6 +84,8 @@ sy_lint_file(const char *path, const struct sy_lint_opts *o, struct sy_diags *d)
 	FILE *mem;
 	bool feed;
 
+	if (o->kind == SY_LINT_AUTO && is_columns_file(path))
+		return lint_columns(path, o, d);
 	if (o->kind == SY_LINT_MANIFEST ||
 	    (o->kind == SY_LINT_AUTO && strcmp(path, "-") != 0 &&
 	        sy_has_suffix_ci(path, ".csv")))

@@ -1510,7 +1510,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 		m->have_columns_file = true;
 		L.path = cpath;
 		e = sy_csv_read_cb(cpath, column_cb, &L, d);
-		if (e != SY_OK)
+		if (e != SY_OK || o->columns_only)
 			goto out;
 	}
 	e = load_zones(&L);

@@ -56,6 +56,7 @@ struct sy_manifest_opts {
 	int64_t now;          /* for "far future" (seconds since epoch) */
 	struct sy_occs *occs; /* when not NULL, collect links here */
 	FILE *stream;         /* when not NULL, read the manifest here */
+	bool columns_only;    /* check columns_path alone, no manifest */
 };
 
 struct sy_manifest {

@@ -41,6 +41,16 @@ check_grep "summary on stderr" "0 errors, 0 warnings" "$T/stderr"
 check_exit "-q: nothing on stderr" 0 $L -q feeds/manifest.csv
 check "-q: stderr empty" test ! -s "$T/stderr"
 
+# columns.csv given alone (as in "syndic-lint *.csv") is a columns file.
+check_exit "columns.csv and manifest.csv together: exit 0" 0 $L -q \
+    feeds/columns.csv feeds/manifest.csv
+check "nothing said about them" test ! -s "$T/stdout"
+check_exit "a bad columns.csv alone: exit 1" 1 $L -q \
+    fixtures/manifest/columns-bad/columns.csv
+check_grep "its unknown zone" "columns.csv:3:4: error: .*\[timezone\]" \
+    "$T/stdout"
+check "no manifest errors about it" sh -c "! grep -q header-missing '$T/stdout'"
+
 # Standard input.
 check_exit "a bad manifest on stdin: exit 1" 1 sh -c \
     "$L -q - <$BAD/duplicates.csv"

@@ -266,6 +266,53 @@ check_ipv4(const char *h, struct sy_finding *f)
  * Returns true on an error (f filled); warnings are only recorded.
  * Out of memory is reported as an error too (f says so).
  */
+/*
+ * True when h[0..n) is a plain ASCII host name that the full check below
+ * would pass: letters, digits, hyphens and dots only, no "xn--" label,
+ * at least two labels of 1 to 63 octets without a hyphen at either end,
+ * at most 253 octets, a last label that is not all digits, and not
+ * localhost.  False means "not sure": the full check decides and words
+ * the problem.
+ */
+static bool
+plain_host_is_fine(const char *h, size_t n)
+{
+	size_t i, start = 0, labels = 0;
+	bool digits = true;
+
+	if (n > 1 && h[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return false;
+	for (i = 0; i <= n; i++) {
+		unsigned char c = i < n ? (unsigned char)h[i] : '.';
+
+		if (c == '.') {
+			size_t len = i - start;
+
+			if (len == 0 || len > 63 || h[start] == '-' ||
+			    h[i - 1] == '-' ||
+			    (len >= 4 &&
+			        sy_strncasecmp(h + start, "xn--", 4) == 0))
+				return false;
+			labels++;
+			if (i < n) {
+				start = i + 1;
+				digits = true;
+			}
+			continue;
+		}
+		if (!SY_ISALNUM(c) && c != '-')
+			return false;
+		if (!SY_ISDIGIT(c))
+			digits = false;
+	}
+	if (labels < 2 || digits)
+		return false;
+	/* "localhost" has one label; "*.localhost" ends so. */
+	return !(n >= 10 && sy_strncasecmp(h + n - 10, ".localhost", 10) == 0);
+}
+
 static bool
 check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 {
@@ -275,6 +322,21 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 	bool bad = true;
 	int rc;
 
+	if (plain_host_is_fine(h, n)) {
+		/* The common case, answered without IDNA or allocations. */
+		if (ascii != NULL) {
+			*ascii = sy_strndup(h, n);
+			if (*ascii == NULL)
+				return sy_finding_set(f, SY_R_URL_SYNTAX,
+				    SY_ERROR, "out of memory");
+			for (i = 0; i < n; i++)
+				(*ascii)[i] = (char)SY_TOLOWER(
+				    (unsigned char)(*ascii)[i]);
+			if (n > 1 && (*ascii)[n - 1] == '.')
+				(*ascii)[n - 1] = '\0';
+		}
+		return false;
+	}
 	sy_buf_init(&out, 0);
 	if (n == 0) {
 		sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "empty host");

@@ -130,14 +130,23 @@ sy_utf8_valid_prefix(const char *str, size_t len)
 			i++;
 			continue;
 		}
-		/* E1..EC and EE..EF with two continuation bytes: always valid
-		 * (no overlong form, no surrogate), the common CJK case. */
-		if (len - i >= 3 &&
-		    ((s[i] >= 0xe1 && s[i] <= 0xec) || s[i] >= 0xee) &&
-		    s[i] <= 0xef && (s[i + 1] & 0xc0) == 0x80 &&
-		    (s[i + 2] & 0xc0) == 0x80) {
-			i += 3;
-			continue;
+		/*
+		 * Runs of E1..EC and EE..EF with two continuation bytes:
+		 * always valid (no overlong form, no surrogate), the bulk of
+		 * CJK text, taken in a tight loop.
+		 */
+		if (len - i >= 3 && (unsigned)(s[i] - 0xe1) <= 0xef - 0xe1 &&
+		    s[i] != 0xed) {
+			size_t i0 = i;
+
+			while (len - i >= 3 &&
+			    (unsigned)(s[i] - 0xe1) <= 0xef - 0xe1 &&
+			    s[i] != 0xed &&
+			    (((s[i + 1] ^ 0x80) | (s[i + 2] ^ 0x80)) & 0xc0) ==
+			        0)
+				i += 3;
+			if (i != i0)
+				continue;
 		}
 		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
 			n = 2;

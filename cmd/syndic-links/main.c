@@ -28,6 +28,8 @@ usage(FILE *fp, int status)
 	    "      --allow-private   check loopback and private targets too\n"
 	    "      --base URL        resolve relative links of HTML/Markdown "
 	    "files\n"
+	    "      --cacert FILE     trust the CA certificates in FILE "
+	    "(PEM) instead of the system's\n"
 	    "      --columns FILE    columns file for manifests\n"
 	    "      --db FILE         history (default "
 	    "$XDG_CACHE_HOME/syndic/links.db)\n"
@@ -112,6 +114,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"allow-private", no_argument, NULL, 'P'},
 	    {"base", required_argument, NULL, 'b'},
+	    {"cacert", required_argument, NULL, 'C'},
 	    {"columns", required_argument, NULL, 'c'},
 	    {"db", required_argument, NULL, 'd'},
 	    {"deadline", required_argument, NULL, 'D'},
@@ -157,6 +160,9 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'b':
 			o.base_url = optarg;
+			break;
+		case 'C':
+			o.lc.ca_file = optarg;
 			break;
 		case 'c':
 			o.columns_path = optarg;

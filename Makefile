@@ -23,7 +23,7 @@ DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
     libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev tzdata
 DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates curl \
     cppcheck clang-tidy-14 clang-format-14 mandoc clang libclang-rt-14-dev \
-    nginx-light
+    nginx-light iproute2
 DEB_LINT = cppcheck clang-tidy-14 clang-format-14 mandoc
 DEB_BENCH = nginx-light wrk linkchecker time bc
 

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <idn2.h>
-
+#include "email.h"
 #include "entry.h"
 #include "util.h"
 
@@ -145,9 +144,8 @@ enum sy_err
 sy_entry_email_ascii(const char *addr, char **out)
 {
 	const char *at;
-	char *dom = NULL;
+	char *dom;
 	size_t llen, dlen;
-	int rc;
 
 	*out = NULL;
 	if (addr == NULL || (at = strrchr(addr, '@')) == NULL)
@@ -159,18 +157,17 @@ sy_entry_email_ascii(const char *addr, char **out)
 		*out = sy_strdup(addr);
 		return *out == NULL ? SY_ENOMEM : SY_OK;
 	}
-	rc = idn2_to_ascii_8z(at + 1, &dom, IDN2_NONTRANSITIONAL);
-	if (rc == IDN2_MALLOC)
-		return SY_ENOMEM;
-	if (rc != IDN2_OK)
+	/* The domain in IDNA form, as the address check computes it. */
+	dom = sy_email_domain(addr);
+	if (dom == NULL)
 		return SY_OK;
 	dlen = strlen(dom);
 	if ((*out = malloc(llen + 1 + dlen + 1)) == NULL) {
-		idn2_free(dom);
+		free(dom);
 		return SY_ENOMEM;
 	}
 	memcpy(*out, addr, llen + 1);
 	memcpy(*out + llen + 1, dom, dlen + 1);
-	idn2_free(dom);
+	free(dom);
 	return SY_OK;
 }

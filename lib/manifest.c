@@ -215,6 +215,28 @@ ragged(struct loader *L, const struct sy_csv_record *rec)
 	return true;
 }
 
+static void map_header(struct loader *L, const struct sy_csv_record *rec,
+    const struct colname *names, size_t nnames, const char *path);
+
+/*
+ * The start of every record of either file: the first one is the header
+ * (mapped here), a ragged one is reported.  True when rec is a data row
+ * to check, now L->rec.
+ */
+static bool
+data_record(struct loader *L, struct sy_csv_record *rec,
+    const struct colname *names, size_t nnames)
+{
+	if (!L->h.seen) {
+		map_header(L, rec, names, nnames, L->path);
+		return false;
+	}
+	L->rec = rec;
+	L->bad = false;
+	L->id = NULL;
+	return !ragged(L, rec);
+}
+
 /* Maps a header row; reports missing, duplicate and unknown names. */
 static void
 map_header(struct loader *L, const struct sy_csv_record *rec,
@@ -1079,14 +1101,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	size_t k;
 	bool ok, content_ok = true;
 
-	if (!L->h.seen) {
-		map_header(L, rec, mnames, NF, L->path);
-		return L->err;
-	}
-	L->rec = rec;
-	L->bad = false;
-	L->id = NULL;
-	if (ragged(L, rec))
+	if (!data_record(L, rec, mnames, NF))
 		return L->err;
 	memset(&e, 0, sizeof(e));
 	/* Views into the record: no copies until something is kept. */
@@ -1259,14 +1274,7 @@ column_cb(struct sy_csv_record *rec, void *arg)
 	size_t k;
 	bool found;
 
-	if (!L->h.seen) {
-		map_header(L, rec, cnames, NC, L->path);
-		return L->err;
-	}
-	L->rec = rec;
-	L->bad = false;
-	L->id = NULL;
-	if (ragged(L, rec))
+	if (!data_record(L, rec, cnames, NC))
 		return L->err;
 	memset(&c, 0, sizeof(c));
 	for (k = 0; k < NC; k++) {

@@ -57,20 +57,6 @@ sy_build_stats_fini(struct sy_build_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-static char *
-join(const char *a, const char *b, const char *c)
-{
-	struct sy_buf buf;
-
-	sy_buf_init(&buf, 0);
-	if (sy_buf_printf(&buf, "%s%s%s%s%s", a, *b ? "/" : "", b,
-	        *c ? "/" : "", c) != SY_OK) {
-		sy_buf_fini(&buf);
-		return NULL;
-	}
-	return sy_buf_steal(&buf);
-}
-
 static void
 set_failed(struct sy_build_stats *st, const char *path)
 {
@@ -101,7 +87,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		    ? sy_strndup(o->manifest, (size_t)(slash - o->manifest))
 		    : sy_strdup(".");
 
-		st->outdir = dir ? join(dir, "out", "") : NULL;
+		st->outdir = dir ? sy_path_join(dir, "out") : NULL;
 		free(dir);
 	}
 	if (st->outdir == NULL)
@@ -126,7 +112,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	}
 	/* Phase 1: every file written and synced under a temporary name. */
 	for (i = 0; i < nfeeds; i++) {
-		char *dir = join(st->outdir, feeds[i].col->slug, "");
+		char *dir = sy_path_join(st->outdir, feeds[i].col->slug);
 
 		if (dir == NULL) {
 			e = SY_ENOMEM;
@@ -143,7 +129,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 
 			if (!(o->formats & formats[k].flag))
 				continue;
-			path = join(dir, formats[k].file, "");
+			path = sy_path_join(dir, formats[k].file);
 			if (path == NULL) {
 				free(dir);
 				e = SY_ENOMEM;

@@ -54,6 +54,19 @@ out:
 	return e;
 }
 
+char *
+sy_path_join(const char *dir, const char *name)
+{
+	struct sy_buf b;
+
+	sy_buf_init(&b, 0);
+	if (sy_buf_printf(&b, "%s%s%s", dir, *name ? "/" : "", name) != SY_OK) {
+		sy_buf_fini(&b);
+		return NULL;
+	}
+	return sy_buf_steal(&b);
+}
+
 enum sy_err
 sy_mkdirs(const char *dir)
 {

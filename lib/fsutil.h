@@ -19,6 +19,9 @@
 enum sy_err sy_file_read(
     const char *path, size_t max, char **data, size_t *len);
 
+/* "dir/name" as a new string ("dir" when name is empty); NULL on ENOMEM. */
+char *sy_path_join(const char *dir, const char *name);
+
 /* Creates dir and its parents (mode 0755); SY_EIO with errno on failure. */
 enum sy_err sy_mkdirs(const char *dir);
 

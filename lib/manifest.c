@@ -633,20 +633,6 @@ is_markdown(const char *path)
 	    sy_has_suffix_ci(path, ".markdown");
 }
 
-/* DIR/NAME: an article or columns.csv beside the manifest. */
-static char *
-beside(const char *dir, const char *rel)
-{
-	struct sy_buf b;
-
-	sy_buf_init(&b, 0);
-	if (sy_buf_printf(&b, "%s/%s", dir, rel) != SY_OK) {
-		sy_buf_fini(&b);
-		return NULL;
-	}
-	return sy_buf_steal(&b);
-}
-
 /* True if rel stays inside the manifest's folder. */
 static bool
 path_is_inside(const char *rel)
@@ -704,7 +690,7 @@ load_article(
 		    rel);
 		goto out;
 	}
-	fpath = beside(L->m->dir, rel);
+	fpath = sy_path_join(L->m->dir, rel);
 	if (fpath == NULL) {
 		L->err = SY_ENOMEM;
 		goto out;
@@ -1504,7 +1490,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 			goto out;
 		}
 	} else if (strcmp(path, "-") != 0) {
-		cpath = beside(m->dir, "columns.csv");
+		cpath = sy_path_join(m->dir, "columns.csv");
 		if (cpath == NULL) {
 			e = SY_ENOMEM;
 			goto out;

@@ -23,8 +23,10 @@ struct reader {
 	size_t rec_bytes;  /* bytes fed into the current record */
 	size_t off;        /* where the piece being fed starts in its line */
 	bool in_record;
-	bool damaged; /* drop the current record */
-	bool full;    /* SY_CSV_MAX_RECORDS reached: stop */
+	bool damaged;   /* drop the current record */
+	bool full;      /* SY_CSV_MAX_RECORDS reached, or one read: stop */
+	bool one;       /* stop after the first record */
+	long long base; /* stream offset where reading began, or -1 */
 	size_t records;
 	int cbret;
 	enum sy_err err;
@@ -38,6 +40,7 @@ static void
 rec_clear(struct reader *r)
 {
 	r->rec.nfields = 0;
+	r->rec.xml_bad = false;
 	sy_buf_reset(&r->arena);
 }
 
@@ -101,8 +104,10 @@ record_cb(int c, void *data)
 	struct reader *r = data;
 
 	(void)c;
-	if (r->rec.nfields > 0 && ++r->records > SY_CSV_MAX_RECORDS &&
-	    !r->full) {
+	if (r->one && r->rec.nfields > 0 && r->records++ > 0)
+		goto out;
+	if (!r->one && r->rec.nfields > 0 &&
+	    ++r->records > SY_CSV_MAX_RECORDS && !r->full) {
 		struct sy_pos pos = {r->path, r->rec.line, 0};
 
 		r->full = true;
@@ -120,6 +125,9 @@ record_cb(int c, void *data)
 			r->rec.fields[i] = r->arena.data + r->foff[i];
 		r->cbret = r->cb(&r->rec, r->arg);
 	}
+	if (r->one && r->rec.nfields > 0)
+		r->full = true;
+out:
 	rec_clear(r);
 	r->in_record = false;
 	r->damaged = false;
@@ -141,32 +149,24 @@ check_encoding(struct reader *r, char *s, size_t n, bool *bad)
 	size_t off = 0, v;
 
 	while (off < n) {
-		const char *nul = memchr(s + off, '\0', n - off);
-		size_t lim = nul ? (size_t)(nul - s) : n;
 		struct sy_pos pos = {
 		    r->path, r->in_record ? r->rec.line : r->line, 0};
 
-		v = off + sy_utf8_valid_prefix(s + off, lim - off);
-		if (v < lim) {
-			pos.column = 0;
+		v = off +
+		    sy_text_valid_prefix(s + off, n - off, &r->rec.xml_bad);
+		if (v == n)
+			break;
+		if (s[v] == '\0')
+			sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
+			    "NUL byte on line %zu, byte %zu", r->line,
+			    r->off + v + 1);
+		else
 			sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
 			    "invalid UTF-8 byte 0x%02X on line %zu, byte %zu",
 			    (unsigned char)s[v], r->line, r->off + v + 1);
-			*bad = true;
-			s[v] = '?';
-			off = v + 1;
-			continue;
-		}
-		if (nul != NULL) {
-			sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
-			    "NUL byte on line %zu, byte %zu", r->line,
-			    r->off + lim + 1);
-			*bad = true;
-			s[lim] = '?';
-			off = lim + 1;
-			continue;
-		}
-		break;
+		*bad = true;
+		s[v] = '?';
+		off = v + 1;
 	}
 }
 
@@ -191,9 +191,13 @@ new_parser(struct csv_parser *p)
 	return csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 }
 
-enum sy_err
-sy_csv_read_fp(
-    FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
+/*
+ * Reads fp from where it stands, numbering lines after line0, every
+ * record (or the first alone); base is the stream offset there, or -1.
+ */
+static enum sy_err
+read_stream(FILE *fp, const char *path, size_t line0, long long base, bool one,
+    sy_csv_cb cb, void *arg, struct sy_diags *d)
 {
 	struct csv_parser p;
 	struct reader r;
@@ -201,6 +205,7 @@ sy_csv_read_fp(
 	size_t cap = 0;
 	ssize_t got;
 	enum sy_err e = SY_OK;
+	long long at = base; /* offset of the line being fed */
 
 	memset(&r, 0, sizeof(r));
 	sy_buf_init(&r.arena, 0);
@@ -208,9 +213,13 @@ sy_csv_read_fp(
 	r.d = d;
 	r.cb = cb;
 	r.arg = arg;
+	r.one = one;
+	r.line = line0;
+	r.base = base;
 	if (new_parser(&p) != 0)
 		return SY_ENOMEM;
-	while (!r.full && (got = getline(&line, &cap, fp)) != -1) {
+	for (; !r.full && (got = getline(&line, &cap, fp)) != -1;
+	     at = at < 0 ? at : at + got) {
 		size_t n = (size_t)got, done, rest;
 		char *s = line;
 		bool bad;
@@ -231,6 +240,7 @@ sy_csv_read_fp(
 				continue;
 			r.in_record = true;
 			r.rec.line = r.line;
+			r.rec.off = at < 0 ? -1 : at + (s - line);
 			r.field_line = r.line;
 		}
 		check_encoding(&r, s, n, &bad);
@@ -320,6 +330,29 @@ out:
 }
 
 enum sy_err
+sy_csv_read_fp(
+    FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
+{
+	off_t base = ftello(fp);
+
+	return read_stream(fp, path, 0, base, false, cb, arg, d);
+}
+
+enum sy_err
+sy_csv_read_at(FILE *fp, const char *path, long long off, size_t line,
+    sy_csv_cb cb, void *arg, struct sy_diags *d)
+{
+	if (off < 0 || line == 0) {
+		errno = EINVAL;
+		return SY_EINVAL;
+	}
+	clearerr(fp);
+	if (fseeko(fp, (off_t)off, SEEK_SET) != 0)
+		return SY_EIO;
+	return read_stream(fp, path, line - 1, off, true, cb, arg, d);
+}
+
+enum sy_err
 sy_csv_read_cb(const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
 {
 	FILE *fp;
@@ -358,6 +391,8 @@ keep_cb(struct sy_csv_record *rec, void *arg)
 	r = &c->rec[c->n];
 	memset(r, 0, sizeof(*r));
 	r->line = rec->line;
+	r->off = rec->off;
+	r->xml_bad = rec->xml_bad;
 	r->fields = calloc(rec->nfields ? rec->nfields : 1, sizeof(char *));
 	r->flines = calloc(rec->nfields ? rec->nfields : 1, sizeof(size_t));
 	if (r->fields == NULL || r->flines == NULL)

@@ -10,13 +10,16 @@
 #ifndef SY_CSVREAD_H
 #define SY_CSVREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
 #include "syndic.h"
 
 struct sy_csv_record {
-	size_t line; /* physical line where the record starts */
+	size_t line;   /* physical line where the record starts */
+	long long off; /* its byte offset in the stream, -1 if unknown */
+	bool xml_bad;  /* some field may hold a character XML 1.0 forbids */
 	size_t nfields;
 	char **fields;  /* NUL-terminated, valid UTF-8, no NUL inside */
 	size_t *flines; /* physical line where each field starts */
@@ -46,6 +49,16 @@ enum sy_err sy_csv_read_cb(
 /* The same on an open stream; path is used for positions only. */
 enum sy_err sy_csv_read_fp(
     FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d);
+
+/*
+ * Reads again the one record that starts at byte off of the seekable fp,
+ * on physical line line (both from an earlier read's record): cb is
+ * called once with it, or not at all when the record is damaged or
+ * missing (its problems go to d).  For readers that let a record go and
+ * want it back.
+ */
+enum sy_err sy_csv_read_at(FILE *fp, const char *path, long long off,
+    size_t line, sy_csv_cb cb, void *arg, struct sy_diags *d);
 
 /* All records in memory (small files: columns.csv, tests). */
 struct sy_csv {

@@ -44,6 +44,13 @@ struct sy_entry {
 	struct sy_time published;
 	struct sy_time updated; /* equals published when none was given */
 	bool has_updated;
+	/*
+	 * Only line, column, dates and enclosure_length are filled: the rest
+	 * is read again from the manifest at byte off if the entry makes it
+	 * into a feed (manifest.c).
+	 */
+	bool partial;
+	long long off;
 };
 
 struct sy_column {

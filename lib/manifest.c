@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,13 +128,22 @@ struct loader {
 	struct sy_strmap verdicts; /* content link -> 0 or findings index + 1 */
 	struct sy_finding *findings;
 	size_t nfindings;
-	size_t prune_at; /* entries held before the next prune */
+	size_t prune_at;       /* entries held before the next prune */
+	struct sy_strmap cuts; /* column slug ("" default) -> cut index */
+	int64_t *cut; /* per column: rows published at or before never fit */
+	size_t ncut;
 	size_t nzones;
 	enum sy_err err;
 	/* The row being checked. */
 	const struct sy_csv_record *rec;
 	const char *id;
 	bool bad;
+	/*
+	 * Build from a seekable file: rows are kept as partial entries and
+	 * read again, at the end, only for those that reach a feed.
+	 */
+	bool lazy;
+	struct sy_entry *target; /* the partial entry being read again */
 };
 
 void
@@ -970,6 +980,51 @@ by_column_newest(const void *pa, const void *pb)
 }
 
 /*
+ * Remembers that column slug (NULL: the default feed) holds its limit of
+ * entries published at t or later: a row read from now on and published
+ * at or before t comes after all of them (ties go to the earlier line) and
+ * can never reach the feed.
+ */
+static void
+set_cut(struct loader *L, const char *slug, int64_t t)
+{
+	size_t i;
+	bool found;
+
+	if (sy_strmap_get(&L->cuts, slug ? slug : "", &i)) {
+		L->cut[i] = t;
+		return;
+	}
+	i = L->ncut;
+	if (sy_strmap_put(&L->cuts, slug ? slug : "", i, &found, NULL) !=
+	    SY_OK) {
+		L->err = SY_ENOMEM;
+		return;
+	}
+	if ((i & (i - 1)) == 0) {
+		int64_t *v = sy_reallocarray(L->cut, i ? i * 2 : 1, sizeof(*v));
+
+		if (v == NULL) {
+			L->err = SY_ENOMEM;
+			return;
+		}
+		L->cut = v;
+	}
+	L->cut[i] = t;
+	L->ncut++;
+}
+
+/* True when a row of column slug published at t can never reach a feed. */
+static bool
+below_cut(const struct loader *L, const char *slug, int64_t t)
+{
+	size_t i;
+
+	return L->ncut > 0 && sy_strmap_get(&L->cuts, slug, &i) &&
+	    t <= L->cut[i];
+}
+
+/*
  * Memory grows with the entries kept, not with the rows read: once the
  * entries pile up, those that can never reach a limited feed (older than
  * the column's limit newest, in the very order sy_manifest_feeds uses)
@@ -993,6 +1048,9 @@ prune(struct loader *L)
 			else
 				sy_entry_fini(&m->entries[j]);
 		}
+		if (lim > 0 && (long long)(j - i) >= lim)
+			set_cut(L, m->entries[i].column,
+			    m->entries[k - 1].published.t);
 		i = j;
 	}
 	m->n = k;
@@ -1076,6 +1134,106 @@ finish_entry(const struct sy_column *col, struct sy_entry *e)
 	return SY_OK;
 }
 
+/*
+ * Copies what the entry keeps from the checked row's values v (and takes
+ * the article path); sets L->err when out of memory.
+ */
+static void
+fill_entry(struct loader *L, char **v, struct sy_entry *e, char **article)
+{
+	e->id = dup_nonempty(L, v[F_ID]);
+	e->column = dup_nonempty(L, v[F_COLUMN]);
+	e->title = dup_nonempty(L, v[F_TITLE]);
+	e->link = dup_nonempty(L, v[F_LINK]);
+	e->author = dup_nonempty(L, v[F_AUTHOR]);
+	e->email = dup_nonempty(L, v[F_EMAIL]);
+	e->language = dup_nonempty(L, v[F_LANGUAGE]);
+	e->summary = dup_nonempty(L, v[F_SUMMARY]);
+	e->enclosure = dup_nonempty(L, v[F_ENCLOSURE]);
+	e->enclosure_type = dup_nonempty(L, v[F_ENCLOSURE_TYPE]);
+	e->image = dup_nonempty(L, v[F_IMAGE]);
+	e->guid = dup_nonempty(L, v[F_GUID]);
+	if (*article != NULL) {
+		e->content_path = *article;
+		e->content_md = is_markdown(*article);
+		*article = NULL;
+	} else {
+		e->content = dup_nonempty(L, v[F_CONTENT]);
+	}
+	if (L->err == SY_OK && split_categories(v[F_CATEGORIES], e) != SY_OK)
+		L->err = SY_ENOMEM;
+}
+
+/* The row of a partial entry, read again: the entry is filled in. */
+static int
+reread_cb(struct sy_csv_record *rec, void *arg)
+{
+	struct loader *L = arg;
+	struct sy_entry *e = L->target;
+	char *v[NF], empty[1] = "", *article = NULL;
+	size_t k;
+
+	if (rec->line != e->line || rec->nfields != L->h.nfields)
+		return SY_OK; /* not the row it was: the caller finds out */
+	L->rec = rec;
+	for (k = 0; k < NF; k++)
+		v[k] = k == F_CONTENT ? (char *)raw(L, k) : view(L, k, empty);
+	if (*v[F_CONTENT_FILE] != '\0') {
+		/* Checked on the first reading, as load_article found it. */
+		article = sy_path_join(L->m->dir, v[F_CONTENT_FILE]);
+		if (article == NULL)
+			return SY_ENOMEM;
+	}
+	free(e->column);
+	e->column = NULL;
+	fill_entry(L, v, e, &article);
+	free(article);
+	L->rec = NULL;
+	if (L->err == SY_OK)
+		e->partial = false;
+	return L->err;
+}
+
+/*
+ * Gives every partial entry its row again, read from fp at its offset,
+ * after the last prune: a row is read twice only if it reaches a feed.
+ * SY_EIO with errno EAGAIN when the file changed under us (st is how it
+ * was when the first reading began).
+ */
+static enum sy_err
+reread(struct loader *L, FILE *fp, const struct stat *st)
+{
+	struct sy_diags scratch;
+	struct stat now;
+	enum sy_err e = SY_OK;
+	size_t i;
+
+	sy_diags_init(&scratch);
+	for (i = 0; i < L->m->n && e == SY_OK; i++) {
+		struct sy_entry *en = &L->m->entries[i];
+
+		if (!en->partial)
+			continue;
+		L->target = en;
+		e = sy_csv_read_at(
+		    fp, L->path, en->off, en->line, reread_cb, L, &scratch);
+		if (e == SY_OK && en->partial) {
+			errno = EAGAIN;
+			e = SY_EIO;
+		}
+	}
+	L->target = NULL;
+	sy_diags_fini(&scratch);
+	if (e == SY_OK &&
+	    (fstat(fileno(fp), &now) != 0 || now.st_size != st->st_size ||
+	        now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	        now.st_mtim.tv_nsec != st->st_mtim.tv_nsec)) {
+		errno = EAGAIN;
+		e = SY_EIO;
+	}
+	return e;
+}
+
 static int
 row_cb(struct sy_csv_record *rec, void *arg)
 {
@@ -1098,7 +1256,8 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		if (mnames[k].required && L->h.col[k] != 0 && *v[k] == '\0')
 			report(L, k, SY_ERROR, SY_R_REQUIRED, "%s is required",
 			    mnames[k].name);
-		if (*v[k] != '\0' && !xml_ok(L, k, v[k]) && k == F_CONTENT)
+		if (rec->xml_bad && *v[k] != '\0' && !xml_ok(L, k, v[k]) &&
+		    k == F_CONTENT)
 			content_ok = false;
 	}
 	e.line = rec->line;
@@ -1200,29 +1359,19 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		    *v[F_LINK] ? v[F_LINK] : NULL, &article);
 	if (L->err != SY_OK || !L->o->build || L->bad || L->h.incomplete)
 		goto out;
-	/* Everything checked: copy what the entry keeps. */
-	e.id = dup_nonempty(L, v[F_ID]);
-	e.column = dup_nonempty(L, v[F_COLUMN]);
-	e.title = dup_nonempty(L, v[F_TITLE]);
-	e.link = dup_nonempty(L, v[F_LINK]);
-	e.author = dup_nonempty(L, v[F_AUTHOR]);
-	e.email = dup_nonempty(L, v[F_EMAIL]);
-	e.language = dup_nonempty(L, v[F_LANGUAGE]);
-	e.summary = dup_nonempty(L, v[F_SUMMARY]);
-	e.enclosure = dup_nonempty(L, v[F_ENCLOSURE]);
-	e.enclosure_type = dup_nonempty(L, v[F_ENCLOSURE_TYPE]);
-	e.image = dup_nonempty(L, v[F_IMAGE]);
-	e.guid = dup_nonempty(L, v[F_GUID]);
-	if (article != NULL) {
-		e.content_path = article;
-		e.content_md = is_markdown(article);
-		article = NULL;
-	} else {
-		e.content = dup_nonempty(L, v[F_CONTENT]);
+	if (below_cut(L, v[F_COLUMN], e.published.t)) {
+		/* Older than a full feed: checked, never copied. */
+		L->m->nrows++;
+		goto out;
 	}
-	L->id = e.id;
-	if (L->err == SY_OK && split_categories(v[F_CATEGORIES], &e) != SY_OK)
-		L->err = SY_ENOMEM;
+	if (L->lazy && rec->off >= 0) {
+		/* What sorting and limits need; the rest is read again. */
+		e.column = dup_nonempty(L, v[F_COLUMN]);
+		e.partial = true;
+		e.off = rec->off;
+	} else {
+		fill_entry(L, v, &e, &article);
+	}
 	if (L->err == SY_OK && push_entry(L->m, &e) == SY_OK) {
 		memset(&e, 0, sizeof(e));
 		L->m->nrows++;
@@ -1458,12 +1607,15 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	struct loader L;
 	const char *slash;
 	char *cpath = NULL;
+	FILE *fp = NULL;
+	struct stat st;
 	enum sy_err e;
-	size_t i;
+	size_t i, errors;
 	int saved;
 
 	memset(m, 0, sizeof(*m));
 	memset(&L, 0, sizeof(L));
+	memset(&st, 0, sizeof(st));
 	L.o = o;
 	L.m = m;
 	L.d = d;
@@ -1473,6 +1625,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	sy_strmap_init(&L.guids);
 	sy_strmap_init(&L.slugs);
 	sy_strmap_init(&L.verdicts);
+	sy_strmap_init(&L.cuts);
 	L.prune_at = 4096;
 	m->path = sy_strdup(path);
 	slash = strrchr(path, '/');
@@ -1512,10 +1665,20 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 		goto out;
 	memset(&L.h, 0, sizeof(L.h));
 	L.path = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	if (o->stream != NULL)
+	errors = d->count[SY_ERROR];
+	if (o->stream != NULL) {
 		e = sy_csv_read_fp(o->stream, L.path, row_cb, &L, d);
-	else
-		e = sy_csv_read_cb(path, row_cb, &L, d);
+	} else if (strcmp(path, "-") == 0) {
+		e = sy_csv_read_fp(stdin, L.path, row_cb, &L, d);
+	} else {
+		fp = fopen(path, "r");
+		if (fp == NULL || fstat(fileno(fp), &st) != 0) {
+			e = SY_EIO;
+			goto out;
+		}
+		L.lazy = o->build && S_ISREG(st.st_mode);
+		e = sy_csv_read_fp(fp, L.path, row_cb, &L, d);
+	}
 	if (e != SY_OK)
 		goto out;
 	if (!L.h.seen) {
@@ -1525,9 +1688,16 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 		    "the manifest is empty: it needs a header row (id, "
 		    "title, link, published, ...)");
 	}
-	if (o->build && !m->have_columns_file)
+	if (!o->build || d->count[SY_ERROR] != errors)
+		goto out; /* nothing will be written */
+	/* The entries that reach a feed, and only those, in full. */
+	prune(&L);
+	e = L.err;
+	if (e == SY_OK && L.lazy)
+		e = reread(&L, fp, &st);
+	if (e == SY_OK && !m->have_columns_file)
 		e = auto_columns(&L);
-	if (e == SY_OK && o->build)
+	if (e == SY_OK)
 		e = default_fallbacks(m);
 out:
 	saved = errno;
@@ -1538,12 +1708,16 @@ out:
 	sy_strmap_fini(&L.guids);
 	sy_strmap_fini(&L.slugs);
 	sy_strmap_fini(&L.verdicts);
+	sy_strmap_fini(&L.cuts);
+	free(L.cut);
 	free(L.findings);
 	for (i = 0; i < L.nzones; i++)
 		sy_tz_free(L.zones[i]);
 	free(L.zones);
 	sy_tz_free(L.deftz);
 	free(cpath);
+	if (fp != NULL)
+		(void)fclose(fp); /* read only: nothing to lose */
 	errno = saved;
 	return e;
 }

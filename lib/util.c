@@ -114,26 +114,55 @@ ascii8(const unsigned char *s)
 	return (w & 0x8080808080808080ULL) == 0;
 }
 
-size_t
-sy_utf8_valid_prefix(const char *str, size_t len)
+/* True if the 8 bytes at s are all printable ASCII (0x20..0x7F). */
+static bool
+text8(const unsigned char *s)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return ((w | ((w - ones * 0x20) & ~w)) & high) == 0;
+}
+
+/*
+ * The UTF-8 validator behind sy_utf8_valid_prefix and
+ * sy_text_valid_prefix: text, when true, also stops at NUL and sets
+ * *xml_bad on a character XML 1.0 forbids.  Inlined into each, so the
+ * flag costs nothing where it is off.
+ */
+static inline size_t
+utf8_scan(const unsigned char *s, size_t len, bool text, bool *xml_bad)
+{
 	size_t i = 0, n, k;
 	uint32_t cp, min;
 
 	while (i < len) {
-		while (len - i >= 8 && ascii8(s + i))
-			i += 8;
+		if (text)
+			while (len - i >= 8 && text8(s + i))
+				i += 8;
+		else
+			while (len - i >= 8 && ascii8(s + i))
+				i += 8;
 		if (i == len)
 			break;
 		if (s[i] < 0x80) {
+			if (text && s[i] < 0x20) {
+				if (s[i] == 0)
+					return i;
+				if (s[i] != '\t' && s[i] != '\n' &&
+				    s[i] != '\r')
+					*xml_bad = true;
+			}
 			i++;
 			continue;
 		}
 		/*
 		 * Runs of E1..EC and EE..EF with two continuation bytes:
 		 * always valid (no overlong form, no surrogate), the bulk of
-		 * CJK text, taken in a tight loop.
+		 * CJK text, taken in a tight loop.  EF BF BE and EF BF BF are
+		 * U+FFFE and U+FFFF, valid UTF-8 that XML forbids.
 		 */
 		if (len - i >= 3 && (unsigned)(s[i] - 0xe1) <= 0xef - 0xe1 &&
 		    s[i] != 0xed) {
@@ -143,8 +172,12 @@ sy_utf8_valid_prefix(const char *str, size_t len)
 			    (unsigned)(s[i] - 0xe1) <= 0xef - 0xe1 &&
 			    s[i] != 0xed &&
 			    (((s[i + 1] ^ 0x80) | (s[i + 2] ^ 0x80)) & 0xc0) ==
-			        0)
+			        0) {
+				if (text && s[i] == 0xef && s[i + 1] == 0xbf &&
+				    s[i + 2] >= 0xbe)
+					*xml_bad = true;
 				i += 3;
+			}
 			if (i != i0)
 				continue;
 		}
@@ -172,9 +205,23 @@ sy_utf8_valid_prefix(const char *str, size_t len)
 		}
 		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return i;
+		if (text && (cp == 0xfffe || cp == 0xffff))
+			*xml_bad = true;
 		i += n;
 	}
 	return len;
+}
+
+size_t
+sy_utf8_valid_prefix(const char *str, size_t len)
+{
+	return utf8_scan((const unsigned char *)str, len, false, NULL);
+}
+
+size_t
+sy_text_valid_prefix(const char *str, size_t len, bool *xml_bad)
+{
+	return utf8_scan((const unsigned char *)str, len, true, xml_bad);
 }
 
 int

@@ -52,6 +52,13 @@ char *sy_trim(char *s);
 size_t sy_utf8_valid_prefix(const char *s, size_t len);
 
 /*
+ * The same for text: also stops at a NUL byte, and sets *xml_bad (left
+ * alone otherwise) when the valid prefix holds a character XML 1.0
+ * forbids (see sy_xml_bad_char).  One pass for both questions.
+ */
+size_t sy_text_valid_prefix(const char *s, size_t len, bool *xml_bad);
+
+/*
  * Decodes one code point of valid UTF-8 at s; returns its byte length
  * (1..4) and stores it in *cp.  s must be valid UTF-8 (see above).
  */

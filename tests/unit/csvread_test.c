@@ -50,6 +50,10 @@ static const struct {
 
 struct seen {
 	struct sy_buf recs;
+	long long off[64]; /* where each record starts, and its line */
+	size_t line[64];
+	size_t n;
+	struct sy_buf xml; /* "1" or "0" per record: xml_bad */
 };
 
 static int
@@ -58,6 +62,11 @@ collect(struct sy_csv_record *rec, void *arg)
 	struct seen *s = arg;
 	size_t i;
 
+	if (s->n < SY_NELEM(s->off)) {
+		s->off[s->n] = rec->off;
+		s->line[s->n++] = rec->line;
+	}
+	sy_buf_putc(&s->xml, rec->xml_bad ? '1' : '0');
 	sy_buf_printf(&s->recs, "%zu:", rec->line);
 	for (i = 0; i < rec->nfields; i++)
 		sy_buf_printf(&s->recs, "%s%s", i ? "|" : "", rec->fields[i]);
@@ -86,9 +95,37 @@ main(void)
 		enum sy_err e;
 
 		sy_diags_init(&d);
+		memset(&s, 0, sizeof(s));
 		sy_buf_init(&s.recs, 0);
+		sy_buf_init(&s.xml, 0);
 		sy_buf_init(&diags, 0);
 		e = sy_csv_read_fp(fp, "t.csv", collect, &s, &d);
+		if (d.n == 0 && s.n > 0) {
+			/* Every record read again at its offset, alone. */
+			struct seen again;
+			size_t j;
+			bool alone = true;
+
+			memset(&again, 0, sizeof(again));
+			sy_buf_init(&again.recs, 0);
+			sy_buf_init(&again.xml, 0);
+			for (j = 0; j < s.n; j++) {
+				size_t before = again.n;
+
+				if (sy_csv_read_at(fp, "t.csv", s.off[j],
+				        s.line[j], collect, &again,
+				        &d) != SY_OK ||
+				    again.n != before + 1)
+					alone = false;
+			}
+			T_OK(alone, "%s: each record read again alone",
+			    cases[i].name);
+			T_STREQ(again.recs.data ? again.recs.data : "",
+			    s.recs.data, "%s: the same records again",
+			    cases[i].name);
+			sy_buf_fini(&again.recs);
+			sy_buf_fini(&again.xml);
+		}
 		fclose(fp);
 		for (k = 0; k < d.n; k++)
 			sy_buf_printf(&diags, "%zu:%zu:%s;", d.v[k].line,
@@ -99,7 +136,30 @@ main(void)
 		T_STREQ(diags.data ? diags.data : "", cases[i].diags,
 		    "%s: diagnostics", cases[i].name);
 		sy_buf_fini(&s.recs);
+		sy_buf_fini(&s.xml);
 		sy_buf_fini(&diags);
+		sy_diags_fini(&d);
+	}
+
+	/* xml_bad marks exactly the records holding a forbidden char. */
+	{
+		static const char in[] = "a,b\nc\x01,d\n\"e\n\x1f\",f\n"
+		                         "g\t,h\r\n\"\xef\xbf\xbe\",i\nj,k\n";
+		FILE *fp = fmemopen((void *)(uintptr_t)in, strlen(in), "r");
+		struct sy_diags d;
+		struct seen s;
+
+		sy_diags_init(&d);
+		memset(&s, 0, sizeof(s));
+		sy_buf_init(&s.recs, 0);
+		sy_buf_init(&s.xml, 0);
+		T_OK(sy_csv_read_fp(fp, "t.csv", collect, &s, &d) == SY_OK &&
+		        d.n == 0,
+		    "control characters are no CSV damage");
+		T_STREQ(s.xml.data, "011010", "xml_bad per record");
+		fclose(fp);
+		sy_buf_fini(&s.recs);
+		sy_buf_fini(&s.xml);
 		sy_diags_fini(&d);
 	}
 

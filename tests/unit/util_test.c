@@ -48,6 +48,41 @@ ref_one(const unsigned char *s, size_t n)
 	return cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
 }
 
+/*
+ * sy_text_valid_prefix against its definition: the valid UTF-8 prefix
+ * cut at the first NUL, and sy_xml_bad_char over that prefix.  Returns
+ * 1 on disagreement.
+ */
+static int
+text_differs(const unsigned char *s, size_t n)
+{
+	const char *nul = memchr(s, '\0', n);
+	size_t want = sy_utf8_valid_prefix((const char *)s, n), got;
+	bool bad = false;
+	uint32_t cp;
+
+	if (nul != NULL && (size_t)(nul - (const char *)s) < want)
+		want = (size_t)(nul - (const char *)s);
+	got = sy_text_valid_prefix((const char *)s, n, &bad);
+	return got != want ||
+	    bad != (sy_xml_bad_char((const char *)s, want, &cp) != (size_t)-1);
+}
+
+/* A piece of text for the random test: ASCII, CJK, controls, junk. */
+static size_t
+random_piece(unsigned char *p, unsigned r)
+{
+	static const char *const pieces[] = {"a", "plain words ", "深度", "\t",
+	    "\n", "\r", "\x01", "\x1f", "\x7f", "\xef\xbf\xbe", "\xef\xbf\xbf",
+	    "\xef\xbf\xbd", "\xc3\xa9", "\xf0\x9f\x98\x80", "\xed\xa0\x80",
+	    "\xff", "\x80", "\xe6\xb7", ",\"\"", "\x00"};
+	const char *q = pieces[r % SY_NELEM(pieces)];
+	size_t n = strcmp(q, "\x00") == 0 ? 1 : strlen(q);
+
+	memcpy(p, q, n);
+	return n;
+}
+
 int
 main(void)
 {
@@ -111,6 +146,63 @@ main(void)
 	off = sy_xml_bad_char("標題\xef\xbf\xbd", 9, &cp);
 	T_OK(off == (size_t)-1, "U+FFFD is fine");
 	T_INTEQ(sy_utf8_count("深度x", 7), 3, "code points counted");
+
+	/* Every 1-, 2- and 3-byte sequence at every offset of 16 bytes. */
+	wrong = 0;
+	for (v = 0; v < 0x100; v++) {
+		unsigned c1, c2;
+
+		for (pos = 0; pos < 13; pos++) {
+			memset(b, 'a', sizeof(b));
+			b[pos] = (unsigned char)v;
+			wrong += text_differs(b, 16);
+			if (v < 0xc0)
+				continue;
+			for (c1 = 0; c1 < 0x100; c1++) {
+				b[pos + 1] = (unsigned char)c1;
+				b[pos + 2] = 'a';
+				wrong += text_differs(b, 16);
+				if (v != 0xef && v != 0xe6 && pos != 3)
+					continue;
+				for (c2 = 0x80; c2 < 0xc0; c2++) {
+					b[pos + 2] = (unsigned char)c2;
+					wrong += text_differs(b, 16);
+				}
+			}
+		}
+	}
+	T_INTEQ(wrong, 0, "text scan agrees with utf8 + NUL + XML checks");
+	{
+		unsigned char t[512];
+		unsigned r = 20251128;
+		int k;
+
+		wrong = 0;
+		for (k = 0; k < 20000; k++) {
+			size_t tn = 0;
+
+			while (tn < sizeof(t) - 16) {
+				r = r * 1103515245u + 12345u;
+				if ((r >> 16) % 9 == 0)
+					break;
+				tn += random_piece(t + tn,
+				    (r >> 8) % 97 < 60 ? (r >> 20) % 3
+				                       : (r >> 20));
+			}
+			wrong += text_differs(t, tn);
+		}
+		T_INTEQ(wrong, 0, "text scan agrees on 20,000 random texts");
+	}
+	{
+		bool bad = false;
+
+		T_INTEQ(sy_text_valid_prefix("abc\0def", 7, &bad), 3,
+		    "text scan stops at NUL");
+		T_OK(!bad, "NUL alone does not set xml_bad");
+		T_INTEQ(sy_text_valid_prefix("ok\x01深度", 9, &bad), 9,
+		    "a control character is valid UTF-8");
+		T_OK(bad, "and sets xml_bad");
+	}
 
 	T_OK(sy_strtoll("42", 0, 100, &n) == 0 && n == 42, "strtoll 42");
 	T_OK(sy_strtoll("", 0, 100, &n) != 0, "strtoll empty");

@@ -465,7 +465,8 @@ tag_linkattrs(const char *tag, size_t *first)
 
 	*first = 0;
 	for (i = 0; i < SY_NELEM(linkattrs); i++) {
-		if (strcmp(tag, linkattrs[i].tag) != 0) {
+		if (linkattrs[i].tag[0] != tag[0] ||
+		    strcmp(tag, linkattrs[i].tag) != 0) {
 			if (n > 0)
 				break;
 			continue;
@@ -494,7 +495,8 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 	tag[i] = '\0';
 	if (raw_text_element(tag, i))
 		return FAST_GIVE_UP;
-	nla = tag_linkattrs(tag, &first);
+	nla = SIZE_MAX; /* looked up at the first attribute */
+	first = 0;
 	for (;;) {
 		if (i >= len)
 			return FAST_GIVE_UP;
@@ -547,6 +549,8 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 		    s[i] != '>' && s[i] != '/')
 			return FAST_GIVE_UP;
 		la = NULL;
+		if (nla == SIZE_MAX)
+			nla = tag_linkattrs(tag, &first);
 		for (k = first; k < first + nla; k++)
 			if (strcmp(attr, linkattrs[k].attr) == 0)
 				la = &linkattrs[k];

@@ -78,6 +78,13 @@ is_invisible(uint32_t cp)
 static bool
 scan_chars(const char *url, struct sy_finding *f)
 {
+	/*
+	 * The bytes looked at below, a bit each: 0x00-0x20, '"', '%', '<',
+	 * '>', '\\', 0x7f and 0x80-0xff.  The others pass as they are.
+	 */
+	static const uint64_t special[4] = {0x1ffffffffULL | 1ULL << 0x22 |
+	        1ULL << 0x25 | 1ULL << 0x3c | 1ULL << 0x3e,
+	    1ULL << (0x5c - 0x40) | 1ULL << (0x7f - 0x40), ~0ULL, ~0ULL};
 	size_t len = strlen(url), i, ok;
 	uint32_t cp;
 	unsigned char c;
@@ -88,6 +95,8 @@ scan_chars(const char *url, struct sy_finding *f)
 		    "invalid UTF-8 at byte %zu of the URL", ok + 1);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)url[i];
+		if (!((special[c >> 6] >> (c & 63)) & 1))
+			continue;
 		if (c == ' ')
 			return sy_finding_set(
 			    f, SY_R_URL_SYNTAX, SY_ERROR, "space in URL");
@@ -683,12 +692,21 @@ check_http(const char *url, size_t slen, struct sy_finding *f,
 	return curl_agrees(url, (size_t)(p + n - url), f, memo);
 }
 
+/*
+ * sy_url_has_scheme(url, name) for a URL whose scheme is slen > 0 bytes
+ * long: the lengths must agree first.
+ */
 static bool
-looks_dangerous(const char *url)
+scheme_is(const char *url, size_t slen, const char *name)
 {
-	return sy_url_has_scheme(url, "javascript") ||
-	    sy_url_has_scheme(url, "data") ||
-	    sy_url_has_scheme(url, "vbscript");
+	return strlen(name) == slen && sy_strncasecmp(url, name, slen) == 0;
+}
+
+static bool
+looks_dangerous(const char *url, size_t slen)
+{
+	return scheme_is(url, slen, "javascript") ||
+	    scheme_is(url, slen, "data") || scheme_is(url, slen, "vbscript");
 }
 
 bool
@@ -713,19 +731,18 @@ sy_url_check_memo(const char *url, unsigned flags, struct sy_finding *f,
 		return sy_finding_set(
 		    f, SY_R_URL_SYNTAX, SY_ERROR, "empty URL");
 	slen = sy_url_scheme_len(url);
-	if (slen > 0 && looks_dangerous(url))
+	if (slen > 0 && looks_dangerous(url, slen))
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "%.*s: URL (scripts and inline data are never accepted)",
 		    (int)slen, url);
 	if (scan_chars(url, f))
 		return true;
 	if (slen > 0 &&
-	    (sy_url_has_scheme(url, "http") ||
-	        sy_url_has_scheme(url, "https"))) {
+	    (scheme_is(url, slen, "http") || scheme_is(url, slen, "https"))) {
 		check_http(url, slen, f, memo);
 		return f->rule != SY_R_NONE;
 	}
-	if (slen > 0 && sy_url_has_scheme(url, "mailto")) {
+	if (slen > 0 && scheme_is(url, slen, "mailto")) {
 		if (flags & (SY_URL_MAILTO | SY_URL_ANY))
 			return sy_mailto_check(url, f);
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,

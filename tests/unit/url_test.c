@@ -1,5 +1,6 @@
 #include "lib/url.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -497,6 +498,29 @@ test_memo(void)
 	sy_url_memo_fini(NULL);
 }
 
+/* Every byte value in a path: the ones scan_chars() refuses, and no other. */
+static void
+test_bytes(void)
+{
+	char url[32];
+	struct sy_finding f;
+	size_t bad = 0;
+	bool r, want;
+	int c;
+
+	for (c = 1; c < 256; c++) {
+		snprintf(url, sizeof(url), "https://example.com/a%cb", c);
+		want = c <= 0x20 || c == '"' || c == '%' || c == '<' ||
+		    c == '>' || c == '\\' || c >= 0x7f;
+		r = sy_url_check(url, H, &f);
+		if (r != want || (r && f.rule != SY_R_URL_SYNTAX)) {
+			printf("#   byte 0x%02x: %d\n", c, r);
+			bad++;
+		}
+	}
+	T_INTEQ(bad, 0, "each byte value in a path is judged as it should");
+}
+
 int
 main(void)
 {
@@ -507,6 +531,7 @@ main(void)
 	test_resolve();
 	test_host();
 	test_memo();
+	test_bytes();
 	T_OK(sy_url_check("", SY_URL_HTTP, &f) && f.rule == SY_R_URL_SYNTAX,
 	    "empty URL is url-syntax");
 	T_OK(sy_url_check("javascript:x", SY_URL_ANY, NULL),

@@ -422,18 +422,59 @@ out:
  */
 enum fast { FAST_DONE, FAST_GIVE_UP };
 
+/*
+ * True for the elements whose content libxml2 does not read as markup
+ * (or reads with rules of its own); name[0..n) is lower case.
+ */
 static bool
 raw_text_element(const char *name, size_t n)
 {
-	static const char *const raw[] = {"script", "style", "textarea",
-	    "title", "xmp", "plaintext", "noscript", "noembed", "noframes",
-	    "iframe", "listing", "option", "select"};
-	size_t i;
+	switch (n) {
+	case 3:
+		return memcmp(name, "xmp", 3) == 0;
+	case 5:
+		return memcmp(name, "style", 5) == 0 ||
+		    memcmp(name, "title", 5) == 0;
+	case 6:
+		return memcmp(name, "script", 6) == 0 ||
+		    memcmp(name, "iframe", 6) == 0 ||
+		    memcmp(name, "option", 6) == 0 ||
+		    memcmp(name, "select", 6) == 0;
+	case 7:
+		return memcmp(name, "listing", 7) == 0 ||
+		    memcmp(name, "noembed", 7) == 0;
+	case 8:
+		return memcmp(name, "textarea", 8) == 0 ||
+		    memcmp(name, "noscript", 8) == 0 ||
+		    memcmp(name, "noframes", 8) == 0;
+	case 9:
+		return memcmp(name, "plaintext", 9) == 0;
+	default:
+		return false;
+	}
+}
 
-	for (i = 0; i < SY_NELEM(raw); i++)
-		if (strlen(raw[i]) == n && sy_strncasecmp(name, raw[i], n) == 0)
-			return true;
-	return false;
+/*
+ * The entries of linkattrs[] for the lower-case tag name (they are
+ * grouped by tag): [*first, *first + return value).  Most tags have none.
+ */
+static size_t
+tag_linkattrs(const char *tag, size_t *first)
+{
+	size_t i, n = 0;
+
+	*first = 0;
+	for (i = 0; i < SY_NELEM(linkattrs); i++) {
+		if (linkattrs[i].tag[0] != tag[0] ||
+		    strcmp(tag, linkattrs[i].tag) != 0) {
+			if (n > 0)
+				break;
+			continue;
+		}
+		if (n++ == 0)
+			*first = i;
+	}
+	return n;
 }
 
 /* One start tag at s (after '<'); *end receives the offset after '>'. */
@@ -443,17 +484,19 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 {
 	char tag[16], attr[16], seen[8][16];
 	const struct linkattr *la;
-	size_t i = 0, n, nseen = 0, k, vb, ve;
+	size_t i = 0, n, nseen = 0, k, vb, ve, first, nla;
 
 	while (i < len && SY_ISALNUM((unsigned char)s[i]))
 		i++;
 	if (i == 0 || i >= sizeof(tag))
 		return FAST_GIVE_UP;
-	if (raw_text_element(s, i))
-		return FAST_GIVE_UP;
 	for (k = 0; k < i; k++)
 		tag[k] = (char)SY_TOLOWER((unsigned char)s[k]);
 	tag[i] = '\0';
+	if (raw_text_element(tag, i))
+		return FAST_GIVE_UP;
+	nla = SIZE_MAX; /* looked up at the first attribute */
+	first = 0;
 	for (;;) {
 		if (i >= len)
 			return FAST_GIVE_UP;
@@ -505,7 +548,12 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 		if (i < len && !SY_ISSPACE((unsigned char)s[i]) &&
 		    s[i] != '>' && s[i] != '/')
 			return FAST_GIVE_UP;
-		la = find_linkattr(tag, attr);
+		la = NULL;
+		if (nla == SIZE_MAX)
+			nla = tag_linkattrs(tag, &first);
+		for (k = first; k < first + nla; k++)
+			if (strcmp(attr, linkattrs[k].attr) == 0)
+				la = &linkattrs[k];
 		if (la == NULL)
 			continue;
 		if (la->kind == A_URL) {

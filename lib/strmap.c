@@ -1,4 +1,10 @@
-/* strmap.c: open addressing with linear probing and FNV-1a hashes. */
+/*
+ * strmap.c: open addressing with linear probing.  Each slot keeps the
+ * key's hash and length, so that a probe compares whole keys only when
+ * both agree; the keys live in an arena of 64 KiB chunks (one allocation
+ * per chunk, not per key).  The hash reads eight bytes at a time and is
+ * deterministic (no seed): a map's behaviour does not vary between runs.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,22 +12,49 @@
 #include "strmap.h"
 #include "util.h"
 
+#define CHUNK_SIZE 65536 /* bytes of keys per arena chunk */
+
 struct sy_strmap_slot {
-	char *key; /* NULL: empty */
+	const char *key; /* NULL: empty */
+	size_t len;
 	uint64_t hash;
 	size_t v;
 };
 
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
+struct sy_strmap_chunk {
+	struct sy_strmap_chunk *next;
+	char data[];
+};
 
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
+static uint64_t
+mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
+}
+
+static uint64_t
+hash(const char *s, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = k ^ ((uint64_t)n * 0x100000001b3ULL), w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, s + i, n - i);
+		h = (h ^ w) * k;
+	}
+	return mix(h);
 }
 
 void
@@ -33,18 +66,20 @@ sy_strmap_init(struct sy_strmap *m)
 void
 sy_strmap_fini(struct sy_strmap *m)
 {
-	size_t i;
+	struct sy_strmap_chunk *c, *next;
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->cap; i++)
-		free(m->slots[i].key);
+	for (c = m->chunks; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
 static struct sy_strmap_slot *
-find(const struct sy_strmap *m, const char *key, uint64_t h)
+find(const struct sy_strmap *m, const char *key, size_t len, uint64_t h)
 {
 	size_t i = (size_t)h & (m->cap - 1);
 
@@ -52,7 +87,8 @@ find(const struct sy_strmap *m, const char *key, uint64_t h)
 		struct sy_strmap_slot *s = &m->slots[i];
 
 		if (s->key == NULL ||
-		    (s->hash == h && strcmp(s->key, key) == 0))
+		    (s->hash == h && s->len == len &&
+		        memcmp(s->key, key, len) == 0))
 			return s;
 		i = (i + 1) & (m->cap - 1);
 	}
@@ -61,44 +97,92 @@ find(const struct sy_strmap *m, const char *key, uint64_t h)
 static enum sy_err
 grow(struct sy_strmap *m)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64, i;
-	struct sy_strmap_slot *old = m->slots;
+	size_t cap = m->cap ? m->cap * 2 : 64, i, j;
+	struct sy_strmap_slot *old = m->slots, *slots;
 	size_t oldcap = m->cap;
 
-	m->slots = calloc(cap, sizeof(*m->slots));
-	if (m->slots == NULL) {
-		m->slots = old;
+	slots = calloc(cap, sizeof(*slots));
+	if (slots == NULL)
 		return SY_ENOMEM;
-	}
-	m->cap = cap;
 	for (i = 0; i < oldcap; i++) {
-		if (old[i].key != NULL)
-			*find(m, old[i].key, old[i].hash) = old[i];
+		if (old[i].key == NULL)
+			continue;
+		/* Keys are distinct: the first empty slot is the one. */
+		for (j = (size_t)old[i].hash & (cap - 1); slots[j].key != NULL;
+		     j = (j + 1) & (cap - 1))
+			;
+		slots[j] = old[i];
 	}
 	free(old);
+	m->slots = slots;
+	m->cap = cap;
 	return SY_OK;
+}
+
+/* A copy of key[0..len) and its NUL in the arena, or NULL. */
+static const char *
+store(struct sy_strmap *m, const char *key, size_t len)
+{
+	struct sy_strmap_chunk *c;
+	char *p;
+
+	if (len >= CHUNK_SIZE / 4) {
+		/* A chunk of its own, behind the current one. */
+		c = malloc(sizeof(*c) + len + 1);
+		if (c == NULL)
+			return NULL;
+		if (m->chunks != NULL) {
+			c->next = m->chunks->next;
+			m->chunks->next = c;
+		} else {
+			c->next = NULL;
+			m->chunks = c;
+			m->left = 0;
+		}
+		p = c->data;
+	} else {
+		if (m->left < len + 1) {
+			c = malloc(sizeof(*c) + CHUNK_SIZE);
+			if (c == NULL)
+				return NULL;
+			c->next = m->chunks;
+			m->chunks = c;
+			m->next = c->data;
+			m->left = CHUNK_SIZE;
+		}
+		p = m->next;
+		m->next += len + 1;
+		m->left -= len + 1;
+	}
+	memcpy(p, key, len);
+	p[len] = '\0';
+	return p;
 }
 
 enum sy_err
 sy_strmap_put(
     struct sy_strmap *m, const char *key, size_t v, bool *found, size_t *old)
 {
-	uint64_t h = hash(key);
+	size_t len = strlen(key);
+	uint64_t h = hash(key, len);
 	struct sy_strmap_slot *s;
+	const char *copy;
 
 	*found = false;
 	if ((m->n + 1) * 4 > m->cap * 3 && grow(m) != SY_OK)
 		return SY_ENOMEM;
-	s = find(m, key, h);
+	s = find(m, key, len, h);
 	if (s->key != NULL) {
 		*found = true;
 		if (old != NULL)
 			*old = s->v;
 		return SY_OK;
 	}
-	s->key = sy_strdup(key);
-	if (s->key == NULL)
+	copy = store(m, key, len);
+	if (copy == NULL)
 		return SY_ENOMEM;
+	s->key = copy;
+	s->len = len;
 	s->hash = h;
 	s->v = v;
 	m->n++;
@@ -109,10 +193,12 @@ bool
 sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v)
 {
 	struct sy_strmap_slot *s;
+	size_t len;
 
 	if (m->cap == 0)
 		return false;
-	s = find(m, key, hash(key));
+	len = strlen(key);
+	s = find(m, key, len, hash(key, len));
 	if (s->key == NULL)
 		return false;
 	if (v != NULL)

@@ -1,6 +1,7 @@
 /*
  * strmap: a hash map from strings to a size_t (a line number, an index),
- * for duplicate detection over a million rows.  Keys are copied.
+ * for duplicate detection over a million rows.  Keys are copied (into
+ * an arena of large chunks the map owns: sy_strmap_fini frees them all).
  */
 #ifndef SY_STRMAP_H
 #define SY_STRMAP_H
@@ -14,6 +15,9 @@ struct sy_strmap {
 	struct sy_strmap_slot *slots;
 	size_t cap; /* a power of two, or 0 */
 	size_t n;
+	struct sy_strmap_chunk *chunks; /* the key arena, newest first */
+	char *next;                     /* free space in chunks */
+	size_t left;
 };
 
 void sy_strmap_init(struct sy_strmap *m);

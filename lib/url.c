@@ -78,6 +78,13 @@ is_invisible(uint32_t cp)
 static bool
 scan_chars(const char *url, struct sy_finding *f)
 {
+	/*
+	 * The bytes looked at below, a bit each: 0x00-0x20, '"', '%', '<',
+	 * '>', '\\', 0x7f and 0x80-0xff.  The others pass as they are.
+	 */
+	static const uint64_t special[4] = {0x1ffffffffULL | 1ULL << 0x22 |
+	        1ULL << 0x25 | 1ULL << 0x3c | 1ULL << 0x3e,
+	    1ULL << (0x5c - 0x40) | 1ULL << (0x7f - 0x40), ~0ULL, ~0ULL};
 	size_t len = strlen(url), i, ok;
 	uint32_t cp;
 	unsigned char c;
@@ -88,6 +95,8 @@ scan_chars(const char *url, struct sy_finding *f)
 		    "invalid UTF-8 at byte %zu of the URL", ok + 1);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)url[i];
+		if (!((special[c >> 6] >> (c & 63)) & 1))
+			continue;
 		if (c == ' ')
 			return sy_finding_set(
 			    f, SY_R_URL_SYNTAX, SY_ERROR, "space in URL");
@@ -539,39 +548,132 @@ authority_len(const char *s)
 	return strcspn(s, "/?#");
 }
 
-/* Lets libcurl have the last word on what we accepted. */
+/*
+ * The libcurl memo.  libcurl 7.88's parseurl() (lib/urlapi.c), given an
+ * absolute http(s) URL with flags 0, rejects it only for: a length over
+ * CURL_MAX_INPUT_LENGTH (8 MB), the scheme and the number of slashes
+ * after it, a control character or space in the path, query or fragment
+ * (scan_chars() rejects those first, and the IRI conversion escapes
+ * every other byte it does not like), or the authority (login, port,
+ * host checks).  The path, query and fragment otherwise only go through
+ * dedotdotify(), which fails on memory alone.  The authority ends at the
+ * first '/', '?' or '#' for libcurl as for authority_len().  So once
+ * libcurl accepted a URL, it accepts every other URL that passed
+ * scan_chars() and starts with the same "scheme://authority" (the IRI
+ * conversion of the authority does not depend on what follows it).
+ * A failed curl_url_set() leaves the handle as it was (the URL is parsed
+ * into a scratch handle first), and a URL with a scheme replaces the
+ * handle's contents: the handle can be used again.
+ */
+#define MEMO_URL_MAX 65536 /* longer URLs always go to libcurl */
+
+void
+sy_url_memo_init(struct sy_url_memo *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void
+sy_url_memo_fini(struct sy_url_memo *m)
+{
+	if (m == NULL)
+		return;
+	curl_url_cleanup(m->cu);
+	memset(m, 0, sizeof(*m));
+}
+
+/* FNV-1a, 32 bits: the prefixes are short. */
+static unsigned
+memo_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static struct sy_url_memo_slot *
+memo_slot(struct sy_url_memo *m, unsigned h)
+{
+	return &m->slot[(h ^ (h >> 16)) & (SY_URL_MEMO_SLOTS - 1)];
+}
+
 static bool
-curl_agrees(const char *url, unsigned cflags, struct sy_finding *f)
+memo_has(struct sy_url_memo *m, const char *k, size_t n, unsigned h)
+{
+	const struct sy_url_memo_slot *s = memo_slot(m, h);
+
+	return s->len == n && s->hash == h && memcmp(s->key, k, n) == 0;
+}
+
+static void
+memo_put(struct sy_url_memo *m, const char *k, size_t n, unsigned h)
+{
+	struct sy_url_memo_slot *s = memo_slot(m, h);
+
+	memcpy(s->key, k, n);
+	s->len = (unsigned)n;
+	s->hash = h;
+}
+
+/*
+ * Lets libcurl have the last word on what we accepted.  key[0..klen) is
+ * the URL's "scheme://authority".
+ */
+static bool
+curl_agrees(const char *url, size_t klen, struct sy_finding *f,
+    struct sy_url_memo *memo)
 {
 	CURLU *h;
 	CURLUcode rc;
-	char *uri;
+	char *uri = NULL;
 	const char *s;
+	unsigned kh = 0;
+	bool memoize;
 
+	memoize = memo != NULL && klen > 0 && klen <= SY_URL_MEMO_KEY &&
+	    strlen(url) <= MEMO_URL_MAX;
+	if (memoize) {
+		kh = memo_hash(url, klen);
+		if (memo_has(memo, url, klen, kh))
+			return false;
+	}
 	/* Plain ASCII needs no IRI conversion before curl sees it. */
 	for (s = url; *s != '\0' && (unsigned char)*s < 0x80; s++)
 		;
-	uri = *s == '\0' ? sy_strdup(url) : sy_url_to_uri(url);
-	if (uri == NULL)
-		return sy_finding_set(
-		    f, SY_R_URL_SYNTAX, SY_ERROR, "URL cannot be parsed");
-	h = curl_url();
+	if (*s != '\0') {
+		uri = sy_url_to_uri(url);
+		if (uri == NULL)
+			return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
+			    "URL cannot be parsed");
+	}
+	if (memo != NULL && memo->cu == NULL)
+		memo->cu = curl_url();
+	h = memo != NULL && memo->cu != NULL ? memo->cu : curl_url();
 	if (h == NULL) {
 		free(uri);
 		return sy_finding_set(
 		    f, SY_R_URL_SYNTAX, SY_ERROR, "out of memory");
 	}
-	rc = curl_url_set(h, CURLUPART_URL, uri, cflags);
-	curl_url_cleanup(h);
+	rc = curl_url_set(h, CURLUPART_URL, uri != NULL ? uri : url, 0);
+	if (memo == NULL || h != memo->cu)
+		curl_url_cleanup(h);
 	free(uri);
 	if (rc != CURLUE_OK)
 		return sy_finding_set(
 		    f, SY_R_URL_SYNTAX, SY_ERROR, "%s", curl_url_strerror(rc));
+	if (memoize)
+		memo_put(memo, url, klen, kh);
 	return false;
 }
 
 static bool
-check_http(const char *url, size_t slen, struct sy_finding *f)
+check_http(const char *url, size_t slen, struct sy_finding *f,
+    struct sy_url_memo *memo)
 {
 	const char *p = url + slen + 1;
 	size_t n;
@@ -587,19 +689,35 @@ check_http(const char *url, size_t slen, struct sy_finding *f)
 	n = authority_len(p);
 	if (check_authority(p, n, f))
 		return true;
-	return curl_agrees(url, 0, f);
+	return curl_agrees(url, (size_t)(p + n - url), f, memo);
+}
+
+/*
+ * sy_url_has_scheme(url, name) for a URL whose scheme is slen > 0 bytes
+ * long: the lengths must agree first.
+ */
+static bool
+scheme_is(const char *url, size_t slen, const char *name)
+{
+	return strlen(name) == slen && sy_strncasecmp(url, name, slen) == 0;
 }
 
 static bool
-looks_dangerous(const char *url)
+looks_dangerous(const char *url, size_t slen)
 {
-	return sy_url_has_scheme(url, "javascript") ||
-	    sy_url_has_scheme(url, "data") ||
-	    sy_url_has_scheme(url, "vbscript");
+	return scheme_is(url, slen, "javascript") ||
+	    scheme_is(url, slen, "data") || scheme_is(url, slen, "vbscript");
 }
 
 bool
 sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
+{
+	return sy_url_check_memo(url, flags, f, NULL);
+}
+
+bool
+sy_url_check_memo(const char *url, unsigned flags, struct sy_finding *f,
+    struct sy_url_memo *memo)
 {
 	struct sy_finding local;
 	size_t slen, seg;
@@ -613,19 +731,18 @@ sy_url_check(const char *url, unsigned flags, struct sy_finding *f)
 		return sy_finding_set(
 		    f, SY_R_URL_SYNTAX, SY_ERROR, "empty URL");
 	slen = sy_url_scheme_len(url);
-	if (slen > 0 && looks_dangerous(url))
+	if (slen > 0 && looks_dangerous(url, slen))
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,
 		    "%.*s: URL (scripts and inline data are never accepted)",
 		    (int)slen, url);
 	if (scan_chars(url, f))
 		return true;
 	if (slen > 0 &&
-	    (sy_url_has_scheme(url, "http") ||
-	        sy_url_has_scheme(url, "https"))) {
-		check_http(url, slen, f);
+	    (scheme_is(url, slen, "http") || scheme_is(url, slen, "https"))) {
+		check_http(url, slen, f, memo);
 		return f->rule != SY_R_NONE;
 	}
-	if (slen > 0 && sy_url_has_scheme(url, "mailto")) {
+	if (slen > 0 && scheme_is(url, slen, "mailto")) {
 		if (flags & (SY_URL_MAILTO | SY_URL_ANY))
 			return sy_mailto_check(url, f);
 		return sy_finding_set(f, SY_R_URL_SCHEME, SY_ERROR,

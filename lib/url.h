@@ -27,6 +27,39 @@ enum {
 bool sy_url_check(const char *url, unsigned flags, struct sy_finding *f);
 
 /*
+ * A memo of libcurl's verdicts, for checking many URLs in a row: the
+ * "scheme://authority" prefixes libcurl accepted lately (once the checks
+ * of our own pass, libcurl can only reject an http(s) URL for its scheme
+ * or authority), and one CURLU handle used again and again.  Fixed size,
+ * direct-mapped; only successes are kept.  One memo per thread.
+ */
+#define SY_URL_MEMO_SLOTS 128 /* a power of two */
+#define SY_URL_MEMO_KEY 96    /* longer prefixes are never memoized */
+
+struct Curl_URL; /* libcurl's CURLU */
+
+struct sy_url_memo_slot {
+	unsigned hash;
+	unsigned len; /* 0: empty */
+	char key[SY_URL_MEMO_KEY];
+};
+
+struct sy_url_memo {
+	struct Curl_URL *cu; /* a CURLU, created when first needed, or NULL */
+	struct sy_url_memo_slot slot[SY_URL_MEMO_SLOTS];
+};
+
+void sy_url_memo_init(struct sy_url_memo *m);
+void sy_url_memo_fini(struct sy_url_memo *m);
+
+/*
+ * sy_url_check with a memo (NULL: none); the verdict and the finding are
+ * the same as sy_url_check's for every URL, memo or not.
+ */
+bool sy_url_check_memo(const char *url, unsigned flags, struct sy_finding *f,
+    struct sy_url_memo *memo);
+
+/*
  * Converts an IRI to a URI: the host to its IDNA (punycode) form, every
  * byte outside the URI character set percent-encoded, existing valid
  * %XX escapes kept.  Returns a new string, or NULL when out of memory or

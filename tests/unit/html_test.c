@@ -172,6 +172,67 @@ test_links(const struct lcase *cases, size_t n, int md)
 	}
 }
 
+/*
+ * Tag names the fast path sorts: link tags in any case, names that share
+ * a prefix with a link tag or a raw-text element, raw-text elements in
+ * any case (their content is not markup), attributes of link tags that
+ * are not link attributes.  Each document must give libxml2's answer.
+ */
+static const char *const fast_docs[] = {
+    "<A HREF=\"/u\">x</A><IMG SRC=\"/i.png\"><Img SrcSet=\"a 1x\">",
+    "<abbr href=\"/no\">x</abbr><ab href=\"/no\"></ab>",
+    "<imgx src=\"/no\"><areas href=\"/no\"><sources src=\"/no\">",
+    "<aside href=\"/no\"><a2 href=\"/no\"><linked href=\"/no\">",
+    "<img href=\"/no\" poster=\"/no\"><a src=\"/no\">",
+    "<video poster=\"/p.jpg\" src=\"/v.mp4\"></video>",
+    "<source src=\"/s\" srcset=\"/t 1x\"><track src=\"/k\">",
+    "<SCRIPT>var a = '<a href=\"/no\">';</SCRIPT><a href=\"/yes\">y</a>",
+    "<Style>a{}</Style><TITLE><a href=\"/no\"></TITLE><a href=\"/y\">",
+    "<textarea><img src=\"/no\"></textarea><img src=\"/y\">",
+    "<xmp><a href=\"/no\"></xmp><a href=\"/y\">",
+    "<noscript><a href=\"/ns\"></noscript>",
+    "<scripts><a href=\"/y\"></scripts><styles><a href=\"/z\">",
+    "<titles><a href=\"/t\"></titles><select><option>o</option></select>",
+    "<iframe src=\"/f\"></iframe><IFRAME SRC=\"/g\"></IFRAME>",
+    "<embed src=\"/e\"><object data=\"/o\"></object><audio src=\"/a\">",
+    "<p class=\"c\" id=\"i\">深度求索<a href=\"/文章\" "
+    "title=\"t\">連結</a></p>",
+    "<plaintext><a href=\"/no\">",
+    "<listing><a href=\"/l\"></listing>",
+    "<noembed><a href=\"/ne\"></noembed><noframes>x</noframes>",
+};
+
+static void
+test_fast_vs_libxml(void)
+{
+	struct sy_links fast, clean, slow;
+	char *a, *b, *c;
+	size_t i, len;
+
+	for (i = 0; i < SY_NELEM(fast_docs); i++) {
+		len = strlen(fast_docs[i]);
+		sy_links_init(&fast);
+		sy_links_init(&clean);
+		sy_links_init(&slow);
+		T_OK(sy_html_links(fast_docs[i], len, &fast) == SY_OK &&
+		        sy_html_links_clean(fast_docs[i], len, &clean) ==
+		            SY_OK &&
+		        sy_html_links_libxml(fast_docs[i], len, &slow) == SY_OK,
+		    "fast doc %zu: status", i);
+		a = fmt_links(&fast);
+		b = fmt_links(&clean);
+		c = fmt_links(&slow);
+		T_STREQ(a, c, "fast doc %zu: as libxml2", i);
+		T_STREQ(b, c, "fast doc %zu: clean as libxml2", i);
+		free(a);
+		free(b);
+		free(c);
+		sy_links_fini(&fast);
+		sy_links_fini(&clean);
+		sy_links_fini(&slow);
+	}
+}
+
 /* Line numbers past libxml2's 65535 clamp. */
 static void
 test_big_lines(void)
@@ -464,6 +525,7 @@ main(void)
 {
 	test_links(html_cases, SY_NELEM(html_cases), 0);
 	test_links(md_cases, SY_NELEM(md_cases), 1);
+	test_fast_vs_libxml();
 	test_big_lines();
 	test_limits();
 	test_render();

@@ -1,5 +1,6 @@
 #include "lib/url.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,6 +334,193 @@ test_host(void)
 	T_OK(!sy_url_has_scheme(NULL, "https"), "has_scheme NULL");
 }
 
+/* One check with and one without the memo give the very same finding. */
+static bool
+same_with_memo(const char *url, unsigned flags, struct sy_url_memo *memo)
+{
+	struct sy_finding f1, f2;
+	bool r1, r2;
+
+	r1 = sy_url_check(url, flags, &f1);
+	r2 = sy_url_check_memo(url, flags, &f2, memo);
+	if (r1 == r2 && f1.rule == f2.rule &&
+	    (f1.rule == SY_R_NONE ||
+	        (f1.severity == f2.severity &&
+	            strcmp(f1.message, f2.message) == 0)))
+		return true;
+	printf("#   %s: %d %s \"%s\" without memo, %d %s \"%s\" with\n", url,
+	    r1, sy_rule_name(f1.rule), f1.message, r2, sy_rule_name(f2.rule),
+	    f2.message);
+	return false;
+}
+
+static size_t
+memo_used(const struct sy_url_memo *memo)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < SY_URL_MEMO_SLOTS; i++)
+		n += memo->slot[i].len > 0;
+	return n;
+}
+
+static bool
+memo_holds(const struct sy_url_memo *memo, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < SY_URL_MEMO_SLOTS; i++)
+		if (memo->slot[i].len == strlen(key) &&
+		    memcmp(memo->slot[i].key, key, strlen(key)) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Sequences through one memo: the same authority with other paths, an
+ * authority accepted and then a variant of it (port, user, IDN form,
+ * scheme), authorities libcurl alone rejects, twice.
+ */
+static const char *const memo_seq[] = {
+    "https://example.com/a",
+    "https://example.com/b?x=1#y",
+    "https://example.com/文章/一?q=段落#頭",
+    "https://example.com",
+    "https://example.com?q",
+    "https://example.com#f",
+    "https://example.com/a b",
+    "https://example.com/%zz",
+    "https://example.com/a\\b",
+    "https://example.com/<b>",
+    "https://example.com/\xe2\x80\x8b",
+    "https://example.com/\xff",
+    "https://example.com:8080/",
+    "https://example.com:65536/",
+    "https://example.com:0/",
+    "https://example.com:/",
+    "https://example.com:8080:90/",
+    "https://example.com:x/",
+    "https://b@example.com/",
+    "https://a@b@example.com/",
+    "https://a@b@example.com/again",
+    "https://u:p@example.com/",
+    "https://u:p@example.com/other",
+    "https://bücher.de/katalog",
+    "https://bücher.de/andere",
+    "https://BÜCHER.de/",
+    "https://xn--bcher-kva.de/",
+    "https://xn--bcher-xxx.de/",
+    "https://例子。台灣/",
+    "https://例子.台灣/",
+    "https://例子.台灣/路徑",
+    "http://example.com/",
+    "HTTP://example.com/",
+    "https:/example.com/",
+    "https:///example.com/",
+    "https://[::1]/",
+    "https://[::1]:80/",
+    "https://[::1]x/",
+    "https://[::1%25eth0]/",
+    "https://ex_ample.com/",
+    "https://ex_ample.com/2",
+    "https://localhost/",
+    "https://intranet/",
+    "https://1.2.3/",
+    "https://127.0.0.1/",
+    "https://127.0.0.1/x",
+    "mailto:a@example.com",
+    "ftp://example.com/",
+    "//example.com/x",
+    "/relative",
+};
+
+static void
+test_memo(void)
+{
+	struct sy_url_memo memo;
+	static const unsigned fl[] = {H, R, M, A};
+	char *long_url;
+	size_t i, j, bad;
+	int round;
+
+	sy_url_memo_init(&memo);
+	T_INTEQ(memo_used(&memo), 0, "a new memo is empty");
+	for (round = 0; round < 2; round++) {
+		bad = 0;
+		for (i = 0; i < SY_NELEM(checks); i++)
+			bad += !same_with_memo(
+			    checks[i].url, checks[i].flags, &memo);
+		T_INTEQ(bad, 0, "table, round %d: memo changes no verdict",
+		    round + 1);
+	}
+	T_OK(memo_used(&memo) > 10, "the table filled the memo (%zu slots)",
+	    memo_used(&memo));
+	sy_url_memo_fini(&memo);
+
+	sy_url_memo_init(&memo);
+	for (round = 0; round < 2; round++) {
+		bad = 0;
+		for (i = 0; i < SY_NELEM(memo_seq); i++)
+			for (j = 0; j < SY_NELEM(fl); j++)
+				bad +=
+				    !same_with_memo(memo_seq[i], fl[j], &memo);
+		T_INTEQ(bad, 0, "sequence, round %d: memo changes no verdict",
+		    round + 1);
+	}
+	T_OK(memo_holds(&memo, "https://example.com"),
+	    "an accepted authority is memoized");
+	T_OK(memo_holds(&memo, "https://bücher.de"),
+	    "an IDN authority is memoized as written");
+	T_OK(!memo_holds(&memo, "https://a@b@example.com"),
+	    "an authority libcurl rejects is not memoized");
+	T_OK(!memo_holds(&memo, "https://example.com:65536"),
+	    "an authority we reject is not memoized");
+	T_OK(memo_holds(&memo, "https://ex_ample.com"),
+	    "an authority with a warning is memoized (the warning is ours)");
+	sy_url_memo_fini(&memo);
+
+	/* A prefix over the key bound is checked by libcurl every time. */
+	long_url = malloc(300);
+	if (long_url != NULL) {
+		memset(long_url, 'a', 299);
+		long_url[299] = '\0';
+		memcpy(long_url, "https://", 8);
+		memcpy(long_url + 200, ".example.com/x", 14);
+		sy_url_memo_init(&memo);
+		T_OK(same_with_memo(long_url, H, &memo) &&
+		        same_with_memo(long_url, H, &memo),
+		    "a long authority: same verdict");
+		T_INTEQ(
+		    memo_used(&memo), 0, "a long authority is not memoized");
+		sy_url_memo_fini(&memo);
+		free(long_url);
+	}
+	sy_url_memo_fini(NULL);
+}
+
+/* Every byte value in a path: the ones scan_chars() refuses, and no other. */
+static void
+test_bytes(void)
+{
+	char url[32];
+	struct sy_finding f;
+	size_t bad = 0;
+	bool r, want;
+	int c;
+
+	for (c = 1; c < 256; c++) {
+		snprintf(url, sizeof(url), "https://example.com/a%cb", c);
+		want = c <= 0x20 || c == '"' || c == '%' || c == '<' ||
+		    c == '>' || c == '\\' || c >= 0x7f;
+		r = sy_url_check(url, H, &f);
+		if (r != want || (r && f.rule != SY_R_URL_SYNTAX)) {
+			printf("#   byte 0x%02x: %d\n", c, r);
+			bad++;
+		}
+	}
+	T_INTEQ(bad, 0, "each byte value in a path is judged as it should");
+}
+
 int
 main(void)
 {
@@ -342,6 +530,8 @@ main(void)
 	test_uri();
 	test_resolve();
 	test_host();
+	test_memo();
+	test_bytes();
 	T_OK(sy_url_check("", SY_URL_HTTP, &f) && f.rule == SY_R_URL_SYNTAX,
 	    "empty URL is url-syntax");
 	T_OK(sy_url_check("javascript:x", SY_URL_ANY, NULL),

@@ -1,0 +1,166 @@
+#include "lib/strmap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "t.h"
+
+#define NKEYS 1000000
+
+static void
+test_many(void)
+{
+	struct sy_strmap m;
+	char key[32];
+	size_t i, v, bad_put = 0, bad_get = 0, bad_dup = 0;
+	bool found;
+
+	sy_strmap_init(&m);
+	T_OK(!sy_strmap_get(&m, "x", &v), "an empty map has nothing");
+	for (i = 0; i < NKEYS; i++) {
+		snprintf(key, sizeof(key), "e%07zu", i);
+		if (sy_strmap_put(&m, key, i, &found, NULL) != SY_OK || found)
+			bad_put++;
+	}
+	T_INTEQ(bad_put, 0, "%d distinct keys inserted, none found", NKEYS);
+	T_INTEQ(m.n, NKEYS, "the map counts them");
+	for (i = 0; i < NKEYS; i++) {
+		snprintf(key, sizeof(key), "e%07zu", i);
+		if (!sy_strmap_get(&m, key, &v) || v != i)
+			bad_get++;
+	}
+	T_INTEQ(bad_get, 0, "every key gets its value");
+	for (i = 0; i < NKEYS; i += 7) {
+		snprintf(key, sizeof(key), "e%07zu", i);
+		v = 0;
+		if (sy_strmap_put(&m, key, i + 1, &found, &v) != SY_OK ||
+		    !found || v != i)
+			bad_dup++;
+	}
+	T_INTEQ(bad_dup, 0, "duplicates are found with the first value");
+	T_INTEQ(m.n, NKEYS, "duplicates add nothing");
+	T_OK(!sy_strmap_get(&m, "e1000000", NULL) &&
+	        !sy_strmap_get(&m, "e000000", NULL) &&
+	        !sy_strmap_get(&m, "e00000000", NULL) &&
+	        !sy_strmap_get(&m, "E0000000", NULL),
+	    "near misses are absent");
+	T_OK(sy_strmap_put(&m, "e0000001", 5, &found, NULL) == SY_OK && found,
+	    "found without old");
+	sy_strmap_fini(&m);
+	T_INTEQ(m.n, 0, "fini empties the map");
+	sy_strmap_fini(&m);
+	sy_strmap_fini(NULL);
+}
+
+/* Keys sharing prefixes, prefixes of each other, and the empty key. */
+static void
+test_prefixes(void)
+{
+	struct sy_strmap m;
+	char key[300];
+	size_t i, n, v, bad = 0;
+	bool found;
+
+	sy_strmap_init(&m);
+	T_OK(sy_strmap_put(&m, "", 42, &found, NULL) == SY_OK && !found,
+	    "the empty key is a key");
+	T_OK(sy_strmap_get(&m, "", &v) && v == 42, "and is found");
+	/* "a", "aa", ... 255 a's: every one a prefix of the next. */
+	for (n = 1; n < 256; n++) {
+		memset(key, 'a', n);
+		key[n] = '\0';
+		if (sy_strmap_put(&m, key, n, &found, NULL) != SY_OK || found)
+			bad++;
+	}
+	/* A long shared prefix, the difference in the last byte. */
+	memset(key, 'p', 200);
+	for (i = 0; i < 256; i++) {
+		key[200] = (char)(i == 0 ? 1 : i);
+		key[201] = '\0';
+		if (i > 0 &&
+		    (sy_strmap_put(&m, key, 1000 + i, &found, NULL) != SY_OK ||
+		        found))
+			bad++;
+	}
+	T_INTEQ(bad, 0, "prefix keys are distinct");
+	for (n = 1; n < 256; n++) {
+		memset(key, 'a', n);
+		key[n] = '\0';
+		if (!sy_strmap_get(&m, key, &v) || v != n)
+			bad++;
+	}
+	memset(key, 'p', 200);
+	for (i = 1; i < 256; i++) {
+		key[200] = (char)i;
+		key[201] = '\0';
+		if (!sy_strmap_get(&m, key, &v) || v != 1000 + i)
+			bad++;
+	}
+	key[200] = '\0';
+	T_OK(!sy_strmap_get(&m, key, NULL), "the bare prefix is absent");
+	T_INTEQ(bad, 0, "prefix keys get their values");
+	T_OK(sy_strmap_get(&m, "", &v) && v == 42,
+	    "the empty key kept its value");
+	T_INTEQ(m.n, 1 + 255 + 255, "all counted");
+	sy_strmap_fini(&m);
+}
+
+/* Keys around and over the arena's chunk size, mixed with short ones. */
+static void
+test_long(void)
+{
+	static const size_t lens[] = {
+	    16383, 16384, 65535, 65536, 65537, 200000, 1, 70000};
+	struct sy_strmap m;
+	char *k;
+	size_t i, v, bad = 0, max = 200001;
+	bool found;
+	char small[16];
+
+	k = malloc(max);
+	if (!T_OK(k != NULL, "memory for long keys"))
+		return;
+	sy_strmap_init(&m);
+	for (i = 0; i < SY_NELEM(lens); i++) {
+		memset(k, 'x', lens[i]);
+		k[lens[i] - 1] = (char)('a' + i);
+		k[lens[i]] = '\0';
+		if (sy_strmap_put(&m, k, i, &found, NULL) != SY_OK || found)
+			bad++;
+		snprintf(small, sizeof(small), "s%zu", i);
+		if (sy_strmap_put(&m, small, 100 + i, &found, NULL) != SY_OK ||
+		    found)
+			bad++;
+	}
+	T_INTEQ(bad, 0, "long keys inserted");
+	for (i = 0; i < SY_NELEM(lens); i++) {
+		memset(k, 'x', lens[i]);
+		k[lens[i] - 1] = (char)('a' + i);
+		k[lens[i]] = '\0';
+		if (!sy_strmap_get(&m, k, &v) || v != i)
+			bad++;
+		if (sy_strmap_put(&m, k, 99, &found, &v) != SY_OK || !found ||
+		    v != i)
+			bad++;
+		k[lens[i] - 1] = 'x';
+		if (sy_strmap_get(&m, k, NULL))
+			bad++;
+		snprintf(small, sizeof(small), "s%zu", i);
+		if (!sy_strmap_get(&m, small, &v) || v != 100 + i)
+			bad++;
+	}
+	T_INTEQ(bad, 0, "long keys found, near misses not");
+	sy_strmap_fini(&m);
+	free(k);
+}
+
+int
+main(void)
+{
+	test_many();
+	test_prefixes();
+	test_long();
+	return t_done();
+}

@@ -33,9 +33,9 @@ DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CSV_CFLAGS =
 CSV_LIBS = -lcsv
-LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -lresolv -lm
+LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -lresolv -lm -pthread
 
-SY_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+SY_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
     -DSY_VERSION=\"$(VERSION)\" -I. $(WARN) $(WERROR) $(DEP_CFLAGS) \
     $(CSV_CFLAGS) $(CFLAGS)
 

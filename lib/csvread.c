@@ -1,8 +1,14 @@
 /*
  * csvread.c: libcsv fed one physical line at a time, so that every record
  * and field knows the line where it starts.
+ *
+ * A whole file is read in two threads: a reader thread reads, checks the
+ * encoding and parses, and hands the records over in batches; the
+ * caller's thread runs the callback on them, in order.  Parsing and
+ * checking overlap, and the callback never runs anywhere else.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +18,40 @@
 #include "buf.h"
 #include "csvread.h"
 #include "util.h"
+
+/* Records on their way from the reader thread to the callback. */
+struct batch {
+	struct sy_buf data; /* their fields, NUL after each */
+	size_t *foff;       /* where each field starts in data */
+	size_t *fline;      /* and its line */
+	size_t nf;
+	size_t fcap;
+	struct brec {
+		size_t line;
+		long long off;
+		size_t f0; /* first field in foff/fline */
+		size_t nfields;
+		bool xml_bad;
+	} * rec;
+	size_t n;
+	size_t rcap;
+	struct batch *next;
+};
+
+#define BATCH_RECORDS 256
+#define BATCH_BYTES (256u << 10)
+#define PIPE_DEPTH 4 /* full batches waiting at most */
+
+/* The hand-over between the two threads. */
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *head, *tail; /* full, oldest first */
+	size_t nfull;
+	struct batch *spare; /* emptied by the consumer, for reuse */
+	bool done;           /* the reader has handed over everything */
+	bool stop;           /* the consumer wants no more */
+};
 
 struct reader {
 	const char *path;
@@ -34,7 +74,141 @@ struct reader {
 	size_t fcap;
 	struct sy_buf arena; /* the record's fields, NUL after each */
 	size_t *foff;        /* where each field starts in arena */
+	struct pipe *pipe;   /* NULL: the callback is called right here */
+	struct batch *cur;   /* being filled for the pipe */
 };
+
+static void
+batch_free(struct batch *b)
+{
+	if (b == NULL)
+		return;
+	sy_buf_fini(&b->data);
+	free(b->foff);
+	free(b->fline);
+	free(b->rec);
+	free(b);
+}
+
+static void
+batch_free_list(struct batch *b)
+{
+	while (b != NULL) {
+		struct batch *next = b->next;
+
+		batch_free(b);
+		b = next;
+	}
+}
+
+/* Appends the reader's current record to its batch. */
+static enum sy_err
+batch_add(struct batch *b, const struct reader *r)
+{
+	size_t base = b->data.len, i, nf = r->rec.nfields;
+
+	if (b->nf + nf > b->fcap) {
+		size_t cap = (b->nf + nf) * 2;
+		size_t *v = sy_reallocarray(b->foff, cap, sizeof(*v));
+
+		if (v == NULL)
+			return SY_ENOMEM;
+		b->foff = v;
+		v = sy_reallocarray(b->fline, cap, sizeof(*v));
+		if (v == NULL)
+			return SY_ENOMEM;
+		b->fline = v;
+		b->fcap = cap;
+	}
+	if (b->n == b->rcap) {
+		size_t cap = b->rcap ? b->rcap * 2 : BATCH_RECORDS;
+		struct brec *v = sy_reallocarray(b->rec, cap, sizeof(*v));
+
+		if (v == NULL)
+			return SY_ENOMEM;
+		b->rec = v;
+		b->rcap = cap;
+	}
+	if (sy_buf_append(&b->data, r->arena.data, r->arena.len) != SY_OK)
+		return SY_ENOMEM;
+	for (i = 0; i < nf; i++) {
+		b->foff[b->nf + i] = base + r->foff[i];
+		b->fline[b->nf + i] = r->rec.flines[i];
+	}
+	b->rec[b->n].line = r->rec.line;
+	b->rec[b->n].off = r->rec.off;
+	b->rec[b->n].f0 = b->nf;
+	b->rec[b->n].nfields = nf;
+	b->rec[b->n].xml_bad = r->rec.xml_bad;
+	b->n++;
+	b->nf += nf;
+	return SY_OK;
+}
+
+/*
+ * Hands the current batch over (waiting while the pipe is full) and
+ * starts another.  False when the consumer stopped.
+ */
+static bool
+batch_send(struct reader *r)
+{
+	struct pipe *p = r->pipe;
+	struct batch *b = r->cur, *fresh;
+	bool ok;
+
+	if (b == NULL || b->n == 0)
+		return true;
+	pthread_mutex_lock(&p->mu);
+	while (p->nfull >= PIPE_DEPTH && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	ok = !p->stop;
+	fresh = NULL;
+	if (ok) {
+		b->next = NULL;
+		if (p->tail != NULL)
+			p->tail->next = b;
+		else
+			p->head = b;
+		p->tail = b;
+		p->nfull++;
+		r->cur = NULL;
+		pthread_cond_broadcast(&p->cv);
+		fresh = p->spare;
+		if (fresh != NULL)
+			p->spare = fresh->next;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (!ok)
+		return false;
+	if (fresh == NULL) {
+		fresh = calloc(1, sizeof(*fresh));
+		if (fresh != NULL)
+			sy_buf_init(&fresh->data, 0);
+	}
+	r->cur = fresh;
+	return true;
+}
+
+/* The record is complete: to the callback, or into the pipe. */
+static void
+deliver(struct reader *r)
+{
+	size_t i;
+
+	if (r->pipe == NULL) {
+		for (i = 0; i < r->rec.nfields; i++)
+			r->rec.fields[i] = r->arena.data + r->foff[i];
+		r->cbret = r->cb(&r->rec, r->arg);
+		return;
+	}
+	if (r->cur == NULL || batch_add(r->cur, r) != SY_OK) {
+		r->err = SY_ENOMEM;
+		return;
+	}
+	if ((r->cur->n >= BATCH_RECORDS || r->cur->data.len >= BATCH_BYTES) &&
+	    !batch_send(r))
+		r->cbret = -1; /* the consumer stopped, for its own reason */
+}
 
 static void
 rec_clear(struct reader *r)
@@ -118,13 +292,8 @@ record_cb(int c, void *data)
 			r->err = SY_ENOMEM;
 	}
 	if (r->err == SY_OK && r->cbret == 0 && !r->damaged && !r->full &&
-	    r->rec.nfields > 0) {
-		size_t i;
-
-		for (i = 0; i < r->rec.nfields; i++)
-			r->rec.fields[i] = r->arena.data + r->foff[i];
-		r->cbret = r->cb(&r->rec, r->arg);
-	}
+	    r->rec.nfields > 0)
+		deliver(r);
 	if (r->one && r->rec.nfields > 0)
 		r->full = true;
 out:
@@ -191,33 +360,59 @@ new_parser(struct csv_parser *p)
 	return csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 }
 
+/* One reading of a stream. */
+struct job {
+	FILE *fp;
+	const char *path;
+	size_t line0;   /* lines are numbered after this one */
+	long long base; /* the stream offset where reading starts, or -1 */
+	bool one;       /* the first record alone */
+	sy_csv_cb cb;
+	void *arg;
+	struct sy_diags *d;
+	struct pipe *pipe; /* records go there instead of to cb */
+	enum sy_err e;     /* the reading's outcome */
+	int errnum;        /* errno with SY_EIO */
+};
+
 /*
- * Reads fp from where it stands, numbering lines after line0, every
- * record (or the first alone); base is the stream offset there, or -1.
+ * Reads j->fp from where it stands, numbering lines after j->line0, every
+ * record (or the first alone).
  */
 static enum sy_err
-read_stream(FILE *fp, const char *path, size_t line0, long long base, bool one,
-    sy_csv_cb cb, void *arg, struct sy_diags *d)
+read_stream(struct job *j)
 {
+	FILE *fp = j->fp;
+	const char *path = j->path;
+	struct sy_diags *d = j->d;
 	struct csv_parser p;
 	struct reader r;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t got;
 	enum sy_err e = SY_OK;
-	long long at = base; /* offset of the line being fed */
+	long long at = j->base; /* offset of the line being fed */
 
 	memset(&r, 0, sizeof(r));
 	sy_buf_init(&r.arena, 0);
 	r.path = path;
 	r.d = d;
-	r.cb = cb;
-	r.arg = arg;
-	r.one = one;
-	r.line = line0;
-	r.base = base;
-	if (new_parser(&p) != 0)
+	r.cb = j->cb;
+	r.arg = j->arg;
+	r.one = j->one;
+	r.line = j->line0;
+	r.base = j->base;
+	r.pipe = j->pipe;
+	if (r.pipe != NULL) {
+		r.cur = calloc(1, sizeof(*r.cur));
+		if (r.cur == NULL)
+			return SY_ENOMEM;
+		sy_buf_init(&r.cur->data, 0);
+	}
+	if (new_parser(&p) != 0) {
+		batch_free(r.cur);
 		return SY_ENOMEM;
+	}
 	for (; !r.full && (got = getline(&line, &cap, fp)) != -1;
 	     at = at < 0 ? at : at + got) {
 		size_t n = (size_t)got, done, rest;
@@ -262,7 +457,7 @@ read_stream(FILE *fp, const char *path, size_t line0, long long base, bool one,
 			goto out;
 		}
 		if (r.cbret != 0) {
-			e = (enum sy_err)r.cbret;
+			e = r.cbret < 0 ? SY_OK : (enum sy_err)r.cbret;
 			goto out;
 		}
 		if (done < n) {
@@ -302,6 +497,7 @@ read_stream(FILE *fp, const char *path, size_t line0, long long base, bool one,
 	}
 	if (ferror(fp)) {
 		e = SY_EIO;
+		j->errnum = errno;
 		goto out;
 	}
 	if (csv_fini(&p, field_cb, record_cb, &r) != 0) {
@@ -314,9 +510,12 @@ read_stream(FILE *fp, const char *path, size_t line0, long long base, bool one,
 	}
 	if (r.err != SY_OK)
 		e = r.err;
-	else if (r.cbret != 0)
+	else if (r.cbret > 0)
 		e = (enum sy_err)r.cbret;
+	else if (r.pipe != NULL && r.cbret == 0)
+		(void)batch_send(&r);
 out:
+	batch_free(r.cur);
 	rec_clear(&r);
 	free(r.rec.fields);
 	free(r.rec.flines);
@@ -329,19 +528,164 @@ out:
 	return e;
 }
 
+/* The reader thread: reads the whole stream into the pipe. */
+static void *
+reader_main(void *arg)
+{
+	struct job *j = arg;
+	struct pipe *p = j->pipe;
+
+	j->e = read_stream(j);
+	pthread_mutex_lock(&p->mu);
+	p->done = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* The next full batch, oldest first; NULL once the reader is done. */
+static struct batch *
+batch_take(struct pipe *p)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->head == NULL && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	b = p->head;
+	if (b != NULL) {
+		p->head = b->next;
+		if (p->head == NULL)
+			p->tail = NULL;
+		p->nfull--;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+/* An emptied batch goes back to the reader for reuse. */
+static void
+batch_return(struct pipe *p, struct batch *b)
+{
+	sy_buf_reset(&b->data);
+	b->n = 0;
+	b->nf = 0;
+	pthread_mutex_lock(&p->mu);
+	b->next = p->spare;
+	p->spare = b;
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Runs cb on every record of b in order; its nonzero value, or 0. */
+static int
+batch_run(struct batch *b, char ***fv, size_t *fvcap, sy_csv_cb cb, void *arg)
+{
+	struct sy_csv_record rec;
+	size_t i, k;
+	int ret = 0;
+
+	for (i = 0; i < b->n && ret == 0; i++) {
+		const struct brec *br = &b->rec[i];
+
+		if (br->nfields > *fvcap) {
+			char **v =
+			    sy_reallocarray(*fv, br->nfields, sizeof(*v));
+
+			if (v == NULL)
+				return SY_ENOMEM;
+			*fv = v;
+			*fvcap = br->nfields;
+		}
+		for (k = 0; k < br->nfields; k++)
+			(*fv)[k] = b->data.data + b->foff[br->f0 + k];
+		rec.line = br->line;
+		rec.off = br->off;
+		rec.xml_bad = br->xml_bad;
+		rec.nfields = br->nfields;
+		rec.fields = *fv;
+		rec.flines = b->fline + br->f0;
+		ret = cb(&rec, arg);
+	}
+	return ret;
+}
+
 enum sy_err
 sy_csv_read_fp(
     FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
 {
-	off_t base = ftello(fp);
+	struct job j = {
+	    fp, path, 0, ftello(fp), false, cb, arg, NULL, NULL, SY_OK, 0};
+	struct pipe p;
+	struct sy_diags rd; /* the reader's, added to d when it is done */
+	struct batch *b;
+	pthread_t t;
+	char **fv = NULL;
+	size_t fvcap = 0;
+	int ret = 0;
+	enum sy_err e;
 
-	return read_stream(fp, path, 0, base, false, cb, arg, d);
+	memset(&p, 0, sizeof(p));
+	sy_diags_init(&rd);
+	j.d = &rd;
+	j.pipe = &p;
+	if (pthread_mutex_init(&p.mu, NULL) != 0)
+		goto alone;
+	if (pthread_cond_init(&p.cv, NULL) != 0) {
+		pthread_mutex_destroy(&p.mu);
+		goto alone;
+	}
+	if (pthread_create(&t, NULL, reader_main, &j) != 0) {
+		pthread_cond_destroy(&p.cv);
+		pthread_mutex_destroy(&p.mu);
+		goto alone;
+	}
+	while ((b = batch_take(&p)) != NULL) {
+		if (ret == 0)
+			ret = batch_run(b, &fv, &fvcap, cb, arg);
+		if (ret != 0) {
+			/* Stop the reader; what it sent is let go. */
+			pthread_mutex_lock(&p.mu);
+			p.stop = true;
+			pthread_cond_broadcast(&p.cv);
+			pthread_mutex_unlock(&p.mu);
+		}
+		batch_return(&p, b);
+	}
+	pthread_join(t, NULL);
+	batch_free_list(p.spare);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	free(fv);
+	e = sy_diags_move(d, &rd);
+	sy_diags_fini(&rd);
+	if (ret != 0)
+		return (enum sy_err)ret;
+	if (j.e == SY_EIO)
+		errno = j.errnum;
+	if (e == SY_OK)
+		e = j.e;
+	if (e == SY_OK && d->oom)
+		e = SY_ENOMEM;
+	return e;
+alone:
+	sy_diags_fini(&rd);
+	j.d = d;
+	j.pipe = NULL;
+	e = read_stream(&j);
+	if (e == SY_EIO)
+		errno = j.errnum;
+	return e;
 }
 
 enum sy_err
 sy_csv_read_at(FILE *fp, const char *path, long long off, size_t line,
     sy_csv_cb cb, void *arg, struct sy_diags *d)
 {
+	struct job j = {
+	    fp, path, line - 1, off, true, cb, arg, d, NULL, SY_OK, 0};
+	enum sy_err e;
+
 	if (off < 0 || line == 0) {
 		errno = EINVAL;
 		return SY_EINVAL;
@@ -349,7 +693,10 @@ sy_csv_read_at(FILE *fp, const char *path, long long off, size_t line,
 	clearerr(fp);
 	if (fseeko(fp, (off_t)off, SEEK_SET) != 0)
 		return SY_EIO;
-	return read_stream(fp, path, line - 1, off, true, cb, arg, d);
+	e = read_stream(&j);
+	if (e == SY_EIO)
+		errno = j.errnum;
+	return e;
 }
 
 enum sy_err

@@ -123,8 +123,9 @@ struct loader {
 	struct header h;
 	struct sy_strmap ids, links, guids, slugs;
 	int64_t now;
-	struct sy_tz *deftz;       /* --tz, loaded once */
-	struct sy_tz **zones;      /* per column, or NULL to use deftz */
+	struct sy_tz *deftz;        /* --tz, loaded once */
+	struct sy_tz **zones;       /* per column, or NULL to use deftz */
+	struct sy_url_memo urlmemo; /* libcurl's verdicts on authorities */
 	struct sy_strmap verdicts; /* content link -> 0 or findings index + 1 */
 	struct sy_finding *findings;
 	size_t nfindings;
@@ -438,7 +439,7 @@ check_url(struct loader *L, size_t k, const char *url)
 	struct sy_finding f;
 	bool ok = true;
 
-	if (sy_url_check(url, SY_URL_HTTP, &f)) {
+	if (sy_url_check_memo(url, SY_URL_HTTP, &f, &L->urlmemo)) {
 		finding(L, k, &f, url);
 		ok = f.severity != SY_ERROR;
 		if (!ok)
@@ -521,9 +522,11 @@ line_of(const char *s, size_t off)
 
 /* The verdict on a link inside content; abs, when known, for site rules. */
 static void
-content_link_check(const char *url, const char *abs, struct sy_finding *f)
+content_link_check(
+    struct loader *L, const char *url, const char *abs, struct sy_finding *f)
 {
-	if (sy_url_check(url, SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY, f))
+	if (sy_url_check_memo(url, SY_URL_RELATIVE | SY_URL_MAILTO | SY_URL_ANY,
+	        f, &L->urlmemo))
 		return;
 	if (!sy_rules_check(abs ? abs : url, f))
 		f->rule = SY_R_NONE;
@@ -547,7 +550,7 @@ cached_check(struct loader *L, const char *url, struct sy_finding *f)
 		*f = L->findings[v - 1];
 		return true;
 	}
-	content_link_check(url, NULL, f);
+	content_link_check(L, url, NULL, f);
 	if (L->verdicts.n >= MAX_VERDICTS)
 		return true;
 	v = 0;
@@ -595,7 +598,7 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 		if (base != NULL && strchr(ln->url, ':') == NULL &&
 		    (L->o->occs != NULL || strncmp(ln->url, "//", 2) == 0)) {
 			abs = sy_url_resolve(base, ln->url);
-			content_link_check(ln->url, abs, &f);
+			content_link_check(L, ln->url, abs, &f);
 		} else if (!cached_check(L, ln->url, &f)) {
 			return;
 		}
@@ -1626,6 +1629,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	sy_strmap_init(&L.slugs);
 	sy_strmap_init(&L.verdicts);
 	sy_strmap_init(&L.cuts);
+	sy_url_memo_init(&L.urlmemo);
 	L.prune_at = 4096;
 	m->path = sy_strdup(path);
 	slash = strrchr(path, '/');
@@ -1709,6 +1713,7 @@ out:
 	sy_strmap_fini(&L.slugs);
 	sy_strmap_fini(&L.verdicts);
 	sy_strmap_fini(&L.cuts);
+	sy_url_memo_fini(&L.urlmemo);
 	free(L.cut);
 	free(L.findings);
 	for (i = 0; i < L.nzones; i++)

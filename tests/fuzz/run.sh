@@ -41,7 +41,7 @@ PKGS="libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson libcares"
 cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -Wall \
     -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
     -Wwrite-strings -Wformat=2 -Wvla -g -O1 -fno-omit-frame-pointer $(pkg-config --cflags $PKGS)"
-libs="$(pkg-config --libs $PKGS) -lcsv -lresolv -lm"
+libs="$(pkg-config --libs $PKGS) -lcsv -lresolv -lm -pthread"
 mkdir -p $B/bin
 for t in $targets; do
 	src=tests/fuzz/fuzz_$t.c

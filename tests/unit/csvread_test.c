@@ -81,6 +81,27 @@ stop_at_two(struct sy_csv_record *rec, void *arg)
 	return rec->line == 2 ? SY_ELIMIT : 0;
 }
 
+/* For the many-batches test: records must come in order, lines right. */
+struct order {
+	size_t n, bad, stop_at;
+	const size_t *line; /* where record k starts */
+};
+
+static int
+in_order(struct sy_csv_record *rec, void *arg)
+{
+	struct order *o = arg;
+	size_t want = o->n < 1500 ? o->n : o->n + 1; /* 1500 is damaged */
+	char id[32];
+
+	snprintf(id, sizeof(id), "%zu", want);
+	if (rec->nfields != 2 || strcmp(rec->fields[0], id) != 0 ||
+	    rec->line != o->line[want])
+		o->bad++;
+	o->n++;
+	return o->n == o->stop_at ? SY_ELIMIT : 0;
+}
+
 int
 main(void)
 {
@@ -175,6 +196,50 @@ main(void)
 		    "callback error stops the reader");
 		fclose(fp);
 		sy_diags_fini(&d);
+	}
+	/*
+	 * Thousands of records through the reader thread, in batches: every
+	 * one in order at its line, big ones too, a damaged one reported and
+	 * left out; a callback's stop in the middle ends the reading.
+	 */
+	{
+		FILE *fp = tmpfile();
+		struct sy_diags d;
+		struct order o;
+		static size_t lines[3000];
+		size_t at = 1;
+		int stop;
+
+		for (k = 0; k < 3000; k++) {
+			lines[k] = at;
+			at += k != 1500 && k % 7 == 0 ? 2 : 1;
+			if (k == 1500)
+				fprintf(fp, "%zu,bad \xff byte\n", k);
+			else if (k % 7 == 0)
+				fprintf(fp, "%zu,\"two\nlines\"\n", k);
+			else if (k % 101 == 0)
+				fprintf(fp, "%zu,%0*d\n", k, 300000, 7);
+			else
+				fprintf(fp, "%zu,text\n", k);
+		}
+		for (stop = 0; stop < 2; stop++) {
+			rewind(fp);
+			sy_diags_init(&d);
+			memset(&o, 0, sizeof(o));
+			o.line = lines;
+			o.stop_at = stop ? 2000 : 0;
+			T_OK(sy_csv_read_fp(fp, "big.csv", in_order, &o, &d) ==
+			        (stop ? SY_ELIMIT : SY_OK),
+			    "many batches: %s", stop ? "stopped" : "read");
+			T_INTEQ(o.n, stop ? 2000 : 2999, "records delivered");
+			T_INTEQ(o.bad, 0, "each in order, at its line");
+			if (!stop)
+				T_OK(d.n == 1 &&
+				        d.v[0].rule == SY_R_CSV_ENCODING,
+				    "the damaged record reported");
+			sy_diags_fini(&d);
+		}
+		fclose(fp);
 	}
 	/* A missing file is SY_EIO with errno set. */
 	{

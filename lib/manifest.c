@@ -145,6 +145,30 @@ struct loader {
 	 */
 	bool lazy;
 	struct sy_entry *target; /* the partial entry being read again */
+	struct topk *tops;       /* lazy: the best rows of each column */
+	size_t ntops;
+	struct sy_strmap topidx; /* column slug ("" default) -> tops index */
+};
+
+/*
+ * What sorting and limits need of a row, when the rest can be read again:
+ * kept per column in a heap of the column's limit, the worst on top.
+ */
+struct stub {
+	struct sy_time published;
+	struct sy_time updated;
+	long long enclosure_length;
+	long long off;
+	size_t line;
+	bool has_updated;
+};
+
+struct topk {
+	char *slug;     /* NULL for the default feed */
+	long long lim;  /* 0: every row is kept */
+	struct stub *v; /* a heap when lim > 0: v[0] is the worst */
+	size_t n;
+	size_t cap;
 };
 
 void
@@ -956,6 +980,148 @@ limit_of(const struct loader *L, const char *slug)
 	return L->m->columns[i].limit;
 }
 
+/* True when a comes after b in a feed (older, or as old and later). */
+static bool
+stub_worse(const struct stub *a, const struct stub *b)
+{
+	if (a->published.t != b->published.t)
+		return a->published.t < b->published.t;
+	return a->line > b->line;
+}
+
+static void
+heap_down(struct stub *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t w = i, l = 2 * i + 1, r = l + 1;
+		struct stub t;
+
+		if (l < n && stub_worse(&v[l], &v[w]))
+			w = l;
+		if (r < n && stub_worse(&v[r], &v[w]))
+			w = r;
+		if (w == i)
+			return;
+		t = v[i];
+		v[i] = v[w];
+		v[w] = t;
+		i = w;
+	}
+}
+
+static void
+heap_up(struct stub *v, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		struct stub t;
+
+		if (!stub_worse(&v[i], &v[p]))
+			return;
+		t = v[i];
+		v[i] = v[p];
+		v[p] = t;
+		i = p;
+	}
+}
+
+/*
+ * Offers a row of column slug ("" for the default feed) to its column's
+ * best: kept if the column has room or the row beats the worst kept, in
+ * the very order sy_manifest_feeds uses.  No copy of any text.
+ */
+static enum sy_err
+topk_offer(struct loader *L, const char *slug, const struct stub *st)
+{
+	struct topk *tk;
+	size_t i;
+	bool found;
+
+	if (!sy_strmap_get(&L->topidx, slug, &i)) {
+		struct topk *v =
+		    sy_reallocarray(L->tops, L->ntops + 1, sizeof(*v));
+
+		if (v == NULL)
+			return SY_ENOMEM;
+		L->tops = v;
+		i = L->ntops;
+		memset(&v[i], 0, sizeof(v[i]));
+		if (*slug != '\0' && (v[i].slug = sy_strdup(slug)) == NULL)
+			return SY_ENOMEM;
+		v[i].lim = limit_of(L, *slug ? slug : NULL);
+		L->ntops++;
+		if (sy_strmap_put(&L->topidx, slug, i, &found, NULL) != SY_OK)
+			return SY_ENOMEM;
+	}
+	tk = &L->tops[i];
+	if (tk->lim > 0 && tk->n == (size_t)tk->lim) {
+		if (stub_worse(st, &tk->v[0]))
+			return SY_OK;
+		tk->v[0] = *st;
+		heap_down(tk->v, tk->n, 0);
+		return SY_OK;
+	}
+	if (tk->n == tk->cap) {
+		size_t cap = tk->cap ? tk->cap * 2 : 64;
+		struct stub *v = sy_reallocarray(tk->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return SY_ENOMEM;
+		tk->v = v;
+		tk->cap = cap;
+	}
+	tk->v[tk->n++] = *st;
+	if (tk->lim > 0)
+		heap_up(tk->v, tk->n - 1);
+	return SY_OK;
+}
+
+static void
+topk_free(struct loader *L)
+{
+	size_t i;
+
+	for (i = 0; i < L->ntops; i++) {
+		free(L->tops[i].slug);
+		free(L->tops[i].v);
+	}
+	free(L->tops);
+	L->tops = NULL;
+	L->ntops = 0;
+}
+
+/* The rows kept become partial entries, to be read again in full. */
+static enum sy_err
+topk_entries(struct loader *L)
+{
+	size_t i, k;
+
+	for (i = 0; i < L->ntops; i++) {
+		const struct topk *tk = &L->tops[i];
+
+		for (k = 0; k < tk->n; k++) {
+			struct sy_entry e;
+
+			memset(&e, 0, sizeof(e));
+			if (tk->slug != NULL &&
+			    (e.column = sy_strdup(tk->slug)) == NULL)
+				return SY_ENOMEM;
+			e.line = tk->v[k].line;
+			e.published = tk->v[k].published;
+			e.updated = tk->v[k].updated;
+			e.has_updated = tk->v[k].has_updated;
+			e.enclosure_length = tk->v[k].enclosure_length;
+			e.partial = true;
+			e.off = tk->v[k].off;
+			if (push_entry(L->m, &e) != SY_OK) {
+				sy_entry_fini(&e);
+				return SY_ENOMEM;
+			}
+		}
+	}
+	return SY_OK;
+}
+
 static bool
 by_column_newest_same(const struct sy_entry *a, const struct sy_entry *b)
 {
@@ -1369,12 +1535,20 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	}
 	if (L->lazy && rec->off >= 0) {
 		/* What sorting and limits need; the rest is read again. */
-		e.column = dup_nonempty(L, v[F_COLUMN]);
-		e.partial = true;
-		e.off = rec->off;
-	} else {
-		fill_entry(L, v, &e, &article);
+		struct stub st;
+
+		st.published = e.published;
+		st.updated = e.updated;
+		st.has_updated = e.has_updated;
+		st.enclosure_length = e.enclosure_length;
+		st.line = e.line;
+		st.off = rec->off;
+		if (topk_offer(L, v[F_COLUMN], &st) != SY_OK)
+			L->err = SY_ENOMEM;
+		L->m->nrows++;
+		goto out;
 	}
+	fill_entry(L, v, &e, &article);
 	if (L->err == SY_OK && push_entry(L->m, &e) == SY_OK) {
 		memset(&e, 0, sizeof(e));
 		L->m->nrows++;
@@ -1629,6 +1803,7 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	sy_strmap_init(&L.slugs);
 	sy_strmap_init(&L.verdicts);
 	sy_strmap_init(&L.cuts);
+	sy_strmap_init(&L.topidx);
 	sy_url_memo_init(&L.urlmemo);
 	L.prune_at = 4096;
 	m->path = sy_strdup(path);
@@ -1695,6 +1870,9 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	if (!o->build || d->count[SY_ERROR] != errors)
 		goto out; /* nothing will be written */
 	/* The entries that reach a feed, and only those, in full. */
+	e = topk_entries(&L);
+	if (e != SY_OK)
+		goto out;
 	prune(&L);
 	e = L.err;
 	if (e == SY_OK && L.lazy)
@@ -1713,6 +1891,8 @@ out:
 	sy_strmap_fini(&L.slugs);
 	sy_strmap_fini(&L.verdicts);
 	sy_strmap_fini(&L.cuts);
+	sy_strmap_fini(&L.topidx);
+	topk_free(&L);
 	sy_url_memo_fini(&L.urlmemo);
 	free(L.cut);
 	free(L.findings);

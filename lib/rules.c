@@ -300,7 +300,8 @@ find_site(const char *host)
 		for (j = 0;
 		     j < SY_NELEM(sites[i].hosts) && sites[i].hosts[j] != NULL;
 		     j++)
-			if (strcmp(host, sites[i].hosts[j]) == 0)
+			if (host[0] == sites[i].hosts[j][0] &&
+			    strcmp(host, sites[i].hosts[j]) == 0)
 				return &sites[i];
 	return NULL;
 }

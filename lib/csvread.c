@@ -76,6 +76,8 @@ struct reader {
 	size_t *foff;        /* where each field starts in arena */
 	struct pipe *pipe;   /* NULL: the callback is called right here */
 	struct batch *cur;   /* being filled for the pipe */
+	struct sy_buf *ab;   /* where fields go: arena, or cur's data */
+	size_t rec_base;     /* where the current record starts in ab */
 };
 
 static void
@@ -101,11 +103,11 @@ batch_free_list(struct batch *b)
 	}
 }
 
-/* Appends the reader's current record to its batch. */
+/* Adds the reader's current record, already in b's data, to b. */
 static enum sy_err
 batch_add(struct batch *b, const struct reader *r)
 {
-	size_t base = b->data.len, i, nf = r->rec.nfields;
+	size_t i, nf = r->rec.nfields;
 
 	if (b->nf + nf > b->fcap) {
 		size_t cap = (b->nf + nf) * 2;
@@ -129,10 +131,8 @@ batch_add(struct batch *b, const struct reader *r)
 		b->rec = v;
 		b->rcap = cap;
 	}
-	if (sy_buf_append(&b->data, r->arena.data, r->arena.len) != SY_OK)
-		return SY_ENOMEM;
 	for (i = 0; i < nf; i++) {
-		b->foff[b->nf + i] = base + r->foff[i];
+		b->foff[b->nf + i] = r->foff[i];
 		b->fline[b->nf + i] = r->rec.flines[i];
 	}
 	b->rec[b->n].line = r->rec.line;
@@ -186,6 +186,10 @@ batch_send(struct reader *r)
 			sy_buf_init(&fresh->data, 0);
 	}
 	r->cur = fresh;
+	r->ab = fresh != NULL ? &fresh->data : &r->arena;
+	r->rec_base = 0;
+	if (fresh == NULL)
+		r->err = SY_ENOMEM;
 	return true;
 }
 
@@ -205,6 +209,7 @@ deliver(struct reader *r)
 		r->err = SY_ENOMEM;
 		return;
 	}
+	r->rec_base = r->ab->len; /* delivered: it stays */
 	if ((r->cur->n >= BATCH_RECORDS || r->cur->data.len >= BATCH_BYTES) &&
 	    !batch_send(r))
 		r->cbret = -1; /* the consumer stopped, for its own reason */
@@ -215,7 +220,11 @@ rec_clear(struct reader *r)
 {
 	r->rec.nfields = 0;
 	r->rec.xml_bad = false;
-	sy_buf_reset(&r->arena);
+	/* What a record left undelivered wrote is let go. */
+	if (r->ab->data != NULL) {
+		r->ab->len = r->rec_base;
+		r->ab->data[r->rec_base] = '\0';
+	}
 }
 
 static void
@@ -259,9 +268,10 @@ field_cb(void *s, size_t len, void *data)
 		r->fcap = cap;
 	}
 	/* One buffer for the whole record: no allocation per field. */
-	off = r->arena.len;
-	if ((s != NULL && sy_buf_append(&r->arena, s, len) != SY_OK) ||
-	    sy_buf_putc(&r->arena, '\0') != SY_OK) {
+	/* libcsv ends every field with a NUL (CSV_APPEND_NULL): take it. */
+	off = r->ab->len;
+	if (s != NULL ? sy_buf_append(r->ab, s, len + 1) != SY_OK
+	              : sy_buf_putc(r->ab, '\0') != SY_OK) {
 		r->err = SY_ENOMEM;
 		goto next;
 	}
@@ -403,11 +413,13 @@ read_stream(struct job *j)
 	r.line = j->line0;
 	r.base = j->base;
 	r.pipe = j->pipe;
+	r.ab = &r.arena;
 	if (r.pipe != NULL) {
 		r.cur = calloc(1, sizeof(*r.cur));
 		if (r.cur == NULL)
 			return SY_ENOMEM;
 		sy_buf_init(&r.cur->data, 0);
+		r.ab = &r.cur->data;
 	}
 	if (new_parser(&p) != 0) {
 		batch_free(r.cur);
@@ -515,8 +527,8 @@ read_stream(struct job *j)
 	else if (r.pipe != NULL && r.cbret == 0)
 		(void)batch_send(&r);
 out:
-	batch_free(r.cur);
 	rec_clear(&r);
+	batch_free(r.cur);
 	free(r.rec.fields);
 	free(r.rec.flines);
 	free(r.foff);

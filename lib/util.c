@@ -3,6 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "util.h"
 
@@ -126,6 +129,63 @@ text8(const unsigned char *s)
 	return ((w | ((w - ones * 0x20) & ~w)) & high) == 0;
 }
 
+#if defined(__SSE2__)
+/* Mask of the positions below k (0 <= k <= 16). */
+static inline unsigned
+below(unsigned k)
+{
+	return k >= 16 ? 0xffffu : (1u << k) - 1;
+}
+
+/*
+ * SSE2 over 16 bytes at s, which starts a character: the length of the
+ * prefix made only of whole characters that are ASCII (printable ASCII,
+ * TAB/LF/CR excluded, when text) or three bytes long with a lead from E1
+ * to EF except ED (no overlong form or surrogate possible), and, when
+ * text, without EF BF (where U+FFFE and U+FFFF live).  0 when the first
+ * character is none of those: the scalar code takes it.
+ */
+static inline size_t
+simd16(const unsigned char *s, bool text)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	unsigned hi = (unsigned)_mm_movemask_epi8(v);
+	unsigned ctrl = 0, cont, lead, bad, want, stop, k, spill;
+
+	if (text)
+		ctrl = (unsigned)_mm_movemask_epi8(
+		           _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) &
+		    ~hi;
+	if (hi == 0)
+		return ctrl == 0 ? 16 : (size_t)__builtin_ctz(ctrl);
+	/* 80..BF are below C0 as signed bytes; ASCII is not. */
+	cont = (unsigned)_mm_movemask_epi8(
+	    _mm_cmplt_epi8(v, _mm_set1_epi8((char)0xc0)));
+	lead = (unsigned)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xf0)),
+	        _mm_set1_epi8((char)0xe0)));
+	bad = (unsigned)_mm_movemask_epi8(
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xe0)),
+	        _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xed))));
+	bad |= (hi & ~cont & ~lead) | ctrl;
+	if (text)
+		bad |= (unsigned)_mm_movemask_epi8(
+		           _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xef))) &
+		    ((unsigned)_mm_movemask_epi8(
+		         _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xbf))) >>
+		        1);
+	/* Continuation bytes exactly where the leads want them. */
+	want = (lead << 1) | (lead << 2);
+	stop = (bad | ((want ^ cont) & 0xffffu)) & 0xffffu;
+	k = stop ? (unsigned)__builtin_ctz(stop) : 16;
+	/* No character may cross k. */
+	spill = k >= 2 ? lead & below(k) & ~below(k - 2) : lead & below(k);
+	if (spill)
+		k = (unsigned)__builtin_ctz(spill);
+	return k;
+}
+#endif
+
 /*
  * The UTF-8 validator behind sy_utf8_valid_prefix and
  * sy_text_valid_prefix: text, when true, also stops at NUL and sets
@@ -139,6 +199,16 @@ utf8_scan(const unsigned char *s, size_t len, bool text, bool *xml_bad)
 	uint32_t cp, min;
 
 	while (i < len) {
+#if defined(__SSE2__)
+		if (len - i >= 16) {
+			size_t ok = simd16(s + i, text);
+
+			if (ok > 0) {
+				i += ok;
+				continue;
+			}
+		}
+#endif
 		if (text)
 			while (len - i >= 8 && text8(s + i))
 				i += 8;

@@ -230,23 +230,17 @@ gather_file(struct audit *a, const char *path)
 static long
 target_of(struct audit *a, const char *key, size_t occ)
 {
-	size_t i;
+	size_t i, *v;
 	bool found;
 	struct target *t;
 
 	if (sy_strmap_put(&a->map, key, a->nt, &found, &i) != SY_OK)
 		return -1;
 	if (!found) {
-		if (a->nt == a->capt) {
-			size_t cap = a->capt ? a->capt * 2 : 64;
-			struct target *v =
-			    sy_reallocarray(a->t, cap, sizeof(*v));
-
-			if (v == NULL)
-				return -1;
-			a->t = v;
-			a->capt = cap;
-		}
+		t = sy_grow(a->t, &a->capt, a->nt + 1, sizeof(*t), 64);
+		if (t == NULL)
+			return -1;
+		a->t = t;
 		i = a->nt;
 		t = &a->t[i];
 		memset(t, 0, sizeof(*t));
@@ -258,15 +252,10 @@ target_of(struct audit *a, const char *key, size_t occ)
 		a->nt++;
 	}
 	t = &a->t[i];
-	if (t->nocc == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 2;
-		size_t *v = sy_reallocarray(t->occ, cap, sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		t->occ = v;
-		t->cap = cap;
-	}
+	v = sy_grow(t->occ, &t->cap, t->nocc + 1, sizeof(*v), 2);
+	if (v == NULL)
+		return -1;
+	t->occ = v;
 	t->occ[t->nocc++] = occ;
 	return (long)i;
 }

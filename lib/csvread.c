@@ -108,6 +108,7 @@ static enum sy_err
 batch_add(struct batch *b, const struct reader *r)
 {
 	size_t i, nf = r->rec.nfields;
+	struct brec *rv;
 
 	if (b->nf + nf > b->fcap) {
 		size_t cap = (b->nf + nf) * 2;
@@ -122,15 +123,10 @@ batch_add(struct batch *b, const struct reader *r)
 		b->fline = v;
 		b->fcap = cap;
 	}
-	if (b->n == b->rcap) {
-		size_t cap = b->rcap ? b->rcap * 2 : BATCH_RECORDS;
-		struct brec *v = sy_reallocarray(b->rec, cap, sizeof(*v));
-
-		if (v == NULL)
-			return SY_ENOMEM;
-		b->rec = v;
-		b->rcap = cap;
-	}
+	rv = sy_grow(b->rec, &b->rcap, b->n + 1, sizeof(*rv), BATCH_RECORDS);
+	if (rv == NULL)
+		return SY_ENOMEM;
+	b->rec = rv;
 	for (i = 0; i < nf; i++) {
 		b->foff[b->nf + i] = r->foff[i];
 		b->fline[b->nf + i] = r->rec.flines[i];
@@ -737,16 +733,10 @@ keep_cb(struct sy_csv_record *rec, void *arg)
 	struct sy_csv_record *r;
 	size_t i;
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct sy_csv_record *v =
-		    sy_reallocarray(c->rec, cap, sizeof(*v));
-
-		if (v == NULL)
-			return SY_ENOMEM;
-		c->rec = v;
-		c->cap = cap;
-	}
+	r = sy_grow(c->rec, &c->cap, c->n + 1, sizeof(*r), 16);
+	if (r == NULL)
+		return SY_ENOMEM;
+	c->rec = r;
 	r = &c->rec[c->n];
 	memset(r, 0, sizeof(*r));
 	r->line = rec->line;

@@ -175,19 +175,14 @@ struct sy_diag *
 sy_diag_add(struct sy_diags *d, const struct sy_pos *pos, enum sy_severity sev,
     enum sy_rule rule, const char *fmt, ...)
 {
-	struct sy_diag *dg;
+	struct sy_diag *dg, *v;
 	struct sy_buf b;
 	va_list ap;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct sy_diag *v = sy_reallocarray(d->v, cap, sizeof(*v));
-
-		if (v == NULL)
-			goto oom;
-		d->v = v;
-		d->cap = cap;
-	}
+	v = sy_grow(d->v, &d->cap, d->n + 1, sizeof(*v), 16);
+	if (v == NULL)
+		goto oom;
+	d->v = v;
 	dg = &d->v[d->n];
 	memset(dg, 0, sizeof(*dg));
 	sy_buf_init(&b, 0);

@@ -199,19 +199,14 @@ sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
     const char *path, size_t line, size_t column, const char *entry,
     const char *field, size_t mline)
 {
-	struct sy_occ *c;
+	struct sy_occ *c, *v;
 
 	if (o == NULL)
 		return SY_OK;
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 64;
-		struct sy_occ *v = sy_reallocarray(o->v, cap, sizeof(*v));
-
-		if (v == NULL)
-			return SY_ENOMEM;
-		o->v = v;
-		o->cap = cap;
-	}
+	v = sy_grow(o->v, &o->cap, o->n + 1, sizeof(*v), 64);
+	if (v == NULL)
+		return SY_ENOMEM;
+	o->v = v;
 	c = &o->v[o->n];
 	memset(c, 0, sizeof(*c));
 	c->url = sy_strdup(url);
@@ -953,16 +948,12 @@ keep(char *v)
 static enum sy_err
 push_entry(struct sy_manifest *m, struct sy_entry *e)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct sy_entry *v =
-		    sy_reallocarray(m->entries, cap, sizeof(*v));
+	struct sy_entry *v =
+	    sy_grow(m->entries, &m->cap, m->n + 1, sizeof(*v), 64);
 
-		if (v == NULL)
-			return SY_ENOMEM;
-		m->entries = v;
-		m->cap = cap;
-	}
+	if (v == NULL)
+		return SY_ENOMEM;
+	m->entries = v;
 	m->entries[m->n++] = *e;
 	return SY_OK;
 }
@@ -1034,21 +1025,21 @@ static enum sy_err
 topk_offer(struct loader *L, const char *slug, const struct stub *st)
 {
 	struct topk *tk;
+	struct stub *v;
 	size_t i;
 	bool found;
 
 	if (!sy_strmap_get(&L->topidx, slug, &i)) {
-		struct topk *v =
-		    sy_reallocarray(L->tops, L->ntops + 1, sizeof(*v));
-
-		if (v == NULL)
+		tk = sy_reallocarray(L->tops, L->ntops + 1, sizeof(*tk));
+		if (tk == NULL)
 			return SY_ENOMEM;
-		L->tops = v;
+		L->tops = tk;
 		i = L->ntops;
-		memset(&v[i], 0, sizeof(v[i]));
-		if (*slug != '\0' && (v[i].slug = sy_strdup(slug)) == NULL)
+		tk = &L->tops[i];
+		memset(tk, 0, sizeof(*tk));
+		if (*slug != '\0' && (tk->slug = sy_strdup(slug)) == NULL)
 			return SY_ENOMEM;
-		v[i].lim = limit_of(L, *slug ? slug : NULL);
+		tk->lim = limit_of(L, *slug ? slug : NULL);
 		L->ntops++;
 		if (sy_strmap_put(&L->topidx, slug, i, &found, NULL) != SY_OK)
 			return SY_ENOMEM;
@@ -1061,15 +1052,10 @@ topk_offer(struct loader *L, const char *slug, const struct stub *st)
 		heap_down(tk->v, tk->n, 0);
 		return SY_OK;
 	}
-	if (tk->n == tk->cap) {
-		size_t cap = tk->cap ? tk->cap * 2 : 64;
-		struct stub *v = sy_reallocarray(tk->v, cap, sizeof(*v));
-
-		if (v == NULL)
-			return SY_ENOMEM;
-		tk->v = v;
-		tk->cap = cap;
-	}
+	v = sy_grow(tk->v, &tk->cap, tk->n + 1, sizeof(*v), 64);
+	if (v == NULL)
+		return SY_ENOMEM;
+	tk->v = v;
 	tk->v[tk->n++] = *st;
 	if (tk->lim > 0)
 		heap_up(tk->v, tk->n - 1);

@@ -48,6 +48,25 @@ sy_strndup(const char *s, size_t n)
 	return p;
 }
 
+void *
+sy_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t c = *cap ? *cap : first;
+	void *nv;
+
+	if (n <= *cap)
+		return v;
+	while (c < n) {
+		if (c > SIZE_MAX / 2)
+			return NULL;
+		c *= 2;
+	}
+	nv = sy_reallocarray(v, c, size);
+	if (nv != NULL)
+		*cap = c;
+	return nv;
+}
+
 char *
 sy_strdup(const char *s)
 {

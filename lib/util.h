@@ -31,6 +31,14 @@ int sy_strtoll(const char *s, long long min, long long max, long long *out);
 /* reallocarray(3) with an overflow check; NULL on overflow or ENOMEM. */
 void *sy_reallocarray(void *p, size_t n, size_t size);
 
+/*
+ * Room for n elements of size bytes in the array v that holds *cap: v
+ * itself when it has room, else v moved to a block of twice the
+ * capacity (first when empty) or more, *cap updated.  NULL when out of
+ * memory, v and *cap untouched.
+ */
+void *sy_grow(void *v, size_t *cap, size_t n, size_t size, size_t first);
+
 /* strdup/strndup; NULL in, NULL out. */
 char *sy_strdup(const char *s);
 char *sy_strndup(const char *s, size_t n);

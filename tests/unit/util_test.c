@@ -215,6 +215,20 @@ main(void)
 	    "strtoll overflow");
 	T_OK(sy_reallocarray(NULL, SIZE_MAX / 2, 4) == NULL,
 	    "reallocarray overflow");
+	{
+		size_t cap = 0, *g = NULL, *ng;
+
+		g = sy_grow(g, &cap, 1, sizeof(*g), 4);
+		T_OK(g != NULL && cap == 4, "grow: first capacity");
+		ng = sy_grow(g, &cap, 4, sizeof(*g), 4);
+		T_OK(ng == g && cap == 4, "grow: room left, nothing moves");
+		g = sy_grow(g, &cap, 9, sizeof(*g), 4);
+		T_OK(g != NULL && cap == 16, "grow: doubled until it fits");
+		ng = sy_grow(g, &cap, SIZE_MAX / 4, sizeof(*g), 4);
+		T_OK(ng == NULL && cap == 16,
+		    "grow: too much leaves it as it was");
+		free(g);
+	}
 	T_OK(sy_strcasecmp("Content_File", "content_file") == 0, "casecmp");
 	T_OK(sy_has_prefix_ci("X-Mine", "x-"), "prefix");
 

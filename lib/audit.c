@@ -45,6 +45,7 @@ struct audit {
 	size_t nt;
 	size_t capt;
 	struct sy_strmap map;
+	struct sy_url_memo urlmemo; /* libcurl's verdicts on authorities */
 	struct sy_history *h;
 	int64_t now;
 	enum sy_err err;
@@ -341,7 +342,8 @@ classify(struct audit *a)
 		    !sy_url_has_scheme(u, "https"))
 			continue; /* tel:, ftp:, relative: not ours */
 		if (!c->checked) {
-			if (sy_url_check(u, SY_URL_HTTP, &f)) {
+			if (sy_url_check_memo(
+			        u, SY_URL_HTTP, &f, &a->urlmemo)) {
 				report_at(a, i, f.severity, f.rule, 0, "%s",
 				    f.message);
 				if (f.severity == SY_ERROR)
@@ -353,7 +355,7 @@ classify(struct audit *a)
 				if (f.severity == SY_ERROR)
 					continue;
 			}
-		} else if (sy_url_check(u, SY_URL_HTTP, &f) &&
+		} else if (sy_url_check_memo(u, SY_URL_HTTP, &f, &a->urlmemo) &&
 		    f.severity == SY_ERROR) {
 			continue; /* reported by the manifest's checks */
 		}
@@ -594,6 +596,7 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 	a.now = o->now != 0 ? o->now : (int64_t)time(NULL);
 	sy_occs_init(&a.occs);
 	sy_strmap_init(&a.map);
+	sy_url_memo_init(&a.urlmemo);
 	for (i = 0; i < nfiles; i++) {
 		e = gather_file(&a, files[i]);
 		if (e != SY_OK) {
@@ -634,6 +637,7 @@ out:
 	}
 	free(a.t);
 	sy_strmap_fini(&a.map);
+	sy_url_memo_fini(&a.urlmemo);
 	sy_occs_fini(&a.occs);
 	return e;
 }

@@ -466,6 +466,8 @@ sy_rules_soft404_url(const char *url, const char *endpoint_override)
 	char *res = NULL;
 	size_t idlen;
 
+	if (!may_be_site(url))
+		return NULL; /* most links: no site, no probe */
 	memset(&f, 0, sizeof(f));
 	sy_buf_init(&item, 0);
 	sy_buf_init(&b, 0);

@@ -91,4 +91,21 @@ check "multi-line titles reached the feed" grep -q '第二行 line two' \
     "$T/w/out/tech-notes/atom.xml"
 check "all 399 entries are in the feeds" test "$(cat "$T/w/out"/*/rss.xml |
     grep -c '<item>')" = 399
+
+# The manifest changed between the two readings (an editor saved it in
+# the middle of the build): exit 2, said so, nothing written.
+if ldd "$B" | grep -q libasan; then
+	skip "the LD_PRELOAD shim does not mix with ASan"
+elif cc -shared -fPIC -O1 -o "$T/touchat.so" tests/shim/touchat.c -ldl; then
+	cp -r "$T/w/out" "$T/w/before"
+	check_exit "manifest changed while read: exit 2" 2 env \
+	    SY_TOUCH="$T/w/manifest.csv" LD_PRELOAD="$T/touchat.so" $B -q \
+	    -o "$T/w/out" "$T/w/manifest.csv"
+	check "and says so" grep -q 'changed while it was being read' \
+	    "$T/stderr"
+	check "the previous feeds are untouched" diff -r "$T/w/before" \
+	    "$T/w/out"
+else
+	notok "building the touch shim"
+fi
 done_testing

@@ -29,7 +29,6 @@
 #define MAX_ARTICLE (8u << 20) /* bytes per article file */
 #define FAR_FUTURE (366 * 86400LL)
 #define EPOCH_1990 631152000LL
-#define MAX_VERDICTS 200000 /* content links whose verdict is remembered */
 
 enum {
 	F_ID,
@@ -126,11 +125,8 @@ struct loader {
 	struct sy_tz *deftz;        /* --tz, loaded once */
 	struct sy_tz **zones;       /* per column, or NULL to use deftz */
 	struct sy_url_memo urlmemo; /* libcurl's verdicts on authorities */
-	struct sy_strmap verdicts; /* content link -> 0 or findings index + 1 */
-	struct sy_finding *findings;
-	size_t nfindings;
-	size_t prune_at;       /* entries held before the next prune */
-	struct sy_strmap cuts; /* column slug ("" default) -> cut index */
+	size_t prune_at;            /* entries held before the next prune */
+	struct sy_strmap cuts;      /* column slug ("" default) -> cut index */
 	int64_t *cut; /* per column: rows published at or before never fit */
 	size_t ncut;
 	size_t nzones;
@@ -552,47 +548,6 @@ content_link_check(
 }
 
 /*
- * content_link_check through the loader's memory of verdicts (at most
- * MAX_VERDICTS links).  False when out of memory (L->err is set).
- */
-static bool
-cached_check(struct loader *L, const char *url, struct sy_finding *f)
-{
-	size_t v;
-	bool found;
-
-	if (sy_strmap_get(&L->verdicts, url, &v)) {
-		if (v == 0) {
-			f->rule = SY_R_NONE;
-			return true;
-		}
-		*f = L->findings[v - 1];
-		return true;
-	}
-	content_link_check(L, url, NULL, f);
-	if (L->verdicts.n >= MAX_VERDICTS)
-		return true;
-	v = 0;
-	if (f->rule != SY_R_NONE) {
-		struct sy_finding *nv =
-		    sy_reallocarray(L->findings, L->nfindings + 1, sizeof(*nv));
-
-		if (nv == NULL) {
-			L->err = SY_ENOMEM;
-			return false;
-		}
-		L->findings = nv;
-		L->findings[L->nfindings++] = *f;
-		v = L->nfindings;
-	}
-	if (sy_strmap_put(&L->verdicts, url, v, &found, NULL) != SY_OK) {
-		L->err = SY_ENOMEM;
-		return false;
-	}
-	return true;
-}
-
-/*
  * Checks the links of one piece of content.  file is NULL for the inline
  * content field, else the article's path (as written in the manifest) and
  * fpath its path on disk.
@@ -610,17 +565,14 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 
 		/*
 		 * A relative link is resolved only when someone needs the
-		 * absolute form (syndic-links) or its host ("//host/x");
-		 * otherwise the verdict depends on the link alone and is
-		 * remembered: articles repeat their links.
+		 * absolute form (syndic-links) or its host ("//host/x").
+		 * (A memory of verdicts per link cost more than it saved
+		 * once libcurl's verdicts were memoized per authority.)
 		 */
 		if (base != NULL && strchr(ln->url, ':') == NULL &&
-		    (L->o->occs != NULL || strncmp(ln->url, "//", 2) == 0)) {
+		    (L->o->occs != NULL || strncmp(ln->url, "//", 2) == 0))
 			abs = sy_url_resolve(base, ln->url);
-			content_link_check(L, ln->url, abs, &f);
-		} else if (!cached_check(L, ln->url, &f)) {
-			return;
-		}
+		content_link_check(L, ln->url, abs, &f);
 		if (f.rule != SY_R_NONE) {
 			struct sy_diag *dg;
 
@@ -1787,7 +1739,6 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	sy_strmap_init(&L.links);
 	sy_strmap_init(&L.guids);
 	sy_strmap_init(&L.slugs);
-	sy_strmap_init(&L.verdicts);
 	sy_strmap_init(&L.cuts);
 	sy_strmap_init(&L.topidx);
 	sy_url_memo_init(&L.urlmemo);
@@ -1875,13 +1826,11 @@ out:
 	sy_strmap_fini(&L.links);
 	sy_strmap_fini(&L.guids);
 	sy_strmap_fini(&L.slugs);
-	sy_strmap_fini(&L.verdicts);
 	sy_strmap_fini(&L.cuts);
 	sy_strmap_fini(&L.topidx);
 	topk_free(&L);
 	sy_url_memo_fini(&L.urlmemo);
 	free(L.cut);
-	free(L.findings);
 	for (i = 0; i < L.nzones; i++)
 		sy_tz_free(L.zones[i]);
 	free(L.zones);

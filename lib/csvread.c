@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -366,6 +367,110 @@ new_parser(struct csv_parser *p)
 	return csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 }
 
+/*
+ * Lines of a stream.  From a file at a known offset, read(2) in big
+ * blocks and handed out in place; otherwise getline(3) on the stdio
+ * stream.  A line keeps its '\n' (the last may have none).
+ */
+struct lines {
+	FILE *fp;
+	int fd; /* -1: use getline on fp */
+	char *buf;
+	size_t cap;
+	size_t start; /* the next line starts here in buf */
+	size_t end;   /* bytes read into buf */
+	bool eof;
+	int errnum; /* errno of a failed read, or 0 */
+};
+
+#define LINES_BLOCK (256u << 10)
+
+static void
+lines_init(struct lines *l, FILE *fp, long long off)
+{
+	memset(l, 0, sizeof(*l));
+	l->fp = fp;
+	l->fd = -1;
+	/* Only where the stdio buffer can be left behind by a seek. */
+	if (off >= 0 && fflush(fp) == 0 &&
+	    lseek(fileno(fp), (off_t)off, SEEK_SET) == (off_t)off)
+		l->fd = fileno(fp);
+}
+
+/*
+ * The next line in *s (valid until the next call), its length; 0 at the
+ * end, -1 on a read error (errnum set) or when out of memory (errnum 0).
+ */
+static ssize_t
+lines_next(struct lines *l, char **s)
+{
+	char *nl;
+	ssize_t got = 0;
+
+	if (l->fd < 0) {
+		got = getline(&l->buf, &l->cap, l->fp);
+		*s = l->buf;
+		if (got < 0 && ferror(l->fp)) {
+			l->errnum = errno;
+			return -1;
+		}
+		return got < 0 ? 0 : got;
+	}
+	for (;;) {
+		nl = l->start < l->end
+		    ? memchr(l->buf + l->start, '\n', l->end - l->start)
+		    : NULL;
+		if (nl != NULL || (l->eof && l->start < l->end)) {
+			size_t at = l->start;
+			size_t n =
+			    nl ? (size_t)(nl - (l->buf + at)) + 1 : l->end - at;
+
+			l->start += n;
+			*s = l->buf + at;
+			return (ssize_t)n;
+		}
+		if (l->eof)
+			return 0;
+		/* Keep the partial line, make room, read on. */
+		if (l->start > 0) {
+			memmove(l->buf, l->buf + l->start, l->end - l->start);
+			l->end -= l->start;
+			l->start = 0;
+		}
+		if (l->cap - l->end < LINES_BLOCK / 2) {
+			size_t cap = l->cap ? l->cap * 2 : LINES_BLOCK;
+			char *nb = realloc(l->buf, cap);
+
+			if (nb == NULL)
+				return -1;
+			l->buf = nb;
+			l->cap = cap;
+		}
+		got = read(l->fd, l->buf + l->end, l->cap - l->end);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			l->errnum = errno;
+			return -1;
+		}
+		if (got == 0)
+			l->eof = true;
+		l->end += (size_t)got;
+	}
+}
+
+/*
+ * Leaves the stdio stream where the lines handed out end, as if it had
+ * read them itself.
+ */
+static void
+lines_fini(struct lines *l, long long consumed)
+{
+	if (l->fd >= 0 && consumed >= 0)
+		(void)fseeko(l->fp, (off_t)consumed, SEEK_SET);
+	free(l->buf);
+}
+
 /* One reading of a stream. */
 struct job {
 	FILE *fp;
@@ -393,9 +498,9 @@ read_stream(struct job *j)
 	struct sy_diags *d = j->d;
 	struct csv_parser p;
 	struct reader r;
+	struct lines src;
 	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
+	ssize_t got = 0;
 	enum sy_err e = SY_OK;
 	long long at = j->base; /* offset of the line being fed */
 
@@ -421,7 +526,8 @@ read_stream(struct job *j)
 		batch_free(r.cur);
 		return SY_ENOMEM;
 	}
-	for (; !r.full && (got = getline(&line, &cap, fp)) != -1;
+	lines_init(&src, fp, j->base);
+	for (; !r.full && (got = lines_next(&src, &line)) > 0;
 	     at = at < 0 ? at : at + got) {
 		size_t n = (size_t)got, done, rest;
 		char *s = line;
@@ -503,9 +609,12 @@ read_stream(struct job *j)
 			goto out;
 		}
 	}
-	if (ferror(fp)) {
+	if (got < 0 && src.errnum != 0) {
 		e = SY_EIO;
-		j->errnum = errno;
+		j->errnum = src.errnum;
+		goto out;
+	} else if (got < 0) {
+		e = SY_ENOMEM;
 		goto out;
 	}
 	if (csv_fini(&p, field_cb, record_cb, &r) != 0) {
@@ -530,7 +639,7 @@ out:
 	free(r.foff);
 	sy_buf_fini(&r.arena);
 	csv_free(&p);
-	free(line);
+	lines_fini(&src, at);
 	if (e == SY_OK && d->oom)
 		e = SY_ENOMEM;
 	return e;

@@ -561,6 +561,9 @@ authority_len(const char *s)
  * libcurl accepted a URL, it accepts every other URL that passed
  * scan_chars() and starts with the same "scheme://authority" (the IRI
  * conversion of the authority does not depend on what follows it).
+ * Our own authority checks depend on the authority alone too, so a
+ * prefix that both passed without any finding (not even a warning) skips
+ * both the next time.
  * A failed curl_url_set() leaves the handle as it was (the URL is parsed
  * into a scratch handle first), and a URL with a scheme replaces the
  * handle's contents: the handle can be used again.
@@ -624,6 +627,14 @@ memo_put(struct sy_url_memo *m, const char *k, size_t n, unsigned h)
  * Lets libcurl have the last word on what we accepted.  key[0..klen) is
  * the URL's "scheme://authority".
  */
+/* True when the prefix url[0..klen) may be looked up and stored. */
+static bool
+memo_usable(const struct sy_url_memo *memo, const char *url, size_t klen)
+{
+	return memo != NULL && klen > 0 && klen <= SY_URL_MEMO_KEY &&
+	    strlen(url) <= MEMO_URL_MAX;
+}
+
 static bool
 curl_agrees(const char *url, size_t klen, struct sy_finding *f,
     struct sy_url_memo *memo)
@@ -632,16 +643,7 @@ curl_agrees(const char *url, size_t klen, struct sy_finding *f,
 	CURLUcode rc;
 	char *uri = NULL;
 	const char *s;
-	unsigned kh = 0;
-	bool memoize;
 
-	memoize = memo != NULL && klen > 0 && klen <= SY_URL_MEMO_KEY &&
-	    strlen(url) <= MEMO_URL_MAX;
-	if (memoize) {
-		kh = memo_hash(url, klen);
-		if (memo_has(memo, url, klen, kh))
-			return false;
-	}
 	/* Plain ASCII needs no IRI conversion before curl sees it. */
 	for (s = url; *s != '\0' && (unsigned char)*s < 0x80; s++)
 		;
@@ -666,8 +668,9 @@ curl_agrees(const char *url, size_t klen, struct sy_finding *f,
 	if (rc != CURLUE_OK)
 		return sy_finding_set(
 		    f, SY_R_URL_SYNTAX, SY_ERROR, "%s", curl_url_strerror(rc));
-	if (memoize)
-		memo_put(memo, url, klen, kh);
+	/* Remembered only when nothing at all was said of it. */
+	if (memo_usable(memo, url, klen) && f->rule == SY_R_NONE)
+		memo_put(memo, url, klen, memo_hash(url, klen));
 	return false;
 }
 
@@ -676,7 +679,7 @@ check_http(const char *url, size_t slen, struct sy_finding *f,
     struct sy_url_memo *memo)
 {
 	const char *p = url + slen + 1;
-	size_t n;
+	size_t n, klen;
 
 	if (p[0] != '/' || p[1] != '/')
 		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
@@ -687,9 +690,17 @@ check_http(const char *url, size_t slen, struct sy_finding *f,
 		    "empty host (too many slashes after \"%.*s:\")", (int)slen,
 		    url);
 	n = authority_len(p);
+	klen = (size_t)(p + n - url);
+	/*
+	 * An authority that our checks and libcurl both passed without a
+	 * word passes again: the rest of the URL was scanned already.
+	 */
+	if (memo_usable(memo, url, klen) &&
+	    memo_has(memo, url, klen, memo_hash(url, klen)))
+		return false;
 	if (check_authority(p, n, f))
 		return true;
-	return curl_agrees(url, (size_t)(p + n - url), f, memo);
+	return curl_agrees(url, klen, f, memo);
 }
 
 /*

@@ -1143,7 +1143,8 @@ prune(struct loader *L)
 	struct sy_manifest *m = L->m;
 	size_t i = 0, k = 0, j;
 
-	qsort(m->entries, m->n, sizeof(*m->entries), by_column_newest);
+	if (m->n > 1)
+		qsort(m->entries, m->n, sizeof(*m->entries), by_column_newest);
 	while (i < m->n) {
 		long long lim = limit_of(L, m->entries[i].column);
 

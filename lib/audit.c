@@ -273,19 +273,11 @@ report_at(struct audit *a, size_t oi, enum sy_severity sev, enum sy_rule rule,
 	const struct sy_occ *c = &a->occs.v[oi];
 	struct sy_pos pos = {c->path, c->line, c->column};
 	struct sy_diag *dg;
-	struct sy_buf b;
 	va_list ap;
 
-	sy_buf_init(&b, 0);
 	va_start(ap, fmt);
-	if (sy_buf_vprintf(&b, fmt, ap) != SY_OK) {
-		va_end(ap);
-		a->err = SY_ENOMEM;
-		return;
-	}
+	dg = sy_diag_addv(a->d, &pos, sev, rule, fmt, ap);
 	va_end(ap);
-	dg = sy_diag_add(a->d, &pos, sev, rule, "%s", b.data);
-	sy_buf_fini(&b);
 	if (dg == NULL || sy_diag_set_entry(dg, c->entry) != SY_OK ||
 	    sy_diag_set_field(dg, c->field) != SY_OK ||
 	    sy_diag_set_url(dg, c->url) != SY_OK) {

@@ -732,7 +732,7 @@ sy_csv_read_fp(
     FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
 {
 	struct job j = {
-	    fp, path, 0, ftello(fp), false, cb, arg, NULL, NULL, SY_OK, 0};
+	    .fp = fp, .path = path, .base = ftello(fp), .cb = cb, .arg = arg};
 	struct pipe p;
 	struct sy_diags rd; /* the reader's, added to d when it is done */
 	struct batch *b;
@@ -799,8 +799,14 @@ enum sy_err
 sy_csv_read_at(FILE *fp, const char *path, long long off, size_t line,
     sy_csv_cb cb, void *arg, struct sy_diags *d)
 {
-	struct job j = {
-	    fp, path, line - 1, off, true, cb, arg, d, NULL, SY_OK, 0};
+	struct job j = {.fp = fp,
+	    .path = path,
+	    .line0 = line - 1,
+	    .base = off,
+	    .one = true,
+	    .cb = cb,
+	    .arg = arg,
+	    .d = d};
 	enum sy_err e;
 
 	if (off < 0 || line == 0) {

@@ -175,9 +175,21 @@ struct sy_diag *
 sy_diag_add(struct sy_diags *d, const struct sy_pos *pos, enum sy_severity sev,
     enum sy_rule rule, const char *fmt, ...)
 {
+	struct sy_diag *dg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	dg = sy_diag_addv(d, pos, sev, rule, fmt, ap);
+	va_end(ap);
+	return dg;
+}
+
+struct sy_diag *
+sy_diag_addv(struct sy_diags *d, const struct sy_pos *pos, enum sy_severity sev,
+    enum sy_rule rule, const char *fmt, va_list ap)
+{
 	struct sy_diag *dg, *v;
 	struct sy_buf b;
-	va_list ap;
 
 	v = sy_grow(d->v, &d->cap, d->n + 1, sizeof(*v), 16);
 	if (v == NULL)
@@ -186,13 +198,10 @@ sy_diag_add(struct sy_diags *d, const struct sy_pos *pos, enum sy_severity sev,
 	dg = &d->v[d->n];
 	memset(dg, 0, sizeof(*dg));
 	sy_buf_init(&b, 0);
-	va_start(ap, fmt);
 	if (sy_buf_vprintf(&b, fmt, ap) != SY_OK) {
-		va_end(ap);
 		sy_buf_fini(&b);
 		goto oom;
 	}
-	va_end(ap);
 	dg->message = sy_buf_steal(&b);
 	dg->path = sy_strdup(pos && pos->path ? pos->path : "-");
 	if (dg->message == NULL || dg->path == NULL) {

@@ -9,6 +9,7 @@
 #ifndef SY_DIAG_H
 #define SY_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -108,6 +109,11 @@ void sy_diags_fini(struct sy_diags *d);
 struct sy_diag *sy_diag_add(struct sy_diags *d, const struct sy_pos *pos,
     enum sy_severity sev, enum sy_rule rule, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* The same with a va_list, for callers with a format of their own. */
+struct sy_diag *sy_diag_addv(struct sy_diags *d, const struct sy_pos *pos,
+    enum sy_severity sev, enum sy_rule rule, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 /* Set the optional fields; each copies its argument (NULL clears). */
 enum sy_err sy_diag_set_entry(struct sy_diag *dg, const char *entry);

@@ -126,9 +126,6 @@ struct loader {
 	struct sy_tz **zones;       /* per column, or NULL to use deftz */
 	struct sy_url_memo urlmemo; /* libcurl's verdicts on authorities */
 	size_t prune_at;            /* entries held before the next prune */
-	struct sy_strmap cuts;      /* column slug ("" default) -> cut index */
-	int64_t *cut; /* per column: rows published at or before never fit */
-	size_t ncut;
 	size_t nzones;
 	enum sy_err err;
 	/* The row being checked. */
@@ -395,20 +392,11 @@ report(struct loader *L, size_t k, enum sy_severity sev, enum sy_rule rule,
 {
 	struct sy_pos pos = {L->path, L->rec->line, L->h.col[k]};
 	struct sy_diag *dg;
-	struct sy_buf b;
 	va_list ap;
 
-	sy_buf_init(&b, 0);
 	va_start(ap, fmt);
-	if (sy_buf_vprintf(&b, fmt, ap) != SY_OK) {
-		va_end(ap);
-		sy_buf_fini(&b);
-		L->err = SY_ENOMEM;
-		return NULL;
-	}
+	dg = sy_diag_addv(L->d, &pos, sev, rule, fmt, ap);
 	va_end(ap);
-	dg = sy_diag_add(L->d, &pos, sev, rule, "%s", b.data);
-	sy_buf_fini(&b);
 	if (dg == NULL) {
 		L->err = SY_ENOMEM;
 		return NULL;
@@ -1087,51 +1075,6 @@ by_column_newest(const void *pa, const void *pb)
 }
 
 /*
- * Remembers that column slug (NULL: the default feed) holds its limit of
- * entries published at t or later: a row read from now on and published
- * at or before t comes after all of them (ties go to the earlier line) and
- * can never reach the feed.
- */
-static void
-set_cut(struct loader *L, const char *slug, int64_t t)
-{
-	size_t i;
-	bool found;
-
-	if (sy_strmap_get(&L->cuts, slug ? slug : "", &i)) {
-		L->cut[i] = t;
-		return;
-	}
-	i = L->ncut;
-	if (sy_strmap_put(&L->cuts, slug ? slug : "", i, &found, NULL) !=
-	    SY_OK) {
-		L->err = SY_ENOMEM;
-		return;
-	}
-	if ((i & (i - 1)) == 0) {
-		int64_t *v = sy_reallocarray(L->cut, i ? i * 2 : 1, sizeof(*v));
-
-		if (v == NULL) {
-			L->err = SY_ENOMEM;
-			return;
-		}
-		L->cut = v;
-	}
-	L->cut[i] = t;
-	L->ncut++;
-}
-
-/* True when a row of column slug published at t can never reach a feed. */
-static bool
-below_cut(const struct loader *L, const char *slug, int64_t t)
-{
-	size_t i;
-
-	return L->ncut > 0 && sy_strmap_get(&L->cuts, slug, &i) &&
-	    t <= L->cut[i];
-}
-
-/*
  * Memory grows with the entries kept, not with the rows read: once the
  * entries pile up, those that can never reach a limited feed (older than
  * the column's limit newest, in the very order sy_manifest_feeds uses)
@@ -1156,9 +1099,6 @@ prune(struct loader *L)
 			else
 				sy_entry_fini(&m->entries[j]);
 		}
-		if (lim > 0 && (long long)(j - i) >= lim)
-			set_cut(L, m->entries[i].column,
-			    m->entries[k - 1].published.t);
 		i = j;
 	}
 	m->n = k;
@@ -1467,11 +1407,6 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		    *v[F_LINK] ? v[F_LINK] : NULL, &article);
 	if (L->err != SY_OK || !L->o->build || L->bad || L->h.incomplete)
 		goto out;
-	if (below_cut(L, v[F_COLUMN], e.published.t)) {
-		/* Older than a full feed: checked, never copied. */
-		L->m->nrows++;
-		goto out;
-	}
 	if (L->lazy && rec->off >= 0) {
 		/* What sorting and limits need; the rest is read again. */
 		struct stub st;
@@ -1740,7 +1675,6 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	sy_strmap_init(&L.links);
 	sy_strmap_init(&L.guids);
 	sy_strmap_init(&L.slugs);
-	sy_strmap_init(&L.cuts);
 	sy_strmap_init(&L.topidx);
 	sy_url_memo_init(&L.urlmemo);
 	L.prune_at = 4096;
@@ -1827,11 +1761,9 @@ out:
 	sy_strmap_fini(&L.links);
 	sy_strmap_fini(&L.guids);
 	sy_strmap_fini(&L.slugs);
-	sy_strmap_fini(&L.cuts);
 	sy_strmap_fini(&L.topidx);
 	topk_free(&L);
 	sy_url_memo_fini(&L.urlmemo);
-	free(L.cut);
 	for (i = 0; i < L.nzones; i++)
 		sy_tz_free(L.zones[i]);
 	free(L.zones);

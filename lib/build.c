@@ -110,7 +110,12 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		e = SY_ENOMEM;
 		goto out;
 	}
-	/* Phase 1: every file written and synced under a temporary name. */
+	/*
+	 * Phase 1: every file written under a temporary name, compared with
+	 * the one it replaces, and sent on its way to the disk while the
+	 * next is made; phase 2: every changed one made durable; phase 3:
+	 * the renames, so no feed is replaced before all are safe.
+	 */
 	for (i = 0; i < nfeeds; i++) {
 		char *dir = sy_path_join(st->outdir, feeds[i].col->slug);
 
@@ -157,7 +162,12 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		}
 		free(dir);
 	}
-	/* Phase 2: the renames. */
+	for (i = 0; i < ntmp; i++) {
+		if ((e = sy_atomic_sync(&tmp[i])) != SY_OK) {
+			set_failed(st, tmp[i].path);
+			goto out;
+		}
+	}
 	for (i = 0; i < ntmp; i++) {
 		bool changed;
 		char *path = sy_strdup(tmp[i].path);

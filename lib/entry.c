@@ -3,7 +3,6 @@
  * on it before they write anything.
  */
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,14 +74,12 @@ static bool
 str_is_clean(const char *s)
 {
 	size_t len;
-	uint32_t cp;
+	bool bad = false;
 
 	if (s == NULL)
 		return true;
 	len = strlen(s);
-	if (sy_utf8_valid_prefix(s, len) != len)
-		return false;
-	return sy_xml_bad_char(s, len, &cp) == (size_t)-1;
+	return sy_text_valid_prefix(s, len, &bad) == len && !bad;
 }
 
 static bool

@@ -1,4 +1,5 @@
 /* fsutil.c: capped file reading and atomic replacement of files. */
+#define _GNU_SOURCE /* sync_file_range */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,8 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "util.h"
+
+#define ATOMIC_BUFSZ (256u << 10)
 
 enum sy_err
 sy_file_read(const char *path, size_t max, char **data, size_t *len)
@@ -147,6 +150,12 @@ sy_atomic_open(struct sy_atomic *a, const char *path)
 		errno = saved;
 		return SY_EIO;
 	}
+	/* Without a buffer of our own, stdio writes 4 KiB at a time. */
+	if ((a->iobuf = malloc(ATOMIC_BUFSZ)) != NULL &&
+	    setvbuf(a->fp, a->iobuf, _IOFBF, ATOMIC_BUFSZ) != 0) {
+		free(a->iobuf);
+		a->iobuf = NULL;
+	}
 	return SY_OK;
 }
 
@@ -205,11 +214,37 @@ sy_atomic_finish(struct sy_atomic *a)
 	FILE *fp = a->fp;
 	int saved;
 
-	if (fp == NULL)
+	if (fp == NULL || a->done)
 		return SY_OK;
-	a->fp = NULL;
-	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
+	if (fflush(fp) != 0 || ferror(fp)) {
 		saved = errno ? errno : EIO;
+		(void)fclose(fp); /* already failed; keep the first error */
+		a->fp = NULL;
+		errno = saved;
+		return SY_EIO;
+	}
+	a->done = true;
+	a->same = same_content(a->tmp, a->path);
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* Only a head start for fsync: its failure changes nothing. */
+	if (!a->same)
+		(void)sync_file_range(fileno(fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+	return SY_OK;
+}
+
+enum sy_err
+sy_atomic_sync(struct sy_atomic *a)
+{
+	FILE *fp;
+	enum sy_err e;
+	int saved;
+
+	if ((e = sy_atomic_finish(a)) != SY_OK || (fp = a->fp) == NULL)
+		return e;
+	a->fp = NULL;
+	if (!a->same && fsync(fileno(fp)) != 0) {
+		saved = errno;
 		(void)fclose(fp); /* already failed; keep the first error */
 		errno = saved;
 		return SY_EIO;
@@ -227,12 +262,12 @@ sy_atomic_commit(struct sy_atomic *a, bool *changed)
 
 	if (changed != NULL)
 		*changed = false;
-	e = sy_atomic_finish(a);
+	e = sy_atomic_sync(a);
 	if (e != SY_OK) {
 		saved = errno;
 		goto out;
 	}
-	if (same_content(a->tmp, a->path))
+	if (a->same)
 		goto out;
 	if (rename(a->tmp, a->path) != 0) {
 		saved = errno;
@@ -260,6 +295,7 @@ sy_atomic_abort(struct sy_atomic *a)
 		(void)fclose(a->fp); /* the file is thrown away */
 	if (a->tmp != NULL)
 		unlink(a->tmp);
+	free(a->iobuf);
 	free(a->tmp);
 	free(a->path);
 	memset(a, 0, sizeof(*a));

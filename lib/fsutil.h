@@ -26,9 +26,12 @@ char *sy_path_join(const char *dir, const char *name);
 enum sy_err sy_mkdirs(const char *dir);
 
 struct sy_atomic {
-	FILE *fp;   /* write here */
-	char *path; /* final name */
-	char *tmp;  /* temporary name, in the same folder */
+	FILE *fp;    /* write here */
+	char *path;  /* final name */
+	char *tmp;   /* temporary name, in the same folder */
+	char *iobuf; /* fp's buffer: big writes, few system calls */
+	bool done;   /* written, flushed and checked (sy_atomic_finish) */
+	bool same;   /* done, and path already holds exactly these bytes */
 };
 
 /*
@@ -38,18 +41,28 @@ struct sy_atomic {
 enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
 
 /*
- * Flushes, checks for write errors, fsyncs and closes the temporary file
- * without renaming it (so that several files can be made durable before
- * any of them replaces its predecessor).  Idempotent.
+ * Flushes the temporary file and checks for write errors, then compares
+ * it with path: when path already holds the same bytes nothing more is
+ * done with it; otherwise the kernel is asked to start writing it out
+ * (Linux), so that the disk works while the next file is made.
+ * Idempotent.
  */
 enum sy_err sy_atomic_finish(struct sy_atomic *a);
 
 /*
- * Finishes (as above) if not done yet, then renames the temporary file
- * over path, unless path already holds exactly the same bytes, in which
- * case the temporary file is removed and path is left
- * untouched (its mtime stays).  *changed (may be NULL) tells which.
- * The temporary file is gone afterwards in every case.
+ * Finishes (as above) if not done yet, then makes the temporary file
+ * durable (fsync) and closes it, unless it is the same as path.  Still no
+ * rename: several files can be made durable before any of them replaces
+ * its predecessor.  Idempotent.
+ */
+enum sy_err sy_atomic_sync(struct sy_atomic *a);
+
+/*
+ * Syncs (as above) if not done yet, then renames the temporary file over
+ * path, unless path already holds exactly the same bytes, in which case
+ * the temporary file is removed and path is left untouched (its mtime
+ * stays).  *changed (may be NULL) tells which.  The temporary file is
+ * gone afterwards in every case.
  */
 enum sy_err sy_atomic_commit(struct sy_atomic *a, bool *changed);
 

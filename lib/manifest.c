@@ -1407,8 +1407,13 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		    *v[F_LINK] ? v[F_LINK] : NULL, &article);
 	if (L->err != SY_OK || !L->o->build || L->bad || L->h.incomplete)
 		goto out;
-	if (L->lazy && rec->off >= 0) {
-		/* What sorting and limits need; the rest is read again. */
+	if (L->lazy && rec->off >= 0 &&
+	    limit_of(L, *v[F_COLUMN] != '\0' ? v[F_COLUMN] : NULL) > 0) {
+		/*
+		 * What sorting and limits need; the rest is read again.  A
+		 * row of a column without a limit always reaches its feed:
+		 * it is kept whole at once, never read twice.
+		 */
 		struct stub st;
 
 		st.published = e.published;

@@ -64,9 +64,10 @@ check "file and pipe give byte-identical feeds" diff -r "$T/out" \
 
 # The same with a BOM, CRLF line ends, quoted fields across lines, a
 # lone CR inside a quoted field and blank lines, in a small manifest
-# without limits: every row is read again at its offset.
-mkdir -p "$T/w"
-sed 's/,3\(\r\{0,1\}\)$/,\1/' "$T/m/columns.csv" >"$T/w/columns.csv"
+# whose limits are above its size: every row is read again at its
+# offset.
+mkdir -p "$T/w" "$T/wu"
+sed 's/,3\(\r\{0,1\}\)$/,1000\1/' "$T/m/columns.csv" >"$T/w/columns.csv"
 $PY - "$T/m/manifest.csv" "$T/w/manifest.csv" <<'EOP'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))[:400]
@@ -91,6 +92,22 @@ check "multi-line titles reached the feed" grep -q '第二行 line two' \
     "$T/w/out/tech-notes/atom.xml"
 check "all 399 entries are in the feeds" test "$(cat "$T/w/out"/*/rss.xml |
     grep -c '<item>')" = 399
+# Without any limit, rows are kept whole at the first reading instead.
+sed 's/,3\(\r\{0,1\}\)$/,\1/' "$T/m/columns.csv" >"$T/wu/columns.csv"
+cp "$T/w/manifest.csv" "$T/wu/manifest.csv"
+check_exit "the same without limits" 0 $B -q -o "$T/wu/out" \
+    "$T/wu/manifest.csv"
+check "kept at once or read again: the same feeds" diff -r "$T/w/out" \
+    "$T/wu/out"
+mkdir -p "$T/wm"
+sed '/^tech-notes,/!s/,3\(\r\{0,1\}\)$/,\1/; /^tech-notes,/s/,3\(\r\{0,1\}\)$/,1000\1/' \
+    "$T/m/columns.csv" >"$T/wm/columns.csv"
+cp "$T/w/manifest.csv" "$T/wm/manifest.csv"
+check "one column limited, the others not" test \
+    "$(grep -c ',1000' "$T/wm/columns.csv")" = 1
+check_exit "builds with both kinds of column" 0 $B -q -o "$T/wm/out" \
+    "$T/wm/manifest.csv"
+check "and writes the same feeds" diff -r "$T/w/out" "$T/wm/out"
 
 # The manifest changed between the two readings (an editor saved it in
 # the middle of the build): exit 2, said so, nothing written.

@@ -40,6 +40,8 @@ measure() {
 	: >"$W/runs.out"
 	k=0
 	while [ $k -lt "$REPEAT" ]; do
+		# BEFORE: a command run before each run, outside the timing.
+		[ -z "${BEFORE:-}" ] || sh -c "$BEFORE"
 		/usr/bin/time -f '%e %M' -o "$W/time.out" "$@" >"$W/cmd.out" 2>&1
 		rc=$?
 		tail -n 1 "$W/time.out" >>"$W/runs.out"
@@ -60,12 +62,19 @@ if [ "$ONLY" = all ] || [ "$ONLY" = build ] || [ "$ONLY" = lint ]; then
 		size=$(du -m "$d/manifest.csv" | cut -f1)
 		echo "== $n rows ($size MiB manifest, 3 columns, limit 100 each)"
 		if [ "$ONLY" != lint ]; then
-			rm -rf "$d/out" "$d/npm"
-			measure "syndic-build (RSS+Atom+JSON)" \
+			BEFORE="rm -rf '$d/out'" measure \
+			    "syndic-build (RSS+Atom+JSON)" \
 			    "$top/$B/syndic-build" -q -o "$d/out" "$d/manifest.csv"
 			s1=$(cat "$W/last.secs")
+			if [ "$n" -le 100000 ]; then
+				BEFORE="rm -rf '$d/out'" measure \
+				    "syndic-build on one core (taskset -c 0)" \
+				    taskset -c 0 "$top/$B/syndic-build" -q \
+				    -o "$d/out" "$d/manifest.csv"
+			fi
 			if [ -d "$W/node_modules/feed" ]; then
-				measure "npm feed 4 + csv-parse (RSS+Atom)" env \
+				BEFORE="rm -rf '$d/npm'" measure \
+				    "npm feed 4 + csv-parse (RSS+Atom)" env \
 				    NODE_PATH="$W/node_modules" node \
 				    --max-old-space-size=16000 \
 				    "$top/bench/npmfeed.js" "$d/manifest.csv" \
@@ -73,6 +82,35 @@ if [ "$ONLY" = all ] || [ "$ONLY" = build ] || [ "$ONLY" = lint ]; then
 				s2=$(cat "$W/last.secs")
 				echo "   syndic-build is $(echo "$s2 / $s1" | bc -l |
 				    cut -c1-5)x faster"
+			fi
+			# What a new user has: no limit, every row in the feeds
+			# (at 100,000 rows: 320 MB of feeds).
+			if [ "$n" -le 100000 ]; then
+				u="$W/u$n"
+				mkdir -p "$u"
+				ln -sf "$d/manifest.csv" "$u/manifest.csv"
+				sed 's/,100\(\r\{0,1\}\)$/,\1/' "$d/columns.csv" \
+				    >"$u/columns.csv"
+				echo "-- the same rows, no limit: every row in the feeds"
+				BEFORE="rm -rf '$u/out'" measure \
+				    "syndic-build (RSS+Atom+JSON)" \
+				    "$top/$B/syndic-build" -q --columns \
+				    "$u/columns.csv" -o "$u/out" "$u/manifest.csv"
+				s1=$(cat "$W/last.secs")
+				echo "   $(du -cm "$u/out"/*/* | tail -n 1 |
+				    cut -f1) MiB of feeds"
+				if [ -d "$W/node_modules/feed" ]; then
+					BEFORE="rm -rf '$u/npm'" measure \
+					    "npm feed 4 + csv-parse (RSS+Atom)" \
+					    env NODE_PATH="$W/node_modules" node \
+					    --max-old-space-size=16000 \
+					    "$top/bench/npmfeed.js" \
+					    "$u/manifest.csv" "$u/columns.csv" \
+					    "$u/npm"
+					s2=$(cat "$W/last.secs")
+					echo "   syndic-build is $(echo "$s2 / $s1" |
+					    bc -l | cut -c1-5)x faster"
+				fi
 			fi
 		fi
 		if [ "$ONLY" != build ]; then

@@ -1,10 +1,8 @@
 /* build.c: manifest to feed files, all or nothing. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -13,6 +11,7 @@
 #include "build.h"
 #include "feedwrite.h"
 #include "fsutil.h"
+#include "par.h"
 #include "util.h"
 
 static const struct {
@@ -52,35 +51,22 @@ sy_build_parse_formats(const char *s, unsigned *out)
 	return 0;
 }
 
-/*
- * Writing the files.  Each (feed, format) pair is a job; the jobs share
- * nothing but the feeds, which are only read, so they run on as many
- * threads as there are processors (at most MAX_WRITERS), the caller's
- * one included.  The first failure stops the taking of new jobs; the one
- * reported is the failure of the earliest job, whatever the timing.
- */
-#define MAX_WRITERS 4
-
+/* Writing one file: a (feed, format) pair. */
 struct job {
 	const struct sy_feed *feed;
 	size_t fmt; /* into formats[] */
 	char *path;
 	struct sy_atomic *tmp;
-	enum sy_err err;
-	int errnum;
 };
 
-struct jobs {
-	struct job *v;
-	size_t n;
-	size_t next; /* the next job to take, under mu */
-	bool stop;   /* a job failed, under mu */
-	pthread_mutex_t mu;
-};
-
-static void
-job_run(struct job *j)
+/*
+ * The jobs share nothing but the feeds, which they only read: they run in
+ * parallel (sy_par_for), libxml2 and jansson having been set up first.
+ */
+static enum sy_err
+job_run(size_t i, void *arg)
 {
+	struct job *j = (struct job *)arg + i;
 	enum sy_err e;
 
 	sy_atomic_sweep(j->path);
@@ -89,70 +75,7 @@ job_run(struct job *j)
 		e = formats[j->fmt].write(j->feed, j->tmp->fp);
 	if (e == SY_OK)
 		e = sy_atomic_finish(j->tmp);
-	j->err = e;
-	j->errnum = e == SY_OK ? 0 : errno;
-}
-
-static void *
-writer_main(void *arg)
-{
-	struct jobs *js = arg;
-	size_t i;
-
-	for (;;) {
-		pthread_mutex_lock(&js->mu);
-		if (js->stop || js->next == js->n) {
-			pthread_mutex_unlock(&js->mu);
-			return NULL;
-		}
-		i = js->next++;
-		pthread_mutex_unlock(&js->mu);
-		job_run(&js->v[i]);
-		if (js->v[i].err != SY_OK) {
-			pthread_mutex_lock(&js->mu);
-			js->stop = true;
-			pthread_mutex_unlock(&js->mu);
-		}
-	}
-}
-
-/* Runs every job; the index of the first that failed, or js->n. */
-static size_t
-jobs_run(struct jobs *js)
-{
-	pthread_t th[MAX_WRITERS - 1];
-	size_t nth = 0, want, i;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-	want = ncpu < 1 ? 1 : ncpu > MAX_WRITERS ? MAX_WRITERS : (size_t)ncpu;
-	if (want > js->n)
-		want = js->n;
-	if (want > 1) {
-		/* Their global set-up, once, before any thread uses them. */
-		xmlInitParser();
-		(void)json_object_seed(0);
-	}
-	if (pthread_mutex_init(&js->mu, NULL) != 0)
-		want = 0; /* no threads; the jobs run below, one by one */
-	for (; nth + 1 < want; nth++)
-		if (pthread_create(&th[nth], NULL, writer_main, js) != 0)
-			break; /* fewer helpers, same result */
-	if (want == 0) {
-		for (i = 0; i < js->n; i++) {
-			job_run(&js->v[i]);
-			if (js->v[i].err != SY_OK)
-				return i;
-		}
-		return js->n;
-	}
-	(void)writer_main(js);
-	for (i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&js->mu);
-	for (i = 0; i < js->n; i++)
-		if (js->v[i].err != SY_OK)
-			return i;
-	return js->n;
+	return e;
 }
 
 void
@@ -182,8 +105,8 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	struct sy_manifest m;
 	struct sy_feed *feeds = NULL;
 	struct sy_atomic *tmp = NULL;
-	struct jobs js = {0};
-	size_t nfeeds = 0, ntmp = 0, i, k;
+	struct job *jobs = NULL;
+	size_t nfeeds = 0, ntmp = 0, njobs = 0, i, k;
 	enum sy_err e;
 	int saved;
 
@@ -201,6 +124,9 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	}
 	if (st->outdir == NULL)
 		return SY_ENOMEM;
+	/* Global set-up of the libraries, before any thread uses them. */
+	xmlInitParser();
+	(void)json_object_seed(0);
 	e = sy_manifest_load(o->manifest, &o->m, &m, d);
 	if (e != SY_OK) {
 		if (e == SY_EIO)
@@ -215,15 +141,15 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		goto out;
 	st->feeds = nfeeds;
 	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));
-	js.v = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*js.v));
-	if (tmp == NULL || js.v == NULL) {
+	jobs = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*jobs));
+	if (tmp == NULL || jobs == NULL) {
 		e = SY_ENOMEM;
 		goto out;
 	}
 	/*
 	 * Phase 1: every file written under a temporary name, compared with
 	 * the one it replaces, and sent on its way to the disk (in parallel,
-	 * see jobs_run); phase 2: every changed one made durable; phase 3:
+	 * see job_run); phase 2: every changed one made durable; phase 3:
 	 * the renames, so no feed is replaced before all are safe.
 	 */
 	for (i = 0; i < nfeeds; i++) {
@@ -240,7 +166,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 			goto out;
 		}
 		for (k = 0; k < SY_NELEM(formats); k++) {
-			struct job *j = &js.v[js.n];
+			struct job *j = &jobs[njobs];
 
 			if (!(o->formats & formats[k].flag))
 				continue;
@@ -252,16 +178,14 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 			}
 			j->feed = &feeds[i];
 			j->fmt = k;
-			j->tmp = &tmp[js.n];
-			js.n++;
+			j->tmp = &tmp[njobs];
+			njobs++;
 		}
 		free(dir);
 	}
-	ntmp = js.n;
-	if ((i = jobs_run(&js)) < js.n) {
-		e = js.v[i].err;
-		errno = js.v[i].errnum;
-		set_failed(st, js.v[i].path);
+	ntmp = njobs;
+	if ((e = sy_par_for(njobs, 1, job_run, jobs, &i)) != SY_OK) {
+		set_failed(st, jobs[i].path);
 		goto out;
 	}
 	for (i = 0; i < ntmp; i++) {
@@ -288,9 +212,9 @@ out:
 	saved = errno;
 	for (i = 0; i < ntmp; i++)
 		sy_atomic_abort(&tmp[i]);
-	for (i = 0; i < js.n; i++)
-		free(js.v[i].path);
-	free(js.v);
+	for (i = 0; i < njobs; i++)
+		free(jobs[i].path);
+	free(jobs);
 	free(tmp);
 	sy_manifest_feeds_free(feeds, nfeeds);
 	sy_manifest_fini(&m);

@@ -19,6 +19,7 @@
 #include "fsutil.h"
 #include "html.h"
 #include "manifest.h"
+#include "par.h"
 #include "rules.h"
 #include "shape.h"
 #include "strmap.h"
@@ -1183,6 +1184,27 @@ finish_entry(const struct sy_column *col, struct sy_entry *e)
 }
 
 /*
+ * The entries of a feed are finished in parallel (sy_par_for): each job
+ * touches its own entry only, and reads files and the column.
+ */
+struct finishing {
+	struct sy_manifest *m;
+	const struct sy_column *col;
+	const struct sy_feed *f;
+};
+
+static enum sy_err
+finish_one(size_t i, void *arg)
+{
+	const struct finishing *fin = arg;
+	struct sy_manifest *m = fin->m;
+
+	/* The pointers are into m->entries, which is ours to finish. */
+	return finish_entry(
+	    fin->col, &m->entries[fin->f->entries[i] - m->entries]);
+}
+
+/*
  * Copies what the entry keeps from the checked row's values v (and takes
  * the article path); sets L->err when out of memory.
  */
@@ -1853,10 +1875,9 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 	f->n = n;
 	if (n == 0)
 		return SY_OK; /* no feed: the caller drops it */
-	for (i = 0; i < n; i++) {
-		/* The pointers are into m->entries, which is ours to finish. */
-		enum sy_err e =
-		    finish_entry(col, &m->entries[f->entries[i] - m->entries]);
+	{
+		struct finishing fin = {m, col, f};
+		enum sy_err e = sy_par_for(n, 64, finish_one, &fin, NULL);
 
 		if (e != SY_OK)
 			return e;

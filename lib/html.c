@@ -1320,7 +1320,9 @@ out:
  *     closes nor opens anything on its own: blocks only at the top or in
  *     a flow container, li only in ul/ol, nothing but li and white space
  *     in ul/ol, no a in an a, phrasing elements anywhere else;
- *   - no pre whose content starts with a newline (libxml2 drops it).
+ *   - no pre whose content starts with a newline (libxml2 drops it);
+ *   - comments only as "<!--" text "-->", the text without '-', '<',
+ *     '>', and not directly in ul/ol.
  *
  * Anything else gives up and libxml2 does the work.  tests/unit/
  * htmlfast_test.c holds the two paths to byte-identical output.
@@ -1425,6 +1427,24 @@ fast_entity(const char *s, size_t len, size_t *n)
 			return refs[i].c;
 		}
 	return '\0';
+}
+
+/*
+ * The length of the comment at s[0..len) ("<!--" at s[0]), or 0 when it
+ * is not a plain one: the text between "<!--" and "-->" must not be
+ * empty nor hold '-', '<' or '>' ("<!-- raw HTML omitted -->", cmark's
+ * stand-in for the HTML it drops, is one).
+ */
+static size_t
+fast_comment(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 4; i < len && s[i] != '-' && s[i] != '<' && s[i] != '>'; i++)
+		;
+	if (i == 4 || i + 3 > len || memcmp(s + i, "-->", 3) != 0)
+		return 0;
+	return i + 3;
 }
 
 /*
@@ -1553,7 +1573,16 @@ fast_absolutize(const char *s, size_t len, const struct uparts *base,
 			i += r;
 			continue;
 		}
-		/* '<': an end tag closing the top, or a start tag. */
+		/* '<': a comment, an end tag closing the top, a start tag. */
+		if (i + 4 <= len && memcmp(s + i, "<!--", 4) == 0) {
+			if ((n = fast_comment(s + i, len - i)) == 0 ||
+			    (top != NULL && (top->flags & FE_LIST) != 0))
+				goto out;
+			if ((*err = sy_buf_append(o, s + i, n)) != SY_OK)
+				goto done;
+			i += n;
+			continue;
+		}
 		if (i + 1 < len && s[i + 1] == '/') {
 			if (top == NULL)
 				goto out;

@@ -236,6 +236,7 @@ gen_inline_elem(struct gen *g, int depth, bool in_a)
 	static const char *const names[] = {"abbr", "b", "cite", "code", "em",
 	    "i", "kbd", "mark", "q", "s", "small", "span", "strong", "sub",
 	    "sup", "time", "u", "var", "del", "ins"};
+	static const char *const br[] = {"<br>", "<br />", "<br/>"};
 	const char *n;
 
 	switch (pick(g, 6)) {
@@ -255,7 +256,7 @@ gen_inline_elem(struct gen *g, int depth, bool in_a)
 		put_img(g);
 		return;
 	case 2:
-		sy_buf_puts(&g->b, pick(g, 2) ? "<br>" : "<br />");
+		sy_buf_puts(&g->b, br[pick(g, SY_NELEM(br))]);
 		return;
 	case 3:
 		/* Not <wbr>: libxml2 2.9 does not know it is void. */
@@ -278,7 +279,11 @@ gen_phrasing(struct gen *g, int depth, bool in_a)
 	size_t k, n = pick(g, 4);
 
 	for (k = 0; k < n; k++) {
-		if (depth < 6 && pick(g, 2))
+		if (pick(g, 20) == 0)
+			sy_buf_puts(&g->b, pick(g, 2)
+			        ? "<!-- raw HTML omitted -->"
+			        : "<!-- 註 -->");
+		else if (depth < 6 && pick(g, 2))
 			gen_inline_elem(g, depth, in_a);
 		else
 			put_text(g);
@@ -294,6 +299,7 @@ gen_block(struct gen *g, int depth)
 	    "h6"};
 	static const char *const boxes[] = {"div", "blockquote", "figure",
 	    "figcaption"};
+	static const char *const blanks[] = {"\n", " ", "\t", "\n  ", ""};
 	const char *n;
 	size_t k, items;
 
@@ -327,8 +333,11 @@ gen_block(struct gen *g, int depth)
 		items = 1 + pick(g, 3);
 		for (k = 0; k < items; k++) {
 			if (pick(g, 2))
-				sy_buf_puts(&g->b, "\n");
-			sy_buf_puts(&g->b, "<li>");
+				sy_buf_puts(&g->b, blanks[pick(g, SY_NELEM(blanks))]);
+			sy_buf_puts(&g->b, "<li");
+			if (pick(g, 4) == 0)
+				put_extra_attrs(g);
+			sy_buf_putc(&g->b, '>');
 			if (pick(g, 2))
 				gen_phrasing(g, depth + 2, false);
 			else
@@ -336,7 +345,7 @@ gen_block(struct gen *g, int depth)
 			sy_buf_puts(&g->b, "</li>");
 		}
 		if (pick(g, 2))
-			sy_buf_puts(&g->b, "\n");
+			sy_buf_puts(&g->b, blanks[pick(g, SY_NELEM(blanks))]);
 		sy_buf_printf(&g->b, "</%s>", n);
 		return;
 	default:
@@ -423,7 +432,17 @@ mutate(struct gen *g, struct sy_buf *out)
 	size_t len = g->b.len, at = len == 0 ? 0 : pick(g, len + 1), k;
 
 	sy_buf_reset(out);
-	switch (pick(g, 5)) {
+	switch (pick(g, 6)) {
+	case 4: /* a tag ended with "/>" */
+		sy_buf_append(out, s, len);
+		for (k = at; k < len; k++)
+			if (out->data[k] == '>') {
+				out->len = k;
+				sy_buf_puts(out, "/>");
+				sy_buf_append(out, s + k + 1, len - k - 1);
+				break;
+			}
+		break;
 	case 0: /* one byte dropped */
 		sy_buf_append(out, s, at);
 		if (at < len)
@@ -498,10 +517,165 @@ test_absolutize_fast(void)
 	sy_buf_fini(&m);
 }
 
+/*
+ * Inputs the fast path must take (1) or leave to libxml2 (0); either way
+ * sy_html_absolutize must give libxml2's output.
+ */
+static const struct {
+	const char *in;
+	int fast;
+} abs_cases[] = {
+    {"", 1},
+    {"\n \n", 1},
+    {"<p>開源學生作者媒體開源模型論文市場政策</p><p>延伸閱讀：<a "
+     "href=\"https://column.example.org/tech-notes/notes/0\">筆記</a></p>"
+     "<p>政策作者文化答案</p><img src=\"/img/0.png\" alt=\"圖\">",
+        1},
+    {"<p>一</p>\n<p><img src=\"/img/0.png\" alt=\"\" title=\"t\" /></p>\n"
+     "<ul>\n<li><a href=\"../x?a=1&amp;b=2\">x</a></li>\n</ul>\n"
+     "<pre><code class=\"language-sh\">a &amp;&amp; b &gt; c\n</code></pre>\n",
+        1},
+    {"<p>say &quot;hi&quot;</p>", 1},
+    {"<img alt=\"&lt;b&gt;\" src=\"a b\">", 1},
+    {"<a href=\"\">x</a>", 1},
+    {"<br/><hr/><br />", 1},
+    {"<ol start=\"3\">\t<li>x</li> </ol>", 1},
+    /* Out of the subset. */
+    {"<P>x</P>", 0},
+    {"<p class='c'>x</p>", 0},
+    {"<p/>", 0},
+    {"<p>a > b</p>", 0},
+    {"<p>&nbsp;</p>", 0},
+    {"<p>&#x4e2d;</p>", 0},
+    {"<p>x", 0},
+    {"<p><div>x</div></p>", 0},
+    {"<a href=\"a\"><a href=\"b\">x</a></a>", 0},
+    {"<a href=\"a\"><b><a href=\"b\">x</a></b></a>", 0},
+    {"<li>x</li>", 0},
+    {"<ul>x<li>y</li></ul>", 0},
+    {"<ul><p>y</p></ul>", 0},
+    {"<b><p>x</p></b>", 0},
+    {"<p>\xff</p>", 0},
+    {"\xef\xbb\xbfx", 0},
+    {"a\r\nb", 0},
+    {"<pre>\nx</pre>", 0},
+    {"<script>a<b</script>", 0},
+    {"<wbr>x", 0},
+    {"<br></br>", 0},
+    {"<img src=\"a\" src=\"b\">", 0},
+    {"<video controls></video>", 0},
+    {"<p >x</p>", 0},
+    {"<p  class=\"c\">x</p>", 0},
+    {"<p class=\"c\" >x</p>", 0},
+    {"<p class=c>x</p>", 0},
+    {"<!-- c --><p>x<!-- 註 --></p>", 1},
+    {"<!-- a-b --><p>x</p>", 0},
+    {"<!----><p>x</p>", 0},
+    {"<!-- a > b --><p>x</p>", 0},
+    {"<ul><!-- c --><li>x</li></ul>", 0},
+    {"<p>x</p >", 0},
+    {"<p title=\"a\nb\">x</p>", 0},
+};
+
+static void
+test_absolutize_cases(void)
+{
+	struct uparts b;
+	struct sy_buf fast;
+	enum sy_err fe;
+	char *slow, *out;
+	size_t i;
+	int took;
+
+	uri_split(ABS_BASE, &b);
+	for (i = 0; i < SY_NELEM(abs_cases); i++) {
+		const char *in = abs_cases[i].in;
+
+		slow = out = NULL;
+		sy_buf_init(&fast, 0);
+		took = fast_absolutize(in, strlen(in), &b, &fast, &fe) ==
+		    FAST_DONE;
+		T_INTEQ(took, abs_cases[i].fast, "absolutize case %zu: %s path",
+		    i, abs_cases[i].fast ? "fast" : "libxml2");
+		T_INTEQ(absolutize_libxml(in, strlen(in), &b, &slow), SY_OK,
+		    "absolutize case %zu: libxml2", i);
+		T_INTEQ(sy_html_absolutize(in, strlen(in), ABS_BASE, &out), SY_OK,
+		    "absolutize case %zu: status", i);
+		T_STREQ(out, slow, "absolutize case %zu: same output", i);
+		free(slow);
+		free(out);
+		sy_buf_fini(&fast);
+	}
+	/* 64 open elements are the fast path's; 65 libxml2's. */
+	for (i = 63; i <= 64; i++) {
+		size_t k;
+
+		sy_buf_init(&fast, 0);
+		out = NULL;
+		for (k = 0; k <= i; k++)
+			sy_buf_puts(&fast, "<div>");
+		sy_buf_puts(&fast, "<img src=\"x\">");
+		for (k = 0; k <= i; k++)
+			sy_buf_puts(&fast, "</div>");
+		T_INTEQ(compare(fast.data, fast.len, &(bool){false}),
+		    i < 64 ? 1 : 0, "absolutize: %zu nested divs", i + 1);
+		sy_buf_fini(&fast);
+	}
+}
+
+/* Markdown as a columnist writes it, rendered by cmark. */
+static const char *const md_pieces[] = {
+    "# 深度求索後發先至\n\n", "## Notes\n\n", "開源學生作者媒體。\n\n",
+    "延伸閱讀：[筆記](/tech-notes/notes/0)\n\n",
+    "![圖](/img/0.png)\n\n", "![](../x.png \"t\")\n\n",
+    "- 一\n- [二](二.html)\n- 三\n\n", "1. a\n2. b\n\n", "3. c\n\n",
+    "- x\n\n  para\n\n- y\n\n", "> 引用 *強調* **粗體**\n\n",
+    "```c\nif (a < b && c) x();\n```\n\n", "    indented code\n\n",
+    "`code` and \"quotes\" & <tags>\n\n", "line  \nbreak\n\n",
+    "---\n\n", "<div>raw</div>\n\n", "[q](?a=1&b=2 \"title\")\n\n",
+    "<https://example.org/auto>\n\n", "[frag](#top)\n\n",
+    "- [ ] 2025年1月28日\n\n",
+};
+
+static void
+test_absolutize_markdown(void)
+{
+	struct gen g;
+	struct sy_buf md;
+	size_t k, n, runs = 2000, took = 0, agreed = 0;
+	bool printed = false;
+	char *html;
+	int r;
+
+	g.rng = 20250128;
+	sy_buf_init(&md, 0);
+	for (k = 0; k < runs; k++) {
+		sy_buf_reset(&md);
+		for (n = 1 + pick(&g, 6); n > 0; n--)
+			sy_buf_puts(&md, md_pieces[pick(&g, SY_NELEM(md_pieces))]);
+		html = NULL;
+		if (sy_markdown_render(md.data, md.len, &html) != SY_OK)
+			continue;
+		r = compare(html, strlen(html), &printed);
+		took += r > 0;
+		agreed += r >= 0;
+		free(html);
+	}
+	T_INTEQ(agreed, runs, "absolutize: agree on rendered Markdown");
+	T_OK(took * 100 >= runs * 90,
+	    "absolutize: fast path takes %zu of %zu rendered Markdown", took,
+	    runs);
+	printf("# absolutize: %zu of %zu rendered Markdown documents taken\n",
+	    took, runs);
+	sy_buf_fini(&md);
+}
+
 int
 main(void)
 {
 	test_links_fast();
 	test_absolutize_fast();
+	test_absolutize_cases();
+	test_absolutize_markdown();
 	return t_done();
 }

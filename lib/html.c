@@ -95,7 +95,8 @@ find_linkattr(const char *tag, const char *attr)
 	size_t i;
 
 	for (i = 0; i < SY_NELEM(linkattrs); i++)
-		if (sy_strcasecmp(tag, linkattrs[i].tag) == 0 &&
+		if (SY_TOLOWER((unsigned char)tag[0]) == linkattrs[i].tag[0] &&
+		    sy_strcasecmp(tag, linkattrs[i].tag) == 0 &&
 		    sy_strcasecmp(attr, linkattrs[i].attr) == 0)
 			return &linkattrs[i];
 	return NULL;
@@ -1465,16 +1466,16 @@ fast_start_tag(const char *s, size_t len, const struct fast_elem *el,
 	for (;;) {
 		if (i < len && s[i] == '>')
 			break;
-		if ((el->flags & FE_VOID) != 0 && i + 1 < len &&
-		    s[i] == '/' && s[i + 1] == '>') {
+		if ((el->flags & FE_VOID) != 0 && i + 1 < len && s[i] == '/' &&
+		    s[i + 1] == '>') {
 			i++;
 			break;
 		}
 		if (i + 1 >= len || s[i] != ' ')
 			return FAST_GIVE_UP;
 		i++;
-		if ((el->flags & FE_VOID) != 0 && i + 1 < len &&
-		    s[i] == '/' && s[i + 1] == '>') {
+		if ((el->flags & FE_VOID) != 0 && i + 1 < len && s[i] == '/' &&
+		    s[i + 1] == '>') {
 			i++;
 			break;
 		}
@@ -1482,7 +1483,8 @@ fast_start_tag(const char *s, size_t len, const struct fast_elem *el,
 			return FAST_GIVE_UP;
 		for (n = 1; i + n < len &&
 		     (SY_ISLOWER((unsigned char)s[i + n]) ||
-		         SY_ISDIGIT((unsigned char)s[i + n]) || s[i + n] == '-');
+		         SY_ISDIGIT((unsigned char)s[i + n]) ||
+		         s[i + n] == '-');
 		     n++)
 			;
 		if (n >= sizeof(attr[0]) || nattr == FAST_ATTRS ||
@@ -1499,22 +1501,24 @@ fast_start_tag(const char *s, size_t len, const struct fast_elem *el,
 			return FAST_DONE;
 		i += n + 2;
 		sy_buf_reset(val);
-		for (; i < len && s[i] != '"'; i++) {
-			c = s[i];
-			if ((unsigned char)c < 0x20 || c == '<')
-				return FAST_GIVE_UP;
-			if (c == '&') {
-				c = fast_entity(s + i, len - i, &r);
-				if (c == '\0')
+		for (;;) {
+			for (k = i; k < len && (c = s[k]) != '"' && c != '&';
+			     k++)
+				if ((unsigned char)c < 0x20 || c == '<')
 					return FAST_GIVE_UP;
-				i += r - 1;
-			}
+			if (k >= len)
+				return FAST_GIVE_UP;
+			if ((*err = sy_buf_append(val, s + i, k - i)) != SY_OK)
+				return FAST_DONE;
+			i = k + 1;
+			if (s[k] == '"')
+				break;
+			if ((c = fast_entity(s + k, len - k, &r)) == '\0')
+				return FAST_GIVE_UP;
 			if ((*err = sy_buf_putc(val, c)) != SY_OK)
 				return FAST_DONE;
+			i = k + r;
 		}
-		if (i >= len)
-			return FAST_GIVE_UP;
-		i++;
 		if ((*err = sy_buf_puts(o, "=\"")) != SY_OK ||
 		    (*err = put_attr_value(o, base, el->name, attr[nattr],
 		         val->data == NULL ? "" : val->data)) != SY_OK ||
@@ -1531,11 +1535,13 @@ static enum fast
 fast_absolutize(const char *s, size_t len, const struct uparts *base,
     struct sy_buf *o, enum sy_err *err)
 {
+	/* The bytes that end a run of text: '<', '&', '>'. */
+	static const bool text_stop[256] = {['<'] = 1, ['&'] = 1, ['>'] = 1};
 	const struct fast_elem *stack[FAST_DEPTH], *el, *top;
 	struct sy_buf val;
-	size_t i = 0, n, depth = 0, in_a = 0, end = 0, r;
+	size_t i = 0, k, n, depth = 0, in_a = 0, end = 0, r;
 	enum fast f = FAST_GIVE_UP;
-	bool bad = false, blank;
+	bool bad = false;
 	char c;
 
 	*err = SY_OK;
@@ -1547,14 +1553,13 @@ fast_absolutize(const char *s, size_t len, const struct uparts *base,
 	while (i < len) {
 		top = depth == 0 ? NULL : stack[depth - 1];
 		/* Text up to the next markup character. */
-		blank = true;
-		for (n = 0; i + n < len && (c = s[i + n]) != '<' && c != '&' &&
-		     c != '>';
+		for (n = 0; i + n < len && !text_stop[(unsigned char)s[i + n]];
 		     n++)
-			if (c != ' ' && c != '\n' && c != '\t')
-				blank = false;
-		if (!blank && top != NULL && (top->flags & FE_LIST) != 0)
-			goto out;
+			;
+		if (top != NULL && (top->flags & FE_LIST) != 0)
+			for (k = i; k < i + n; k++)
+				if (s[k] != ' ' && s[k] != '\n' && s[k] != '\t')
+					goto out;
 		if ((*err = sy_buf_append(o, s + i, n)) != SY_OK)
 			goto done;
 		i += n;

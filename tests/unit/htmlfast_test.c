@@ -141,7 +141,6 @@ test_links_fast(void)
 	    same, runs);
 }
 
-
 /* ---- sy_html_absolutize: the fast path against libxml2 ---- */
 
 #define ABS_BASE "https://column.example.org/tech-notes/2000/0?p=1#top"
@@ -159,23 +158,62 @@ pick(struct gen *g, size_t n)
 }
 
 static const char *const texts[] = {
-    "開源學生作者", "深度求索後發先至", "2025年1月28日", "plain text",
-    " ", "  ", "\n", "\n\n", "\t", "a &amp; b", "&lt;tag&gt;",
-    "say &quot;hi&quot;", "\"quoted\"", "it's", "延伸閱讀：", "x",
-    "100% = 1/1", "é ü ß", "「引號」", "a=b;c",
+    "開源學生作者",
+    "深度求索後發先至",
+    "2025年1月28日",
+    "plain text",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    "a &amp; b",
+    "&lt;tag&gt;",
+    "say &quot;hi&quot;",
+    "\"quoted\"",
+    "it's",
+    "延伸閱讀：",
+    "x",
+    "100% = 1/1",
+    "é ü ß",
+    "「引號」",
+    "a=b;c",
 };
 
 static const char *const urls[] = {
-    "https://example.org/a", "/abs/path", "rel/path.html", "../up/一",
-    "./here", "//cdn.example.net/x.png", "#frag", "?q=1&amp;b=2", "",
-    " spaced ", "mailto:a@example.org", "/文章/深度", "tel:+886", "x.png",
-    "../../../../too/far", "data:image/png;base64,AAAA", "#", "?",
-    "https://例子.台灣/文章", "a b",
+    "https://example.org/a",
+    "/abs/path",
+    "rel/path.html",
+    "../up/一",
+    "./here",
+    "//cdn.example.net/x.png",
+    "#frag",
+    "?q=1&amp;b=2",
+    "",
+    " spaced ",
+    "mailto:a@example.org",
+    "/文章/深度",
+    "tel:+886",
+    "x.png",
+    "../../../../too/far",
+    "data:image/png;base64,AAAA",
+    "#",
+    "?",
+    "https://例子.台灣/文章",
+    "a b",
 };
 
 static const char *const attrvals[] = {
-    "圖", "", "a &amp; b", "say &quot;hi&quot;", "x &lt; y &gt; z",
-    "note", "two words", "it's", "a/b", "> arrow",
+    "圖",
+    "",
+    "a &amp; b",
+    "say &quot;hi&quot;",
+    "x &lt; y &gt; z",
+    "note",
+    "two words",
+    "it's",
+    "a/b",
+    "> arrow",
 };
 
 static void
@@ -188,8 +226,8 @@ put_url(struct gen *g)
 static void
 put_extra_attrs(struct gen *g)
 {
-	static const char *const names[] = {"class", "title", "id", "lang",
-	    "data-x"};
+	static const char *const names[] = {
+	    "class", "title", "id", "lang", "data-x"};
 	size_t k, n = pick(g, 3), first = pick(g, SY_NELEM(names));
 
 	for (k = 0; k < n && first + k < SY_NELEM(names); k++)
@@ -221,7 +259,8 @@ put_img(struct gen *g)
 		put_url(g);
 		sy_buf_puts(&g->b, pick(g, 2) ? " 2x\"" : " 480w,\"");
 	}
-	sy_buf_printf(&g->b, " alt=\"%s\"", attrvals[pick(g, SY_NELEM(attrvals))]);
+	sy_buf_printf(
+	    &g->b, " alt=\"%s\"", attrvals[pick(g, SY_NELEM(attrvals))]);
 	if (k == 3)
 		put_extra_attrs(g);
 	/* cmark writes " />". */
@@ -280,9 +319,9 @@ gen_phrasing(struct gen *g, int depth, bool in_a)
 
 	for (k = 0; k < n; k++) {
 		if (pick(g, 20) == 0)
-			sy_buf_puts(&g->b, pick(g, 2)
-			        ? "<!-- raw HTML omitted -->"
-			        : "<!-- 註 -->");
+			sy_buf_puts(&g->b,
+			    pick(g, 2) ? "<!-- raw HTML omitted -->"
+			               : "<!-- 註 -->");
 		else if (depth < 6 && pick(g, 2))
 			gen_inline_elem(g, depth, in_a);
 		else
@@ -295,10 +334,10 @@ static void gen_flow(struct gen *g, int depth);
 static void
 gen_block(struct gen *g, int depth)
 {
-	static const char *const heads[] = {"p", "h1", "h2", "h3", "h4", "h5",
-	    "h6"};
-	static const char *const boxes[] = {"div", "blockquote", "figure",
-	    "figcaption"};
+	static const char *const heads[] = {
+	    "p", "h1", "h2", "h3", "h4", "h5", "h6"};
+	static const char *const boxes[] = {
+	    "div", "blockquote", "figure", "figcaption"};
 	static const char *const blanks[] = {"\n", " ", "\t", "\n  ", ""};
 	const char *n;
 	size_t k, items;
@@ -333,7 +372,8 @@ gen_block(struct gen *g, int depth)
 		items = 1 + pick(g, 3);
 		for (k = 0; k < items; k++) {
 			if (pick(g, 2))
-				sy_buf_puts(&g->b, blanks[pick(g, SY_NELEM(blanks))]);
+				sy_buf_puts(
+				    &g->b, blanks[pick(g, SY_NELEM(blanks))]);
 			sy_buf_puts(&g->b, "<li");
 			if (pick(g, 4) == 0)
 				put_extra_attrs(g);
@@ -420,13 +460,48 @@ static void
 mutate(struct gen *g, struct sy_buf *out)
 {
 	static const char *const inserts[] = {
-	    ">", "&nbsp;", "&foo;", "&#x4e2d;", "&", "<", "</p>", "</div>",
-	    "<p>", "<div>", "<a href=\"in\">", "<li>", "</li>", "<ul>",
-	    "\xff", "\xe6\x96", "\r\n", "\r", "<!-- c -->", "<script>x</script>",
-	    "<br/>", "<p/>", "<?pi?>", "<![CDATA[x]]>", "<!DOCTYPE html>",
-	    "\xef\xbb\xbf", "<textarea>t</textarea>", "<table>", "<td>",
-	    "<pre>\n", "\x01", "\xef\xbf\xbe", "<unknown>", "<P>", "</P>",
-	    "<img src=x>", "<a href='q'>", " ", "\"", "'", "=", "/",
+	    ">",
+	    "&nbsp;",
+	    "&foo;",
+	    "&#x4e2d;",
+	    "&",
+	    "<",
+	    "</p>",
+	    "</div>",
+	    "<p>",
+	    "<div>",
+	    "<a href=\"in\">",
+	    "<li>",
+	    "</li>",
+	    "<ul>",
+	    "\xff",
+	    "\xe6\x96",
+	    "\r\n",
+	    "\r",
+	    "<!-- c -->",
+	    "<script>x</script>",
+	    "<br/>",
+	    "<p/>",
+	    "<?pi?>",
+	    "<![CDATA[x]]>",
+	    "<!DOCTYPE html>",
+	    "\xef\xbb\xbf",
+	    "<textarea>t</textarea>",
+	    "<table>",
+	    "<td>",
+	    "<pre>\n",
+	    "\x01",
+	    "\xef\xbf\xbe",
+	    "<unknown>",
+	    "<P>",
+	    "</P>",
+	    "<img src=x>",
+	    "<a href='q'>",
+	    " ",
+	    "\"",
+	    "'",
+	    "=",
+	    "/",
 	};
 	const char *s = g->b.data;
 	size_t len = g->b.len, at = len == 0 ? 0 : pick(g, len + 1), k;
@@ -493,7 +568,8 @@ test_absolutize_fast(void)
 			gen_flow(&g, 0);
 		if (pick(&g, 2))
 			sy_buf_puts(&g.b, "\n");
-		r = compare(g.b.data == NULL ? "" : g.b.data, g.b.len, &printed);
+		r = compare(
+		    g.b.data == NULL ? "" : g.b.data, g.b.len, &printed);
 		took += r != 0;
 		agreed += r >= 0;
 		mutate(&g, &m);
@@ -508,8 +584,8 @@ test_absolutize_fast(void)
 	    runs);
 	T_INTEQ((long long)magreed, (long long)runs,
 	    "absolutize: fast path gives up or agrees on mutated fragments");
-	T_OK(mtook < runs, "absolutize: some mutants taken (%zu of %zu)",
-	    mtook, runs);
+	T_OK(mtook < runs, "absolutize: some mutants taken (%zu of %zu)", mtook,
+	    runs);
 	printf("# absolutize: %zu of %zu fragments and %zu of %zu mutants "
 	       "taken by the fast path\n",
 	    took, runs, mtook, runs);
@@ -599,8 +675,8 @@ test_absolutize_cases(void)
 		    i, abs_cases[i].fast ? "fast" : "libxml2");
 		T_INTEQ(absolutize_libxml(in, strlen(in), &b, &slow), SY_OK,
 		    "absolutize case %zu: libxml2", i);
-		T_INTEQ(sy_html_absolutize(in, strlen(in), ABS_BASE, &out), SY_OK,
-		    "absolutize case %zu: status", i);
+		T_INTEQ(sy_html_absolutize(in, strlen(in), ABS_BASE, &out),
+		    SY_OK, "absolutize case %zu: status", i);
 		T_STREQ(out, slow, "absolutize case %zu: same output", i);
 		free(slow);
 		free(out);
@@ -625,15 +701,26 @@ test_absolutize_cases(void)
 
 /* Markdown as a columnist writes it, rendered by cmark. */
 static const char *const md_pieces[] = {
-    "# 深度求索後發先至\n\n", "## Notes\n\n", "開源學生作者媒體。\n\n",
+    "# 深度求索後發先至\n\n",
+    "## Notes\n\n",
+    "開源學生作者媒體。\n\n",
     "延伸閱讀：[筆記](/tech-notes/notes/0)\n\n",
-    "![圖](/img/0.png)\n\n", "![](../x.png \"t\")\n\n",
-    "- 一\n- [二](二.html)\n- 三\n\n", "1. a\n2. b\n\n", "3. c\n\n",
-    "- x\n\n  para\n\n- y\n\n", "> 引用 *強調* **粗體**\n\n",
-    "```c\nif (a < b && c) x();\n```\n\n", "    indented code\n\n",
-    "`code` and \"quotes\" & <tags>\n\n", "line  \nbreak\n\n",
-    "---\n\n", "<div>raw</div>\n\n", "[q](?a=1&b=2 \"title\")\n\n",
-    "<https://example.org/auto>\n\n", "[frag](#top)\n\n",
+    "![圖](/img/0.png)\n\n",
+    "![](../x.png \"t\")\n\n",
+    "- 一\n- [二](二.html)\n- 三\n\n",
+    "1. a\n2. b\n\n",
+    "3. c\n\n",
+    "- x\n\n  para\n\n- y\n\n",
+    "> 引用 *強調* **粗體**\n\n",
+    "```c\nif (a < b && c) x();\n```\n\n",
+    "    indented code\n\n",
+    "`code` and \"quotes\" & <tags>\n\n",
+    "line  \nbreak\n\n",
+    "---\n\n",
+    "<div>raw</div>\n\n",
+    "[q](?a=1&b=2 \"title\")\n\n",
+    "<https://example.org/auto>\n\n",
+    "[frag](#top)\n\n",
     "- [ ] 2025年1月28日\n\n",
 };
 
@@ -652,7 +739,8 @@ test_absolutize_markdown(void)
 	for (k = 0; k < runs; k++) {
 		sy_buf_reset(&md);
 		for (n = 1 + pick(&g, 6); n > 0; n--)
-			sy_buf_puts(&md, md_pieces[pick(&g, SY_NELEM(md_pieces))]);
+			sy_buf_puts(
+			    &md, md_pieces[pick(&g, SY_NELEM(md_pieces))]);
 		html = NULL;
 		if (sy_markdown_render(md.data, md.len, &html) != SY_OK)
 			continue;

@@ -95,7 +95,8 @@ find_linkattr(const char *tag, const char *attr)
 	size_t i;
 
 	for (i = 0; i < SY_NELEM(linkattrs); i++)
-		if (sy_strcasecmp(tag, linkattrs[i].tag) == 0 &&
+		if (SY_TOLOWER((unsigned char)tag[0]) == linkattrs[i].tag[0] &&
+		    sy_strcasecmp(tag, linkattrs[i].tag) == 0 &&
 		    sy_strcasecmp(attr, linkattrs[i].attr) == 0)
 			return &linkattrs[i];
 	return NULL;
@@ -1064,18 +1065,24 @@ put_escaped(struct sy_buf *o, const char *s, bool attr)
 	return e;
 }
 
+/*
+ * Writes the value of attribute attr of element tag (both as libxml2
+ * names them: lower case), entities decoded, escaped again, its URLs
+ * made absolute against base when it is one of linkattrs[].  attr is
+ * NULL for an attribute in a namespace (never a link); so is base when
+ * nothing is to be resolved.  Both serialisers share it.
+ */
 static enum sy_err
-put_attr_value(struct sy_buf *o, const struct uparts *base, const xmlNode *el,
-    const xmlAttr *a, const char *val)
+put_attr_value(struct sy_buf *o, const struct uparts *base, const char *tag,
+    const char *attr, const char *val)
 {
 	const struct linkattr *la = NULL;
 	struct sy_buf v;
 	size_t pos = 0, start, len, done = 0;
 	enum sy_err e = SY_OK;
 
-	if (base != NULL && a->ns == NULL)
-		la = find_linkattr(
-		    (const char *)el->name, (const char *)a->name);
+	if (base != NULL && attr != NULL)
+		la = find_linkattr(tag, attr);
 	if (la == NULL)
 		return put_escaped(o, val, true);
 	sy_buf_init(&v, 0);
@@ -1124,8 +1131,9 @@ put_start_tag(struct sy_buf *o, const struct uparts *base, xmlNode *el)
 		if (val == NULL)
 			return SY_ENOMEM;
 		if ((e = sy_buf_puts(o, "=\"")) == SY_OK &&
-		    (e = put_attr_value(o, base, el, a, (const char *)val)) ==
-		        SY_OK)
+		    (e = put_attr_value(o, base, (const char *)el->name,
+		         a->ns == NULL ? (const char *)a->name : NULL,
+		         (const char *)val)) == SY_OK)
 			e = sy_buf_putc(o, '"');
 		xmlFree(val);
 		if (e != SY_OK)
@@ -1238,10 +1246,11 @@ tree_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 	xmlSAX2StartElement(ctx, name, atts);
 }
 
-enum sy_err
-sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
+/* sy_html_absolutize through libxml2's tree; base is split already. */
+static enum sy_err
+absolutize_libxml(
+    const char *html, size_t len, const struct uparts *base, char **out)
 {
-	struct uparts b;
 	struct sy_buf text, o;
 	htmlParserCtxtPtr p = NULL;
 	htmlDocPtr doc = NULL;
@@ -1249,13 +1258,6 @@ sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
 	struct tree t;
 	enum sy_err e;
 
-	if ((html == NULL && len > 0) || base == NULL)
-		return SY_EINVAL;
-	if (len > HTML_MAX)
-		return SY_ELIMIT;
-	uri_split(base, &b);
-	if (!b.has_scheme)
-		return SY_EINVAL;
 	sy_buf_init(&text, 0);
 	sy_buf_init(&o, 0);
 	if ((e = sanitize(html, len, WRAP, &text)) != SY_OK)
@@ -1283,7 +1285,7 @@ sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
 	body = find_child(root, "body");
 	if (body == NULL)
 		body = root;
-	if (body != NULL && (e = put_children(&o, &b, body)) != SY_OK)
+	if (body != NULL && (e = put_children(&o, base, body)) != SY_OK)
 		goto out;
 	e = SY_ENOMEM;
 	if ((*out = sy_buf_steal(&o)) == NULL)
@@ -1296,4 +1298,381 @@ out:
 	sy_buf_fini(&o);
 	sy_buf_fini(&text);
 	return e;
+}
+
+/*
+ * The fast path of sy_html_absolutize.  For markup in a small canonical
+ * subset (what cmark writes, and most hand-written article HTML), the
+ * libxml2 round trip gives back the input with only the link attributes
+ * rewritten, give or take a few spellings that the writer normalises
+ * ("&quot;" in text becomes '"', "&lt;" and "&gt;" in a value become
+ * '<' and '>', the " /" of a void element goes).  The subset:
+ *
+ *   - valid UTF-8 without a character XML forbids, no BOM, no CR;
+ *   - text with '&' only in &amp; &lt; &gt; &quot;, no '>', and '<' only
+ *     opening a tag;
+ *   - start tags '<' name, then ' name="value"' attributes (lower case,
+ *     double quotes, no repeat, no boolean attribute, values without a
+ *     control character, '<' or a character reference but those four),
+ *     then '>' (or " />", "/>" on a void element);
+ *   - end tags "</name>" closing the innermost open element, every
+ *     element closed, void elements never;
+ *   - the elements of fast_elems[] nested so that libxml2 neither
+ *     closes nor opens anything on its own: blocks only at the top or in
+ *     a flow container, li only in ul/ol, nothing but li and white space
+ *     in ul/ol, no a in an a, phrasing elements anywhere else;
+ *   - no pre whose content starts with a newline (libxml2 drops it);
+ *   - comments only as "<!--" text "-->", the text without '-', '<',
+ *     '>', and not directly in ul/ol.
+ *
+ * Anything else gives up and libxml2 does the work.  tests/unit/
+ * htmlfast_test.c holds the two paths to byte-identical output.
+ */
+enum {
+	FE_PHRASE = 1 << 0, /* anywhere but directly in ul/ol */
+	FE_BLOCK = 1 << 1,  /* at the top or in a flow container */
+	FE_FLOW = 1 << 2,   /* may hold blocks */
+	FE_VOID = 1 << 3,   /* no content, no end tag */
+	FE_LIST = 1 << 4,   /* ul, ol: only li and white space */
+	FE_LI = 1 << 5,     /* directly in ul/ol only */
+	FE_A = 1 << 6,
+	FE_PRE = 1 << 7,
+};
+
+struct fast_elem {
+	const char *name;
+	unsigned flags;
+};
+
+static const struct fast_elem fast_elems[] = {
+    {"a", FE_PHRASE | FE_A},
+    {"abbr", FE_PHRASE},
+    {"b", FE_PHRASE},
+    {"blockquote", FE_BLOCK | FE_FLOW},
+    {"br", FE_PHRASE | FE_VOID},
+    {"cite", FE_PHRASE},
+    {"code", FE_PHRASE},
+    {"del", FE_PHRASE},
+    {"div", FE_BLOCK | FE_FLOW},
+    {"em", FE_PHRASE},
+    {"figcaption", FE_BLOCK | FE_FLOW},
+    {"figure", FE_BLOCK | FE_FLOW},
+    {"h1", FE_BLOCK},
+    {"h2", FE_BLOCK},
+    {"h3", FE_BLOCK},
+    {"h4", FE_BLOCK},
+    {"h5", FE_BLOCK},
+    {"h6", FE_BLOCK},
+    {"hr", FE_BLOCK | FE_VOID},
+    {"i", FE_PHRASE},
+    {"img", FE_PHRASE | FE_VOID},
+    {"ins", FE_PHRASE},
+    {"kbd", FE_PHRASE},
+    {"li", FE_LI | FE_FLOW},
+    {"mark", FE_PHRASE},
+    {"ol", FE_BLOCK | FE_LIST},
+    {"p", FE_BLOCK},
+    {"pre", FE_BLOCK | FE_PRE},
+    {"q", FE_PHRASE},
+    {"s", FE_PHRASE},
+    {"small", FE_PHRASE},
+    {"span", FE_PHRASE},
+    {"strong", FE_PHRASE},
+    {"sub", FE_PHRASE},
+    {"sup", FE_PHRASE},
+    {"time", FE_PHRASE},
+    {"u", FE_PHRASE},
+    {"ul", FE_BLOCK | FE_LIST},
+    {"var", FE_PHRASE},
+};
+
+#define FAST_DEPTH 64 /* open elements; deeper gives up */
+#define FAST_ATTRS 8  /* attributes of one tag; more give up */
+
+static const struct fast_elem *
+fast_elem(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(fast_elems); i++)
+		if (fast_elems[i].name[0] == name[0] &&
+		    strncmp(fast_elems[i].name, name, n) == 0 &&
+		    fast_elems[i].name[n] == '\0')
+			return &fast_elems[i];
+	return NULL;
+}
+
+/*
+ * The character a reference at s[0..len) stands for ('&' at s[0]) and
+ * its length in *n; 0 for anything but &amp; &lt; &gt; &quot;.
+ */
+static char
+fast_entity(const char *s, size_t len, size_t *n)
+{
+	static const struct {
+		const char *ref;
+		size_t len;
+		char c;
+	} refs[] = {
+	    {"&amp;", 5, '&'},
+	    {"&lt;", 4, '<'},
+	    {"&gt;", 4, '>'},
+	    {"&quot;", 6, '"'},
+	};
+	size_t i;
+
+	for (i = 0; i < SY_NELEM(refs); i++)
+		if (len >= refs[i].len &&
+		    memcmp(s, refs[i].ref, refs[i].len) == 0) {
+			*n = refs[i].len;
+			return refs[i].c;
+		}
+	return '\0';
+}
+
+/*
+ * The length of the comment at s[0..len) ("<!--" at s[0]), or 0 when it
+ * is not a plain one: the text between "<!--" and "-->" must not be
+ * empty nor hold '-', '<' or '>' ("<!-- raw HTML omitted -->", cmark's
+ * stand-in for the HTML it drops, is one).
+ */
+static size_t
+fast_comment(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 4; i < len && s[i] != '-' && s[i] != '<' && s[i] != '>'; i++)
+		;
+	if (i == 4 || i + 3 > len || memcmp(s + i, "-->", 3) != 0)
+		return 0;
+	return i + 3;
+}
+
+/*
+ * One start tag at s[0..len) (s[0] is '<'), element el, written to o;
+ * *end receives the offset after its '>'.  val is scratch space.
+ */
+static enum fast
+fast_start_tag(const char *s, size_t len, const struct fast_elem *el,
+    const struct uparts *base, struct sy_buf *o, struct sy_buf *val,
+    size_t *end, enum sy_err *err)
+{
+	char attr[FAST_ATTRS][16];
+	size_t i = 1 + strlen(el->name), n, k, nattr = 0, r;
+	char c;
+
+	if ((*err = sy_buf_append(o, s, i)) != SY_OK)
+		return FAST_DONE;
+	for (;;) {
+		if (i < len && s[i] == '>')
+			break;
+		if ((el->flags & FE_VOID) != 0 && i + 1 < len && s[i] == '/' &&
+		    s[i + 1] == '>') {
+			i++;
+			break;
+		}
+		if (i + 1 >= len || s[i] != ' ')
+			return FAST_GIVE_UP;
+		i++;
+		if ((el->flags & FE_VOID) != 0 && i + 1 < len && s[i] == '/' &&
+		    s[i + 1] == '>') {
+			i++;
+			break;
+		}
+		if (!SY_ISLOWER((unsigned char)s[i]))
+			return FAST_GIVE_UP;
+		for (n = 1; i + n < len &&
+		     (SY_ISLOWER((unsigned char)s[i + n]) ||
+		         SY_ISDIGIT((unsigned char)s[i + n]) ||
+		         s[i + n] == '-');
+		     n++)
+			;
+		if (n >= sizeof(attr[0]) || nattr == FAST_ATTRS ||
+		    i + n + 1 >= len || s[i + n] != '=' || s[i + n + 1] != '"')
+			return FAST_GIVE_UP;
+		for (k = 0; k < nattr; k++)
+			if (strncmp(attr[k], s + i, n) == 0 &&
+			    attr[k][n] == '\0')
+				return FAST_GIVE_UP;
+		memcpy(attr[nattr], s + i, n);
+		attr[nattr][n] = '\0';
+		if ((*err = sy_buf_putc(o, ' ')) != SY_OK ||
+		    (*err = sy_buf_append(o, s + i, n)) != SY_OK)
+			return FAST_DONE;
+		i += n + 2;
+		sy_buf_reset(val);
+		for (;;) {
+			for (k = i; k < len && (c = s[k]) != '"' && c != '&';
+			     k++)
+				if ((unsigned char)c < 0x20 || c == '<')
+					return FAST_GIVE_UP;
+			if (k >= len)
+				return FAST_GIVE_UP;
+			if ((*err = sy_buf_append(val, s + i, k - i)) != SY_OK)
+				return FAST_DONE;
+			i = k + 1;
+			if (s[k] == '"')
+				break;
+			if ((c = fast_entity(s + k, len - k, &r)) == '\0')
+				return FAST_GIVE_UP;
+			if ((*err = sy_buf_putc(val, c)) != SY_OK)
+				return FAST_DONE;
+			i = k + r;
+		}
+		if ((*err = sy_buf_puts(o, "=\"")) != SY_OK ||
+		    (*err = put_attr_value(o, base, el->name, attr[nattr],
+		         val->data == NULL ? "" : val->data)) != SY_OK ||
+		    (*err = sy_buf_putc(o, '"')) != SY_OK)
+			return FAST_DONE;
+		nattr++;
+	}
+	*end = i + 1;
+	*err = sy_buf_putc(o, '>');
+	return FAST_DONE;
+}
+
+static enum fast
+fast_absolutize(const char *s, size_t len, const struct uparts *base,
+    struct sy_buf *o, enum sy_err *err)
+{
+	/* The bytes that end a run of text: '<', '&', '>'. */
+	static const bool text_stop[256] = {['<'] = 1, ['&'] = 1, ['>'] = 1};
+	const struct fast_elem *stack[FAST_DEPTH], *el, *top;
+	struct sy_buf val;
+	size_t i = 0, k, n, depth = 0, in_a = 0, end = 0, r;
+	enum fast f = FAST_GIVE_UP;
+	bool bad = false;
+	char c;
+
+	*err = SY_OK;
+	if (sy_text_valid_prefix(s, len, &bad) != len || bad ||
+	    memchr(s, '\r', len) != NULL ||
+	    (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0))
+		return FAST_GIVE_UP;
+	sy_buf_init(&val, 0);
+	while (i < len) {
+		top = depth == 0 ? NULL : stack[depth - 1];
+		/* Text up to the next markup character. */
+		for (n = 0; i + n < len && !text_stop[(unsigned char)s[i + n]];
+		     n++)
+			;
+		if (top != NULL && (top->flags & FE_LIST) != 0)
+			for (k = i; k < i + n; k++)
+				if (s[k] != ' ' && s[k] != '\n' && s[k] != '\t')
+					goto out;
+		if ((*err = sy_buf_append(o, s + i, n)) != SY_OK)
+			goto done;
+		i += n;
+		if (i >= len)
+			break;
+		if (s[i] == '>')
+			goto out;
+		if (s[i] == '&') {
+			if ((top != NULL && (top->flags & FE_LIST) != 0) ||
+			    (c = fast_entity(s + i, len - i, &r)) == '\0')
+				goto out;
+			*err = c == '"' ? sy_buf_putc(o, c)
+			                : sy_buf_append(o, s + i, r);
+			if (*err != SY_OK)
+				goto done;
+			i += r;
+			continue;
+		}
+		/* '<': a comment, an end tag closing the top, a start tag. */
+		if (i + 4 <= len && memcmp(s + i, "<!--", 4) == 0) {
+			if ((n = fast_comment(s + i, len - i)) == 0 ||
+			    (top != NULL && (top->flags & FE_LIST) != 0))
+				goto out;
+			if ((*err = sy_buf_append(o, s + i, n)) != SY_OK)
+				goto done;
+			i += n;
+			continue;
+		}
+		if (i + 1 < len && s[i + 1] == '/') {
+			if (top == NULL)
+				goto out;
+			n = strlen(top->name);
+			if (i + 3 + n > len ||
+			    memcmp(s + i + 2, top->name, n) != 0 ||
+			    s[i + 2 + n] != '>')
+				goto out;
+			if ((*err = sy_buf_append(o, s + i, n + 3)) != SY_OK)
+				goto done;
+			i += n + 3;
+			depth--;
+			if ((top->flags & FE_A) != 0)
+				in_a--;
+			continue;
+		}
+		for (n = 0; i + 1 + n < len &&
+		     (SY_ISLOWER((unsigned char)s[i + 1 + n]) ||
+		         (n > 0 && SY_ISDIGIT((unsigned char)s[i + 1 + n])));
+		     n++)
+			;
+		if (n == 0 || i + 1 + n >= len ||
+		    (s[i + 1 + n] != ' ' && s[i + 1 + n] != '>' &&
+		        s[i + 1 + n] != '/') ||
+		    (el = fast_elem(s + i + 1, n)) == NULL)
+			goto out;
+		/* Nesting that libxml2 keeps as it is. */
+		if ((el->flags & FE_LI) != 0) {
+			if (top == NULL || (top->flags & FE_LIST) == 0)
+				goto out;
+		} else if (top != NULL && (top->flags & FE_LIST) != 0)
+			goto out;
+		if ((el->flags & FE_BLOCK) != 0 && top != NULL &&
+		    (top->flags & FE_FLOW) == 0)
+			goto out;
+		if ((el->flags & FE_A) != 0 && in_a > 0)
+			goto out;
+		if ((el->flags & FE_VOID) == 0 && depth == FAST_DEPTH)
+			goto out;
+		if (fast_start_tag(s + i, len - i, el, base, o, &val, &end,
+		        err) != FAST_DONE)
+			goto out;
+		if (*err != SY_OK)
+			goto done;
+		i += end;
+		if ((el->flags & FE_VOID) != 0)
+			continue;
+		if ((el->flags & FE_PRE) != 0 && i < len && s[i] == '\n')
+			goto out;
+		stack[depth++] = el;
+		if ((el->flags & FE_A) != 0)
+			in_a++;
+	}
+	if (depth > 0)
+		goto out;
+done:
+	f = FAST_DONE;
+out:
+	sy_buf_fini(&val);
+	return f;
+}
+
+enum sy_err
+sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
+{
+	struct uparts b;
+	struct sy_buf o;
+	enum sy_err e;
+
+	if ((html == NULL && len > 0) || base == NULL)
+		return SY_EINVAL;
+	if (len > HTML_MAX)
+		return SY_ELIMIT;
+	uri_split(base, &b);
+	if (!b.has_scheme)
+		return SY_EINVAL;
+	if (html == NULL)
+		return absolutize_libxml(html, len, &b, out);
+	sy_buf_init(&o, 0);
+	if (fast_absolutize(html, len, &b, &o, &e) == FAST_DONE) {
+		if (e == SY_OK && (*out = sy_buf_steal(&o)) == NULL)
+			e = SY_ENOMEM;
+		sy_buf_fini(&o);
+		return e;
+	}
+	sy_buf_fini(&o);
+	return absolutize_libxml(html, len, &b, out);
 }

@@ -10,8 +10,12 @@
 #define CHUNK 8192
 
 const struct sy_xmlesc sy_xmlesc_text = {
-    .cls = {['\0'] = SY_XMLESC_END, ['<'] = 1, ['>'] = 2, ['&'] = 3,
-        ['"'] = 4, ['\r'] = 5},
+    .cls = {['\0'] = SY_XMLESC_END,
+        ['<'] = 1,
+        ['>'] = 2,
+        ['&'] = 3,
+        ['"'] = 4,
+        ['\r'] = 5},
     .rep = {"&lt;", "&gt;", "&amp;", "&quot;", "&#13;"},
     .len = {4, 4, 5, 6, 5},
 };
@@ -33,8 +37,7 @@ raw(xmlTextWriterPtr w, const char *p, size_t n)
 }
 
 int
-sy_xmltext_write(
-    xmlTextWriterPtr w, const char *s, const struct sy_xmlesc *esc)
+sy_xmltext_write(xmlTextWriterPtr w, const char *s, const struct sy_xmlesc *esc)
 {
 	const unsigned char *cls = esc->cls;
 	const unsigned char *p = (const unsigned char *)s, *run;
@@ -87,8 +90,8 @@ sy_xmltext_elem(xmlTextWriterPtr w, const char *name, const char *s,
 }
 
 enum sy_err
-sy_xmltext_escape(struct sy_buf *b, const char *s, size_t n,
-    const struct sy_xmlesc *esc)
+sy_xmltext_escape(
+    struct sy_buf *b, const char *s, size_t n, const struct sy_xmlesc *esc)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n, *run;
 	size_t old = b->len;
@@ -106,7 +109,8 @@ sy_xmltext_escape(struct sy_buf *b, const char *s, size_t n,
 		if (c == SY_XMLESC_END)
 			err = sy_buf_putc(b, '\0');
 		else
-			err = sy_buf_append(b, esc->rep[c - 1], esc->len[c - 1]);
+			err =
+			    sy_buf_append(b, esc->rep[c - 1], esc->len[c - 1]);
 		if (err != SY_OK)
 			break;
 		p++;

@@ -48,8 +48,8 @@ extern const struct sy_xmlesc sy_xmlesc_text;
  * Appends s[0..n), escaped, to b (a NUL byte in it is copied).  SY_OK, or
  * SY_ENOMEM / SY_ELIMIT with b as it was.
  */
-enum sy_err sy_xmltext_escape(struct sy_buf *b, const char *s, size_t n,
-    const struct sy_xmlesc *esc);
+enum sy_err sy_xmltext_escape(
+    struct sy_buf *b, const char *s, size_t n, const struct sy_xmlesc *esc);
 
 /*
  * Writes the NUL-terminated s, escaped, as text at the writer's position

@@ -146,8 +146,8 @@ test_long(void)
 		snprintf(desc, sizeof(desc), "run of %zu ending in &", lens[i]);
 		check(s, desc);
 		s[0] = '"';
-		snprintf(desc, sizeof(desc), "run of %zu between specials",
-		    lens[i]);
+		snprintf(
+		    desc, sizeof(desc), "run of %zu between specials", lens[i]);
 		check(s, desc);
 		free(s);
 	}
@@ -172,8 +172,8 @@ test_long(void)
 static void
 test_random(void)
 {
-	static const char *const atoms[] = {"<", ">", "&", "\"", "\r", "'",
-	    "a", "Z", " ", "\n", "\t", "語", "é", "\xf0\x9f\x98\x80", "&amp;",
+	static const char *const atoms[] = {"<", ">", "&", "\"", "\r", "'", "a",
+	    "Z", " ", "\n", "\t", "語", "é", "\xf0\x9f\x98\x80", "&amp;",
 	    "]]>"};
 	unsigned long long x = 88172645463325252ULL;
 	struct sy_buf s;
@@ -226,8 +226,8 @@ test_style(void)
 	/* The cap is kept and a failure leaves the buffer as it was. */
 	sy_buf_init(&b, 10);
 	T_INTEQ(sy_buf_puts(&b, "abc"), SY_OK, "capped: prefix");
-	T_INTEQ(sy_xmltext_escape(&b, "<<<", 3, &sy_xmlesc_text),
-	    SY_ELIMIT, "capped: over the cap");
+	T_INTEQ(sy_xmltext_escape(&b, "<<<", 3, &sy_xmlesc_text), SY_ELIMIT,
+	    "capped: over the cap");
 	T_STREQ(b.data, "abc", "capped: as it was");
 	T_INTEQ(b.len, 3, "capped: length as it was");
 	sy_buf_fini(&b);

@@ -220,31 +220,46 @@ out:
 	return err;
 }
 
-/* json_dump_callback's sink: appends to a sy_buf. */
+/*
+ * json_dump_callback's sink: appends to a sy_buf.  jansson calls it for
+ * every few bytes: when the buffer has room, copied in place.
+ */
 static int
 to_buf(const char *p, size_t n, void *data)
 {
-	return sy_buf_append(data, p, n) == SY_OK ? 0 : -1;
+	struct sy_buf *b = data;
+
+	if (b->data != NULL && b->cap - b->len > n) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return sy_buf_append(b, p, n) == SY_OK ? 0 : -1;
 }
 
 /*
  * The sink for an item: appends with ITEM_INDENT after every newline.
- * jansson writes a newline and the indentation that follows it in
- * separate calls, but nothing here relies on that.
+ * jansson sends a newline alone, before the indentation that follows it
+ * (the fast path), but nothing here relies on that.
  */
 static int
 to_buf_indented(const char *p, size_t n, void *data)
 {
+	static const char nl_indent[] = "\n" ITEM_INDENT;
+	struct sy_buf *b = data;
 	const char *nl;
 
+	if (n == 1 && *p == '\n')
+		return to_buf(nl_indent, sizeof(nl_indent) - 1, b);
 	while ((nl = memchr(p, '\n', n)) != NULL) {
-		if (sy_buf_append(data, p, (size_t)(nl - p) + 1) != SY_OK ||
-		    sy_buf_puts(data, ITEM_INDENT) != SY_OK)
+		if (to_buf(p, (size_t)(nl - p), b) < 0 ||
+		    to_buf(nl_indent, sizeof(nl_indent) - 1, b) < 0)
 			return -1;
 		n -= (size_t)(nl - p) + 1;
 		p = nl + 1;
 	}
-	return n == 0 || sy_buf_append(data, p, n) == SY_OK ? 0 : -1;
+	return to_buf(p, n, b);
 }
 
 static enum sy_err

@@ -150,13 +150,13 @@ sy_date_rfc822(const struct sy_time *tm, char *buf, size_t len)
 	char out[SY_DATE_BUFSZ + 24], *p = out;
 
 	to_civil(tm, &c);
-	memcpy(p, wd + 3 * c.wday, 3);
+	memcpy(p, wd + 3 * (size_t)c.wday, 3);
 	p += 3;
 	*p++ = ',';
 	*p++ = ' ';
 	p = put2(p, c.d);
 	*p++ = ' ';
-	memcpy(p, mn + 3 * (c.mon - 1), 3);
+	memcpy(p, mn + 3 * (size_t)(c.mon - 1), 3);
 	p += 3;
 	*p++ = ' ';
 	p = put_year(p, c.y);

@@ -72,37 +72,129 @@ to_civil(const struct sy_time *tm, struct civil *c)
 	c->wday = (unsigned)(((days % 7) + 11) % 7);
 }
 
+/*
+ * Formatting by hand: the two formats were a third of the writers' time
+ * through snprintf.  Each writes the text into a local array, then copies
+ * what fits into buf, as snprintf would (truncated, NUL-terminated).
+ */
+static char *
+put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* u in decimal, zero-padded to width digits. */
+static char *
+put_num(char *p, uint64_t u, int width)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	while (n < width--)
+		*p++ = '0';
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* "%04lld": four characters at least, a '-' counting as one. */
+static char *
+put_year(char *p, int64_t y)
+{
+	if (y >= 1000 && y <= 9999) {
+		p = put2(p, (unsigned)(y / 100));
+		return put2(p, (unsigned)(y % 100));
+	}
+	if (y >= 0)
+		return put_num(p, (uint64_t)y, 4);
+	*p++ = '-';
+	return put_num(p, -(uint64_t)y, 3);
+}
+
+/* "+0800" or "+08:00"; off is whole minutes. */
+static char *
+put_off(char *p, int32_t moff, bool colon)
+{
+	int32_t off = moff < 0 ? -moff : moff;
+
+	*p++ = moff < 0 ? '-' : '+';
+	p = put_num(p, (uint64_t)(off / 3600), 2);
+	if (colon)
+		*p++ = ':';
+	return put2(p, (unsigned)(off / 60 % 60));
+}
+
+static void
+copy_out(char *buf, size_t len, const char *s, size_t n)
+{
+	if (len == 0)
+		return;
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 void
 sy_date_rfc822(const struct sy_time *tm, char *buf, size_t len)
 {
-	static const char *wd[] = {
-	    "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	static const char *mn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	static const char wd[] = "SunMonTueWedThuFriSat";
+	static const char mn[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	struct civil c;
-	int32_t moff = minute_off(tm->off), off = moff < 0 ? -moff : moff;
+	char out[SY_DATE_BUFSZ + 24], *p = out;
 
 	to_civil(tm, &c);
-	snprintf(buf, len, "%s, %02u %s %04lld %02u:%02u:%02u %c%02d%02d",
-	    wd[c.wday], c.d, mn[c.mon - 1], (long long)c.y, c.h, c.min, c.s,
-	    moff < 0 ? '-' : '+', (int)(off / 3600), (int)(off / 60 % 60));
+	memcpy(p, wd + 3 * (size_t)c.wday, 3);
+	p += 3;
+	*p++ = ',';
+	*p++ = ' ';
+	p = put2(p, c.d);
+	*p++ = ' ';
+	memcpy(p, mn + 3 * (size_t)(c.mon - 1), 3);
+	p += 3;
+	*p++ = ' ';
+	p = put_year(p, c.y);
+	*p++ = ' ';
+	p = put2(p, c.h);
+	*p++ = ':';
+	p = put2(p, c.min);
+	*p++ = ':';
+	p = put2(p, c.s);
+	*p++ = ' ';
+	p = put_off(p, minute_off(tm->off), false);
+	copy_out(buf, len, out, (size_t)(p - out));
 }
 
 void
 sy_date_rfc3339(const struct sy_time *tm, char *buf, size_t len)
 {
 	struct civil c;
-	int32_t moff = minute_off(tm->off), off = moff < 0 ? -moff : moff;
+	char out[SY_DATE_BUFSZ + 24], *p = out;
+	int32_t moff = minute_off(tm->off);
 
 	to_civil(tm, &c);
-	if (moff == 0) {
-		snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02uZ",
-		    (long long)c.y, c.mon, c.d, c.h, c.min, c.s);
-		return;
-	}
-	snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02u%c%02d:%02d",
-	    (long long)c.y, c.mon, c.d, c.h, c.min, c.s, moff < 0 ? '-' : '+',
-	    (int)(off / 3600), (int)(off / 60 % 60));
+	p = put_year(p, c.y);
+	*p++ = '-';
+	p = put2(p, c.mon);
+	*p++ = '-';
+	p = put2(p, c.d);
+	*p++ = 'T';
+	p = put2(p, c.h);
+	*p++ = ':';
+	p = put2(p, c.min);
+	*p++ = ':';
+	p = put2(p, c.s);
+	if (moff == 0)
+		*p++ = 'Z';
+	else
+		p = put_off(p, moff, true);
+	copy_out(buf, len, out, (size_t)(p - out));
 }
 
 /* Parsing. */

@@ -22,17 +22,17 @@
 #include "entry.h"
 #include "feedwrite.h"
 #include "util.h"
+#include "xmltext.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 
 #define X(s) ((const xmlChar *)(s))
 
+/* <name>text</name>, escaped as xmlTextWriterWriteElement does. */
 static int
 elem(xmlTextWriterPtr w, const char *name, const char *text)
 {
-	if (text == NULL)
-		return 0;
-	return xmlTextWriterWriteElement(w, X(name), X(text));
+	return sy_xmltext_elem(w, name, text, &sy_xmlesc_text);
 }
 
 static int
@@ -41,7 +41,7 @@ date_elem(xmlTextWriterPtr w, const char *name, const struct sy_time *tm)
 	char date[SY_DATE_BUFSZ];
 
 	sy_date_rfc3339(tm, date, sizeof(date));
-	return xmlTextWriterWriteElement(w, X(name), X(date));
+	return elem(w, name, date);
 }
 
 /* <link rel= href= type=? length=?/>; length < 0 leaves it out. */
@@ -108,7 +108,7 @@ text_elem(
 		return rc;
 	if ((rc = xmlTextWriterWriteAttribute(w, X("type"), X(type))) < 0)
 		return rc;
-	if ((rc = xmlTextWriterWriteString(w, X(text))) < 0)
+	if ((rc = sy_xmltext_write(w, text, &sy_xmlesc_text)) < 0)
 		return rc;
 	return xmlTextWriterEndElement(w);
 }

@@ -7,6 +7,15 @@
  * without content gets content_text from its summary, else its title.
  * An author's e-mail becomes a mailto: URL, the only place JSON Feed
  * has for it.
+ *
+ * The document is not built as one tree: the root is dumped with an empty
+ * "items" array, then each item is built, dumped on its own and freed,
+ * its text spliced in at the depth the whole-tree dump would have given
+ * it (an item's lines indented by four more spaces: a JSON string never
+ * holds a raw newline).  Memory stays at one item, and the bytes are
+ * those of json_dumpf() on the whole tree (feedwrite_test checks it).
+ * Strings are handed to jansson unchecked: sy_feed_is_writable() has
+ * checked that every one is valid UTF-8.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,13 +30,20 @@
 
 #define JSONFEED_VERSION "https://jsonfeed.org/version/1.1"
 
-/* Sets key to a copy of s; a NULL s sets nothing.  0 or -1. */
+#define DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_INDENT(2))
+/* What an item's lines get in front: it sits at depth 2. */
+#define ITEM_INDENT "    "
+
+/*
+ * Sets key (ASCII) to a copy of s (valid UTF-8); a NULL s sets nothing.
+ * 0 or -1.
+ */
 static int
 set_str(json_t *o, const char *key, const char *s)
 {
 	if (s == NULL)
 		return 0;
-	return json_object_set_new(o, key, json_string(s));
+	return json_object_set_new_nocheck(o, key, json_string_nocheck(s));
 }
 
 static int
@@ -97,7 +113,7 @@ set_authors(json_t *o, const char *name, const char *email, struct sy_buf *b)
 		json_decref(arr);
 		return SY_ENOMEM;
 	}
-	if (json_object_set_new(o, "authors", arr) < 0)
+	if (json_object_set_new_nocheck(o, "authors", arr) < 0)
 		return SY_ENOMEM;
 	return SY_OK;
 fail:
@@ -137,11 +153,11 @@ item_new(const struct sy_feed *f, const struct sy_entry *e, struct sy_buf *b,
 	err = SY_ENOMEM;
 	if (e->ncategories > 0) {
 		if ((arr = json_array()) == NULL ||
-		    json_object_set_new(it, "tags", arr) < 0)
+		    json_object_set_new_nocheck(it, "tags", arr) < 0)
 			goto out;
 		for (i = 0; i < e->ncategories; i++)
 			if (json_array_append_new(
-			        arr, json_string(e->categories[i])) < 0)
+			        arr, json_string_nocheck(e->categories[i])) < 0)
 				goto out;
 	}
 	if (e->language != NULL &&
@@ -151,7 +167,7 @@ item_new(const struct sy_feed *f, const struct sy_entry *e, struct sy_buf *b,
 		goto out;
 	if (e->enclosure != NULL) {
 		if ((arr = json_array()) == NULL ||
-		    json_object_set_new(it, "attachments", arr) < 0)
+		    json_object_set_new_nocheck(it, "attachments", arr) < 0)
 			goto out;
 		if ((v = json_object()) == NULL ||
 		    json_array_append_new(arr, v) < 0)
@@ -163,7 +179,7 @@ item_new(const struct sy_feed *f, const struct sy_entry *e, struct sy_buf *b,
 		            : "application/octet-stream") < 0)
 			goto out;
 		if (e->enclosure_length >= 0 &&
-		    json_object_set_new(v, "size_in_bytes",
+		    json_object_set_new_nocheck(v, "size_in_bytes",
 		        json_integer(e->enclosure_length)) < 0)
 			goto out;
 	}
@@ -174,13 +190,13 @@ out:
 	return err;
 }
 
+/* The root with every member but the items: "items" is left empty. */
 static enum sy_err
 feed_new(const struct sy_feed *f, struct sy_buf *b, json_t **out)
 {
 	const struct sy_column *c = f->col;
-	json_t *root, *items, *it;
+	json_t *root, *items;
 	enum sy_err err = SY_ENOMEM;
-	size_t i;
 
 	if ((root = json_object()) == NULL)
 		return SY_ENOMEM;
@@ -195,16 +211,8 @@ feed_new(const struct sy_feed *f, struct sy_buf *b, json_t **out)
 		goto out;
 	err = SY_ENOMEM;
 	if ((items = json_array()) == NULL ||
-	    json_object_set_new(root, "items", items) < 0)
+	    json_object_set_new_nocheck(root, "items", items) < 0)
 		goto out;
-	for (i = 0; i < f->n; i++) {
-		if ((err = item_new(f, f->entries[i], b, &it)) != SY_OK)
-			goto out;
-		if (json_array_append_new(items, it) < 0) {
-			err = SY_ENOMEM;
-			goto out;
-		}
-	}
 	*out = root;
 	return SY_OK;
 out:
@@ -212,26 +220,104 @@ out:
 	return err;
 }
 
+/*
+ * json_dump_callback's sink: appends to a sy_buf.  jansson calls it for
+ * every few bytes: when the buffer has room, copied in place.
+ */
+static int
+to_buf(const char *p, size_t n, void *data)
+{
+	struct sy_buf *b = data;
+
+	if (b->data != NULL && b->cap - b->len > n) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return sy_buf_append(b, p, n) == SY_OK ? 0 : -1;
+}
+
+/*
+ * The sink for an item: appends with ITEM_INDENT after every newline.
+ * jansson sends a newline alone, before the indentation that follows it
+ * (the fast path), but nothing here relies on that.
+ */
+static int
+to_buf_indented(const char *p, size_t n, void *data)
+{
+	static const char nl_indent[] = "\n" ITEM_INDENT;
+	struct sy_buf *b = data;
+	const char *nl;
+
+	if (n == 1 && *p == '\n')
+		return to_buf(nl_indent, sizeof(nl_indent) - 1, b);
+	while ((nl = memchr(p, '\n', n)) != NULL) {
+		if (to_buf(p, (size_t)(nl - p), b) < 0 ||
+		    to_buf(nl_indent, sizeof(nl_indent) - 1, b) < 0)
+			return -1;
+		n -= (size_t)(nl - p) + 1;
+		p = nl + 1;
+	}
+	return to_buf(p, n, b);
+}
+
+static enum sy_err
+put(const void *p, size_t n, FILE *fp)
+{
+	return n == 0 || fwrite(p, 1, n, fp) == n ? SY_OK : SY_EIO;
+}
+
 enum sy_err
 sy_json_write(const struct sy_feed *f, FILE *fp)
 {
-	json_t *root = NULL;
-	struct sy_buf b;
+	static const char empty[] = "[]\n}", end[] = "\n  ]\n}\n";
+	json_t *root = NULL, *it;
+	struct sy_buf b, out;
 	enum sy_err err;
+	size_t i, k = sizeof(empty) - 1;
 
 	if (!sy_feed_is_writable(f))
 		return SY_EINVAL;
 	sy_buf_init(&b, 0);
+	sy_buf_init(&out, 0);
 	if ((err = feed_new(f, &b, &root)) != SY_OK)
 		goto out;
-	if (json_dumpf(root, fp, JSON_PRESERVE_ORDER | JSON_INDENT(2)) < 0) {
-		err = ferror(fp) ? SY_EIO : SY_EJSON;
+	/* The root ends with the empty items: "[]", newline, "}". */
+	err = SY_EJSON;
+	if (json_dump_callback(root, to_buf, &out, DUMP_FLAGS) < 0)
 		goto out;
+	if (out.len < k || memcmp(out.data + out.len - k, empty, k) != 0)
+		goto out;
+	if (f->n == 0) {
+		if ((err = put(out.data, out.len, fp)) != SY_OK)
+			goto out;
+	} else if ((err = put(out.data, out.len - (k - 1), fp)) != SY_OK)
+		goto out;
+	for (i = 0; i < f->n; i++) {
+		if ((err = item_new(f, f->entries[i], &b, &it)) != SY_OK)
+			goto out;
+		sy_buf_reset(&out);
+		err = sy_buf_puts(
+		    &out, i == 0 ? "\n" ITEM_INDENT : ",\n" ITEM_INDENT);
+		if (err == SY_OK &&
+		    json_dump_callback(it, to_buf_indented, &out, DUMP_FLAGS) <
+		        0)
+			err = SY_EJSON;
+		json_decref(it);
+		if (err != SY_OK || (err = put(out.data, out.len, fp)) != SY_OK)
+			goto out;
 	}
-	if (fputc('\n', fp) == EOF || fflush(fp) == EOF)
+	/* The array's end, the root's, and the newline json_dumpf omits. */
+	if (f->n > 0)
+		err = put(end, sizeof(end) - 1, fp);
+	else
+		err = put(end + sizeof(end) - 2, 1, fp);
+	if (err == SY_OK && fflush(fp) == EOF)
 		err = SY_EIO;
 out:
 	json_decref(root);
 	sy_buf_fini(&b);
+	sy_buf_fini(&out);
 	return err;
 }

@@ -32,6 +32,7 @@
 #include "date.h"
 #include "entry.h"
 #include "feedwrite.h"
+#include "xmltext.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
@@ -74,59 +75,53 @@ mailbox(struct sy_buf *b, const char *email, const char *name)
 	return sy_buf_puts(b, email);
 }
 
-/* Replacements for '&', '<' and '>' in the two escaping styles. */
-static const char *const plain_esc[3] = {"&#x26;", "&#x3C;", "&gt;"};
-static const char *const html_esc[3] = {"&amp;amp;", "&amp;lt;", "&amp;gt;"};
+/*
+ * The two hand-made escaping styles: plain text with '&' and '<' as
+ * &#x26; and &#x3C; (and '>' as &gt;), and the same escaped once more
+ * for an element that RSS readers take as HTML.  Anything else, '"' and
+ * CR included, is written as it is.
+ */
+static const struct sy_xmlesc plain_esc = {
+    .cls = {['\0'] = SY_XMLESC_END, ['&'] = 1, ['<'] = 2, ['>'] = 3},
+    .rep = {"&#x26;", "&#x3C;", "&gt;"},
+    .len = {6, 6, 4},
+};
+static const struct sy_xmlesc html_esc = {
+    .cls = {['\0'] = SY_XMLESC_END, ['&'] = 1, ['<'] = 2, ['>'] = 3},
+    .rep = {"&amp;amp;", "&amp;lt;", "&amp;gt;"},
+    .len = {9, 8, 8},
+};
 
 /*
- * <name>text</name> with text escaped by hand: the RSS Best Practices
- * Profile (and the W3C validator) want '&' and '<' in plain text as
- * hexadecimal references; html_esc also escapes plain text for an
- * element that RSS readers take as HTML (an item's description).
+ * <name>text</name> in a hand-made style; "" gives <name/>, as it always
+ * has here (xmlTextWriterWriteElement would write <name></name>).
  */
 static int
 esc_elem(xmlTextWriterPtr w, const char *name, const char *text,
-    const char *const esc[3])
+    const struct sy_xmlesc *esc)
 {
-	const char *p, *run;
-	int rc;
-
-	if (text == NULL)
-		return 0;
-	if ((rc = xmlTextWriterStartElement(w, X(name))) < 0)
-		return rc;
-	for (run = p = text;; p++) {
-		if (*p != '\0' && *p != '&' && *p != '<' && *p != '>')
-			continue;
-		if (p > run &&
-		    (rc = xmlTextWriterWriteRawLen(w, X(run), (int)(p - run))) <
-		        0)
-			return rc;
-		if (*p == '\0')
-			break;
-		if ((rc = xmlTextWriterWriteRaw(w,
-		         X(esc[*p == '&'     ? 0
-		                 : *p == '<' ? 1
-		                             : 2]))) < 0)
-			return rc;
-		run = p + 1;
-	}
+	if (text == NULL || *text != '\0')
+		return sy_xmltext_elem(w, name, text, esc);
+	if (xmlTextWriterStartElement(w, X(name)) < 0)
+		return -1;
 	return xmlTextWriterEndElement(w);
 }
 
+/*
+ * Plain text in the RSS Best Practices Profile's escaping (the W3C
+ * validator wants '&' and '<' as hexadecimal references).
+ */
 static int
 elem(xmlTextWriterPtr w, const char *name, const char *text)
 {
-	return esc_elem(w, name, text, plain_esc);
+	return esc_elem(w, name, text, &plain_esc);
 }
 
 /* For HTML (content:encoded): plain XML escaping. */
 static int
 html_elem(xmlTextWriterPtr w, const char *name, const char *text)
 {
-	if (text == NULL)
-		return 0;
-	return xmlTextWriterWriteElement(w, X(name), X(text));
+	return sy_xmltext_elem(w, name, text, &sy_xmlesc_text);
 }
 
 static int
@@ -147,7 +142,7 @@ write_item(xmlTextWriterPtr w, const struct sy_feed *f,
 	if ((rc = elem(w, "link", e->link)) < 0)
 		return rc;
 	if (e->summary != NULL)
-		rc = esc_elem(w, "description", e->summary, html_esc);
+		rc = esc_elem(w, "description", e->summary, &html_esc);
 	else
 		rc = html_elem(w, "description", e->content);
 	if (rc < 0)
@@ -197,7 +192,7 @@ write_item(xmlTextWriterPtr w, const struct sy_feed *f,
 	    (rc = xmlTextWriterWriteAttribute(
 	         w, X("isPermaLink"), X("false"))) < 0)
 		return rc;
-	if ((rc = xmlTextWriterWriteString(w, X(e->guid))) < 0)
+	if ((rc = sy_xmltext_write(w, e->guid, &sy_xmlesc_text)) < 0)
 		return rc;
 	if ((rc = xmlTextWriterEndElement(w)) < 0)
 		return rc;

@@ -403,6 +403,154 @@ test_zones(void)
 	T_INTEQ(sy_tz_offset(zone(TPE), 1738026000), 28800, "Taipei offset");
 }
 
+/*
+ * The snprintf formatting the writers used before date.c formatted by
+ * hand, kept here as the reference the new code must match byte for
+ * byte.
+ */
+static int32_t
+ref_minute_off(int32_t off)
+{
+	return off < 0 ? -((-off + 30) / 60 * 60) : (off + 30) / 60 * 60;
+}
+
+static void
+ref_civil(const struct sy_time *tm, long long *y, unsigned f[6])
+{
+	int64_t local = tm->t + ref_minute_off(tm->off), yy;
+	int64_t days = local / 86400, secs = local % 86400;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	sy_civil_from_days(days, &yy, &f[0], &f[1]);
+	*y = (long long)yy;
+	f[2] = (unsigned)(secs / 3600);
+	f[3] = (unsigned)(secs / 60 % 60);
+	f[4] = (unsigned)(secs % 60);
+	f[5] = (unsigned)(((days % 7) + 11) % 7);
+}
+
+static void
+ref_rfc822(const struct sy_time *tm, char *buf, size_t len)
+{
+	static const char *wd[] = {
+	    "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *mn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int32_t moff = ref_minute_off(tm->off), off = moff < 0 ? -moff : moff;
+	unsigned f[6];
+	long long y;
+
+	ref_civil(tm, &y, f);
+	snprintf(buf, len, "%s, %02u %s %04lld %02u:%02u:%02u %c%02d%02d",
+	    wd[f[5]], f[1], mn[f[0] - 1], y, f[2], f[3], f[4],
+	    moff < 0 ? '-' : '+', (int)(off / 3600), (int)(off / 60 % 60));
+}
+
+static void
+ref_rfc3339(const struct sy_time *tm, char *buf, size_t len)
+{
+	int32_t moff = ref_minute_off(tm->off), off = moff < 0 ? -moff : moff;
+	unsigned f[6];
+	long long y;
+
+	ref_civil(tm, &y, f);
+	if (moff == 0) {
+		snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02uZ", y, f[0],
+		    f[1], f[2], f[3], f[4]);
+		return;
+	}
+	snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02u%c%02d:%02d", y,
+	    f[0], f[1], f[2], f[3], f[4], moff < 0 ? '-' : '+',
+	    (int)(off / 3600), (int)(off / 60 % 60));
+}
+
+/* Both formats of tm, ours and the reference, at buffer size len. */
+static int
+same_as_ref(const struct sy_time *tm, size_t len)
+{
+	char a[64], b[64];
+
+	memset(a, 'x', sizeof(a));
+	memset(b, 'x', sizeof(b));
+	sy_date_rfc822(tm, a, len);
+	ref_rfc822(tm, b, len);
+	if (memcmp(a, b, sizeof(a)) != 0)
+		return 0;
+	memset(a, 'x', sizeof(a));
+	memset(b, 'x', sizeof(b));
+	sy_date_rfc3339(tm, a, len);
+	ref_rfc3339(tm, b, len);
+	return memcmp(a, b, sizeof(a)) == 0;
+}
+
+static void
+test_format_ref(void)
+{
+	static const struct {
+		int64_t t;
+		int32_t off;
+	} fixed[] = {
+	    {0, 0}, {1738026000, 8 * 3600}, {1738026000, -5 * 3600},
+	    {1738026000, 5 * 3600 + 45 * 60},
+	    {1738026000, -(3 * 3600 + 30 * 60)},
+	    {1738026000, 23 * 3600 + 59 * 60},
+	    {1738026000, -(23 * 3600 + 59 * 60)},
+	    {-2717640000LL, -(4 * 3600 + 56 * 60 + 2)}, /* New York LMT */
+	    {-2717640000LL, 29},  /* rounds to +00:00: "Z" */
+	    {-2717640000LL, 30},  /* rounds to +00:01 */
+	    {-2717640000LL, -30}, /* rounds to -00:01 */
+	    {-1, 0}, {-86400, 0},
+	    {253402300799LL, 0},      /* 9999-12-31T23:59:59Z */
+	    {253402300800LL, 0},      /* 10000-01-01 */
+	    {253402300799LL, 3600},   /* into year 10000 locally */
+	    {-62135596800LL, 0},      /* 0001-01-01 */
+	    {-62167219200LL, 0},      /* 0000-01-01 */
+	    {-62167219201LL, 0},      /* -0001-12-31 */
+	    {-62167219200LL, -3600},  /* year -1 locally */
+	    {-377705116800LL, 0},     /* -10000-01-01 */
+	    {3155760000000LL, 0},     /* year 101970 */
+	    {1738026000, 100 * 3600}, /* an offset of three digits of hours */
+	};
+	static const size_t lens[] = {SY_DATE_BUFSZ, 64, 26, 25, 20, 10, 1};
+	size_t i, j;
+	int64_t t;
+	int32_t off;
+	int bad = 0, n = 0;
+
+	for (i = 0; i < SY_NELEM(fixed); i++) {
+		struct sy_time tm = {fixed[i].t, fixed[i].off};
+
+		for (j = 0; j < SY_NELEM(lens); j++)
+			T_OK(same_as_ref(&tm, lens[j]),
+			    "format of %lld%+d as snprintf, buffer of %zu",
+			    (long long)tm.t, (int)tm.off, lens[j]);
+	}
+	/* A sweep: every month of years -50..10050, odd hours and zones. */
+	for (t = -63745056000LL; t < 255000000000LL; t += 2629743 + 3607) {
+		for (off = -86340; off <= 86340; off += 12345) {
+			struct sy_time tm = {t, off};
+
+			n++;
+			if (!same_as_ref(&tm, SY_DATE_BUFSZ))
+				bad++;
+		}
+	}
+	T_INTEQ(bad, 0, "sweep of %d instants and offsets as snprintf", n);
+	/* A dense sweep of one day in each of a few years, second by second. */
+	bad = n = 0;
+	for (t = 1738022400; t < 1738022400 + 86400 + 60; t += 7) {
+		struct sy_time tm = {t, (int32_t)(t % 3 - 1) * 3600};
+
+		n++;
+		if (!same_as_ref(&tm, SY_DATE_BUFSZ))
+			bad++;
+	}
+	T_INTEQ(bad, 0, "dense sweep of %d seconds as snprintf", n);
+}
+
 int
 main(void)
 {
@@ -411,6 +559,7 @@ main(void)
 	test_table();
 	test_instants();
 	test_zones();
+	test_format_ref();
 	for (i = 0; i < SY_NELEM(zones); i++)
 		sy_tz_free(zones[i].tz);
 	printf("# %zu table cases\n", SY_NELEM(cases));

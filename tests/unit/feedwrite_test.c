@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "lib/entry.h"
 #include "lib/syndic.h"
 #include "lib/util.h"
@@ -458,6 +460,108 @@ test_email_ascii(void)
 	}
 }
 
+/*
+ * The JSON writer dumps the root and each item on its own and splices
+ * them: its output must be what jansson gives for the whole tree.  The
+ * reference is our output parsed and dumped again by jansson as one tree
+ * (the indentation is whitespace to the parser, so a splice at the wrong
+ * depth shows).
+ */
+static void
+json_like_tree(const struct sy_feed *f, const char *desc)
+{
+	json_error_t jerr;
+	json_t *root;
+	char *out = NULL, *want = NULL;
+	size_t len;
+	enum sy_err err;
+
+	err = run(sy_json_write, f, &out, &len);
+	T_INTEQ(err, SY_OK, "json splice %s: written", desc);
+	root = out != NULL ? json_loadb(out, len, 0, &jerr) : NULL;
+	T_OK(root != NULL, "json splice %s: parses", desc);
+	if (root != NULL)
+		want = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2));
+	T_OK(want != NULL && len == strlen(want) + 1 &&
+	        strncmp(out, want, len - 1) == 0 && out[len - 1] == '\n',
+	    "json splice %s: the bytes of a whole-tree dump", desc);
+	if (want != NULL &&
+	    (len != strlen(want) + 1 || strncmp(out, want, len - 1) != 0))
+		printf("# got:\n%s# want:\n%s\n", out, want);
+	T_INTEQ(json_array_size(json_object_get(root, "items")), f->n,
+	    "json splice %s: %zu items", desc, f->n);
+	free(want);
+	json_decref(root);
+	free(out);
+}
+
+static void
+test_json_splice(struct sy_feed *f, struct sy_entry *e, struct sy_column *col)
+{
+	const struct sy_entry **saved = f->entries;
+	const struct sy_entry *list[3];
+	struct sy_column bare;
+	struct sy_entry full;
+	size_t n = f->n;
+
+	/* Every optional field, nested arrays, text that needs escaping. */
+	memset(&full, 0, sizeof(full));
+	full.id = S("full");
+	full.title = S("全部 \"fields\" \\ tab\tCR\r LF\n end");
+	full.link = S("https://example.org/tech/full");
+	full.author = S("林小明 \"Lin\"");
+	full.email = S("lin@例子.台灣");
+	full.language = S("en-GB");
+	full.summary = S("line 1\nline 2\n\n  indented \u2028 sep");
+	full.content = S("<p>a\n  b</p>\n<pre>\n    code\n</pre>");
+	full.categories = calloc(3, sizeof(*full.categories));
+	if (full.categories == NULL)
+		abort();
+	full.categories[0] = S("人工智慧");
+	full.categories[1] = S("tag with \"quotes\"");
+	full.categories[2] = S("new\nline");
+	full.ncategories = 3;
+	full.enclosure = S("https://example.org/a.mp3");
+	full.enclosure_type = S("audio/mpeg");
+	full.enclosure_length = 9007199254740993LL;
+	full.image = S("https://example.org/i.png");
+	full.guid = S("tag:example.org,2025:full");
+	full.tag_id = S("tag:example.org,2025:full");
+	full.uri_id = S("tag:example.org,2025:full");
+	full.published = mk(2025, 2, 1, 0, 0, 0);
+	full.updated = mk(2025, 2, 2, 23, 59, -9 * 60 - 30);
+	full.has_updated = true;
+
+	f->entries = list;
+	f->n = 0;
+	json_like_tree(f, "0 items");
+	list[0] = &full;
+	f->n = 1;
+	json_like_tree(f, "1 item, every field");
+	list[1] = &e[1];
+	list[2] = &e[2];
+	f->n = 3;
+	json_like_tree(f, "3 items");
+	list[0] = &e[2];
+	list[1] = &e[3];
+	list[2] = &full;
+	json_like_tree(f, "3 items, the full one last");
+
+	/* A column with nothing optional: a shorter root. */
+	memset(&bare, 0, sizeof(bare));
+	bare.slug = col->slug;
+	bare.title = col->title;
+	f->col = &bare;
+	json_like_tree(f, "bare column, 3 items");
+	f->n = 0;
+	json_like_tree(f, "bare column, 0 items");
+	f->col = col;
+	f->entries = saved;
+	f->n = n;
+	json_like_tree(f, "the golden feed");
+	sy_entry_fini(&full);
+}
+
 int
 main(void)
 {
@@ -473,6 +577,7 @@ main(void)
 	test_einval(&f, e, &col);
 	test_empty(&f);
 	test_column_author(&f, e, &col);
+	test_json_splice(&f, e, &col);
 
 	for (i = 0; i < NENTRY; i++)
 		sy_entry_fini(&e[i]);

@@ -140,6 +140,9 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	if (e != SY_OK)
 		goto out;
 	st->feeds = nfeeds;
+	/* Checked once here, not by each of the three writers. */
+	for (i = 0; i < nfeeds; i++)
+		(void)sy_feed_check(&feeds[i]);
 	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));
 	jobs = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*jobs));
 	if (tmp == NULL || jobs == NULL) {

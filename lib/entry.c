@@ -111,6 +111,8 @@ sy_feed_is_writable(const struct sy_feed *f)
 	if (c == NULL || c->title == NULL || f->id == NULL ||
 	    (f->n > 0 && f->entries == NULL))
 		return false;
+	if (f->checked)
+		return true;
 	{
 		const char *s[] = {f->self_rss, f->self_atom, f->self_json,
 		    f->id, f->generator, c->slug, c->title, c->link,
@@ -167,4 +169,12 @@ sy_entry_email_ascii(const char *addr, char **out)
 	memcpy(*out + llen + 1, dom, dlen + 1);
 	free(dom);
 	return SY_OK;
+}
+
+bool
+sy_feed_check(struct sy_feed *f)
+{
+	f->checked = false;
+	f->checked = sy_feed_is_writable(f);
+	return f->checked;
 }

@@ -77,6 +77,11 @@ struct sy_feed {
 	char *id; /* Atom feed id: self_atom, else link, else tag */
 	struct sy_time updated; /* newest published/updated of entries */
 	const char *generator;  /* static: "syndic 0.1.0" */
+	/*
+	 * Set by sy_feed_check once the whole feed was found writable, so
+	 * that the three writers do not check the same strings again.
+	 */
+	bool checked;
 };
 
 /*
@@ -95,6 +100,9 @@ void sy_feed_fini(struct sy_feed *f);
  * writers call it before writing their first byte.
  */
 bool sy_feed_is_writable(const struct sy_feed *f);
+
+/* sy_feed_is_writable, remembered in f->checked when true. */
+bool sy_feed_check(struct sy_feed *f);
 
 /*
  * The ASCII form of an e-mail address, for formats that want an RFC 5322

@@ -361,6 +361,21 @@ test_einval(struct sy_feed *f, struct sy_entry *e, struct sy_column *col)
 	T_INTEQ(run(sy_rss_write, f, &out, &len), SY_OK,
 	    "rss: the restored feed is written again");
 	free(out);
+
+	/* sy_feed_check: remembered only when true. */
+	save = e[2].title;
+	e[2].title = (char *)"abc\xff";
+	T_OK(!sy_feed_check(f) && !f->checked,
+	    "sy_feed_check: a bad title, nothing remembered");
+	T_INTEQ(run(sy_atom_write, f, &out, &len), SY_EINVAL,
+	    "atom: and the writer still refuses it");
+	free(out);
+	e[2].title = save;
+	T_OK(sy_feed_check(f) && f->checked, "sy_feed_check: a good feed");
+	T_INTEQ(run(sy_json_write, f, &out, &len), SY_OK,
+	    "json: a checked feed is written");
+	free(out);
+	f->checked = false;
 }
 
 static void

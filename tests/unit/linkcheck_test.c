@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../../lib/buf.h"
+#include "../../lib/linkcheck_int.h"
 #include "../../lib/util.h"
 #include "t.h"
 
@@ -846,6 +847,108 @@ test_api(void)
 	sy_linkcheck_free(lc);
 }
 
+/*
+ * The host key: the fast way must give exactly what the CURLU way gives,
+ * and take the plain URLs (plain = 1), declining the others (plain = 0)
+ * to the CURLU way.
+ */
+static void
+test_hostkey(void)
+{
+	static const struct {
+		const char *url;
+		int plain;
+	} t[] = {
+	    {"http://example.com/", 1},
+	    {"http://example.com", 1},
+	    {"https://example.com", 1},
+	    {"HTTP://Example.COM/Path?Q#F", 1},
+	    {"HtTpS://WWW.Example.com:8443/a", 1},
+	    {"http://example.com:80/", 1},
+	    {"https://example.com:443", 1},
+	    {"https://example.com:80/x", 1},
+	    {"http://example.com:65535/", 1},
+	    {"http://example.com:1", 1},
+	    {"http://example.com?q=1", 1},
+	    {"http://example.com#frag", 1},
+	    {"http://example.com/#", 1},
+	    {"http://a-b.example-c.com/x", 1},
+	    {"http://a..b/", 1},
+	    {"http://example.com./", 1},
+	    {"http://localhost:52409/article/1", 1},
+	    {"http://127.0.0.1:52409/article/0", 1},
+	    {"http://255.255.255.255/", 1},
+	    {"http://0.0.0.0/", 1},
+	    {"http://10.1.2.3:8080/", 1},
+	    {"https://xn--fiqs8s.example/", 1},
+	    {"http://example.com/%E4%B8%AD?x=%20", 1},
+	    {"http://example.com/a/../b/./c", 1},
+	    {"http://example.com/a\\b", 1},
+	    {"http://example.com/?a=b@c", 1},
+	    {"http://example.com/\xe6\xb7\xb1\xe5\xba\xa6", 1},
+	    /* Declined: CURLU decides. */
+	    {"http://example.com:/", 0},
+	    {"http://example.com:080/", 0},
+	    {"http://example.com:0/", 0},
+	    {"http://example.com:65536/", 0},
+	    {"http://example.com:123456/", 0},
+	    {"http://example.com:8x/", 0},
+	    {"http://user@example.com/", 0},
+	    {"http://user:pw@example.com/", 0},
+	    {"http://exa%6Dple.com/", 0},
+	    {"http://[::1]:8080/", 0},
+	    {"http://[::1]/", 0},
+	    {"http://127.1/", 0},
+	    {"http://0x7f.0.0.1/", 0},
+	    {"http://017.0.0.1/", 0},
+	    {"http://127.0.0.01/", 0},
+	    {"http://1.2.3.4.5/", 0},
+	    {"http://256.1.1.1/", 0},
+	    {"http://2130706433/", 0},
+	    {"http://1password.com/", 0},
+	    {"http://127.0.0.1./", 0},
+	    {"http://exa mple.com/", 0},
+	    {"http://example.com/a b", 0},
+	    {"http://example.com/a\tb", 0},
+	    {"http://example.com/\x7f", 0},
+	    {"http:///path", 0},
+	    {"http:/example.com/", 0},
+	    {"http:example.com", 0},
+	    {"http:\\\\example.com\\", 0},
+	    {"ftp://example.com/", 0},
+	    {"httpx://example.com/", 0},
+	    {"mailto:a@example.com", 0},
+	    {"//example.com/", 0},
+	    {"", 0},
+	    {"http://ex_ample.com/", 0},
+	    {"http://\xe4\xb8\xad.example/", 0},
+	    {"http://example.com\\path", 0},
+	};
+	char key[SY_HOSTKEY_MAX], *ref, *scheme;
+	size_t i, n;
+	bool bad;
+
+	for (i = 0; i < SY_NELEM(t); i++) {
+		n = sy_linkcheck_hostkey_fast(t[i].url, key, sizeof(key));
+		ref = sy_linkcheck_hostkey_curlu(t[i].url, &bad, &scheme);
+		T_OK((n > 0) == (t[i].plain != 0), "host key %s: %s",
+		    t[i].plain ? "fast" : "declined", t[i].url);
+		if (n > 0) {
+			T_OK(ref != NULL && strcmp(ref, key) == 0 &&
+			        strlen(key) == n,
+			    "host key same: %s", t[i].url);
+			if (ref == NULL || strcmp(ref, key) != 0)
+				printf("# fast %s curlu %s\n", key,
+				    ref != NULL ? ref : "(null)");
+		}
+		free(ref);
+		free(scheme);
+	}
+	/* Too small a buffer is declined, never overrun. */
+	T_INTEQ(sy_linkcheck_hostkey_fast("http://example.com/", key, 10), 0,
+	    "host key: short buffer declined");
+}
+
 int
 main(void)
 {
@@ -862,6 +965,7 @@ main(void)
 	test_retry_after();
 	test_private();
 	test_api();
+	test_hostkey();
 	port = server_start(NULL, NULL);
 	if (T_OK(port > 0, "fixture server started")) {
 		test_scenarios(port);

@@ -19,6 +19,7 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,12 +81,21 @@ struct host {
 	size_t tail;
 };
 
+/*
+ * A transfer and its easy handle, kept together in the pool: the handle's
+ * options that never change, and those that point at the xfer itself
+ * (PRIVATE, ERRORBUFFER, HEADERDATA, WRITEDATA, OPENSOCKETDATA), are set
+ * once when the pair is made.  Everything from prev on is per transfer
+ * and zeroed by xfer_clear().
+ */
 struct xfer {
+	struct sy_linkcheck *lc;
+	CURL *eh;
+	struct sy_buf body; /* emptied, its memory kept (up to a bound) */
+	/* Per transfer from here on. */
 	struct xfer *prev; /* list of transfers in flight */
 	struct xfer *nextx;
-	struct sy_linkcheck *lc;
 	size_t item;
-	CURL *eh;
 	struct curl_slist *reqh;
 	char errbuf[CURL_ERROR_SIZE];
 	bool head;
@@ -96,6 +106,7 @@ struct xfer {
 	bool stopped; /* we aborted on purpose: not an error */
 	bool body_full;
 	bool loc_bad;
+	bool want_ctype; /* the Content-Type matters (fragment search) */
 	const char *bot; /* bot-protection signature seen, or NULL */
 	char reason[64];
 	char *location;
@@ -104,7 +115,6 @@ struct xfer {
 	char *lm;
 	char *ctype;
 	size_t drained;
-	struct sy_buf body;
 };
 
 struct sy_linkcheck {
@@ -115,7 +125,7 @@ struct sy_linkcheck {
 	size_t cap;
 	struct sy_strmap seen; /* url -> index into it */
 	struct sy_strmap hostmap; /* host key -> index into hosts */
-	CURL **pool;           /* easy handles done with, for reuse */
+	struct xfer **pool;    /* transfers done with, handle and all */
 	size_t npool;
 	struct host *hosts;
 	size_t nhosts;
@@ -461,6 +471,8 @@ fail:
 	return NULL;
 }
 
+static void xfer_destroy(struct xfer *x);
+
 static void
 item_fini(struct item *it)
 {
@@ -495,7 +507,7 @@ sy_linkcheck_free(struct sy_linkcheck *lc)
 	sy_strmap_fini(&lc->seen);
 	sy_strmap_fini(&lc->hostmap);
 	for (i = 0; i < lc->npool; i++)
-		curl_easy_cleanup(lc->pool[i]);
+		xfer_destroy(lc->pool[i]);
 	free(lc->pool);
 	for (i = 0; i < lc->nhosts; i++)
 		free(lc->hosts[i].key);
@@ -1056,25 +1068,16 @@ cb_write(char *data, size_t size, size_t n, void *arg)
 /* ---------------------------------------------------------------- */
 /* Transfers. */
 
-/*
- * Easy handles are kept for the next transfer (curl_easy_reset), up to
- * one per concurrent transfer: making a new one each time costs more than
- * the request itself on a fast network.
- */
-static void
-xfer_free(struct xfer *x)
-{
-	struct sy_linkcheck *lc;
+/* Bodies larger than this are freed when the transfer ends. */
+#define BODY_KEEP 65536
 
+static void
+xfer_destroy(struct xfer *x)
+{
 	if (x == NULL)
 		return;
-	lc = x->lc;
-	if (x->eh != NULL) {
-		if (lc != NULL && lc->pool != NULL && lc->npool < lc->o.jobs)
-			lc->pool[lc->npool++] = x->eh;
-		else
-			curl_easy_cleanup(x->eh);
-	}
+	if (x->eh != NULL)
+		curl_easy_cleanup(x->eh);
 	curl_slist_free_all(x->reqh);
 	xfer_reset_headers(x);
 	sy_buf_fini(&x->body);
@@ -1085,6 +1088,98 @@ static bool
 set_ok(CURLcode c)
 {
 	return c == CURLE_OK;
+}
+
+/*
+ * A new transfer with its easy handle configured once for good: the
+ * options no transfer changes.  Per transfer, xfer_start sets URL,
+ * TIMEOUT_MS, NOBODY and HTTPHEADER, always all four, so nothing of one
+ * transfer carries over to the next.  Making the handle per transfer, or
+ * curl_easy_reset and setting all 21 options again, cost more than the
+ * request itself on a fast network.
+ */
+static struct xfer *
+xfer_new(struct sy_linkcheck *lc)
+{
+	struct xfer *x;
+	CURL *eh;
+	bool ok;
+
+	x = calloc(1, sizeof(*x));
+	if (x == NULL)
+		return NULL;
+	x->lc = lc;
+	sy_buf_init(&x->body, lc->o.body_max + 1);
+	eh = x->eh = curl_easy_init();
+	if (eh == NULL) {
+		free(x);
+		return NULL;
+	}
+	ok = set_ok(curl_easy_setopt(eh, CURLOPT_PRIVATE, x)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, x->errbuf)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_NOSIGNAL, 1L)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_PROTOCOLS_STR, "http,https")) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_FOLLOWLOCATION, 0L)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_PROXY, "")) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_ACCEPT_ENCODING, "")) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_USERAGENT, lc->o.user_agent)) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_CONNECTTIMEOUT_MS, lc->o.connect_timeout_ms)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERFUNCTION, cb_header)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERDATA, x)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEFUNCTION, cb_write)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEDATA, x)) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_OPENSOCKETFUNCTION, cb_opensocket)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_OPENSOCKETDATA, x));
+	if (ok && lc->o.ca_file != NULL)
+		ok =
+		    set_ok(curl_easy_setopt(eh, CURLOPT_CAINFO, lc->o.ca_file));
+	if (!ok) {
+		xfer_destroy(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* Forgets everything of the transfer that ended; the handle stays. */
+static void
+xfer_clear(struct xfer *x)
+{
+	size_t off = offsetof(struct xfer, prev);
+
+	if (x->reqh != NULL) {
+		/* No dangling list in the handle while it waits. */
+		(void)curl_easy_setopt(x->eh, CURLOPT_HTTPHEADER, NULL);
+		curl_slist_free_all(x->reqh);
+	}
+	xfer_reset_headers(x);
+	if (x->body.cap > BODY_KEEP)
+		sy_buf_fini(&x->body);
+	else
+		sy_buf_reset(&x->body);
+	memset((char *)x + off, 0, sizeof(*x) - off);
+}
+
+/* The transfer ended: back to the pool, or freed when the pool is full. */
+static void
+xfer_free(struct xfer *x)
+{
+	struct sy_linkcheck *lc;
+
+	if (x == NULL)
+		return;
+	lc = x->lc;
+	if (lc->pool != NULL && lc->npool < lc->o.jobs) {
+		xfer_clear(x);
+		lc->pool[lc->npool++] = x;
+	} else {
+		xfer_destroy(x);
+	}
 }
 
 static enum sy_err
@@ -1113,22 +1208,13 @@ xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
 	long tmo;
 	bool ok;
 
-	x = calloc(1, sizeof(*x));
+	x = lc->npool > 0 ? lc->pool[--lc->npool] : xfer_new(lc);
 	if (x == NULL)
 		return SY_ENOMEM;
-	x->lc = lc;
+	eh = x->eh;
 	x->item = idx;
 	x->head = !it->use_get;
-	sy_buf_init(&x->body, lc->o.body_max + 1);
-	if (lc->npool > 0) {
-		eh = lc->pool[--lc->npool];
-		curl_easy_reset(eh);
-	} else {
-		eh = curl_easy_init();
-	}
-	if (eh == NULL)
-		goto nomem;
-	x->eh = eh;
+	x->want_ctype = it->frag != NULL && it->phase == PH_MAIN;
 	if (it->phase == PH_MAIN) {
 		if (it->etag_in != NULL &&
 		    add_header(x, "If-None-Match", it->etag_in) != SY_OK)
@@ -1140,34 +1226,13 @@ xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
 	tmo = lc->o.timeout_ms;
 	if (lc->deadline != LLONG_MAX && lc->deadline - now < tmo)
 		tmo = lc->deadline - now < 1 ? 1L : (long)(lc->deadline - now);
+	/* NOBODY 0 after NOBODY 1 turns the HEAD back into a GET (libcurl
+	 * 7.88 setopt.c); HTTPHEADER is set even when NULL so that the
+	 * conditional headers of one transfer never reach the next. */
 	ok = set_ok(curl_easy_setopt(eh, CURLOPT_URL, it->cur)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_PRIVATE, x)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, x->errbuf)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_NOSIGNAL, 1L)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_PROTOCOLS_STR, "http,https")) &&
-	    set_ok(curl_easy_setopt(
-	        eh, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_FOLLOWLOCATION, 0L)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_PROXY, "")) &&
-	    set_ok(curl_easy_setopt(
-	        eh, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_ACCEPT_ENCODING, "")) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_USERAGENT, lc->o.user_agent)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_TIMEOUT_MS, tmo)) &&
-	    set_ok(curl_easy_setopt(
-	        eh, CURLOPT_CONNECTTIMEOUT_MS, lc->o.connect_timeout_ms)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_NOBODY, x->head ? 1L : 0L)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERFUNCTION, cb_header)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERDATA, x)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEFUNCTION, cb_write)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEDATA, x)) &&
-	    set_ok(curl_easy_setopt(
-	        eh, CURLOPT_OPENSOCKETFUNCTION, cb_opensocket)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_OPENSOCKETDATA, x)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_HTTPHEADER, x->reqh));
-	if (ok && lc->o.ca_file != NULL)
-		ok =
-		    set_ok(curl_easy_setopt(eh, CURLOPT_CAINFO, lc->o.ca_file));
 	if (!ok)
 		goto nomem;
 	if (curl_multi_add_handle(lc->multi, eh) != CURLM_OK) {

@@ -626,6 +626,77 @@ test_per_host(int port)
 	results_fini(&rs);
 }
 
+/*
+ * One pooled handle for every transfer (jobs 1): nothing of a transfer
+ * may reach the next one on that handle.  A leaked If-None-Match turns
+ * the next 200 into a 304; a leaked NOBODY or GET shows in the method the
+ * server counted.
+ */
+static void
+test_handle_reuse(int port)
+{
+	char base[64];
+	struct sy_linkcheck_opts o = test_opts();
+	struct results rs;
+	const struct res *r;
+	json_t *st;
+	size_t i;
+	static const struct add adds[] = {
+	    {"/ok/reuse-a", "\"v1\"", NULL},
+	    {"/ok/reuse-b", NULL, NULL},
+	    {"/ok/reuse-c#here", NULL, NULL},
+	    {"/ok/reuse-d", NULL, NULL},
+	    {"/ok/reuse-e", "\"v1\"", NULL},
+	    {"/ok/reuse-f#here", NULL, NULL},
+	    {"/ok/reuse-g", NULL, NULL},
+	};
+	static const long want[] = {304, 200, 200, 200, 304, 200, 200};
+	static const struct {
+		const char *key;
+		long n;
+	} methods[] = {
+	    {"HEAD /ok/reuse-a", 1},
+	    {"HEAD /ok/reuse-b", 1},
+	    {"GET /ok/reuse-b", 0},
+	    {"GET /ok/reuse-c", 1},
+	    {"HEAD /ok/reuse-c", 0},
+	    {"HEAD /ok/reuse-d", 1},
+	    {"GET /ok/reuse-d", 0},
+	    {"HEAD /ok/reuse-e", 1},
+	    {"GET /ok/reuse-f", 1},
+	    {"HEAD /ok/reuse-g", 1},
+	    {"GET /ok/reuse-g", 0},
+	};
+	char url[128];
+
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
+	o.jobs = 1;
+	o.per_host = 1;
+	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK, "reuse run");
+	T_INTEQ(rs.n, SY_NELEM(adds), "reuse: all checked");
+	for (i = 0; i < SY_NELEM(adds); i++) {
+		snprintf(url, sizeof(url), "%s%s", base, adds[i].path);
+		r = find(&rs, url);
+		T_OK(r != NULL && r->rule == SY_R_NONE && r->status == want[i],
+		    "reuse: %s answered %ld (got %ld)", adds[i].path, want[i],
+		    r != NULL ? r->status : -1L);
+		T_OK(r != NULL && r->attempts == 1, "reuse: %s one attempt",
+		    adds[i].path);
+	}
+	/* In the order added: each transfer followed the previous one on
+	 * the same handle. */
+	for (i = 0; i < rs.n && i < SY_NELEM(adds); i++)
+		if (rs.v[i].user != (const void *)&adds[i])
+			break;
+	T_INTEQ(i, SY_NELEM(adds), "reuse: one after the other");
+	st = stats(port);
+	for (i = 0; i < SY_NELEM(methods); i++)
+		T_INTEQ(hits(st, methods[i].key), methods[i].n, "reuse: %s",
+		    methods[i].key);
+	json_decref(st);
+	results_fini(&rs);
+}
+
 static void
 test_private_refused(int port)
 {
@@ -970,6 +1041,7 @@ main(void)
 	if (T_OK(port > 0, "fixture server started")) {
 		test_scenarios(port);
 		test_per_host(port);
+		test_handle_reuse(port);
 		test_private_refused(port);
 		test_timeouts(port);
 	}

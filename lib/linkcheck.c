@@ -813,19 +813,16 @@ enqueue(struct sy_linkcheck *lc, size_t idx)
 /* ---------------------------------------------------------------- */
 /* Verdicts. */
 
+/* Gives item idx its verdict, with msg as it is (no formatting). */
 static void
-vreport(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
-    enum sy_severity sev, long status, const char *fmt, va_list ap)
+report_msg(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
+    enum sy_severity sev, long status, const char *msg)
 {
 	struct item *it = &lc->it[idx];
 	struct sy_link_result r;
-	struct sy_buf b;
 
 	if (it->done)
 		return;
-	sy_buf_init(&b, 0);
-	if (fmt != NULL)
-		(void)sy_buf_vprintf(&b, fmt, ap);
 	it->done = true;
 	lc->ndone++;
 	if (rule != SY_R_NONE && sev != SY_NOTE)
@@ -837,14 +834,13 @@ vreport(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
 	r.severity = sev;
 	r.status = status;
 	r.final_url = it->final_url != NULL ? it->final_url : it->cur;
-	r.message = b.data != NULL ? b.data : "";
+	r.message = msg != NULL ? msg : "";
 	r.attempts = it->attempts;
 	r.elapsed_ms = it->started ? (long)(now_ms() - it->t_start) : 0;
 	r.etag = it->etag_out;
 	r.last_modified = it->lm_out;
 	if (lc->cb != NULL)
 		lc->cb(&r, lc->cbarg);
-	sy_buf_fini(&b);
 	if (lc->o.progress != NULL)
 		lc->o.progress(lc->ndone, lc->n, lc->nfail, lc->o.progress_arg);
 }
@@ -853,11 +849,17 @@ static void
 report(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
     enum sy_severity sev, long status, const char *fmt, ...)
 {
+	struct sy_buf b;
 	va_list ap;
 
+	if (lc->it[idx].done)
+		return;
+	sy_buf_init(&b, 0);
 	va_start(ap, fmt);
-	vreport(lc, idx, rule, sev, status, fmt, ap);
+	(void)sy_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	report_msg(lc, idx, rule, sev, status, b.data);
+	sy_buf_fini(&b);
 }
 
 /* Reports the verdict saved in the item (main phase result). */
@@ -866,8 +868,7 @@ report_saved(struct sy_linkcheck *lc, size_t idx)
 {
 	struct item *it = &lc->it[idx];
 
-	report(lc, idx, it->rule, it->sev, it->status, "%s",
-	    it->message != NULL ? it->message : "");
+	report_msg(lc, idx, it->rule, it->sev, it->status, it->message);
 }
 
 /* ---------------------------------------------------------------- */
@@ -897,10 +898,14 @@ cb_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 	return socket(a->family, a->socktype, a->protocol);
 }
 
-static char *
-hdr_value(const char *v, size_t n, bool *ctl)
+/* Trims blanks and the line end around a header value; true when what is
+ * left holds a control character. */
+static bool
+hdr_trim(const char **vp, size_t *np)
 {
-	size_t i;
+	const char *v = *vp;
+	size_t n = *np, i;
+	bool ctl = false;
 
 	while (n > 0 && (*v == ' ' || *v == '\t')) {
 		v++;
@@ -910,10 +915,18 @@ hdr_value(const char *v, size_t n, bool *ctl)
 	    (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ' ||
 	        v[n - 1] == '\t'))
 		n--;
-	*ctl = false;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-			*ctl = true;
+			ctl = true;
+	*vp = v;
+	*np = n;
+	return ctl;
+}
+
+static char *
+hdr_value(const char *v, size_t n, bool *ctl)
+{
+	*ctl = hdr_trim(&v, &n);
 	return sy_strndup(v, n);
 }
 
@@ -944,17 +957,51 @@ xfer_reset_headers(struct xfer *x)
 	x->reason[0] = '\0';
 }
 
+/* needle (lower case) in s[0..n), ASCII case-insensitively; a header
+ * value is scanned for four needles, so the first byte is tested before
+ * any call. */
 static bool
 contains_ci(const char *s, size_t n, const char *needle)
 {
 	size_t l = strlen(needle), i;
+	char c0 = needle[0];
 
 	for (i = 0; i + l <= n; i++)
-		if (sy_strncasecmp(s + i, needle, l) == 0)
+		if ((char)SY_TOLOWER(s[i]) == c0 &&
+		    sy_strncasecmp(s + i, needle, l) == 0)
 			return true;
 	return false;
 }
 
+/* The reason phrase of a status line, kept when short and clean. */
+static void
+status_reason(struct xfer *x, const char *line, size_t n)
+{
+	const char *sp = memchr(line, ' ', n), *r;
+	size_t rn;
+
+	if (sp == NULL || (size_t)(sp - line) + 5 >= n)
+		return;
+	r = sp + 5;
+	rn = n - (size_t)(sp - line) - 5;
+	if (!hdr_trim(&r, &rn) && rn < sizeof(x->reason)) {
+		memcpy(x->reason, r, rn);
+		x->reason[rn] = '\0';
+	}
+}
+
+static void
+hdr_keep(char **dst, const char *v, size_t vn, bool *ctl)
+{
+	free(*dst);
+	*dst = hdr_value(v, vn, ctl);
+}
+
+/*
+ * Keeps what the verdict needs from the response headers.  Dispatched on
+ * the first letter of the name: most lines (Date, Content-Length,
+ * Connection, Accept-Ranges...) are passed over after one comparison.
+ */
 static size_t
 cb_header(char *line, size_t size, size_t n, void *arg)
 {
@@ -971,61 +1018,69 @@ cb_header(char *line, size_t size, size_t n, void *arg)
 	}
 	if (n >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		/* A new response (1xx, or the final one). */
-		const char *sp = memchr(line, ' ', n);
-
 		xfer_reset_headers(x);
-		if (sp != NULL && (size_t)(sp - line) + 5 < n) {
-			bool c;
-			char *r =
-			    hdr_value(sp + 5, n - (size_t)(sp - line) - 5, &c);
-
-			if (r != NULL && !c && strlen(r) < sizeof(x->reason))
-				memcpy(x->reason, r, strlen(r) + 1);
-			free(r);
-		}
+		status_reason(x, line, n);
 		return n;
 	}
-	if (hdr_is(line, n, "location", &v, &vn)) {
-		free(x->location);
-		x->location = hdr_value(v, vn, &ctl);
-		x->loc_bad = ctl;
-	} else if (hdr_is(line, n, "retry-after", &v, &vn)) {
-		free(x->retry_after);
-		x->retry_after = hdr_value(v, vn, &ctl);
-	} else if (hdr_is(line, n, "etag", &v, &vn)) {
-		free(x->etag);
-		x->etag = hdr_value(v, vn, &ctl);
-	} else if (hdr_is(line, n, "last-modified", &v, &vn)) {
-		free(x->lm);
-		x->lm = hdr_value(v, vn, &ctl);
-	} else if (hdr_is(line, n, "content-type", &v, &vn)) {
-		free(x->ctype);
-		x->ctype = hdr_value(v, vn, &ctl);
-	} else if (hdr_is(line, n, "cf-mitigated", &v, &vn)) {
-		x->bot = "Cloudflare challenge";
-	} else if (hdr_is(line, n, "server", &v, &vn)) {
-		if (contains_ci(v, vn, "cloudflare") && x->bot == NULL)
-			x->bot = "Cloudflare";
-		else if (contains_ci(v, vn, "akamai"))
-			x->bot = "Akamai";
-		else if (contains_ci(v, vn, "sucuri"))
-			x->bot = "Sucuri";
-		else if (contains_ci(v, vn, "datadome"))
+	if (n == 0)
+		return n;
+	switch (SY_TOLOWER(line[0])) {
+	case 'c':
+		if (hdr_is(line, n, "content-type", &v, &vn)) {
+			/* Read only by the fragment search. */
+			if (x->want_ctype)
+				hdr_keep(&x->ctype, v, vn, &ctl);
+		} else if (hdr_is(line, n, "cf-mitigated", &v, &vn)) {
+			x->bot = "Cloudflare challenge";
+		}
+		break;
+	case 'e':
+		if (hdr_is(line, n, "etag", &v, &vn))
+			hdr_keep(&x->etag, v, vn, &ctl);
+		break;
+	case 'l':
+		if (hdr_is(line, n, "location", &v, &vn)) {
+			hdr_keep(&x->location, v, vn, &ctl);
+			x->loc_bad = ctl;
+		} else if (hdr_is(line, n, "last-modified", &v, &vn)) {
+			hdr_keep(&x->lm, v, vn, &ctl);
+		}
+		break;
+	case 'r':
+		if (hdr_is(line, n, "retry-after", &v, &vn))
+			hdr_keep(&x->retry_after, v, vn, &ctl);
+		break;
+	case 's':
+		if (hdr_is(line, n, "server", &v, &vn)) {
+			if (contains_ci(v, vn, "cloudflare") && x->bot == NULL)
+				x->bot = "Cloudflare";
+			else if (contains_ci(v, vn, "akamai"))
+				x->bot = "Akamai";
+			else if (contains_ci(v, vn, "sucuri"))
+				x->bot = "Sucuri";
+			else if (contains_ci(v, vn, "datadome"))
+				x->bot = "DataDome";
+		} else if (hdr_is(line, n, "set-cookie", &v, &vn) &&
+		    (contains_ci(v, vn, "datadome=") ||
+		        contains_ci(v, vn, "_px3=") ||
+		        contains_ci(v, vn, "incap_ses_"))) {
+			x->bot = "bot protection";
+		}
+		break;
+	case 'x':
+		if (hdr_is(line, n, "x-datadome", &v, &vn))
 			x->bot = "DataDome";
-	} else if (hdr_is(line, n, "x-datadome", &v, &vn)) {
-		x->bot = "DataDome";
-	} else if (hdr_is(line, n, "x-sucuri-id", &v, &vn)) {
-		x->bot = "Sucuri";
-	} else if (hdr_is(line, n, "x-iinfo", &v, &vn) ||
-	    (hdr_is(line, n, "x-cdn", &v, &vn) &&
-	        contains_ci(v, vn, "incapsula"))) {
-		x->bot = "Incapsula";
-	} else if (n > 5 && sy_strncasecmp(line, "x-px", 4) == 0) {
-		x->bot = "PerimeterX";
-	} else if (hdr_is(line, n, "set-cookie", &v, &vn) &&
-	    (contains_ci(v, vn, "datadome=") || contains_ci(v, vn, "_px3=") ||
-	        contains_ci(v, vn, "incap_ses_"))) {
-		x->bot = "bot protection";
+		else if (hdr_is(line, n, "x-sucuri-id", &v, &vn))
+			x->bot = "Sucuri";
+		else if (hdr_is(line, n, "x-iinfo", &v, &vn) ||
+		    (hdr_is(line, n, "x-cdn", &v, &vn) &&
+		        contains_ci(v, vn, "incapsula")))
+			x->bot = "Incapsula";
+		else if (n > 5 && sy_strncasecmp(line, "x-px", 4) == 0)
+			x->bot = "PerimeterX";
+		break;
+	default:
+		break;
 	}
 	return n;
 }
@@ -1374,22 +1429,30 @@ is_html(const char *ctype)
 	return ctype == NULL || contains_ci(ctype, strlen(ctype), "html");
 }
 
-/* The main check ended well: fragment, permanent redirect, probe. */
+/*
+ * The main check ended well: fragment, permanent redirect, probe.  The
+ * verdict of a plain 2xx or 304 without a probe, the common case, is
+ * reported from a stack buffer: no copy of the message or of the final
+ * URL (it->cur is that URL).
+ */
 static enum sy_err
 main_ok(struct sy_linkcheck *lc, struct xfer *x, long status)
 {
 	struct item *it = &lc->it[x->item];
+	char msg[128];
 
 	free(it->etag_out);
 	free(it->lm_out);
-	it->etag_out = sy_strdup(x->etag);
-	it->lm_out = sy_strdup(x->lm);
+	it->etag_out = x->etag;
+	it->lm_out = x->lm;
+	x->etag = x->lm = NULL;
 	free(it->final_url);
-	it->final_url = strdup(it->cur);
+	it->final_url = NULL;
 	it->status = status;
 	it->rule = SY_R_NONE;
 	it->sev = SY_NOTE;
 	free(it->message);
+	it->message = NULL;
 	if (it->permanent && it->hops > 0) {
 		it->rule = SY_R_LINK_REDIRECT;
 		it->sev = SY_WARNING;
@@ -1403,12 +1466,21 @@ main_ok(struct sy_linkcheck *lc, struct xfer *x, long status)
 		it->message = xasprintf("no id or name \"%s\" in the page%s",
 		    it->frag, x->body_full ? " (first part read)" : "");
 	} else {
-		it->message = xasprintf("%ld %s", status,
+		/* The reason is under 64 bytes: this always fits. */
+		(void)snprintf(msg, sizeof(msg), "%ld %s", status,
 		    x->reason[0] != '\0' ? x->reason : reason_phrase(status));
+		if (it->probe_url == NULL) {
+			report_msg(lc, x->item, it->rule, it->sev, status, msg);
+			return SY_OK;
+		}
+		it->message = strdup(msg);
 	}
-	if (it->final_url == NULL || it->message == NULL)
+	if (it->message == NULL)
 		return SY_ENOMEM;
 	if (it->probe_url != NULL) {
+		it->final_url = strdup(it->cur);
+		if (it->final_url == NULL)
+			return SY_ENOMEM;
 		it->phase = PH_PROBE;
 		free(it->cur);
 		it->cur = strdup(it->probe_url);
@@ -1518,6 +1590,17 @@ follow(struct sy_linkcheck *lc, struct xfer *x, long status)
 		return e;
 	if (status == 301 || status == 308)
 		it->permanent = true;
+	/* Made at the first redirect: most links have none.  it->cur is
+	 * still the URL as added (without its fragment) then. */
+	if (it->visited == NULL) {
+		it->visited =
+		    calloc((size_t)lc->o.max_redirects + 1, sizeof(char *));
+		if (it->visited == NULL ||
+		    (it->visited[0] = strdup(it->cur)) == NULL) {
+			e = SY_ENOMEM;
+			goto out;
+		}
+	}
 	if (visited(it, next)) {
 		report(lc, x->item, SY_R_LINK_REDIRECT_LOOP, SY_ERROR, status,
 		    "redirect loop back to %s", next);
@@ -1857,13 +1940,6 @@ sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
 	for (i = 0; i < lc->n && e == SY_OK; i++) {
 		struct item *it = &lc->it[i];
 
-		it->visited =
-		    calloc((size_t)lc->o.max_redirects + 1, sizeof(char *));
-		if (it->visited == NULL ||
-		    (it->visited[0] = strdup(it->cur)) == NULL) {
-			e = SY_ENOMEM;
-			break;
-		}
 		it->use_get = !lc->o.head_first || it->frag != NULL;
 		e = enqueue(lc, i);
 	}

@@ -123,9 +123,9 @@ struct sy_linkcheck {
 	struct item *it;
 	size_t n;
 	size_t cap;
-	struct sy_strmap seen; /* url -> index into it */
+	struct sy_strmap seen;    /* url -> index into it */
 	struct sy_strmap hostmap; /* host key -> index into hosts */
-	struct xfer **pool;    /* transfers done with, handle and all */
+	struct xfer **pool;       /* transfers done with, handle and all */
 	size_t npool;
 	struct host *hosts;
 	size_t nhosts;
@@ -684,8 +684,8 @@ sy_linkcheck_hostkey_fast(const char *url, char *key, size_t size)
 	if (port != NULL)
 		memcpy(key + sl + 4 + hl, port, pl);
 	else
-		memcpy(key + sl + 4 + hl, sl == 5 ? "443" : "80",
-		    sl == 5 ? 3 : 2);
+		memcpy(
+		    key + sl + 4 + hl, sl == 5 ? "443" : "80", sl == 5 ? 3 : 2);
 	key[n] = '\0';
 	return n;
 }
@@ -1209,7 +1209,8 @@ xfer_clear(struct xfer *x)
 
 	if (x->reqh != NULL) {
 		/* No dangling list in the handle while it waits. */
-		(void)curl_easy_setopt(x->eh, CURLOPT_HTTPHEADER, NULL);
+		(void)curl_easy_setopt(
+		    x->eh, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
 		curl_slist_free_all(x->reqh);
 	}
 	xfer_reset_headers(x);
@@ -1500,7 +1501,7 @@ visited(const struct item *it, const char *url)
 	int i;
 
 	for (i = 0; i <= it->hops; i++)
-		if (strcmp(it->visited[i], url) == 0)
+		if (it->visited[i] != NULL && strcmp(it->visited[i], url) == 0)
 			return true;
 	return false;
 }

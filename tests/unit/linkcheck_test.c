@@ -807,10 +807,11 @@ sh(const char *cmd)
 }
 
 static void
-test_tls(void)
+test_tls(int plain_port)
 {
 	char dir[] = "/tmp/sy-linkcheck-XXXXXX";
 	char cmd[1024], cert[96], key[96], ecert[96], wcert[96], base[64];
+	char u1[64], u2[64];
 	int port, eport, wport;
 	struct sy_linkcheck_opts o = test_opts();
 	struct results rs;
@@ -876,6 +877,30 @@ test_tls(void)
 	    "certificate does not match the host name",
 	    "wrong host told apart");
 	results_fini(&rs);
+
+	/* One pooled handle (jobs 1): an expired certificate, then TLS to a
+	 * plain HTTP port, where no certificate is verified at all.  The
+	 * second verdict must not inherit the first one's verify result. */
+	if (plain_port > 0) {
+		const struct add two[] = {{u1, NULL, NULL}, {u2, NULL, NULL}};
+		const struct res *r;
+
+		snprintf(u1, sizeof(u1), "https://127.0.0.1:%d/ok", eport);
+		snprintf(u2, sizeof(u2), "https://127.0.0.1:%d/ok", plain_port);
+		o.ca_file = ecert;
+		o.jobs = 1;
+		o.per_host = 1;
+		T_INTEQ(run(&o, base, two, 2, &rs), SY_OK, "tls run, reuse");
+		r = find(&rs, u1);
+		T_STREQ(r != NULL ? r->message : NULL,
+		    "certificate has expired", "reuse: expired first");
+		r = find(&rs, u2);
+		T_OK(r != NULL && r->rule == SY_R_LINK_TLS &&
+		        strcmp(r->message, "certificate has expired") != 0,
+		    "reuse: TLS to plain HTTP is not called expired (%s)",
+		    r != NULL ? r->message : "none");
+		results_fini(&rs);
+	}
 out:
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	(void)sh(cmd);
@@ -1045,7 +1070,7 @@ main(void)
 		test_private_refused(port);
 		test_timeouts(port);
 	}
-	test_tls();
+	test_tls(port);
 	kill_servers();
 	xmlCleanupParser();
 	curl_global_cleanup();

@@ -19,6 +19,7 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include "linkcheck.h"
+#include "linkcheck_int.h"
 #include "strmap.h"
 
 #include "buf.h"
@@ -79,12 +81,21 @@ struct host {
 	size_t tail;
 };
 
+/*
+ * A transfer and its easy handle, kept together in the pool: the handle's
+ * options that never change, and those that point at the xfer itself
+ * (PRIVATE, ERRORBUFFER, HEADERDATA, WRITEDATA, OPENSOCKETDATA), are set
+ * once when the pair is made.  Everything from prev on is per transfer
+ * and zeroed by xfer_clear().
+ */
 struct xfer {
+	struct sy_linkcheck *lc;
+	CURL *eh;
+	struct sy_buf body; /* emptied, its memory kept (up to a bound) */
+	/* Per transfer from here on. */
 	struct xfer *prev; /* list of transfers in flight */
 	struct xfer *nextx;
-	struct sy_linkcheck *lc;
 	size_t item;
-	CURL *eh;
 	struct curl_slist *reqh;
 	char errbuf[CURL_ERROR_SIZE];
 	bool head;
@@ -95,6 +106,7 @@ struct xfer {
 	bool stopped; /* we aborted on purpose: not an error */
 	bool body_full;
 	bool loc_bad;
+	bool want_ctype; /* the Content-Type matters (fragment search) */
 	const char *bot; /* bot-protection signature seen, or NULL */
 	char reason[64];
 	char *location;
@@ -103,7 +115,6 @@ struct xfer {
 	char *lm;
 	char *ctype;
 	size_t drained;
-	struct sy_buf body;
 };
 
 struct sy_linkcheck {
@@ -112,8 +123,9 @@ struct sy_linkcheck {
 	struct item *it;
 	size_t n;
 	size_t cap;
-	struct sy_strmap seen; /* url -> index into it */
-	CURL **pool;           /* easy handles done with, for reuse */
+	struct sy_strmap seen;    /* url -> index into it */
+	struct sy_strmap hostmap; /* host key -> index into hosts */
+	struct xfer **pool;       /* transfers done with, handle and all */
 	size_t npool;
 	struct host *hosts;
 	size_t nhosts;
@@ -459,6 +471,8 @@ fail:
 	return NULL;
 }
 
+static void xfer_destroy(struct xfer *x);
+
 static void
 item_fini(struct item *it)
 {
@@ -491,8 +505,9 @@ sy_linkcheck_free(struct sy_linkcheck *lc)
 		item_fini(&lc->it[i]);
 	free(lc->it);
 	sy_strmap_fini(&lc->seen);
+	sy_strmap_fini(&lc->hostmap);
 	for (i = 0; i < lc->npool; i++)
-		curl_easy_cleanup(lc->pool[i]);
+		xfer_destroy(lc->pool[i]);
 	free(lc->pool);
 	for (i = 0; i < lc->nhosts; i++)
 		free(lc->hosts[i].key);
@@ -580,10 +595,105 @@ sy_linkcheck_add(struct sy_linkcheck *lc, const char *url,
 /* ---------------------------------------------------------------- */
 /* Hosts and queues. */
 
+/* h[0..n) is a canonical dotted quad: four decimal parts of 0 to 255
+ * without leading zeros (what CURLU leaves as it is). */
+static bool
+dotted_quad(const char *h, size_t n)
+{
+	size_t i = 0, parts = 0, digits;
+	unsigned v;
+
+	while (parts < 4) {
+		v = 0;
+		digits = 0;
+		while (i < n && SY_ISDIGIT(h[i]) && digits < 4) {
+			v = v * 10 + (unsigned)(h[i] - '0');
+			i++;
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || v > 255 ||
+		    (digits > 1 && h[i - digits] == '0'))
+			return false;
+		parts++;
+		if (parts < 4) {
+			if (i >= n || h[i] != '.')
+				return false;
+			i++;
+		}
+	}
+	return i == n;
+}
+
+/*
+ * The key of a plain authority, without CURLU and without printf: the
+ * profile of 10,000 loopback URLs had one URL parse per enqueue as our
+ * largest cost.  Declines (returns 0) whatever the CURLU parser could
+ * refuse or rewrite: bytes it rejects anywhere in the URL (controls,
+ * space), userinfo, percent-encoding, IPv6 literals, a port with a
+ * leading zero or above 65535, a host starting with a digit that is not
+ * a canonical dotted quad (CURLU normalizes 127.1, 0x7f.1, 017.0.0.1).
+ * linkcheck_test compares both ways on a table of URLs.
+ */
+size_t
+sy_linkcheck_hostkey_fast(const char *url, char *key, size_t size)
+{
+	const char *h, *p, *port = NULL, *s;
+	size_t sl, hl, pl = 0, n, i;
+	unsigned long pv = 0;
+
+	if (SY_TOLOWER(url[0]) != 'h' || SY_TOLOWER(url[1]) != 't' ||
+	    SY_TOLOWER(url[2]) != 't' || SY_TOLOWER(url[3]) != 'p')
+		return 0;
+	sl = SY_TOLOWER(url[4]) == 's' ? 5 : 4;
+	if (url[sl] != ':' || url[sl + 1] != '/' || url[sl + 2] != '/')
+		return 0;
+	h = url + sl + 3;
+	for (p = h; SY_ISALNUM(*p) || *p == '.' || *p == '-'; p++)
+		;
+	hl = (size_t)(p - h);
+	if (hl == 0 || hl > 255)
+		return 0;
+	if (*p == ':') {
+		port = ++p;
+		while (SY_ISDIGIT(*p) && pl < 6) {
+			pv = pv * 10 + (unsigned long)(*p - '0');
+			p++;
+			pl++;
+		}
+		if (pl == 0 || pl > 5 || port[0] == '0' || pv > 65535)
+			return 0;
+	}
+	if (*p != '\0' && *p != '/' && *p != '?' && *p != '#')
+		return 0;
+	for (s = p; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return 0;
+	if ((size_t)(s - url) > 65536)
+		return 0;
+	if (SY_ISDIGIT(h[0]) && !dotted_quad(h, hl))
+		return 0;
+	n = sl + 3 + hl + 1 + (port != NULL ? pl : (sl == 5 ? 3 : 2));
+	if (n + 1 > size)
+		return 0;
+	for (i = 0; i < sl; i++)
+		key[i] = (char)SY_TOLOWER(url[i]);
+	memcpy(key + sl, "://", 3);
+	for (i = 0; i < hl; i++)
+		key[sl + 3 + i] = (char)SY_TOLOWER(h[i]);
+	key[sl + 3 + hl] = ':';
+	if (port != NULL)
+		memcpy(key + sl + 4 + hl, port, pl);
+	else
+		memcpy(
+		    key + sl + 4 + hl, sl == 5 ? "443" : "80", sl == 5 ? 3 : 2);
+	key[n] = '\0';
+	return n;
+}
+
 /* "scheme://host:port" of an http(s) URL, or NULL (bad URL, other scheme,
  * out of memory: *bad tells the first two apart). */
-static char *
-host_key(const char *url, bool *bad, char **scheme_out)
+char *
+sy_linkcheck_hostkey_curlu(const char *url, bool *bad, char **scheme_out)
 {
 	CURLU *u;
 	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
@@ -619,31 +729,35 @@ out:
 	return key;
 }
 
+/* The host of key, added when new; NONE when out of memory. */
 static size_t
-host_get(struct sy_linkcheck *lc, char *key)
+host_get(struct sy_linkcheck *lc, const char *key)
 {
 	size_t i;
 	struct host *p;
+	bool found;
 
-	for (i = 0; i < lc->nhosts; i++)
-		if (strcmp(lc->hosts[i].key, key) == 0) {
-			free(key);
-			return i;
-		}
+	if (sy_strmap_get(&lc->hostmap, key, &i))
+		return i;
 	if (lc->nhosts == lc->hcap) {
 		size_t cap = lc->hcap == 0 ? 16 : lc->hcap * 2;
 
 		p = sy_reallocarray(lc->hosts, cap, sizeof(*p));
-		if (p == NULL) {
-			free(key);
+		if (p == NULL)
 			return NONE;
-		}
 		lc->hosts = p;
 		lc->hcap = cap;
 	}
 	p = &lc->hosts[lc->nhosts];
 	memset(p, 0, sizeof(*p));
-	p->key = key;
+	p->key = strdup(key);
+	if (p->key == NULL)
+		return NONE;
+	if (sy_strmap_put(&lc->hostmap, key, lc->nhosts, &found, NULL) !=
+	    SY_OK) {
+		free(p->key);
+		return NONE;
+	}
 	p->head = p->tail = NONE;
 	return lc->nhosts++;
 }
@@ -657,29 +771,34 @@ static enum sy_err
 enqueue(struct sy_linkcheck *lc, size_t idx)
 {
 	struct item *it = &lc->it[idx];
-	char *key, *scheme;
+	char kbuf[SY_HOSTKEY_MAX], *heap = NULL, *scheme = NULL;
+	const char *key = kbuf;
 	bool bad;
 	size_t h;
 
-	key = host_key(it->cur, &bad, &scheme);
-	if (key == NULL) {
-		if (!bad) {
+	if (sy_linkcheck_hostkey_fast(it->cur, kbuf, sizeof(kbuf)) == 0) {
+		heap = sy_linkcheck_hostkey_curlu(it->cur, &bad, &scheme);
+		if (heap == NULL) {
+			if (!bad) {
+				free(scheme);
+				return SY_ENOMEM;
+			}
+			if (scheme != NULL)
+				report(lc, idx, SY_R_LINK_ERROR, SY_ERROR, 0,
+				    "unsupported scheme \"%s\" (only http "
+				    "and https are checked)",
+				    scheme);
+			else
+				report(lc, idx, SY_R_LINK_ERROR, SY_ERROR, 0,
+				    "malformed URL");
 			free(scheme);
-			return SY_ENOMEM;
+			return SY_OK;
 		}
-		if (scheme != NULL)
-			report(lc, idx, SY_R_LINK_ERROR, SY_ERROR, 0,
-			    "unsupported scheme \"%s\" (only http and https "
-			    "are checked)",
-			    scheme);
-		else
-			report(lc, idx, SY_R_LINK_ERROR, SY_ERROR, 0,
-			    "malformed URL");
 		free(scheme);
-		return SY_OK;
+		key = heap;
 	}
-	free(scheme);
 	h = host_get(lc, key);
+	free(heap);
 	if (h == NONE)
 		return SY_ENOMEM;
 	it->next = NONE;
@@ -694,19 +813,16 @@ enqueue(struct sy_linkcheck *lc, size_t idx)
 /* ---------------------------------------------------------------- */
 /* Verdicts. */
 
+/* Gives item idx its verdict, with msg as it is (no formatting). */
 static void
-vreport(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
-    enum sy_severity sev, long status, const char *fmt, va_list ap)
+report_msg(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
+    enum sy_severity sev, long status, const char *msg)
 {
 	struct item *it = &lc->it[idx];
 	struct sy_link_result r;
-	struct sy_buf b;
 
 	if (it->done)
 		return;
-	sy_buf_init(&b, 0);
-	if (fmt != NULL)
-		(void)sy_buf_vprintf(&b, fmt, ap);
 	it->done = true;
 	lc->ndone++;
 	if (rule != SY_R_NONE && sev != SY_NOTE)
@@ -718,14 +834,13 @@ vreport(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
 	r.severity = sev;
 	r.status = status;
 	r.final_url = it->final_url != NULL ? it->final_url : it->cur;
-	r.message = b.data != NULL ? b.data : "";
+	r.message = msg != NULL ? msg : "";
 	r.attempts = it->attempts;
 	r.elapsed_ms = it->started ? (long)(now_ms() - it->t_start) : 0;
 	r.etag = it->etag_out;
 	r.last_modified = it->lm_out;
 	if (lc->cb != NULL)
 		lc->cb(&r, lc->cbarg);
-	sy_buf_fini(&b);
 	if (lc->o.progress != NULL)
 		lc->o.progress(lc->ndone, lc->n, lc->nfail, lc->o.progress_arg);
 }
@@ -734,11 +849,17 @@ static void
 report(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
     enum sy_severity sev, long status, const char *fmt, ...)
 {
+	struct sy_buf b;
 	va_list ap;
 
+	if (lc->it[idx].done)
+		return;
+	sy_buf_init(&b, 0);
 	va_start(ap, fmt);
-	vreport(lc, idx, rule, sev, status, fmt, ap);
+	(void)sy_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	report_msg(lc, idx, rule, sev, status, b.data);
+	sy_buf_fini(&b);
 }
 
 /* Reports the verdict saved in the item (main phase result). */
@@ -747,8 +868,7 @@ report_saved(struct sy_linkcheck *lc, size_t idx)
 {
 	struct item *it = &lc->it[idx];
 
-	report(lc, idx, it->rule, it->sev, it->status, "%s",
-	    it->message != NULL ? it->message : "");
+	report_msg(lc, idx, it->rule, it->sev, it->status, it->message);
 }
 
 /* ---------------------------------------------------------------- */
@@ -778,10 +898,14 @@ cb_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 	return socket(a->family, a->socktype, a->protocol);
 }
 
-static char *
-hdr_value(const char *v, size_t n, bool *ctl)
+/* Trims blanks and the line end around a header value; true when what is
+ * left holds a control character. */
+static bool
+hdr_trim(const char **vp, size_t *np)
 {
-	size_t i;
+	const char *v = *vp;
+	size_t n = *np, i;
+	bool ctl = false;
 
 	while (n > 0 && (*v == ' ' || *v == '\t')) {
 		v++;
@@ -791,10 +915,18 @@ hdr_value(const char *v, size_t n, bool *ctl)
 	    (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ' ||
 	        v[n - 1] == '\t'))
 		n--;
-	*ctl = false;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-			*ctl = true;
+			ctl = true;
+	*vp = v;
+	*np = n;
+	return ctl;
+}
+
+static char *
+hdr_value(const char *v, size_t n, bool *ctl)
+{
+	*ctl = hdr_trim(&v, &n);
 	return sy_strndup(v, n);
 }
 
@@ -825,17 +957,51 @@ xfer_reset_headers(struct xfer *x)
 	x->reason[0] = '\0';
 }
 
+/* needle (lower case) in s[0..n), ASCII case-insensitively; a header
+ * value is scanned for four needles, so the first byte is tested before
+ * any call. */
 static bool
 contains_ci(const char *s, size_t n, const char *needle)
 {
 	size_t l = strlen(needle), i;
+	char c0 = needle[0];
 
 	for (i = 0; i + l <= n; i++)
-		if (sy_strncasecmp(s + i, needle, l) == 0)
+		if ((char)SY_TOLOWER(s[i]) == c0 &&
+		    sy_strncasecmp(s + i, needle, l) == 0)
 			return true;
 	return false;
 }
 
+/* The reason phrase of a status line, kept when short and clean. */
+static void
+status_reason(struct xfer *x, const char *line, size_t n)
+{
+	const char *sp = memchr(line, ' ', n), *r;
+	size_t rn;
+
+	if (sp == NULL || (size_t)(sp - line) + 5 >= n)
+		return;
+	r = sp + 5;
+	rn = n - (size_t)(sp - line) - 5;
+	if (!hdr_trim(&r, &rn) && rn < sizeof(x->reason)) {
+		memcpy(x->reason, r, rn);
+		x->reason[rn] = '\0';
+	}
+}
+
+static void
+hdr_keep(char **dst, const char *v, size_t vn, bool *ctl)
+{
+	free(*dst);
+	*dst = hdr_value(v, vn, ctl);
+}
+
+/*
+ * Keeps what the verdict needs from the response headers.  Dispatched on
+ * the first letter of the name: most lines (Date, Content-Length,
+ * Connection, Accept-Ranges...) are passed over after one comparison.
+ */
 static size_t
 cb_header(char *line, size_t size, size_t n, void *arg)
 {
@@ -852,61 +1018,69 @@ cb_header(char *line, size_t size, size_t n, void *arg)
 	}
 	if (n >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		/* A new response (1xx, or the final one). */
-		const char *sp = memchr(line, ' ', n);
-
 		xfer_reset_headers(x);
-		if (sp != NULL && (size_t)(sp - line) + 5 < n) {
-			bool c;
-			char *r =
-			    hdr_value(sp + 5, n - (size_t)(sp - line) - 5, &c);
-
-			if (r != NULL && !c && strlen(r) < sizeof(x->reason))
-				memcpy(x->reason, r, strlen(r) + 1);
-			free(r);
-		}
+		status_reason(x, line, n);
 		return n;
 	}
-	if (hdr_is(line, n, "location", &v, &vn)) {
-		free(x->location);
-		x->location = hdr_value(v, vn, &ctl);
-		x->loc_bad = ctl;
-	} else if (hdr_is(line, n, "retry-after", &v, &vn)) {
-		free(x->retry_after);
-		x->retry_after = hdr_value(v, vn, &ctl);
-	} else if (hdr_is(line, n, "etag", &v, &vn)) {
-		free(x->etag);
-		x->etag = hdr_value(v, vn, &ctl);
-	} else if (hdr_is(line, n, "last-modified", &v, &vn)) {
-		free(x->lm);
-		x->lm = hdr_value(v, vn, &ctl);
-	} else if (hdr_is(line, n, "content-type", &v, &vn)) {
-		free(x->ctype);
-		x->ctype = hdr_value(v, vn, &ctl);
-	} else if (hdr_is(line, n, "cf-mitigated", &v, &vn)) {
-		x->bot = "Cloudflare challenge";
-	} else if (hdr_is(line, n, "server", &v, &vn)) {
-		if (contains_ci(v, vn, "cloudflare") && x->bot == NULL)
-			x->bot = "Cloudflare";
-		else if (contains_ci(v, vn, "akamai"))
-			x->bot = "Akamai";
-		else if (contains_ci(v, vn, "sucuri"))
-			x->bot = "Sucuri";
-		else if (contains_ci(v, vn, "datadome"))
+	if (n == 0)
+		return n;
+	switch (SY_TOLOWER(line[0])) {
+	case 'c':
+		if (hdr_is(line, n, "content-type", &v, &vn)) {
+			/* Read only by the fragment search. */
+			if (x->want_ctype)
+				hdr_keep(&x->ctype, v, vn, &ctl);
+		} else if (hdr_is(line, n, "cf-mitigated", &v, &vn)) {
+			x->bot = "Cloudflare challenge";
+		}
+		break;
+	case 'e':
+		if (hdr_is(line, n, "etag", &v, &vn))
+			hdr_keep(&x->etag, v, vn, &ctl);
+		break;
+	case 'l':
+		if (hdr_is(line, n, "location", &v, &vn)) {
+			hdr_keep(&x->location, v, vn, &ctl);
+			x->loc_bad = ctl;
+		} else if (hdr_is(line, n, "last-modified", &v, &vn)) {
+			hdr_keep(&x->lm, v, vn, &ctl);
+		}
+		break;
+	case 'r':
+		if (hdr_is(line, n, "retry-after", &v, &vn))
+			hdr_keep(&x->retry_after, v, vn, &ctl);
+		break;
+	case 's':
+		if (hdr_is(line, n, "server", &v, &vn)) {
+			if (contains_ci(v, vn, "cloudflare") && x->bot == NULL)
+				x->bot = "Cloudflare";
+			else if (contains_ci(v, vn, "akamai"))
+				x->bot = "Akamai";
+			else if (contains_ci(v, vn, "sucuri"))
+				x->bot = "Sucuri";
+			else if (contains_ci(v, vn, "datadome"))
+				x->bot = "DataDome";
+		} else if (hdr_is(line, n, "set-cookie", &v, &vn) &&
+		    (contains_ci(v, vn, "datadome=") ||
+		        contains_ci(v, vn, "_px3=") ||
+		        contains_ci(v, vn, "incap_ses_"))) {
+			x->bot = "bot protection";
+		}
+		break;
+	case 'x':
+		if (hdr_is(line, n, "x-datadome", &v, &vn))
 			x->bot = "DataDome";
-	} else if (hdr_is(line, n, "x-datadome", &v, &vn)) {
-		x->bot = "DataDome";
-	} else if (hdr_is(line, n, "x-sucuri-id", &v, &vn)) {
-		x->bot = "Sucuri";
-	} else if (hdr_is(line, n, "x-iinfo", &v, &vn) ||
-	    (hdr_is(line, n, "x-cdn", &v, &vn) &&
-	        contains_ci(v, vn, "incapsula"))) {
-		x->bot = "Incapsula";
-	} else if (n > 5 && sy_strncasecmp(line, "x-px", 4) == 0) {
-		x->bot = "PerimeterX";
-	} else if (hdr_is(line, n, "set-cookie", &v, &vn) &&
-	    (contains_ci(v, vn, "datadome=") || contains_ci(v, vn, "_px3=") ||
-	        contains_ci(v, vn, "incap_ses_"))) {
-		x->bot = "bot protection";
+		else if (hdr_is(line, n, "x-sucuri-id", &v, &vn))
+			x->bot = "Sucuri";
+		else if (hdr_is(line, n, "x-iinfo", &v, &vn) ||
+		    (hdr_is(line, n, "x-cdn", &v, &vn) &&
+		        contains_ci(v, vn, "incapsula")))
+			x->bot = "Incapsula";
+		else if (n > 5 && sy_strncasecmp(line, "x-px", 4) == 0)
+			x->bot = "PerimeterX";
+		break;
+	default:
+		break;
 	}
 	return n;
 }
@@ -949,25 +1123,16 @@ cb_write(char *data, size_t size, size_t n, void *arg)
 /* ---------------------------------------------------------------- */
 /* Transfers. */
 
-/*
- * Easy handles are kept for the next transfer (curl_easy_reset), up to
- * one per concurrent transfer: making a new one each time costs more than
- * the request itself on a fast network.
- */
-static void
-xfer_free(struct xfer *x)
-{
-	struct sy_linkcheck *lc;
+/* Bodies larger than this are freed when the transfer ends. */
+#define BODY_KEEP 65536
 
+static void
+xfer_destroy(struct xfer *x)
+{
 	if (x == NULL)
 		return;
-	lc = x->lc;
-	if (x->eh != NULL) {
-		if (lc != NULL && lc->pool != NULL && lc->npool < lc->o.jobs)
-			lc->pool[lc->npool++] = x->eh;
-		else
-			curl_easy_cleanup(x->eh);
-	}
+	if (x->eh != NULL)
+		curl_easy_cleanup(x->eh);
 	curl_slist_free_all(x->reqh);
 	xfer_reset_headers(x);
 	sy_buf_fini(&x->body);
@@ -978,6 +1143,99 @@ static bool
 set_ok(CURLcode c)
 {
 	return c == CURLE_OK;
+}
+
+/*
+ * A new transfer with its easy handle configured once for good: the
+ * options no transfer changes.  Per transfer, xfer_start sets URL,
+ * TIMEOUT_MS, NOBODY and HTTPHEADER, always all four, so nothing of one
+ * transfer carries over to the next.  Making the handle per transfer, or
+ * curl_easy_reset and setting all 21 options again, cost more than the
+ * request itself on a fast network.
+ */
+static struct xfer *
+xfer_new(struct sy_linkcheck *lc)
+{
+	struct xfer *x;
+	CURL *eh;
+	bool ok;
+
+	x = calloc(1, sizeof(*x));
+	if (x == NULL)
+		return NULL;
+	x->lc = lc;
+	sy_buf_init(&x->body, lc->o.body_max + 1);
+	eh = x->eh = curl_easy_init();
+	if (eh == NULL) {
+		free(x);
+		return NULL;
+	}
+	ok = set_ok(curl_easy_setopt(eh, CURLOPT_PRIVATE, x)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, x->errbuf)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_NOSIGNAL, 1L)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_PROTOCOLS_STR, "http,https")) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_FOLLOWLOCATION, 0L)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_PROXY, "")) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_ACCEPT_ENCODING, "")) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_USERAGENT, lc->o.user_agent)) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_CONNECTTIMEOUT_MS, lc->o.connect_timeout_ms)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERFUNCTION, cb_header)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERDATA, x)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEFUNCTION, cb_write)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEDATA, x)) &&
+	    set_ok(curl_easy_setopt(
+	        eh, CURLOPT_OPENSOCKETFUNCTION, cb_opensocket)) &&
+	    set_ok(curl_easy_setopt(eh, CURLOPT_OPENSOCKETDATA, x));
+	if (ok && lc->o.ca_file != NULL)
+		ok =
+		    set_ok(curl_easy_setopt(eh, CURLOPT_CAINFO, lc->o.ca_file));
+	if (!ok) {
+		xfer_destroy(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* Forgets everything of the transfer that ended; the handle stays. */
+static void
+xfer_clear(struct xfer *x)
+{
+	size_t off = offsetof(struct xfer, prev);
+
+	if (x->reqh != NULL) {
+		/* No dangling list in the handle while it waits. */
+		(void)curl_easy_setopt(
+		    x->eh, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+		curl_slist_free_all(x->reqh);
+	}
+	xfer_reset_headers(x);
+	if (x->body.cap > BODY_KEEP)
+		sy_buf_fini(&x->body);
+	else
+		sy_buf_reset(&x->body);
+	memset((char *)x + off, 0, sizeof(*x) - off);
+}
+
+/* The transfer ended: back to the pool, or freed when the pool is full. */
+static void
+xfer_free(struct xfer *x)
+{
+	struct sy_linkcheck *lc;
+
+	if (x == NULL)
+		return;
+	lc = x->lc;
+	if (lc->pool != NULL && lc->npool < lc->o.jobs) {
+		xfer_clear(x);
+		lc->pool[lc->npool++] = x;
+	} else {
+		xfer_destroy(x);
+	}
 }
 
 static enum sy_err
@@ -1006,22 +1264,13 @@ xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
 	long tmo;
 	bool ok;
 
-	x = calloc(1, sizeof(*x));
+	x = lc->npool > 0 ? lc->pool[--lc->npool] : xfer_new(lc);
 	if (x == NULL)
 		return SY_ENOMEM;
-	x->lc = lc;
+	eh = x->eh;
 	x->item = idx;
 	x->head = !it->use_get;
-	sy_buf_init(&x->body, lc->o.body_max + 1);
-	if (lc->npool > 0) {
-		eh = lc->pool[--lc->npool];
-		curl_easy_reset(eh);
-	} else {
-		eh = curl_easy_init();
-	}
-	if (eh == NULL)
-		goto nomem;
-	x->eh = eh;
+	x->want_ctype = it->frag != NULL && it->phase == PH_MAIN;
 	if (it->phase == PH_MAIN) {
 		if (it->etag_in != NULL &&
 		    add_header(x, "If-None-Match", it->etag_in) != SY_OK)
@@ -1033,34 +1282,13 @@ xfer_start(struct sy_linkcheck *lc, size_t idx, long long now)
 	tmo = lc->o.timeout_ms;
 	if (lc->deadline != LLONG_MAX && lc->deadline - now < tmo)
 		tmo = lc->deadline - now < 1 ? 1L : (long)(lc->deadline - now);
+	/* NOBODY 0 after NOBODY 1 turns the HEAD back into a GET (libcurl
+	 * 7.88 setopt.c); HTTPHEADER is set even when NULL so that the
+	 * conditional headers of one transfer never reach the next. */
 	ok = set_ok(curl_easy_setopt(eh, CURLOPT_URL, it->cur)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_PRIVATE, x)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, x->errbuf)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_NOSIGNAL, 1L)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_PROTOCOLS_STR, "http,https")) &&
-	    set_ok(curl_easy_setopt(
-	        eh, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_FOLLOWLOCATION, 0L)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_PROXY, "")) &&
-	    set_ok(curl_easy_setopt(
-	        eh, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_ACCEPT_ENCODING, "")) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_USERAGENT, lc->o.user_agent)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_TIMEOUT_MS, tmo)) &&
-	    set_ok(curl_easy_setopt(
-	        eh, CURLOPT_CONNECTTIMEOUT_MS, lc->o.connect_timeout_ms)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_NOBODY, x->head ? 1L : 0L)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERFUNCTION, cb_header)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_HEADERDATA, x)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEFUNCTION, cb_write)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_WRITEDATA, x)) &&
-	    set_ok(curl_easy_setopt(
-	        eh, CURLOPT_OPENSOCKETFUNCTION, cb_opensocket)) &&
-	    set_ok(curl_easy_setopt(eh, CURLOPT_OPENSOCKETDATA, x)) &&
 	    set_ok(curl_easy_setopt(eh, CURLOPT_HTTPHEADER, x->reqh));
-	if (ok && lc->o.ca_file != NULL)
-		ok =
-		    set_ok(curl_easy_setopt(eh, CURLOPT_CAINFO, lc->o.ca_file));
 	if (!ok)
 		goto nomem;
 	if (curl_multi_add_handle(lc->multi, eh) != CURLM_OK) {
@@ -1202,22 +1430,30 @@ is_html(const char *ctype)
 	return ctype == NULL || contains_ci(ctype, strlen(ctype), "html");
 }
 
-/* The main check ended well: fragment, permanent redirect, probe. */
+/*
+ * The main check ended well: fragment, permanent redirect, probe.  The
+ * verdict of a plain 2xx or 304 without a probe, the common case, is
+ * reported from a stack buffer: no copy of the message or of the final
+ * URL (it->cur is that URL).
+ */
 static enum sy_err
 main_ok(struct sy_linkcheck *lc, struct xfer *x, long status)
 {
 	struct item *it = &lc->it[x->item];
+	char msg[128];
 
 	free(it->etag_out);
 	free(it->lm_out);
-	it->etag_out = sy_strdup(x->etag);
-	it->lm_out = sy_strdup(x->lm);
+	it->etag_out = x->etag;
+	it->lm_out = x->lm;
+	x->etag = x->lm = NULL;
 	free(it->final_url);
-	it->final_url = strdup(it->cur);
+	it->final_url = NULL;
 	it->status = status;
 	it->rule = SY_R_NONE;
 	it->sev = SY_NOTE;
 	free(it->message);
+	it->message = NULL;
 	if (it->permanent && it->hops > 0) {
 		it->rule = SY_R_LINK_REDIRECT;
 		it->sev = SY_WARNING;
@@ -1231,12 +1467,21 @@ main_ok(struct sy_linkcheck *lc, struct xfer *x, long status)
 		it->message = xasprintf("no id or name \"%s\" in the page%s",
 		    it->frag, x->body_full ? " (first part read)" : "");
 	} else {
-		it->message = xasprintf("%ld %s", status,
+		/* The reason is under 64 bytes: this always fits. */
+		(void)snprintf(msg, sizeof(msg), "%ld %s", status,
 		    x->reason[0] != '\0' ? x->reason : reason_phrase(status));
+		if (it->probe_url == NULL) {
+			report_msg(lc, x->item, it->rule, it->sev, status, msg);
+			return SY_OK;
+		}
+		it->message = strdup(msg);
 	}
-	if (it->final_url == NULL || it->message == NULL)
+	if (it->message == NULL)
 		return SY_ENOMEM;
 	if (it->probe_url != NULL) {
+		it->final_url = strdup(it->cur);
+		if (it->final_url == NULL)
+			return SY_ENOMEM;
 		it->phase = PH_PROBE;
 		free(it->cur);
 		it->cur = strdup(it->probe_url);
@@ -1256,7 +1501,7 @@ visited(const struct item *it, const char *url)
 	int i;
 
 	for (i = 0; i <= it->hops; i++)
-		if (strcmp(it->visited[i], url) == 0)
+		if (it->visited[i] != NULL && strcmp(it->visited[i], url) == 0)
 			return true;
 	return false;
 }
@@ -1346,6 +1591,17 @@ follow(struct sy_linkcheck *lc, struct xfer *x, long status)
 		return e;
 	if (status == 301 || status == 308)
 		it->permanent = true;
+	/* Made at the first redirect: most links have none.  it->cur is
+	 * still the URL as added (without its fragment) then. */
+	if (it->visited == NULL) {
+		it->visited =
+		    calloc((size_t)lc->o.max_redirects + 1, sizeof(char *));
+		if (it->visited == NULL ||
+		    (it->visited[0] = strdup(it->cur)) == NULL) {
+			e = SY_ENOMEM;
+			goto out;
+		}
+	}
 	if (visited(it, next)) {
 		report(lc, x->item, SY_R_LINK_REDIRECT_LOOP, SY_ERROR, status,
 		    "redirect loop back to %s", next);
@@ -1685,13 +1941,6 @@ sy_linkcheck_run(struct sy_linkcheck *lc, sy_link_cb cb, void *arg)
 	for (i = 0; i < lc->n && e == SY_OK; i++) {
 		struct item *it = &lc->it[i];
 
-		it->visited =
-		    calloc((size_t)lc->o.max_redirects + 1, sizeof(char *));
-		if (it->visited == NULL ||
-		    (it->visited[0] = strdup(it->cur)) == NULL) {
-			e = SY_ENOMEM;
-			break;
-		}
 		it->use_get = !lc->o.head_first || it->frag != NULL;
 		e = enqueue(lc, i);
 	}

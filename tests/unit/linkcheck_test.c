@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../../lib/buf.h"
+#include "../../lib/linkcheck_int.h"
 #include "../../lib/util.h"
 #include "t.h"
 
@@ -625,6 +626,77 @@ test_per_host(int port)
 	results_fini(&rs);
 }
 
+/*
+ * One pooled handle for every transfer (jobs 1): nothing of a transfer
+ * may reach the next one on that handle.  A leaked If-None-Match turns
+ * the next 200 into a 304; a leaked NOBODY or GET shows in the method the
+ * server counted.
+ */
+static void
+test_handle_reuse(int port)
+{
+	char base[64];
+	struct sy_linkcheck_opts o = test_opts();
+	struct results rs;
+	const struct res *r;
+	json_t *st;
+	size_t i;
+	static const struct add adds[] = {
+	    {"/ok/reuse-a", "\"v1\"", NULL},
+	    {"/ok/reuse-b", NULL, NULL},
+	    {"/ok/reuse-c#here", NULL, NULL},
+	    {"/ok/reuse-d", NULL, NULL},
+	    {"/ok/reuse-e", "\"v1\"", NULL},
+	    {"/ok/reuse-f#here", NULL, NULL},
+	    {"/ok/reuse-g", NULL, NULL},
+	};
+	static const long want[] = {304, 200, 200, 200, 304, 200, 200};
+	static const struct {
+		const char *key;
+		long n;
+	} methods[] = {
+	    {"HEAD /ok/reuse-a", 1},
+	    {"HEAD /ok/reuse-b", 1},
+	    {"GET /ok/reuse-b", 0},
+	    {"GET /ok/reuse-c", 1},
+	    {"HEAD /ok/reuse-c", 0},
+	    {"HEAD /ok/reuse-d", 1},
+	    {"GET /ok/reuse-d", 0},
+	    {"HEAD /ok/reuse-e", 1},
+	    {"GET /ok/reuse-f", 1},
+	    {"HEAD /ok/reuse-g", 1},
+	    {"GET /ok/reuse-g", 0},
+	};
+	char url[128];
+
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
+	o.jobs = 1;
+	o.per_host = 1;
+	T_INTEQ(run(&o, base, adds, SY_NELEM(adds), &rs), SY_OK, "reuse run");
+	T_INTEQ(rs.n, SY_NELEM(adds), "reuse: all checked");
+	for (i = 0; i < SY_NELEM(adds); i++) {
+		snprintf(url, sizeof(url), "%s%s", base, adds[i].path);
+		r = find(&rs, url);
+		T_OK(r != NULL && r->rule == SY_R_NONE && r->status == want[i],
+		    "reuse: %s answered %ld (got %ld)", adds[i].path, want[i],
+		    r != NULL ? r->status : -1L);
+		T_OK(r != NULL && r->attempts == 1, "reuse: %s one attempt",
+		    adds[i].path);
+	}
+	/* In the order added: each transfer followed the previous one on
+	 * the same handle. */
+	for (i = 0; i < rs.n && i < SY_NELEM(adds); i++)
+		if (rs.v[i].user != (const void *)&adds[i])
+			break;
+	T_INTEQ(i, SY_NELEM(adds), "reuse: one after the other");
+	st = stats(port);
+	for (i = 0; i < SY_NELEM(methods); i++)
+		T_INTEQ(hits(st, methods[i].key), methods[i].n, "reuse: %s",
+		    methods[i].key);
+	json_decref(st);
+	results_fini(&rs);
+}
+
 static void
 test_private_refused(int port)
 {
@@ -735,10 +807,11 @@ sh(const char *cmd)
 }
 
 static void
-test_tls(void)
+test_tls(int plain_port)
 {
 	char dir[] = "/tmp/sy-linkcheck-XXXXXX";
 	char cmd[1024], cert[96], key[96], ecert[96], wcert[96], base[64];
+	char u1[64], u2[64];
 	int port, eport, wport;
 	struct sy_linkcheck_opts o = test_opts();
 	struct results rs;
@@ -804,6 +877,30 @@ test_tls(void)
 	    "certificate does not match the host name",
 	    "wrong host told apart");
 	results_fini(&rs);
+
+	/* One pooled handle (jobs 1): an expired certificate, then TLS to a
+	 * plain HTTP port, where no certificate is verified at all.  The
+	 * second verdict must not inherit the first one's verify result. */
+	if (plain_port > 0) {
+		const struct add two[] = {{u1, NULL, NULL}, {u2, NULL, NULL}};
+		const struct res *r;
+
+		snprintf(u1, sizeof(u1), "https://127.0.0.1:%d/ok", eport);
+		snprintf(u2, sizeof(u2), "https://127.0.0.1:%d/ok", plain_port);
+		o.ca_file = ecert;
+		o.jobs = 1;
+		o.per_host = 1;
+		T_INTEQ(run(&o, base, two, 2, &rs), SY_OK, "tls run, reuse");
+		r = find(&rs, u1);
+		T_STREQ(r != NULL ? r->message : NULL,
+		    "certificate has expired", "reuse: expired first");
+		r = find(&rs, u2);
+		T_OK(r != NULL && r->rule == SY_R_LINK_TLS &&
+		        strcmp(r->message, "certificate has expired") != 0,
+		    "reuse: TLS to plain HTTP is not called expired (%s)",
+		    r != NULL ? r->message : "none");
+		results_fini(&rs);
+	}
 out:
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	(void)sh(cmd);
@@ -846,6 +943,108 @@ test_api(void)
 	sy_linkcheck_free(lc);
 }
 
+/*
+ * The host key: the fast way must give exactly what the CURLU way gives,
+ * and take the plain URLs (plain = 1), declining the others (plain = 0)
+ * to the CURLU way.
+ */
+static void
+test_hostkey(void)
+{
+	static const struct {
+		const char *url;
+		int plain;
+	} t[] = {
+	    {"http://example.com/", 1},
+	    {"http://example.com", 1},
+	    {"https://example.com", 1},
+	    {"HTTP://Example.COM/Path?Q#F", 1},
+	    {"HtTpS://WWW.Example.com:8443/a", 1},
+	    {"http://example.com:80/", 1},
+	    {"https://example.com:443", 1},
+	    {"https://example.com:80/x", 1},
+	    {"http://example.com:65535/", 1},
+	    {"http://example.com:1", 1},
+	    {"http://example.com?q=1", 1},
+	    {"http://example.com#frag", 1},
+	    {"http://example.com/#", 1},
+	    {"http://a-b.example-c.com/x", 1},
+	    {"http://a..b/", 1},
+	    {"http://example.com./", 1},
+	    {"http://localhost:52409/article/1", 1},
+	    {"http://127.0.0.1:52409/article/0", 1},
+	    {"http://255.255.255.255/", 1},
+	    {"http://0.0.0.0/", 1},
+	    {"http://10.1.2.3:8080/", 1},
+	    {"https://xn--fiqs8s.example/", 1},
+	    {"http://example.com/%E4%B8%AD?x=%20", 1},
+	    {"http://example.com/a/../b/./c", 1},
+	    {"http://example.com/a\\b", 1},
+	    {"http://example.com/?a=b@c", 1},
+	    {"http://example.com/\xe6\xb7\xb1\xe5\xba\xa6", 1},
+	    /* Declined: CURLU decides. */
+	    {"http://example.com:/", 0},
+	    {"http://example.com:080/", 0},
+	    {"http://example.com:0/", 0},
+	    {"http://example.com:65536/", 0},
+	    {"http://example.com:123456/", 0},
+	    {"http://example.com:8x/", 0},
+	    {"http://user@example.com/", 0},
+	    {"http://user:pw@example.com/", 0},
+	    {"http://exa%6Dple.com/", 0},
+	    {"http://[::1]:8080/", 0},
+	    {"http://[::1]/", 0},
+	    {"http://127.1/", 0},
+	    {"http://0x7f.0.0.1/", 0},
+	    {"http://017.0.0.1/", 0},
+	    {"http://127.0.0.01/", 0},
+	    {"http://1.2.3.4.5/", 0},
+	    {"http://256.1.1.1/", 0},
+	    {"http://2130706433/", 0},
+	    {"http://1password.com/", 0},
+	    {"http://127.0.0.1./", 0},
+	    {"http://exa mple.com/", 0},
+	    {"http://example.com/a b", 0},
+	    {"http://example.com/a\tb", 0},
+	    {"http://example.com/\x7f", 0},
+	    {"http:///path", 0},
+	    {"http:/example.com/", 0},
+	    {"http:example.com", 0},
+	    {"http:\\\\example.com\\", 0},
+	    {"ftp://example.com/", 0},
+	    {"httpx://example.com/", 0},
+	    {"mailto:a@example.com", 0},
+	    {"//example.com/", 0},
+	    {"", 0},
+	    {"http://ex_ample.com/", 0},
+	    {"http://\xe4\xb8\xad.example/", 0},
+	    {"http://example.com\\path", 0},
+	};
+	char key[SY_HOSTKEY_MAX], *ref, *scheme;
+	size_t i, n;
+	bool bad;
+
+	for (i = 0; i < SY_NELEM(t); i++) {
+		n = sy_linkcheck_hostkey_fast(t[i].url, key, sizeof(key));
+		ref = sy_linkcheck_hostkey_curlu(t[i].url, &bad, &scheme);
+		T_OK((n > 0) == (t[i].plain != 0), "host key %s: %s",
+		    t[i].plain ? "fast" : "declined", t[i].url);
+		if (n > 0) {
+			T_OK(ref != NULL && strcmp(ref, key) == 0 &&
+			        strlen(key) == n,
+			    "host key same: %s", t[i].url);
+			if (ref == NULL || strcmp(ref, key) != 0)
+				printf("# fast %s curlu %s\n", key,
+				    ref != NULL ? ref : "(null)");
+		}
+		free(ref);
+		free(scheme);
+	}
+	/* Too small a buffer is declined, never overrun. */
+	T_INTEQ(sy_linkcheck_hostkey_fast("http://example.com/", key, 10), 0,
+	    "host key: short buffer declined");
+}
+
 int
 main(void)
 {
@@ -862,14 +1061,16 @@ main(void)
 	test_retry_after();
 	test_private();
 	test_api();
+	test_hostkey();
 	port = server_start(NULL, NULL);
 	if (T_OK(port > 0, "fixture server started")) {
 		test_scenarios(port);
 		test_per_host(port);
+		test_handle_reuse(port);
 		test_private_refused(port);
 		test_timeouts(port);
 	}
-	test_tls();
+	test_tls(port);
 	kill_servers();
 	xmlCleanupParser();
 	curl_global_cleanup();

@@ -1,5 +1,6 @@
 /* fsutil.c: capped file reading and atomic replacement of files. */
-#define _GNU_SOURCE /* sync_file_range */
+/* For sync_file_range.  NOLINTNEXTLINE(bugprone-reserved-identifier) */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -217,41 +217,49 @@ sy_atomic_finish(struct sy_atomic *a)
 
 	if (fp == NULL || a->done)
 		return SY_OK;
+	a->fp = NULL;
 	if (fflush(fp) != 0 || ferror(fp)) {
 		saved = errno ? errno : EIO;
 		(void)fclose(fp); /* already failed; keep the first error */
-		a->fp = NULL;
 		errno = saved;
 		return SY_EIO;
 	}
-	a->done = true;
-	a->same = same_content(a->tmp, a->path);
 #ifdef SYNC_FILE_RANGE_WRITE
 	/* Only a head start for fsync: its failure changes nothing. */
-	if (!a->same)
-		(void)sync_file_range(fileno(fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+	(void)sync_file_range(fileno(fp), 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
+	/* Closed now: a build may make thousands of files before syncing. */
+	if (fclose(fp) != 0)
+		return SY_EIO;
+	free(a->iobuf);
+	a->iobuf = NULL;
+	a->done = true;
+	a->same = same_content(a->tmp, a->path);
 	return SY_OK;
 }
 
 enum sy_err
 sy_atomic_sync(struct sy_atomic *a)
 {
-	FILE *fp;
 	enum sy_err e;
-	int saved;
+	int fd, saved;
 
-	if ((e = sy_atomic_finish(a)) != SY_OK || (fp = a->fp) == NULL)
+	if ((e = sy_atomic_finish(a)) != SY_OK)
 		return e;
-	a->fp = NULL;
-	if (!a->same && fsync(fileno(fp)) != 0) {
+	if (!a->done || a->same || a->synced)
+		return SY_OK;
+	fd = open(a->tmp, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return SY_EIO;
+	if (fsync(fd) != 0) {
 		saved = errno;
-		(void)fclose(fp); /* already failed; keep the first error */
+		close(fd);
 		errno = saved;
 		return SY_EIO;
 	}
-	if (fclose(fp) != 0)
+	if (close(fd) != 0)
 		return SY_EIO;
+	a->synced = true;
 	return SY_OK;
 }
 

@@ -32,6 +32,7 @@ struct sy_atomic {
 	char *iobuf; /* fp's buffer: big writes, few system calls */
 	bool done;   /* written, flushed and checked (sy_atomic_finish) */
 	bool same;   /* done, and path already holds exactly these bytes */
+	bool synced; /* done, and on disk (sy_atomic_sync) */
 };
 
 /*
@@ -41,17 +42,16 @@ struct sy_atomic {
 enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
 
 /*
- * Flushes the temporary file and checks for write errors, then compares
- * it with path: when path already holds the same bytes nothing more is
- * done with it; otherwise the kernel is asked to start writing it out
- * (Linux), so that the disk works while the next file is made.
- * Idempotent.
+ * Flushes the temporary file, checks for write errors, asks the kernel
+ * to start writing it out (Linux: the disk works while the next file is
+ * made) and closes it; then compares it with path, so that a file path
+ * already holds is never synced.  Idempotent.
  */
 enum sy_err sy_atomic_finish(struct sy_atomic *a);
 
 /*
  * Finishes (as above) if not done yet, then makes the temporary file
- * durable (fsync) and closes it, unless it is the same as path.  Still no
+ * durable (fsync), unless it is the same as path.  Still no
  * rename: several files can be made durable before any of them replaces
  * its predecessor.  Idempotent.
  */

@@ -5,6 +5,7 @@
  * absolute links, URI forms, ids) is skipped when opts->build is false.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1853,22 +1854,12 @@ static enum sy_err
 make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
     const struct sy_column *col, struct sy_feed *f)
 {
-	size_t i, n = 0;
+	size_t i, n = f->n;
 	long long limit = o->limit > 0 ? o->limit : col->limit;
 
-	memset(f, 0, sizeof(*f));
+	/* f->entries holds the column's entries (sy_manifest_feeds). */
 	f->col = col;
 	f->generator = "syndic " SY_VERSION;
-	f->entries = calloc(m->n ? m->n : 1, sizeof(*f->entries));
-	if (f->entries == NULL)
-		return SY_ENOMEM;
-	for (i = 0; i < m->n; i++) {
-		const char *slug = m->entries[i].column;
-
-		if ((slug == NULL && *col->slug == '\0') ||
-		    (slug != NULL && strcmp(slug, col->slug) == 0))
-			f->entries[n++] = &m->entries[i];
-	}
 	qsort(f->entries, n, sizeof(*f->entries), newest_first);
 	if (limit > 0 && (size_t)limit < n)
 		n = (size_t)limit;
@@ -1917,30 +1908,73 @@ enum sy_err
 sy_manifest_feeds(struct sy_manifest *m, const struct sy_manifest_opts *o,
     struct sy_feed **feeds, size_t *n)
 {
+	struct sy_strmap idx;
 	struct sy_feed *v;
-	size_t i, k = 0;
-	enum sy_err e;
+	size_t i, k = 0, c, *at = NULL;
+	enum sy_err e = SY_ENOMEM;
+	bool found;
 
 	*feeds = NULL;
 	*n = 0;
-	v = calloc(m->ncolumns, sizeof(*v));
+	sy_strmap_init(&idx);
+	v = calloc(m->ncolumns ? m->ncolumns : 1, sizeof(*v));
 	if (v == NULL)
 		return SY_ENOMEM;
+	/* One pass over the entries, whatever the number of columns. */
+	for (i = 0; i < m->ncolumns; i++)
+		if (sy_strmap_put(&idx, m->columns[i].slug, i, &found, NULL) !=
+		    SY_OK)
+			goto fail;
+	at = calloc(m->n ? m->n : 1, sizeof(*at));
+	if (at == NULL)
+		goto fail;
+	for (i = 0; i < m->n; i++) {
+		const char *slug = m->entries[i].column;
+
+		at[i] = sy_strmap_get(&idx, slug != NULL ? slug : "", &c)
+		    ? c
+		    : SIZE_MAX;
+		if (at[i] != SIZE_MAX)
+			v[c].n++;
+	}
 	for (i = 0; i < m->ncolumns; i++) {
-		e = make_feed(m, o, &m->columns[i], &v[k]);
-		if (e != SY_OK) {
-			sy_manifest_feeds_free(v, k + 1);
-			return e;
-		}
-		if (v[k].n == 0) {
-			sy_feed_fini(&v[k]);
+		v[i].entries =
+		    calloc(v[i].n ? v[i].n : 1, sizeof(*v[i].entries));
+		if (v[i].entries == NULL)
+			goto fail;
+		v[i].n = 0;
+	}
+	for (i = 0; i < m->n; i++)
+		if (at[i] != SIZE_MAX)
+			v[at[i]].entries[v[at[i]].n++] = &m->entries[i];
+	free(at);
+	at = NULL;
+	sy_strmap_fini(&idx);
+	for (i = 0; i < m->ncolumns; i++) {
+		e = make_feed(m, o, &m->columns[i], &v[i]);
+		if (e != SY_OK)
+			goto fail;
+	}
+	/* Columns without entries have no feed. */
+	for (i = 0; i < m->ncolumns; i++) {
+		if (v[i].n == 0) {
+			sy_feed_fini(&v[i]);
 			continue;
+		}
+		if (k != i) {
+			v[k] = v[i];
+			memset(&v[i], 0, sizeof(v[i]));
 		}
 		k++;
 	}
 	*feeds = v;
 	*n = k;
 	return SY_OK;
+fail:
+	free(at);
+	sy_strmap_fini(&idx);
+	sy_manifest_feeds_free(v, m->ncolumns);
+	return e;
 }
 
 void

@@ -109,6 +109,35 @@ check_exit "builds with both kinds of column" 0 $B -q -o "$T/wm/out" \
     "$T/wm/manifest.csv"
 check "and writes the same feeds" diff -r "$T/w/out" "$T/wm/out"
 
+# Many columns: one pass over the entries whatever their number, and
+# the files closed as soon as written (1,200 files under a limit of 256
+# open files), every entry in its own column's feed.
+mkdir -p "$T/mc"
+$PY - "$T/mc/manifest.csv" <<'EOP'
+import csv, sys
+w = csv.writer(open(sys.argv[1], "w", encoding="utf-8", newline=""))
+w.writerow(["id", "column", "title", "link", "published"])
+for i in range(1200):
+    c = "c%03d" % (i % 400)
+    w.writerow(["e%d" % i, c, "標題 %d" % i,
+                "https://column.example.org/%s/%d" % (c, i),
+                "2024-%02d-%02dT10:00:00+08:00" % (i % 12 + 1, i % 28 + 1)])
+EOP
+check_exit "400 columns, 256 open files at most" 0 sh -c \
+    "ulimit -n 256 && exec $B -q -o '$T/mc/out' '$T/mc/manifest.csv'"
+check "a folder per column" test "$(ls "$T/mc/out" | wc -l)" = 400
+check "three entries in each RSS feed, their own" $PY - "$T/mc/out" <<'EOP'
+import os, re, sys
+d = sys.argv[1]
+bad = 0
+for c in os.listdir(d):
+    x = open(os.path.join(d, c, "rss.xml"), encoding="utf-8").read()
+    links = re.findall(r"<link>([^<]*)</link>", x)[1:]
+    if len(links) != 3 or any("/%s/" % c not in l for l in links):
+        bad += 1
+sys.exit(bad)
+EOP
+
 # The manifest changed between the two readings (an editor saved it in
 # the middle of the build): exit 2, said so, nothing written.
 if ldd "$B" | grep -q libasan; then

@@ -43,6 +43,7 @@
 
 #include "buf.h"
 #include "util.h"
+#include "xmltext.h"
 
 #define HTML_MAX (16u << 20) /* input cap, bytes */
 /*
@@ -1030,39 +1031,25 @@ is_raw(const xmlNode *n)
 	        sy_strcasecmp((const char *)n->name, "style") == 0);
 }
 
+/*
+ * The serialiser's escaping: text as libxml2 reads it back, attribute
+ * values inside double quotes.
+ */
+static const struct sy_xmlesc text_esc = {
+    .cls = {['\0'] = SY_XMLESC_END, ['&'] = 1, ['<'] = 2, ['>'] = 3},
+    .rep = {"&amp;", "&lt;", "&gt;"},
+    .len = {5, 4, 4},
+};
+static const struct sy_xmlesc attr_esc = {
+    .cls = {['\0'] = SY_XMLESC_END, ['&'] = 1, ['"'] = 2},
+    .rep = {"&amp;", "&quot;"},
+    .len = {5, 6},
+};
+
 static enum sy_err
 put_escaped(struct sy_buf *o, const char *s, bool attr)
 {
-	enum sy_err e = SY_OK;
-	const char *rep;
-	size_t n;
-
-	while (*s != '\0') {
-		n = strcspn(s, attr ? "&\"" : "&<>");
-		if ((e = sy_buf_append(o, s, n)) != SY_OK)
-			return e;
-		s += n;
-		if (*s == '\0')
-			break;
-		switch (*s) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		default:
-			rep = "&gt;";
-			break;
-		}
-		if ((e = sy_buf_puts(o, rep)) != SY_OK)
-			return e;
-		s++;
-	}
-	return e;
+	return sy_xmltext_escape(o, s, strlen(s), attr ? &attr_esc : &text_esc);
 }
 
 /*

@@ -959,35 +959,46 @@ heap_up(struct stub *v, size_t i)
 }
 
 /*
- * Offers a row of column slug ("" for the default feed) to its column's
- * best: kept if the column has room or the row beats the worst kept, in
- * the very order sy_manifest_feeds uses.  No copy of any text.
+ * The best rows of column slug ("" for the default feed), made on first
+ * use with the column's limit; NULL when out of memory.  The pointer is
+ * good until the next call.
  */
-static enum sy_err
-topk_offer(struct loader *L, const char *slug, const struct stub *st)
+static struct topk *
+topk_of(struct loader *L, const char *slug)
 {
 	struct topk *tk;
-	struct stub *v;
 	size_t i;
 	bool found;
 
-	if (!sy_strmap_get(&L->topidx, slug, &i)) {
-		tk = sy_reallocarray(L->tops, L->ntops + 1, sizeof(*tk));
-		if (tk == NULL)
-			return SY_ENOMEM;
-		L->tops = tk;
-		i = L->ntops;
-		tk = &L->tops[i];
-		memset(tk, 0, sizeof(*tk));
-		if (*slug != '\0' && (tk->slug = sy_strdup(slug)) == NULL)
-			return SY_ENOMEM;
-		tk->lim = limit_of(L, *slug ? slug : NULL);
-		L->ntops++;
-		if (sy_strmap_put(&L->topidx, slug, i, &found, NULL) != SY_OK)
-			return SY_ENOMEM;
-	}
+	if (sy_strmap_get(&L->topidx, slug, &i))
+		return &L->tops[i];
+	tk = sy_reallocarray(L->tops, L->ntops + 1, sizeof(*tk));
+	if (tk == NULL)
+		return NULL;
+	L->tops = tk;
+	i = L->ntops;
 	tk = &L->tops[i];
-	if (tk->lim > 0 && tk->n == (size_t)tk->lim) {
+	memset(tk, 0, sizeof(*tk));
+	if (*slug != '\0' && (tk->slug = sy_strdup(slug)) == NULL)
+		return NULL;
+	tk->lim = limit_of(L, *slug ? slug : NULL);
+	L->ntops++;
+	if (sy_strmap_put(&L->topidx, slug, i, &found, NULL) != SY_OK)
+		return NULL;
+	return tk;
+}
+
+/*
+ * Offers a row to a limited column's best (tk->lim > 0): kept if the
+ * column has room or the row beats the worst kept, in the very order
+ * sy_manifest_feeds uses.  No copy of any text.
+ */
+static enum sy_err
+topk_offer(struct topk *tk, const struct stub *st)
+{
+	struct stub *v;
+
+	if (tk->n == (size_t)tk->lim) {
 		if (stub_worse(st, &tk->v[0]))
 			return SY_OK;
 		tk->v[0] = *st;
@@ -999,8 +1010,7 @@ topk_offer(struct loader *L, const char *slug, const struct stub *st)
 		return SY_ENOMEM;
 	tk->v = v;
 	tk->v[tk->n++] = *st;
-	if (tk->lim > 0)
-		heap_up(tk->v, tk->n - 1);
+	heap_up(tk->v, tk->n - 1);
 	return SY_OK;
 }
 
@@ -1312,6 +1322,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	struct sy_entry e;
 	char *v[NF], empty[1] = "";
 	const struct sy_tz *tz;
+	struct topk *tk;
 	char *article = NULL;
 	size_t k;
 	bool ok, content_ok = true;
@@ -1430,13 +1441,14 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		    *v[F_LINK] ? v[F_LINK] : NULL, &article);
 	if (L->err != SY_OK || !L->o->build || L->bad || L->h.incomplete)
 		goto out;
+	/*
+	 * From a file, a row of a limited column keeps only what sorting and
+	 * limits need; the rest is read again if it reaches the feed.  A row
+	 * of a column without a limit always reaches its feed: it is kept
+	 * whole at once, never read twice.
+	 */
 	if (L->lazy && rec->off >= 0 &&
-	    limit_of(L, *v[F_COLUMN] != '\0' ? v[F_COLUMN] : NULL) > 0) {
-		/*
-		 * What sorting and limits need; the rest is read again.  A
-		 * row of a column without a limit always reaches its feed:
-		 * it is kept whole at once, never read twice.
-		 */
+	    ((tk = topk_of(L, v[F_COLUMN])) == NULL || tk->lim > 0)) {
 		struct stub st;
 
 		st.published = e.published;
@@ -1445,7 +1457,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		st.enclosure_length = e.enclosure_length;
 		st.line = e.line;
 		st.off = rec->off;
-		if (topk_offer(L, v[F_COLUMN], &st) != SY_OK)
+		if (tk == NULL || topk_offer(tk, &st) != SY_OK)
 			L->err = SY_ENOMEM;
 		L->m->nrows++;
 		goto out;

@@ -130,6 +130,17 @@ put_off(char *p, int32_t moff, bool colon)
 	return put2(p, (unsigned)(off / 60 % 60));
 }
 
+/* "hh:mm:ss" of c. */
+static char *
+put_hms(char *p, const struct civil *c)
+{
+	p = put2(p, c->h);
+	*p++ = ':';
+	p = put2(p, c->min);
+	*p++ = ':';
+	return put2(p, c->s);
+}
+
 static void
 copy_out(char *buf, size_t len, const char *s, size_t n)
 {
@@ -161,11 +172,7 @@ sy_date_rfc822(const struct sy_time *tm, char *buf, size_t len)
 	*p++ = ' ';
 	p = put_year(p, c.y);
 	*p++ = ' ';
-	p = put2(p, c.h);
-	*p++ = ':';
-	p = put2(p, c.min);
-	*p++ = ':';
-	p = put2(p, c.s);
+	p = put_hms(p, &c);
 	*p++ = ' ';
 	p = put_off(p, minute_off(tm->off), false);
 	copy_out(buf, len, out, (size_t)(p - out));
@@ -185,11 +192,7 @@ sy_date_rfc3339(const struct sy_time *tm, char *buf, size_t len)
 	*p++ = '-';
 	p = put2(p, c.d);
 	*p++ = 'T';
-	p = put2(p, c.h);
-	*p++ = ':';
-	p = put2(p, c.min);
-	*p++ = ':';
-	p = put2(p, c.s);
+	p = put_hms(p, &c);
 	if (moff == 0)
 		*p++ = 'Z';
 	else

@@ -62,6 +62,7 @@ struct reader {
 	size_t line;       /* physical line being fed */
 	size_t field_line; /* where the next field starts */
 	size_t rec_bytes;  /* bytes fed into the current record */
+	size_t fseen;      /* fields of the record ended, damaged or not */
 	size_t off;        /* where the piece being fed starts in its line */
 	bool in_record;
 	bool damaged;   /* drop the current record */
@@ -276,6 +277,7 @@ field_cb(void *s, size_t len, void *data)
 	r->rec.flines[r->rec.nfields] = r->field_line;
 	r->rec.nfields++;
 next:
+	r->fseen++;
 	r->field_line = r->line;
 }
 
@@ -308,6 +310,7 @@ out:
 	r->in_record = false;
 	r->damaged = false;
 	r->rec_bytes = 0;
+	r->fseen = 0;
 }
 
 /* True if the line holds nothing but a line end. */
@@ -318,11 +321,33 @@ blank(const char *s, size_t n)
 	    (n == 2 && s[0] == '\r' && s[1] == '\n');
 }
 
-/* Reports and blanks out (in place) invalid UTF-8 and NUL bytes. */
-static void
-check_encoding(struct reader *r, char *s, size_t n, bool *bad)
+/*
+ * Where byte v of a piece falls: the field number (1-based) in its
+ * record.  *at, *field and *quoted carry the count from the piece's start
+ * (libcsv has parsed everything before it) up to byte *at, so that a line
+ * with many bad bytes is scanned once.  A quote toggles: a doubled quote
+ * inside a quoted field toggles twice.
+ */
+static size_t
+field_at(const char *s, size_t v, size_t *at, size_t *field, bool *quoted)
 {
-	size_t off = 0, v;
+	for (; *at < v; (*at)++) {
+		if (s[*at] == '"')
+			*quoted = !*quoted;
+		else if (s[*at] == ',' && !*quoted)
+			(*field)++;
+	}
+	return *field;
+}
+
+/*
+ * Reports and blanks out (in place) invalid UTF-8 and NUL bytes, at the
+ * field they fall in.  quoted: the piece starts inside a quoted field.
+ */
+static void
+check_encoding(struct reader *r, char *s, size_t n, bool quoted, bool *bad)
+{
+	size_t off = 0, v, at = 0, field = r->fseen + 1;
 
 	while (off < n) {
 		struct sy_pos pos = {
@@ -332,6 +357,7 @@ check_encoding(struct reader *r, char *s, size_t n, bool *bad)
 		    sy_text_valid_prefix(s + off, n - off, &r->rec.xml_bad);
 		if (v == n)
 			break;
+		pos.column = field_at(s, v, &at, &field, &quoted);
 		if (s[v] == '\0')
 			sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
 			    "NUL byte on line %zu, byte %zu", r->line,
@@ -552,7 +578,7 @@ read_stream(struct job *j)
 			r.rec.off = at < 0 ? -1 : at + (s - line);
 			r.field_line = r.line;
 		}
-		check_encoding(&r, s, n, &bad);
+		check_encoding(&r, s, n, p.quoted != 0, &bad);
 		if (bad)
 			r.damaged = true;
 		r.rec_bytes += n;
@@ -604,6 +630,7 @@ read_stream(struct job *j)
 		r.in_record = false;
 		r.damaged = false;
 		r.rec_bytes = 0;
+		r.fseen = 0;
 		if (new_parser(&p) != 0) {
 			e = SY_ENOMEM;
 			goto out;

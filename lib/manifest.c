@@ -225,17 +225,49 @@ sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
 	return SY_OK;
 }
 
-/* csv-columns: true when the record has not the header's field count. */
+/* The header's name of CSV column j (1-based), or NULL. */
+static const char *
+column_name(const struct header *h, size_t j)
+{
+	size_t k;
+
+	for (k = 0; k < h->nnames; k++)
+		if (h->col[k] == j)
+			return h->names[k].name;
+	return NULL;
+}
+
+/*
+ * csv-columns: true when the record has not the header's field count.
+ * The column is the first field missing, or the first one too many.
+ */
 static bool
 ragged(struct loader *L, const struct sy_csv_record *rec)
 {
+	size_t have = rec->nfields, want = L->h.nfields;
 	struct sy_pos pos = {L->path, rec->line, 0};
+	const char *name;
+	struct sy_diag *dg;
 
-	if (rec->nfields == L->h.nfields)
+	if (have == want)
 		return false;
-	if (sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
-	        "%zu fields where the header has %zu", rec->nfields,
-	        L->h.nfields) == NULL)
+	if (have < want) {
+		pos.column = have + 1;
+		name = column_name(&L->h, have + 1);
+		dg = sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
+		    "%zu fields where the header has %zu: the row ends before "
+		    "field %zu%s%s%s",
+		    have, want, have + 1, name != NULL ? " (" : "",
+		    name != NULL ? name : "", name != NULL ? ")" : "");
+	} else {
+		pos.column = want + 1;
+		dg = sy_diag_add(L->d, &pos, SY_ERROR, SY_R_CSV_COLUMNS,
+		    "%zu fields where the header has %zu: field %zu is past "
+		    "the header's last column (a comma in an unquoted field? "
+		    "put that field in double quotes)",
+		    have, want, want + 1);
+	}
+	if (dg == NULL)
 		L->err = SY_ENOMEM;
 	return true;
 }

@@ -184,10 +184,11 @@ main(int argc, char **argv)
 		    prog);
 	} else if (status == 0 && !eo.quiet) {
 		fprintf(stderr,
-		    "%s: %zu entries, %zu feeds, %zu files in %s (%zu "
+		    "%s: %zu entr%s, %zu feed%s, %zu file%s in %s (%zu "
 		    "changed)\n",
-		    prog, st.entries, st.feeds, st.files, st.outdir,
-		    st.changed);
+		    prog, st.entries, st.entries == 1 ? "y" : "ies", st.feeds,
+		    st.feeds == 1 ? "" : "s", st.files,
+		    st.files == 1 ? "" : "s", st.outdir, st.changed);
 	}
 	sy_build_stats_fini(&st);
 	sy_diags_fini(&d);

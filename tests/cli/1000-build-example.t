@@ -75,4 +75,12 @@ check "--only json wrote no rss.xml" test ! -e "$T/only/tech-notes/rss.xml"
 check_exit "--limit 1" 0 $B -q $FLAGS --limit 1 -o "$T/lim" "$EX/manifest.csv"
 check "--limit 1 keeps one item" test \
     "$(grep -c '<item>' "$T/lim/tech-notes/rss.xml")" -eq 1
+# The summary counts in words: one entry, one feed, and the plural else.
+printf 'id,title,link,published\na1,T,https://example.org/a1,2025-01-28\n' \
+    >"$T/one.csv"
+check_exit "a one-row manifest" 0 $B -o "$T/one" "$T/one.csv"
+check_grep "summary says 1 entry, 1 feed, 3 files" \
+    ": 1 entry, 1 feed, 3 files in $T/one (3 changed)\$" "$T/stderr"
+check_exit "--only rss on it" 0 $B --only rss -o "$T/one1" "$T/one.csv"
+check_grep "summary says 1 file" ": 1 entry, 1 feed, 1 file in " "$T/stderr"
 done_testing

@@ -124,6 +124,17 @@ sy_buf_steal(struct sy_buf *b)
 		return NULL;
 	p = b->data;
 	p[b->len] = '\0';
+	/*
+	 * The string may live long (an entry's content): give back what
+	 * doubling left over, when that is worth a call.  A failed shrink
+	 * keeps the larger block.
+	 */
+	if (b->cap - b->len > 64 && b->cap - b->len > b->len / 8) {
+		char *q = realloc(p, b->len + 1);
+
+		if (q != NULL)
+			p = q;
+	}
 	b->data = NULL;
 	b->len = b->cap = 0;
 	return p;

@@ -28,7 +28,10 @@ enum sy_err sy_buf_printf(struct sy_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 enum sy_err sy_buf_vprintf(struct sy_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
-/* Hands the data to the caller (never NULL on success) and resets b. */
+/*
+ * Hands the data to the caller (never NULL on success), trimmed to its
+ * length when much of the block is unused, and resets b.
+ */
 char *sy_buf_steal(struct sy_buf *b);
 
 #endif

@@ -1,5 +1,6 @@
 #include "lib/util.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,25 @@ main(void)
 	T_OK(sy_buf_putc(&buf, '9') == SY_ELIMIT, "buf refuses past its cap");
 	T_STREQ(buf.data, "12345678", "buf unchanged after refusal");
 	sy_buf_fini(&buf);
+
+	/* Stolen data is trimmed: 700 bytes grown to a 1024-byte block. */
+	{
+		char *p;
+
+		sy_buf_init(&buf, 0);
+		for (i = 0; i < 70; i++)
+			(void)sy_buf_puts(&buf, "0123456789");
+		T_OK(buf.cap >= 1024, "buf doubled to 1024 for 700 bytes");
+		p = sy_buf_steal(&buf);
+		T_OK(p != NULL && strlen(p) == 700 && p[699] == '9',
+		    "steal hands over the 700 bytes");
+		T_OK(p != NULL && malloc_usable_size(p) < 1024,
+		    "steal trims the block (usable %zu)",
+		    p != NULL ? malloc_usable_size(p) : 0);
+		T_OK(buf.data == NULL && buf.len == 0 && buf.cap == 0,
+		    "steal resets the buf");
+		free(p);
+	}
 
 	sy_strmap_init(&m);
 	for (i = 0; i < 5000; i++) {

@@ -1498,7 +1498,11 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	if (L->err == SY_OK && push_entry(L->m, &e) == SY_OK) {
 		memset(&e, 0, sizeof(e));
 		L->m->nrows++;
-		if (L->m->n >= L->prune_at)
+		/*
+		 * Lazily, a row held here is in a column without a limit:
+		 * a prune would sort every row only to keep them all.
+		 */
+		if (!L->lazy && L->m->n >= L->prune_at)
 			prune(L);
 	} else if (L->err == SY_OK) {
 		L->err = SY_ENOMEM;

@@ -88,6 +88,51 @@ by_work(const void *pa, const void *pb)
  * The jobs share nothing but the feeds, which they only read: they run in
  * parallel (sy_par_for), libxml2 and jansson having been set up first.
  */
+/*
+ * A feed without self links (no base_url for its column, no --base-url)
+ * is valid but draws the W3C validator's warning: say so, and where the
+ * URL would go.  Only formats being written count.
+ */
+static void
+warn_no_self(
+    const struct sy_manifest *m, const struct sy_feed *f, struct sy_diags *d)
+{
+	const struct sy_column *c = f->col;
+	struct sy_pos pos = {m->path, 0, 0};
+
+	if (f->self_rss != NULL)
+		return;
+	if (*c->slug == '\0') {
+		sy_diag_add(d, &pos, SY_WARNING, SY_R_FEED_SCHEMA,
+		    "the default feed has no self link (rel=\"self\"), which "
+		    "the W3C validator warns about: pass --base-url, the "
+		    "public URL of the output folder");
+	} else if (c->line > 0 && m->columns_path != NULL) {
+		pos.path = m->columns_path;
+		pos.line = c->line;
+		pos.column = c->base_url_field;
+		sy_diag_add(d, &pos, SY_WARNING, SY_R_FEED_SCHEMA,
+		    "column \"%s\" has no base_url, so its feeds have no self "
+		    "link (rel=\"self\"), which the W3C validator warns about: "
+		    "set base_url, or pass --base-url",
+		    c->slug);
+	} else {
+		/* Named only by the manifest: at its first row there. */
+		size_t i;
+
+		for (i = 0; i < f->n; i++)
+			if (pos.line == 0 || f->entries[i]->line < pos.line)
+				pos.line = f->entries[i]->line;
+		sy_diag_add(d, &pos, SY_WARNING, SY_R_FEED_SCHEMA,
+		    "column \"%s\" has no self link (rel=\"self\"), which the "
+		    "W3C validator warns about: pass --base-url, the public "
+		    "URL "
+		    "of the output folder, or give it a base_url in "
+		    "columns.csv",
+		    c->slug);
+	}
+}
+
 static enum sy_err
 job_run(size_t i, void *arg)
 {
@@ -165,6 +210,8 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	if (e != SY_OK)
 		goto out;
 	st->feeds = nfeeds;
+	for (i = 0; i < nfeeds; i++)
+		warn_no_self(&m, &feeds[i], d);
 	/* Checked once here (in parallel), not by each of the writers. */
 	(void)sy_par_for(nfeeds, 1, check_one, feeds, NULL);
 	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));

@@ -62,9 +62,10 @@ struct sy_column {
 	char *language;
 	char *author;
 	char *email;
-	char *timezone;  /* IANA name, or NULL */
-	char *base_url;  /* where the feeds are published, or NULL */
-	long long limit; /* entries per feed; 0 = all */
+	char *timezone;        /* IANA name, or NULL */
+	char *base_url;        /* where the feeds are published, or NULL */
+	long long limit;       /* entries per feed; 0 = all */
+	size_t base_url_field; /* its field in columns.csv, 0 if none */
 };
 
 struct sy_feed {

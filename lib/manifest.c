@@ -1595,6 +1595,7 @@ column_cb(struct sy_csv_record *rec, void *arg)
 	c.email = keep(v[C_EMAIL]);
 	c.timezone = keep(v[C_TIMEZONE]);
 	c.base_url = keep(v[C_BASE_URL]);
+	c.base_url_field = L->h.col[C_BASE_URL];
 	for (k = 0; k < NC; k++)
 		if (k != C_LIMIT)
 			v[k] = NULL;
@@ -1770,7 +1771,10 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 			goto out;
 		}
 	} else if (strcmp(path, "-") != 0) {
-		cpath = sy_path_join(m->dir, "columns.csv");
+		/* Beside the manifest: "columns.csv" alone when it is here. */
+		cpath = strchr(path, '/') != NULL
+		    ? sy_path_join(m->dir, "columns.csv")
+		    : sy_strdup("columns.csv");
 		if (cpath == NULL) {
 			e = SY_ENOMEM;
 			goto out;
@@ -1782,6 +1786,11 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	}
 	if (cpath != NULL) {
 		m->have_columns_file = true;
+		m->columns_path = sy_strdup(cpath);
+		if (m->columns_path == NULL) {
+			e = SY_ENOMEM;
+			goto out;
+		}
 		L.path = cpath;
 		e = sy_csv_read_cb(cpath, column_cb, &L, d);
 		if (e != SY_OK || o->columns_only)
@@ -1864,6 +1873,7 @@ sy_manifest_fini(struct sy_manifest *m)
 		sy_column_fini(&m->columns[i]);
 	free(m->entries);
 	free(m->columns);
+	free(m->columns_path);
 	free(m->path);
 	free(m->dir);
 	memset(m, 0, sizeof(*m));
@@ -1927,15 +1937,41 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 		if (i == 0 || t->t > f->updated.t)
 			f->updated = *t;
 	}
-	if (col->base_url != NULL) {
-		f->self_rss = self_url(col->base_url, "rss.xml");
-		f->self_atom = self_url(col->base_url, "atom.xml");
-		f->self_json = self_url(col->base_url, "feed.json");
+	if (col->base_url != NULL || (o->base_url != NULL && *col->slug)) {
+		/*
+		 * A column without a base_url of its own is published where
+		 * syndic-build puts it: in its folder under --base-url.  Its
+		 * Atom id stays what it is without one (its home page).
+		 */
+		char *dir = NULL;
+		const char *base = col->base_url;
+
+		if (base == NULL) {
+			size_t k = strlen(o->base_url);
+			struct sy_buf b;
+
+			sy_buf_init(&b, 0);
+			if (sy_buf_printf(&b, "%s%s%s/", o->base_url,
+			        k > 0 && o->base_url[k - 1] == '/' ? "" : "/",
+			        col->slug) == SY_OK)
+				dir = sy_buf_steal(&b);
+			sy_buf_fini(&b);
+			if ((base = dir) == NULL)
+				return SY_ENOMEM;
+		}
+		f->self_rss = self_url(base, "rss.xml");
+		f->self_atom = self_url(base, "atom.xml");
+		f->self_json = self_url(base, "feed.json");
+		free(dir);
 		if (f->self_rss == NULL || f->self_atom == NULL ||
 		    f->self_json == NULL)
 			return SY_ENOMEM;
-		f->id = sy_strdup(f->self_atom);
-	} else if (col->link != NULL) {
+		if (col->base_url != NULL) {
+			f->id = sy_strdup(f->self_atom);
+			return f->id == NULL ? SY_ENOMEM : SY_OK;
+		}
+	}
+	if (col->link != NULL) {
 		f->id = sy_url_to_uri(col->link);
 	} else {
 		char *host = sy_url_host(f->entries[0]->link);

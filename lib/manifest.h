@@ -69,6 +69,7 @@ struct sy_manifest {
 	struct sy_column *columns; /* [0] is the default feed */
 	size_t ncolumns;
 	bool have_columns_file;
+	char *columns_path; /* the columns file read, or NULL */
 };
 
 /*

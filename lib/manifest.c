@@ -294,12 +294,93 @@ data_record(struct loader *L, struct sy_csv_record *rec,
 	return !ragged(L, rec);
 }
 
+/*
+ * What other tools call our columns (RSS, JSON Feed, spreadsheets), for
+ * the hint on an unknown one: only names this file maps are offered.
+ */
+static const char *
+alias_of(const char *name, const struct colname *names, size_t nnames)
+{
+	static const struct {
+		const char *alias, *ours;
+	} aliases[] = {
+	    {"tags", "categories"},
+	    {"category", "categories"},
+	    {"keywords", "categories"},
+	    {"date", "published"},
+	    {"pubdate", "published"},
+	    {"date_published", "published"},
+	    {"created", "published"},
+	    {"modified", "updated"},
+	    {"date_modified", "updated"},
+	    {"url", "link"},
+	    {"permalink", "link"},
+	    {"href", "link"},
+	    {"body", "content"},
+	    {"html", "content"},
+	    {"content_html", "content"},
+	    {"description", "summary"},
+	    {"excerpt", "summary"},
+	    {"file", "content_file"},
+	    {"path", "content_file"},
+	    {"lang", "language"},
+	    {"author_email", "email"},
+	    {"mail", "email"},
+	    {"series", "column"},
+	    {"section", "column"},
+	    {"feed", "column"},
+	    {"slug", "column"},
+	    {"name", "title"},
+	    {"banner_image", "image"},
+	    {"thumbnail", "image"},
+	    {"length", "enclosure_length"},
+	    {"type", "enclosure_type"},
+	    {"mime_type", "enclosure_type"},
+	    {"media", "enclosure"},
+	    {"audio", "enclosure"},
+	};
+	size_t i, k;
+
+	for (i = 0; i < SY_NELEM(aliases); i++)
+		if (sy_strcasecmp(name, aliases[i].alias) == 0)
+			for (k = 0; k < nnames; k++)
+				if (strcmp(names[k].name, aliases[i].ours) == 0)
+					return names[k].name;
+	return NULL;
+}
+
+/*
+ * The known name an unknown header name (trimmed) stands for: another
+ * tool's name for it, or a near spelling.  NULL if none, or if name is
+ * known or x-.
+ */
+static const char *
+header_hint(const char *name, const struct colname *names, size_t nnames)
+{
+	const char *near;
+	size_t k;
+
+	if (*name == '\0' || sy_has_prefix_ci(name, "x-"))
+		return NULL;
+	for (k = 0; k < nnames; k++)
+		if (sy_strcasecmp(name, names[k].name) == 0)
+			return NULL;
+	if ((near = alias_of(name, names, nnames)) != NULL)
+		return near;
+	for (k = 0; k < nnames; k++)
+		if (sy_str_near(name, names[k].name))
+			return names[k].name;
+	return NULL;
+}
+
 /* Maps a header row; reports missing, duplicate and unknown names. */
 static void
 map_header(struct loader *L, const struct sy_csv_record *rec,
     const struct colname *names, size_t nnames, const char *path)
 {
 	struct header *h = &L->h;
+	char **names_v = NULL;
+	bool *claimed = NULL;
 	size_t i, k;
 
 	memset(h, 0, sizeof(*h));
@@ -321,13 +402,20 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 		    sep);
 		return;
 	}
+	/* Trimmed copies of the names, and which field each one maps. */
+	names_v = calloc(rec->nfields, sizeof(*names_v));
+	claimed = calloc(rec->nfields, sizeof(*claimed));
+	if (names_v == NULL || claimed == NULL) {
+		L->err = SY_ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < rec->nfields; i++) {
-		char *name = sy_strdup(rec->fields[i]);
 		struct sy_pos pos = {path, rec->line, i + 1};
+		char *name = names_v[i] = sy_strdup(rec->fields[i]);
 
 		if (name == NULL) {
 			L->err = SY_ENOMEM;
-			return;
+			goto out;
 		}
 		sy_trim(name);
 		for (k = 0; k < nnames; k++)
@@ -342,25 +430,49 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 		} else if (name[0] == '\0') {
 			sy_diag_add(L->d, &pos, SY_WARNING, SY_R_HEADER_UNKNOWN,
 			    "empty column name");
-		} else if (!sy_has_prefix_ci(name, "x-")) {
-			sy_diag_add(L->d, &pos, SY_WARNING, SY_R_HEADER_UNKNOWN,
-			    "unknown column \"%s\" (ignored; prefix it with "
-			    "x- to keep your own columns quietly)",
-			    name);
 		}
-		free(name);
+		if (k < nnames || name[0] == '\0')
+			claimed[i] = true;
 	}
 	for (k = 0; k < nnames; k++) {
 		struct sy_pos pos = {path, rec->line, 0};
+		const char *seen = NULL;
 
-		if (names[k].required && h->col[k] == 0) {
-			h->incomplete = true;
-			sy_diag_add(L->d, &pos, SY_ERROR, SY_R_HEADER_MISSING,
-			    "required column \"%s\" is missing from the "
-			    "header",
-			    names[k].name);
-		}
+		if (!names[k].required || h->col[k] != 0)
+			continue;
+		/* A field under another name that must be it: one error. */
+		for (i = 0; i < rec->nfields && seen == NULL; i++)
+			if (!claimed[i] &&
+			    header_hint(names_v[i], names, nnames) ==
+			        names[k].name) {
+				seen = names_v[i];
+				claimed[i] = true;
+				pos.column = i + 1;
+			}
+		h->incomplete = true;
+		sy_diag_add(L->d, &pos, SY_ERROR, SY_R_HEADER_MISSING,
+		    "required column \"%s\" is missing from the header%s%s%s",
+		    names[k].name, seen ? " (is \"" : "", seen ? seen : "",
+		    seen ? "\" meant? rename it)" : "");
 	}
+	for (i = 0; i < rec->nfields; i++) {
+		struct sy_pos pos = {path, rec->line, i + 1};
+		const char *near;
+
+		if (claimed[i] || sy_has_prefix_ci(names_v[i], "x-"))
+			continue;
+		near = header_hint(names_v[i], names, nnames);
+		sy_diag_add(L->d, &pos, SY_WARNING, SY_R_HEADER_UNKNOWN,
+		    "unknown column \"%s\"%s%s%s (ignored; prefix it with x- "
+		    "to keep your own columns quietly)",
+		    names_v[i], near ? ": did you mean \"" : "",
+		    near ? near : "", near ? "\"?" : "");
+	}
+out:
+	for (i = 0; names_v != NULL && i < rec->nfields; i++)
+		free(names_v[i]);
+	free(names_v);
+	free(claimed);
 }
 
 /* The raw value of known column k in the current row, or "". */
@@ -1308,6 +1420,72 @@ reread_cb(struct sy_csv_record *rec, void *arg)
 }
 
 /*
+ * column-unknown, with a hint: a slug not written as one (upper case,
+ * spaces) gets its slug form; one not in columns.csv the nearest listed
+ * slug, or the list.  k is the field (manifest or columns.csv).
+ */
+static void
+bad_slug(struct loader *L, size_t k, const char *slug)
+{
+	const struct sy_manifest *m = L->m;
+	char fix[SY_DISTANCE_MAXLEN + 1];
+	const char *near = NULL, *want = slug;
+	bool shaped = sy_shape_is_slug(slug);
+	struct sy_buf list;
+	size_t i, n = 0, shown = 0;
+
+	if (!shaped) {
+		/* Lower case; runs of anything else become one hyphen. */
+		for (i = 0; slug[i] != '\0' && n < sizeof(fix) - 1; i++) {
+			unsigned char ch = (unsigned char)slug[i];
+
+			if (SY_ISALNUM(ch))
+				fix[n++] = (char)SY_TOLOWER(ch);
+			else if (n > 0 && fix[n - 1] != '-')
+				fix[n++] = '-';
+		}
+		while (n > 0 && fix[n - 1] == '-')
+			n--;
+		fix[n] = '\0';
+		want = sy_shape_is_slug(fix) ? fix : NULL;
+	}
+	/* The column meant: a listed one, equal or near. */
+	for (i = 1; want != NULL && i < m->ncolumns && near == NULL; i++)
+		if (strcmp(want, m->columns[i].slug) == 0 ||
+		    sy_str_near(want, m->columns[i].slug))
+			near = m->columns[i].slug;
+	if (near == NULL && !shaped)
+		near = want;
+	if (!shaped) {
+		report(L, k, SY_ERROR, SY_R_COLUMN_UNKNOWN,
+		    "column slug \"%s\" must be lower-case letters, digits and "
+		    "hyphens%s%s%s",
+		    slug, near ? ": did you mean \"" : "", near ? near : "",
+		    near ? "\"?" : "");
+		return;
+	}
+	if (near != NULL) {
+		report(L, k, SY_ERROR, SY_R_COLUMN_UNKNOWN,
+		    "column \"%s\" is not in columns.csv: did you mean "
+		    "\"%s\"?",
+		    slug, near);
+		return;
+	}
+	/* No near one: name the first few there are. */
+	sy_buf_init(&list, 0);
+	for (i = 1; i < m->ncolumns && shown < 5; i++, shown++)
+		if (sy_buf_printf(&list, "%s%s", shown ? ", " : "",
+		        m->columns[i].slug) != SY_OK)
+			break;
+	report(L, k, SY_ERROR, SY_R_COLUMN_UNKNOWN,
+	    "column \"%s\" is not in columns.csv (%s%s%s)", slug,
+	    shown == 0 ? "it lists no column" : "it has ",
+	    list.data != NULL && shown > 0 ? list.data : "",
+	    m->ncolumns - 1 > shown ? ", ..." : "");
+	sy_buf_fini(&list);
+}
+
+/*
  * Gives every partial entry its row again, read from fp at its offset,
  * after the last prune: a row is read twice only if it reaches a feed.
  * SY_EIO with errno EAGAIN when the file changed under us (st is how it
@@ -1376,17 +1554,11 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	}
 	e.line = rec->line;
 	/* column */
-	if (*v[F_COLUMN] != '\0') {
-		if (!sy_shape_is_slug(v[F_COLUMN]))
-			report(L, F_COLUMN, SY_ERROR, SY_R_COLUMN_UNKNOWN,
-			    "column slug \"%s\" must be lower-case letters, "
-			    "digits and hyphens",
-			    v[F_COLUMN]);
-		else if (L->m->have_columns_file &&
-		    !sy_strmap_get(&L->slugs, v[F_COLUMN], NULL))
-			report(L, F_COLUMN, SY_ERROR, SY_R_COLUMN_UNKNOWN,
-			    "column \"%s\" is not in columns.csv", v[F_COLUMN]);
-	}
+	if (*v[F_COLUMN] != '\0' &&
+	    (!sy_shape_is_slug(v[F_COLUMN]) ||
+	        (L->m->have_columns_file &&
+	            !sy_strmap_get(&L->slugs, v[F_COLUMN], NULL))))
+		bad_slug(L, F_COLUMN, v[F_COLUMN]);
 	tz = zone_of(L, v[F_COLUMN]);
 	dup_check(L, &L->ids, F_ID, v[F_ID], "id");
 	if (*v[F_LINK] != '\0' && check_url(L, F_LINK, v[F_LINK]))
@@ -1553,10 +1725,7 @@ column_cb(struct sy_csv_record *rec, void *arg)
 		report(
 		    L, C_COLUMN, SY_ERROR, SY_R_REQUIRED, "column is required");
 	else if (!sy_shape_is_slug(v[C_COLUMN]))
-		report(L, C_COLUMN, SY_ERROR, SY_R_COLUMN_UNKNOWN,
-		    "column slug \"%s\" must be lower-case letters, digits "
-		    "and hyphens",
-		    v[C_COLUMN]);
+		bad_slug(L, C_COLUMN, v[C_COLUMN]);
 	if (*v[C_LINK] != '\0')
 		check_url(L, C_LINK, v[C_LINK]);
 	if (*v[C_BASE_URL] != '\0')

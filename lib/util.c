@@ -94,6 +94,66 @@ sy_strncasecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+size_t
+sy_str_distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	/* Three rows of the optimal-string-alignment table. */
+	size_t rows[3][SY_DISTANCE_MAXLEN + 1], *pp, *p, *c;
+
+	if (la > SY_DISTANCE_MAXLEN || lb > SY_DISTANCE_MAXLEN)
+		return max + 1;
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (j = 0; j <= lb; j++)
+		rows[1][j] = j;
+	pp = rows[0];
+	p = rows[1];
+	c = rows[2];
+	for (i = 1; i <= la; i++) {
+		size_t low;
+		int ca = SY_TOLOWER((unsigned char)a[i - 1]);
+
+		c[0] = low = i;
+		for (j = 1; j <= lb; j++) {
+			int cb = SY_TOLOWER((unsigned char)b[j - 1]);
+			size_t d = p[j - 1] + (ca != cb);
+
+			if (p[j] + 1 < d)
+				d = p[j] + 1;
+			if (c[j - 1] + 1 < d)
+				d = c[j - 1] + 1;
+			if (i > 1 && j > 1 &&
+			    ca == SY_TOLOWER((unsigned char)b[j - 2]) &&
+			    SY_TOLOWER((unsigned char)a[i - 2]) == cb &&
+			    pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			c[j] = d;
+			if (d < low)
+				low = d;
+		}
+		if (low > max)
+			return max + 1;
+		{
+			size_t *t = pp;
+
+			pp = p;
+			p = c;
+			c = t;
+		}
+	}
+	return p[lb] > max ? max + 1 : p[lb];
+}
+
+bool
+sy_str_near(const char *b, const char *name)
+{
+	/* At most two edits, and fewer than half of name's letters. */
+	size_t d = sy_str_distance(b, name, 2);
+
+	return d <= 2 && d * 2 < strlen(name);
+}
+
 int
 sy_strcasecmp(const char *a, const char *b)
 {

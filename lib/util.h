@@ -49,6 +49,18 @@ int sy_strncasecmp(const char *a, const char *b, size_t n);
 bool sy_has_prefix_ci(const char *s, const char *prefix);
 bool sy_has_suffix_ci(const char *s, const char *suffix);
 
+/*
+ * The edit distance between a and b, ASCII case ignored: insertions,
+ * deletions, substitutions and swaps of two neighbours, one each.
+ * Anything above max (or a string longer than SY_DISTANCE_MAXLEN) gives
+ * max + 1.  For "did you mean" hints.
+ */
+#define SY_DISTANCE_MAXLEN 64
+size_t sy_str_distance(const char *a, const char *b, size_t max);
+
+/* True if b is a likely misspelling of name: a hint is worth giving. */
+bool sy_str_near(const char *b, const char *name);
+
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *sy_trim(char *s);
 

@@ -258,6 +258,45 @@ main(void)
 		free(p);
 	}
 
+	/* Edit distance (case ignored, neighbours swapped in one) and hints. */
+	{
+		static const struct {
+			const char *a, *b;
+			size_t max, want;
+		} dist[] = {
+		    {"", "", 2, 0},
+		    {"link", "link", 2, 0},
+		    {"LINK", "link", 2, 0},
+		    {"lnk", "link", 2, 1},
+		    {"lnik", "link", 2, 1},
+		    {"summery", "summary", 2, 1},
+		    {"tech-note", "tech-notes", 2, 1},
+		    {"kitten", "sitting", 5, 3},
+		    {"kitten", "sitting", 2, 3},
+		    {"ca", "abc", 5, 3},
+		    {"abc", "", 5, 3},
+		    {"", "abc", 1, 2},
+		    {"published", "pubDate", 9, 5},
+		    {"abcdefgh", "badcfehg", 9, 4},
+		};
+		char longer[SY_DISTANCE_MAXLEN + 2];
+
+		for (i = 0; i < sizeof(dist) / sizeof(dist[0]); i++)
+			T_INTEQ(
+			    sy_str_distance(dist[i].a, dist[i].b, dist[i].max),
+			    dist[i].want, "distance(%s, %s, %zu)", dist[i].a,
+			    dist[i].b, dist[i].max);
+		memset(longer, 'a', sizeof(longer) - 1);
+		longer[sizeof(longer) - 1] = '\0';
+		T_INTEQ(sy_str_distance(longer, longer, 3), 4,
+		    "a string past the limit is never near");
+		T_OK(sy_str_near("lnk", "link"), "lnk is near link");
+		T_OK(sy_str_near("Titel", "title"), "Titel is near title");
+		T_OK(!sy_str_near("id", "guid"), "id is not near guid");
+		T_OK(!sy_str_near("date", "image"), "date is not near image");
+		T_OK(!sy_str_near("x", "id"), "x is not near id");
+	}
+
 	sy_strmap_init(&m);
 	for (i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "id-%zu", i);

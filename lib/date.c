@@ -600,6 +600,60 @@ parse_cjk(struct pin *in, struct fields *f)
 	return SY_DATE_OK;
 }
 
+/*
+ * 2025/1/28[ ][上午|下午][ ]9:30[:00]: year first, as a spreadsheet set
+ * to Chinese, Japanese or Korean writes dates.  Never month or day first:
+ * 01/02/2025 means two different days in two countries.
+ */
+static enum sy_date_status
+parse_slash(struct pin *in, struct fields *f)
+{
+	enum sy_date_status st;
+	long long v = 0;
+
+	num(in, 4, 4, &v);
+	f->y = v;
+	in->p++;
+	if (num(in, 1, 2, &f->mon) < 0 || !lit(in, "/") ||
+	    num(in, 1, 2, &f->d) < 0 || (in->p < in->e && SY_ISDIGIT(*in->p)))
+		return fail(
+		    in, SY_DATE_SYNTAX, "expected a date like 2025/1/28");
+	if (in->p == in->e)
+		return SY_DATE_OK;
+	if (!blanks(in, true))
+		return fail_junk(in, "date");
+	if (lit(in, "上午"))
+		f->ampm = 1;
+	else if (lit(in, "下午"))
+		f->ampm = 2;
+	blanks(in, true);
+	if ((st = hms(in, f, false, false)) != SY_DATE_OK)
+		return st;
+	if (in->p != in->e)
+		return fail_junk(in, "time");
+	return SY_DATE_OK;
+}
+
+/* 1/28/2025 or 28/1/2025: which is which cannot be told. */
+static bool
+day_month_year(const struct pin *in)
+{
+	const char *p = in->p;
+	int n;
+
+	for (n = 0; p < in->e && SY_ISDIGIT(*p); p++)
+		n++;
+	if (n < 1 || n > 2 || p == in->e || *p++ != '/')
+		return false;
+	for (n = 0; p < in->e && SY_ISDIGIT(*p); p++)
+		n++;
+	if (n < 1 || n > 2 || p == in->e || *p++ != '/')
+		return false;
+	for (n = 0; p < in->e && SY_ISDIGIT(*p); p++)
+		n++;
+	return n == 4 || n == 2;
+}
+
 static int
 mdays(int64_t y, int m)
 {
@@ -682,6 +736,13 @@ parse(struct pin *in, const char *s, struct fields *f, int64_t *local)
 		continue;
 	if (q - in->p == 4 && q < in->e && *q == '-')
 		st = parse_iso(in, f);
+	else if (q - in->p == 4 && q < in->e && *q == '/')
+		st = parse_slash(in, f);
+	else if (day_month_year(in))
+		return fail(in, SY_DATE_SYNTAX,
+		    "day and month cannot be told apart in this order (is "
+		    "01/02 the 1st of February or January 2nd?); write the "
+		    "year first: 2025-01-28 or 2025/1/28");
 	else if ((q - in->p == 4 && in->e - q >= 3 &&
 	             memcmp(q, "年", 3) == 0) ||
 	    fwdigit(in, in->p) >= 0)

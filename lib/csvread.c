@@ -63,6 +63,7 @@ struct reader {
 	size_t field_line; /* where the next field starts */
 	size_t rec_bytes;  /* bytes fed into the current record */
 	size_t fseen;      /* fields of the record ended, damaged or not */
+	size_t enc_errors; /* records dropped for their bytes so far */
 	size_t off;        /* where the piece being fed starts in its line */
 	bool in_record;
 	bool damaged;   /* drop the current record */
@@ -341,35 +342,78 @@ field_at(const char *s, size_t v, size_t *at, size_t *field, bool *quoted)
 }
 
 /*
- * Reports and blanks out (in place) invalid UTF-8 and NUL bytes, at the
- * field they fall in.  quoted: the piece starts inside a quoted field.
+ * Blanks out (in place) invalid UTF-8 and NUL bytes and reports the first
+ * of a record, at the field it falls in, with how many more the line
+ * holds: a file in another encoding gives one error per record, not one
+ * per byte.  quoted: the piece starts inside a quoted field.
  */
 static void
 check_encoding(struct reader *r, char *s, size_t n, bool quoted, bool *bad)
 {
-	size_t off = 0, v, at = 0, field = r->fseen + 1;
+	size_t off = 0, v, at = 0, field = r->fseen + 1, first = n, more = 0;
+	struct sy_pos pos = {r->path, r->in_record ? r->rec.line : r->line, 0};
+	unsigned char c = 0;
 
 	while (off < n) {
-		struct sy_pos pos = {
-		    r->path, r->in_record ? r->rec.line : r->line, 0};
-
 		v = off +
 		    sy_text_valid_prefix(s + off, n - off, &r->rec.xml_bad);
 		if (v == n)
 			break;
-		pos.column = field_at(s, v, &at, &field, &quoted);
-		if (s[v] == '\0')
-			sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
-			    "NUL byte on line %zu, byte %zu", r->line,
-			    r->off + v + 1);
-		else
-			sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
-			    "invalid UTF-8 byte 0x%02X on line %zu, byte %zu",
-			    (unsigned char)s[v], r->line, r->off + v + 1);
-		*bad = true;
+		if (first == n) {
+			first = v;
+			c = (unsigned char)s[v];
+			pos.column = field_at(s, v, &at, &field, &quoted);
+		} else {
+			more++;
+		}
 		s[v] = '?';
 		off = v + 1;
 	}
+	if (first == n)
+		return;
+	*bad = true;
+	if (r->damaged)
+		return; /* the record has had its error */
+	if (c == '\0')
+		sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
+		    "NUL byte on line %zu, byte %zu%s", r->line,
+		    r->off + first + 1,
+		    more > 0 ? " (and more bad bytes on the line)" : "");
+	else
+		sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
+		    "invalid UTF-8 byte 0x%02X on line %zu, byte %zu%s%s", c,
+		    r->line, r->off + first + 1,
+		    more > 0 ? " (and more on the line)" : "",
+		    r->enc_errors++ == 0
+		        ? "; is the file in another encoding (Big5, GBK, "
+		          "Shift_JIS, Latin-1)? save it as UTF-8"
+		        : "");
+}
+
+/*
+ * The encoding of a first line written in UTF-16 or UTF-32, by its byte
+ * order mark or by the NULs between ASCII letters; NULL when none.
+ */
+static const char *
+wide_encoding(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0)
+		return "UTF-32LE";
+	if (n >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF)
+		return "UTF-32BE";
+	if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+		return "UTF-16LE";
+	if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+		return "UTF-16BE";
+	if (n >= 4 && u[0] != 0 && u[0] < 0x80 && u[1] == 0 && u[2] != 0 &&
+	    u[2] < 0x80 && u[3] == 0)
+		return "UTF-16LE";
+	if (n >= 4 && u[0] == 0 && u[1] != 0 && u[1] < 0x80 && u[2] == 0 &&
+	    u[3] != 0 && u[3] < 0x80)
+		return "UTF-16BE";
+	return NULL;
 }
 
 /*
@@ -564,6 +608,18 @@ read_stream(struct job *j)
 		    memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			s += 3;
 			n -= 3;
+		} else if (r.line == 1 && wide_encoding(s, n) != NULL) {
+			struct sy_pos pos = {path, 1, 0};
+			const char *enc = wide_encoding(s, n);
+
+			/* One error, not one per NUL: nothing here is read. */
+			sy_diag_add(d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
+			    "the file is %s, not UTF-8: save it as \"CSV UTF-8 "
+			    "(comma delimited)\", or convert it (iconv -f %s "
+			    "-t "
+			    "UTF-8)",
+			    enc, enc);
+			break;
 		}
 		r.off = 0;
 	piece:

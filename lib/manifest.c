@@ -1986,7 +1986,8 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	}
 	if (e != SY_OK)
 		goto out;
-	if (!L.h.seen) {
+	/* No header, and no error on the way that says why. */
+	if (!L.h.seen && d->count[SY_ERROR] == errors) {
 		struct sy_pos pos = {L.path, 1, 0};
 
 		sy_diag_add(d, &pos, SY_ERROR, SY_R_HEADER_MISSING,

@@ -49,8 +49,8 @@ static const struct {
     /* The column of an encoding error is the field the byte is in. */
     {"bad byte after a quoted comma is in field 3", "a,b,c\n\"x,y\",2,z\xff\n",
         0, "1:a|b|c;", "2:3:csv-encoding;"},
-    {"two bad bytes, two fields", "a,b\n\xff,\xfe\nok,3\n", 0, "1:a|b;3:ok|3;",
-        "2:1:csv-encoding;2:2:csv-encoding;"},
+    {"two bad bytes, one error at the first", "a,b\n\xff,\xfe\nok,3\n", 0,
+        "1:a|b;3:ok|3;", "2:1:csv-encoding;"},
     {"bad byte on a quoted field's second line, after doubled quotes",
         "a,b,c\n1,\"p,\"\"q\nr\xff\",3\nok,3,4\n", 0, "1:a|b|c;4:ok|3|4;",
         "2:2:csv-encoding;"},
@@ -192,6 +192,64 @@ main(void)
 		sy_buf_fini(&s.recs);
 		sy_buf_fini(&s.xml);
 		sy_diags_fini(&d);
+	}
+
+	/*
+	 * A file in another encoding: one error per record, the hint on the
+	 * first only; a UTF-16 or UTF-32 file: one error, nothing read.
+	 */
+	{
+		static const struct {
+			const char *desc, *in;
+			size_t len;
+			size_t ndiags, nrecs;
+			const char *msg; /* in the first diagnostic */
+		} enc[] = {
+		    {"Latin-1", "a,b\nd\xe9j\xe0,1\nok,2\nna\xefve,3\n", 0, 2,
+		        2,
+		        "0xE9 on line 2, byte 2 (and more on the line); is the "
+		        "file in another encoding"},
+		    {"UTF-16LE with BOM",
+		        "\xff\xfe"
+		        "a\0,\0b\0\n\0",
+		        10, 1, 0, "the file is UTF-16LE, not UTF-8"},
+		    {"UTF-16BE with BOM", "\xfe\xff\0a\0,\0b\0\n", 10, 1, 0,
+		        "the file is UTF-16BE"},
+		    {"UTF-16LE without BOM", "a\0,\0b\0\n\0", 8, 1, 0,
+		        "the file is UTF-16LE"},
+		    {"UTF-16BE without BOM", "\0a\0,\0b\0\n", 8, 1, 0,
+		        "the file is UTF-16BE"},
+		    {"UTF-32LE", "\xff\xfe\0\0a\0\0\0\n\0\0\0", 12, 1, 0,
+		        "the file is UTF-32LE"},
+		};
+
+		for (i = 0; i < SY_NELEM(enc); i++) {
+			size_t len =
+			    enc[i].len ? enc[i].len : strlen(enc[i].in);
+			FILE *fp =
+			    fmemopen((void *)(uintptr_t)enc[i].in, len, "r");
+			struct sy_diags d;
+			struct seen s;
+
+			sy_diags_init(&d);
+			memset(&s, 0, sizeof(s));
+			sy_buf_init(&s.recs, 0);
+			sy_buf_init(&s.xml, 0);
+			(void)sy_csv_read_fp(fp, "t.csv", collect, &s, &d);
+			T_INTEQ(d.n, enc[i].ndiags, "%s: errors", enc[i].desc);
+			T_INTEQ(s.n, enc[i].nrecs, "%s: records", enc[i].desc);
+			T_OK(d.n > 0 &&
+			        strstr(d.v[0].message, enc[i].msg) != NULL,
+			    "%s: says \"%s\" (%s)", enc[i].desc, enc[i].msg,
+			    d.n > 0 ? d.v[0].message : "nothing");
+			T_OK(d.n < 2 ||
+			        strstr(d.v[1].message, "another") == NULL,
+			    "%s: the hint once", enc[i].desc);
+			fclose(fp);
+			sy_buf_fini(&s.recs);
+			sy_buf_fini(&s.xml);
+			sy_diags_fini(&d);
+		}
 	}
 
 	/* A callback's nonzero value stops the reading and comes back. */

@@ -183,12 +183,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: nothing written: fix the errors above\n",
 		    prog);
 	} else if (status == 0 && !eo.quiet) {
+		size_t w = d.count[SY_WARNING];
+
 		fprintf(stderr,
 		    "%s: %zu entr%s, %zu feed%s, %zu file%s in %s (%zu "
-		    "changed)\n",
+		    "changed)",
 		    prog, st.entries, st.entries == 1 ? "y" : "ies", st.feeds,
 		    st.feeds == 1 ? "" : "s", st.files,
 		    st.files == 1 ? "" : "s", st.outdir, st.changed);
+		if (w > 0)
+			fprintf(stderr, "; %zu warning%s above", w,
+			    w == 1 ? "" : "s");
+		fputc('\n', stderr);
 	}
 	sy_build_stats_fini(&st);
 	sy_diags_fini(&d);

@@ -25,6 +25,10 @@ check_grep "the column's warning is at the first row naming it" \
     '^manifest.csv:3:0: warning: column "blog" has no self link.*\[feed-schema\]$' \
     stdout
 check "two warnings, nothing else" test "$(wc -l <stdout)" -eq 2
+check_exit "the same, not quiet" 0 $B -o out manifest.csv
+check_grep "the summary counts them" \
+    ': 3 entries, 2 feeds, 6 files in out (0 changed); 2 warnings above$' \
+    stderr
 
 # --base-url: the column's feeds are in its folder under it.
 check_exit "--base-url: exit 0" 0 $B -q --base-url https://feeds.example.org/f \

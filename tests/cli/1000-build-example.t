@@ -78,7 +78,8 @@ check "--limit 1 keeps one item" test \
 # The summary counts in words: one entry, one feed, and the plural else.
 printf 'id,title,link,published\na1,T,https://example.org/a1,2025-01-28\n' \
     >"$T/one.csv"
-check_exit "a one-row manifest" 0 $B -o "$T/one" "$T/one.csv"
+check_exit "a one-row manifest" 0 $B --base-url https://example.org/f/ \
+    -o "$T/one" "$T/one.csv"
 check_grep "summary says 1 entry, 1 feed, 3 files" \
     ": 1 entry, 1 feed, 3 files in $T/one (3 changed)\$" "$T/stderr"
 check_exit "--only rss on it" 0 $B --only rss -o "$T/one1" "$T/one.csv"

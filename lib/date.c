@@ -436,18 +436,31 @@ bad:
 	    rest(in, 16), in->p);
 }
 
-/* 2025-01-28[(T|t| )09:00[:00[.5]][Z|z|+08:00|+0800]] */
-static enum sy_date_status
-parse_iso(struct pin *in, struct fields *f)
+/*
+ * The year (four digits, the separator after it already seen by the
+ * caller), sep, the month, sep, the day: month and day of min to two
+ * digits.  False if they are not there.
+ */
+static bool
+ymd(struct pin *in, struct fields *f, const char *sep, int min)
 {
-	enum sy_date_status st;
 	long long v = 0;
 
 	num(in, 4, 4, &v);
 	f->y = v;
 	in->p++;
-	if (num(in, 2, 2, &f->mon) < 0 || !lit(in, "-") ||
-	    num(in, 2, 2, &f->d) < 0 || (in->p < in->e && SY_ISDIGIT(*in->p)))
+	return num(in, min, 2, &f->mon) >= 0 && lit(in, sep) &&
+	    num(in, min, 2, &f->d) >= 0 &&
+	    !(in->p < in->e && SY_ISDIGIT(*in->p));
+}
+
+/* 2025-01-28[(T|t| )09:00[:00[.5]][Z|z|+08:00|+0800]] */
+static enum sy_date_status
+parse_iso(struct pin *in, struct fields *f)
+{
+	enum sy_date_status st;
+
+	if (!ymd(in, f, "-", 2))
 		return fail(in, SY_DATE_SYNTAX,
 		    "expected a date like 2025-01-28 (two-digit month and "
 		    "day)");
@@ -609,13 +622,8 @@ static enum sy_date_status
 parse_slash(struct pin *in, struct fields *f)
 {
 	enum sy_date_status st;
-	long long v = 0;
 
-	num(in, 4, 4, &v);
-	f->y = v;
-	in->p++;
-	if (num(in, 1, 2, &f->mon) < 0 || !lit(in, "/") ||
-	    num(in, 1, 2, &f->d) < 0 || (in->p < in->e && SY_ISDIGIT(*in->p)))
+	if (!ymd(in, f, "/", 1))
 		return fail(
 		    in, SY_DATE_SYNTAX, "expected a date like 2025/1/28");
 	if (in->p == in->e)

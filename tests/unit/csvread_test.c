@@ -84,6 +84,32 @@ collect(struct sy_csv_record *rec, void *arg)
 	return 0;
 }
 
+/* Reads len bytes of in as "t.csv" into s and d, both set up here. */
+static enum sy_err
+read_mem(const char *in, size_t len, struct seen *s, struct sy_diags *d)
+{
+	FILE *fp = fmemopen((void *)(uintptr_t)in, len, "r");
+	enum sy_err e;
+
+	sy_diags_init(d);
+	memset(s, 0, sizeof(*s));
+	sy_buf_init(&s->recs, 0);
+	sy_buf_init(&s->xml, 0);
+	if (fp == NULL)
+		return SY_EIO;
+	e = sy_csv_read_fp(fp, "t.csv", collect, s, d);
+	fclose(fp);
+	return e;
+}
+
+static void
+seen_fini(struct seen *s, struct sy_diags *d)
+{
+	sy_buf_fini(&s->recs);
+	sy_buf_fini(&s->xml);
+	sy_diags_fini(d);
+}
+
 static int
 stop_at_two(struct sy_csv_record *rec, void *arg)
 {
@@ -176,22 +202,13 @@ main(void)
 	{
 		static const char in[] = "a,b\nc\x01,d\n\"e\n\x1f\",f\n"
 		                         "g\t,h\r\n\"\xef\xbf\xbe\",i\nj,k\n";
-		FILE *fp = fmemopen((void *)(uintptr_t)in, strlen(in), "r");
 		struct sy_diags d;
 		struct seen s;
 
-		sy_diags_init(&d);
-		memset(&s, 0, sizeof(s));
-		sy_buf_init(&s.recs, 0);
-		sy_buf_init(&s.xml, 0);
-		T_OK(sy_csv_read_fp(fp, "t.csv", collect, &s, &d) == SY_OK &&
-		        d.n == 0,
+		T_OK(read_mem(in, strlen(in), &s, &d) == SY_OK && d.n == 0,
 		    "control characters are no CSV damage");
 		T_STREQ(s.xml.data, "011010", "xml_bad per record");
-		fclose(fp);
-		sy_buf_fini(&s.recs);
-		sy_buf_fini(&s.xml);
-		sy_diags_fini(&d);
+		seen_fini(&s, &d);
 	}
 
 	/*
@@ -226,16 +243,10 @@ main(void)
 		for (i = 0; i < SY_NELEM(enc); i++) {
 			size_t len =
 			    enc[i].len ? enc[i].len : strlen(enc[i].in);
-			FILE *fp =
-			    fmemopen((void *)(uintptr_t)enc[i].in, len, "r");
 			struct sy_diags d;
 			struct seen s;
 
-			sy_diags_init(&d);
-			memset(&s, 0, sizeof(s));
-			sy_buf_init(&s.recs, 0);
-			sy_buf_init(&s.xml, 0);
-			(void)sy_csv_read_fp(fp, "t.csv", collect, &s, &d);
+			(void)read_mem(enc[i].in, len, &s, &d);
 			T_INTEQ(d.n, enc[i].ndiags, "%s: errors", enc[i].desc);
 			T_INTEQ(s.n, enc[i].nrecs, "%s: records", enc[i].desc);
 			T_OK(d.n > 0 &&
@@ -245,10 +256,7 @@ main(void)
 			T_OK(d.n < 2 ||
 			        strstr(d.v[1].message, "another") == NULL,
 			    "%s: the hint once", enc[i].desc);
-			fclose(fp);
-			sy_buf_fini(&s.recs);
-			sy_buf_fini(&s.xml);
-			sy_diags_fini(&d);
+			seen_fini(&s, &d);
 		}
 	}
 

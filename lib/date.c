@@ -585,11 +585,31 @@ parse_822(struct pin *in, struct fields *f)
 	return SY_DATE_OK;
 }
 
+/*
+ * [上午|下午][ ]9:30[:00] to the end, after a CJK or slash date; wide:
+ * full-width digits and colons allowed.
+ */
+static enum sy_date_status
+cjk_time(struct pin *in, struct fields *f, bool wide)
+{
+	enum sy_date_status st;
+
+	if (lit(in, "上午"))
+		f->ampm = 1;
+	else if (lit(in, "下午"))
+		f->ampm = 2;
+	blanks(in, true);
+	if ((st = hms(in, f, false, wide)) != SY_DATE_OK)
+		return st;
+	if (in->p != in->e)
+		return fail_junk(in, "time");
+	return SY_DATE_OK;
+}
+
 /* 2025年1月28日[ ][上午|下午][ ]09:00[:30]; full-width digits too. */
 static enum sy_date_status
 parse_cjk(struct pin *in, struct fields *f)
 {
-	enum sy_date_status st;
 	long long v;
 
 	if (cjknum(in, 4, 4, &v) < 0 || !lit(in, "年") ||
@@ -601,16 +621,7 @@ parse_cjk(struct pin *in, struct fields *f)
 	blanks(in, true);
 	if (in->p == in->e)
 		return SY_DATE_OK;
-	if (lit(in, "上午"))
-		f->ampm = 1;
-	else if (lit(in, "下午"))
-		f->ampm = 2;
-	blanks(in, true);
-	if ((st = hms(in, f, false, true)) != SY_DATE_OK)
-		return st;
-	if (in->p != in->e)
-		return fail_junk(in, "time");
-	return SY_DATE_OK;
+	return cjk_time(in, f, true);
 }
 
 /*
@@ -621,8 +632,6 @@ parse_cjk(struct pin *in, struct fields *f)
 static enum sy_date_status
 parse_slash(struct pin *in, struct fields *f)
 {
-	enum sy_date_status st;
-
 	if (!ymd(in, f, "/", 1))
 		return fail(
 		    in, SY_DATE_SYNTAX, "expected a date like 2025/1/28");
@@ -630,16 +639,7 @@ parse_slash(struct pin *in, struct fields *f)
 		return SY_DATE_OK;
 	if (!blanks(in, true))
 		return fail_junk(in, "date");
-	if (lit(in, "上午"))
-		f->ampm = 1;
-	else if (lit(in, "下午"))
-		f->ampm = 2;
-	blanks(in, true);
-	if ((st = hms(in, f, false, false)) != SY_DATE_OK)
-		return st;
-	if (in->p != in->e)
-		return fail_junk(in, "time");
-	return SY_DATE_OK;
+	return cjk_time(in, f, false);
 }
 
 /* 1/28/2025 or 28/1/2025: which is which cannot be told. */

@@ -85,13 +85,9 @@ by_work(const void *pa, const void *pb)
 }
 
 /*
- * The jobs share nothing but the feeds, which they only read: they run in
- * parallel (sy_par_for), libxml2 and jansson having been set up first.
- */
-/*
  * A feed without self links (no base_url for its column, no --base-url)
  * is valid but draws the W3C validator's warning: say so, and where the
- * URL would go.  Only formats being written count.
+ * URL would go.
  */
 static void
 warn_no_self(
@@ -126,13 +122,16 @@ warn_no_self(
 		sy_diag_add(d, &pos, SY_WARNING, SY_R_FEED_SCHEMA,
 		    "column \"%s\" has no self link (rel=\"self\"), which the "
 		    "W3C validator warns about: pass --base-url, the public "
-		    "URL "
-		    "of the output folder, or give it a base_url in "
+		    "URL of the output folder, or give it a base_url in "
 		    "columns.csv",
 		    c->slug);
 	}
 }
 
+/*
+ * The jobs share nothing but the feeds, which they only read: they run in
+ * parallel (sy_par_for), libxml2 and jansson having been set up first.
+ */
 static enum sy_err
 job_run(size_t i, void *arg)
 {

@@ -63,7 +63,7 @@ struct reader {
 	size_t field_line; /* where the next field starts */
 	size_t rec_bytes;  /* bytes fed into the current record */
 	size_t fseen;      /* fields of the record ended, damaged or not */
-	size_t enc_errors; /* records dropped for their bytes so far */
+	size_t enc_errors; /* invalid UTF-8 errors reported so far */
 	size_t off;        /* where the piece being fed starts in its line */
 	bool in_record;
 	bool damaged;   /* drop the current record */
@@ -343,9 +343,9 @@ field_at(const char *s, size_t v, size_t *at, size_t *field, bool *quoted)
 
 /*
  * Blanks out (in place) invalid UTF-8 and NUL bytes and reports the first
- * of a record, at the field it falls in, with how many more the line
- * holds: a file in another encoding gives one error per record, not one
- * per byte.  quoted: the piece starts inside a quoted field.
+ * of a record, at the field it falls in, and whether the line holds more:
+ * a file in another encoding gives one error per record, not one per
+ * byte.  quoted: the piece starts inside a quoted field.
  */
 static void
 check_encoding(struct reader *r, char *s, size_t n, bool quoted, bool *bad)
@@ -378,7 +378,7 @@ check_encoding(struct reader *r, char *s, size_t n, bool quoted, bool *bad)
 		sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
 		    "NUL byte on line %zu, byte %zu%s", r->line,
 		    r->off + first + 1,
-		    more > 0 ? " (and more bad bytes on the line)" : "");
+		    more > 0 ? " (and more on the line)" : "");
 	else
 		sy_diag_add(r->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
 		    "invalid UTF-8 byte 0x%02X on line %zu, byte %zu%s%s", c,
@@ -601,6 +601,7 @@ read_stream(struct job *j)
 	     at = at < 0 ? at : at + got) {
 		size_t n = (size_t)got, done, rest;
 		char *s = line;
+		const char *enc;
 		bool bad;
 
 		r.line++;
@@ -608,9 +609,8 @@ read_stream(struct job *j)
 		    memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			s += 3;
 			n -= 3;
-		} else if (r.line == 1 && wide_encoding(s, n) != NULL) {
+		} else if (r.line == 1 && (enc = wide_encoding(s, n)) != NULL) {
 			struct sy_pos pos = {path, 1, 0};
-			const char *enc = wide_encoding(s, n);
 
 			/* One error, not one per NUL: nothing here is read. */
 			sy_diag_add(d, &pos, SY_ERROR, SY_R_CSV_ENCODING,

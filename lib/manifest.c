@@ -778,6 +778,31 @@ path_is_inside(const char *rel)
 }
 
 /*
+ * rel written Windows-style (articles\a.md) when its / form names a
+ * file that is there: that form, to suggest; else NULL.
+ */
+static char *
+windows_path(const struct loader *L, const char *rel)
+{
+	char *alt, *p, *full;
+	bool there;
+
+	if (strchr(rel, '\\') == NULL || (alt = sy_strdup(rel)) == NULL)
+		return NULL;
+	for (p = alt; *p != '\0'; p++)
+		if (*p == '\\')
+			*p = '/';
+	full = sy_path_join(L->m->dir, alt);
+	there = full != NULL && access(full, R_OK) == 0;
+	free(full);
+	if (!there) {
+		free(alt);
+		return NULL;
+	}
+	return alt;
+}
+
+/*
  * The article file: read, encoding, links.  On success *fpath_out (may be
  * NULL) receives its path on disk, for rendering if the entry reaches a
  * feed.
@@ -819,8 +844,14 @@ load_article(
 		    "%s is larger than %u MiB", rel, MAX_ARTICLE >> 20);
 		goto out;
 	} else if (e == SY_EIO) {
+		int saved = errno;
+		char *alt = windows_path(L, rel);
+
 		report(L, F_CONTENT_FILE, SY_ERROR, SY_R_CONTENT_FILE,
-		    "cannot read %s: %s", rel, strerror(errno));
+		    "cannot read %s: %s%s%s%s", rel, strerror(saved),
+		    alt ? " (paths are written with /: " : "", alt ? alt : "",
+		    alt ? ")" : "");
+		free(alt);
 		goto out;
 	} else if (e != SY_OK) {
 		L->err = e;

@@ -203,7 +203,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		goto out;
 	}
 	st->entries = m.nrows;
-	if (d->count[SY_ERROR] > 0)
+	if (d->count[SY_ERROR] > 0 || (o->strict && d->count[SY_WARNING] > 0))
 		goto out;
 	e = sy_manifest_feeds(&m, &o->m, &feeds, &nfeeds);
 	if (e != SY_OK)
@@ -211,6 +211,8 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	st->feeds = nfeeds;
 	for (i = 0; i < nfeeds; i++)
 		warn_no_self(&m, &feeds[i], d);
+	if (o->strict && d->count[SY_WARNING] > 0)
+		goto out;
 	/* Checked once here (in parallel), not by each of the writers. */
 	(void)sy_par_for(nfeeds, 1, check_one, feeds, NULL);
 	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));

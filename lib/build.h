@@ -25,6 +25,7 @@ struct sy_build_opts {
 	const char *manifest;
 	const char *outdir; /* NULL: "out" beside the manifest */
 	unsigned formats;   /* SY_BUILD_* */
+	bool strict;        /* a warning stops the build as an error does */
 	struct sy_manifest_opts m;
 };
 

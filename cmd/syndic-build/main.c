@@ -22,8 +22,8 @@ usage(FILE *fp, int status)
 	    "usage: %s [options] MANIFEST\n"
 	    "  -o, --output DIR        where the feeds go (default: out/ "
 	    "beside MANIFEST)\n"
-	    "      --base-url URL      public URL of DIR, for the default "
-	    "feed's self links\n"
+	    "      --base-url URL      public URL of DIR, for the feeds' self "
+	    "links\n"
 	    "      --columns FILE      columns file (default: columns.csv "
 	    "beside MANIFEST)\n"
 	    "      --description TEXT  description of the default feed\n"
@@ -33,6 +33,8 @@ usage(FILE *fp, int status)
 	    "      --link URL          home page of the default feed\n"
 	    "      --only LIST         rss,atom,json (default: all three)\n"
 	    "  -q, --quiet             print problems only\n"
+	    "      --strict            warnings fail too: nothing written, "
+	    "exit 1\n"
 	    "      --title TEXT        title of the default feed\n"
 	    "      --tz ZONE           IANA zone of dates without one "
 	    "(default UTC)\n"
@@ -72,6 +74,7 @@ main(int argc, char **argv)
 	    {"only", required_argument, NULL, 'O'},
 	    {"output", required_argument, NULL, 'o'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"strict", no_argument, NULL, 's'},
 	    {"title", required_argument, NULL, 'T'},
 	    {"tz", required_argument, NULL, 'z'},
 	    {"version", no_argument, NULL, 'V'},
@@ -123,6 +126,9 @@ main(int argc, char **argv)
 		case 'o':
 			o.outdir = optarg;
 			break;
+		case 's':
+			o.strict = true;
+			break;
 		case 'q':
 			eo.quiet = true;
 			break;
@@ -170,7 +176,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, sy_strerror(e));
 		status = 2;
 	} else {
-		status = d.count[SY_ERROR] > 0 ? 1 : 0;
+		status = d.count[SY_ERROR] > 0 ||
+		        (o.strict && d.count[SY_WARNING] > 0)
+		    ? 1
+		    : 0;
 	}
 	if (sy_diags_emit(&d, fmt, &eo, stdout) != SY_OK) {
 		fprintf(stderr, "%s: writing the report: %s\n", prog,
@@ -180,8 +189,8 @@ main(int argc, char **argv)
 	if (status == 1 && !eo.quiet) {
 		fprintf(stderr, "%s: ", prog);
 		sy_diags_summary(&d, stderr);
-		fprintf(stderr, "%s: nothing written: fix the errors above\n",
-		    prog);
+		fprintf(stderr, "%s: nothing written: fix the %s above\n", prog,
+		    d.count[SY_ERROR] > 0 ? "errors" : "warnings (--strict)");
 	} else if (status == 0 && !eo.quiet) {
 		size_t w = d.count[SY_WARNING];
 

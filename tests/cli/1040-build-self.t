@@ -30,6 +30,16 @@ check_grep "the summary counts them" \
     ': 3 entries, 2 feeds, 6 files in out (0 changed); 2 warnings above$' \
     stderr
 
+# --strict: the warnings fail the build, which writes nothing.
+check_exit "--strict without --base-url: exit 1" 1 $B --strict -o strict \
+    manifest.csv
+check "--strict wrote nothing" test ! -e strict
+check_grep "--strict says why" \
+    'nothing written: fix the warnings (--strict) above' stderr
+check_exit "--strict with --base-url: exit 0" 0 $B -q --strict \
+    --base-url https://feeds.example.org/f -o strict manifest.csv
+check "--strict with --base-url wrote the feeds" test -f strict/blog/rss.xml
+
 # --base-url: the column's feeds are in its folder under it.
 check_exit "--base-url: exit 0" 0 $B -q --base-url https://feeds.example.org/f \
     -o out manifest.csv

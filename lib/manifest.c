@@ -295,7 +295,7 @@ data_record(struct loader *L, struct sy_csv_record *rec,
 }
 
 /*
- * What other tools call our columns (RSS, JSON Feed, spreadsheets), for
+ * What other tools, and sheets headed in Chinese, call our columns, for
  * the hint on an unknown one: only names this file maps are offered.
  */
 static const char *
@@ -338,6 +338,39 @@ alias_of(const char *name, const struct colname *names, size_t nnames)
 	    {"mime_type", "enclosure_type"},
 	    {"media", "enclosure"},
 	    {"audio", "enclosure"},
+	    /* A sheet headed in Chinese (Traditional, then Simplified). */
+	    {"編號", "id"},
+	    {"编号", "id"},
+	    {"標題", "title"},
+	    {"标题", "title"},
+	    {"題目", "title"},
+	    {"連結", "link"},
+	    {"鏈接", "link"},
+	    {"链接", "link"},
+	    {"網址", "link"},
+	    {"网址", "link"},
+	    {"日期", "published"},
+	    {"發佈日期", "published"},
+	    {"發表日期", "published"},
+	    {"发布日期", "published"},
+	    {"更新日期", "updated"},
+	    {"作者", "author"},
+	    {"電郵", "email"},
+	    {"電子郵件", "email"},
+	    {"电子邮件", "email"},
+	    {"語言", "language"},
+	    {"语言", "language"},
+	    {"摘要", "summary"},
+	    {"內容", "content"},
+	    {"内容", "content"},
+	    {"分類", "categories"},
+	    {"分类", "categories"},
+	    {"標籤", "categories"},
+	    {"标签", "categories"},
+	    {"專欄", "column"},
+	    {"专栏", "column"},
+	    {"圖片", "image"},
+	    {"图片", "image"},
 	};
 	size_t i, k;
 
@@ -451,9 +484,11 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 			}
 		h->incomplete = true;
 		sy_diag_add(L->d, &pos, SY_ERROR, SY_R_HEADER_MISSING,
-		    "required column \"%s\" is missing from the header%s%s%s",
+		    "required column \"%s\" is missing from the "
+		    "header%s%s%s%s%s",
 		    names[k].name, seen ? " (is \"" : "", seen ? seen : "",
-		    seen ? "\" meant? rename it)" : "");
+		    seen ? "\" meant? name it \"" : "",
+		    seen ? names[k].name : "", seen ? "\")" : "");
 	}
 	for (i = 0; i < rec->nfields; i++) {
 		struct sy_pos pos = {path, rec->line, i + 1};

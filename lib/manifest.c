@@ -436,8 +436,8 @@ map_header(struct loader *L, const struct sy_csv_record *rec,
 		return;
 	}
 	/* Trimmed copies of the names, and which field each one maps. */
-	names_v = calloc(rec->nfields, sizeof(*names_v));
-	claimed = calloc(rec->nfields, sizeof(*claimed));
+	names_v = calloc(rec->nfields + 1, sizeof(*names_v));
+	claimed = calloc(rec->nfields + 1, sizeof(*claimed));
 	if (names_v == NULL || claimed == NULL) {
 		L->err = SY_ENOMEM;
 		goto out;
@@ -1488,10 +1488,11 @@ reread_cb(struct sy_csv_record *rec, void *arg)
 /*
  * column-unknown, with a hint: a slug not written as one (upper case,
  * spaces) gets its slug form; one not in columns.csv the nearest listed
- * slug, or the list.  k is the field (manifest or columns.csv).
+ * slug, or the list.  k is the field; listed: a manifest row, where the
+ * columns.csv slugs are the ones meant (not columns.csv itself).
  */
 static void
-bad_slug(struct loader *L, size_t k, const char *slug)
+bad_slug(struct loader *L, size_t k, const char *slug, bool listed)
 {
 	const struct sy_manifest *m = L->m;
 	char fix[SY_DISTANCE_MAXLEN + 1];
@@ -1516,7 +1517,8 @@ bad_slug(struct loader *L, size_t k, const char *slug)
 		want = sy_shape_is_slug(fix) ? fix : NULL;
 	}
 	/* The column meant: a listed one, equal or near. */
-	for (i = 1; want != NULL && i < m->ncolumns && near == NULL; i++)
+	for (i = 1; listed && want != NULL && i < m->ncolumns && near == NULL;
+	     i++)
 		if (strcmp(want, m->columns[i].slug) == 0 ||
 		    sy_str_near(want, m->columns[i].slug))
 			near = m->columns[i].slug;
@@ -1624,7 +1626,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	    (!sy_shape_is_slug(v[F_COLUMN]) ||
 	        (L->m->have_columns_file &&
 	            !sy_strmap_get(&L->slugs, v[F_COLUMN], NULL))))
-		bad_slug(L, F_COLUMN, v[F_COLUMN]);
+		bad_slug(L, F_COLUMN, v[F_COLUMN], true);
 	tz = zone_of(L, v[F_COLUMN]);
 	dup_check(L, &L->ids, F_ID, v[F_ID], "id");
 	if (*v[F_LINK] != '\0' && check_url(L, F_LINK, v[F_LINK]))
@@ -1791,7 +1793,7 @@ column_cb(struct sy_csv_record *rec, void *arg)
 		report(
 		    L, C_COLUMN, SY_ERROR, SY_R_REQUIRED, "column is required");
 	else if (!sy_shape_is_slug(v[C_COLUMN]))
-		bad_slug(L, C_COLUMN, v[C_COLUMN]);
+		bad_slug(L, C_COLUMN, v[C_COLUMN], false);
 	if (*v[C_LINK] != '\0')
 		check_url(L, C_LINK, v[C_LINK]);
 	if (*v[C_BASE_URL] != '\0')

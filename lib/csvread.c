@@ -323,22 +323,23 @@ blank(const char *s, size_t n)
 }
 
 /*
- * Where byte v of a piece falls: the field number (1-based) in its
- * record.  *at, *field and *quoted carry the count from the piece's start
- * (libcsv has parsed everything before it) up to byte *at, so that a line
- * with many bad bytes is scanned once.  A quote toggles: a doubled quote
+ * The field (1-based) that byte v of a piece falls in: field is the one
+ * the piece starts in (libcsv has parsed everything before it), quoted
+ * whether it starts inside quotes.  A quote toggles: a doubled quote
  * inside a quoted field toggles twice.
  */
 static size_t
-field_at(const char *s, size_t v, size_t *at, size_t *field, bool *quoted)
+field_at(const char *s, size_t v, size_t field, bool quoted)
 {
-	for (; *at < v; (*at)++) {
-		if (s[*at] == '"')
-			*quoted = !*quoted;
-		else if (s[*at] == ',' && !*quoted)
-			(*field)++;
+	size_t i;
+
+	for (i = 0; i < v; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (s[i] == ',' && !quoted)
+			field++;
 	}
-	return *field;
+	return field;
 }
 
 /*
@@ -350,7 +351,7 @@ field_at(const char *s, size_t v, size_t *at, size_t *field, bool *quoted)
 static void
 check_encoding(struct reader *r, char *s, size_t n, bool quoted, bool *bad)
 {
-	size_t off = 0, v, at = 0, field = r->fseen + 1, first = n, more = 0;
+	size_t off = 0, v, first = n, more = 0;
 	struct sy_pos pos = {r->path, r->in_record ? r->rec.line : r->line, 0};
 	unsigned char c = 0;
 
@@ -362,7 +363,7 @@ check_encoding(struct reader *r, char *s, size_t n, bool quoted, bool *bad)
 		if (first == n) {
 			first = v;
 			c = (unsigned char)s[v];
-			pos.column = field_at(s, v, &at, &field, &quoted);
+			pos.column = field_at(s, v, r->fseen + 1, quoted);
 		} else {
 			more++;
 		}

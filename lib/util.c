@@ -212,13 +212,38 @@ text8(const unsigned char *s)
 	return ((w | ((w - ones * 0x20) & ~w)) & high) == 0;
 }
 
-#if defined(__SSE2__)
-/* Mask of the positions below k (0 <= k <= 16). */
+#if defined(__SSE2__) || defined(SY_AVX2)
+/*
+ * What simd16 and simd32 share once their vector compares are turned
+ * into bit masks (bit i for byte i of a block of width bytes, 16 or 32):
+ * hi the bytes 80..FF, cont 80..BF, lead E0..EF, bad the bytes that end
+ * the prefix whatever follows.  The length of the prefix: up to the first
+ * bad byte, lead without its two continuation bytes, or stray
+ * continuation byte, and never cutting a character.
+ */
 static inline unsigned
-below(unsigned k)
+block_prefix(
+    uint64_t hi, uint64_t cont, uint64_t lead, uint64_t bad, unsigned width)
 {
-	return k >= 16 ? 0xffffu : (1u << k) - 1;
+	const uint64_t all = (1ULL << width) - 1;
+	/* Continuation bytes exactly where the leads want them. */
+	uint64_t want = (lead << 1) | (lead << 2), stop, spill;
+	unsigned k;
+
+	bad |= hi & ~cont & ~lead;
+	stop = (bad | ((want ^ cont) & all)) & all;
+	k = stop ? (unsigned)__builtin_ctzll(stop) : width;
+	/* No character may cross k. */
+	spill = lead & ((1ULL << k) - 1);
+	if (k >= 2)
+		spill &= ~((1ULL << (k - 2)) - 1);
+	if (spill)
+		k = (unsigned)__builtin_ctzll(spill);
+	return k;
 }
+#endif
+
+#if defined(__SSE2__)
 
 /*
  * SSE2 over 16 bytes at s, which starts a character: the length of the
@@ -233,7 +258,7 @@ simd16(const unsigned char *s, bool text)
 {
 	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
 	unsigned hi = (unsigned)_mm_movemask_epi8(v);
-	unsigned ctrl = 0, cont, lead, bad, want, stop, k, spill;
+	unsigned ctrl = 0, cont, lead, bad;
 
 	if (text)
 		ctrl = (unsigned)_mm_movemask_epi8(
@@ -250,33 +275,18 @@ simd16(const unsigned char *s, bool text)
 	bad = (unsigned)_mm_movemask_epi8(
 	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xe0)),
 	        _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xed))));
-	bad |= (hi & ~cont & ~lead) | ctrl;
+	bad |= ctrl;
 	if (text)
 		bad |= (unsigned)_mm_movemask_epi8(
 		           _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xef))) &
 		    ((unsigned)_mm_movemask_epi8(
 		         _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xbf))) >>
 		        1);
-	/* Continuation bytes exactly where the leads want them. */
-	want = (lead << 1) | (lead << 2);
-	stop = (bad | ((want ^ cont) & 0xffffu)) & 0xffffu;
-	k = stop ? (unsigned)__builtin_ctz(stop) : 16;
-	/* No character may cross k. */
-	spill = k >= 2 ? lead & below(k) & ~below(k - 2) : lead & below(k);
-	if (spill)
-		k = (unsigned)__builtin_ctz(spill);
-	return k;
+	return block_prefix(hi, cont, lead, bad, 16);
 }
 #endif
 
 #if defined(SY_AVX2)
-/* Mask of the positions below k (0 <= k <= 32). */
-static inline uint64_t
-below32(unsigned k)
-{
-	return (1ULL << k) - 1;
-}
-
 /*
  * simd16 over 32 bytes with AVX2, for the processors that have it
  * (utf8_scan asks): the same prefix, twice as much a step.
@@ -285,10 +295,8 @@ __attribute__((target("avx2"))) static size_t
 simd32(const unsigned char *s, bool text)
 {
 	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)s);
-	const uint64_t all = 0xffffffffULL;
 	uint64_t hi = (uint32_t)_mm256_movemask_epi8(v);
-	uint64_t ctrl = 0, cont, lead, bad, want, stop, spill;
-	unsigned k;
+	uint64_t ctrl = 0, cont, lead, bad;
 
 	/* Signed compares, as in simd16: 80..FF are below 0x20 too. */
 	if (text)
@@ -305,21 +313,14 @@ simd32(const unsigned char *s, bool text)
 	bad = (uint32_t)_mm256_movemask_epi8(
 	    _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xe0)),
 	        _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xed))));
-	bad |= (hi & ~cont & ~lead) | ctrl;
+	bad |= ctrl;
 	if (text)
 		bad |= (uint32_t)_mm256_movemask_epi8(
 		           _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xef))) &
 		    ((uint32_t)_mm256_movemask_epi8(
 		         _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xbf))) >>
 		        1);
-	want = (lead << 1) | (lead << 2);
-	stop = (bad | ((want ^ cont) & all)) & all;
-	k = stop ? (unsigned)__builtin_ctzll(stop) : 32;
-	spill =
-	    k >= 2 ? lead & below32(k) & ~below32(k - 2) : lead & below32(k);
-	if (spill)
-		k = (unsigned)__builtin_ctzll(spill);
-	return k;
+	return block_prefix(hi, cont, lead, bad, 32);
 }
 #endif
 

@@ -174,4 +174,39 @@ bool sy_history_should_report(const struct sy_hist_rec *rec, int fail_after);
 void sy_history_note(
     const struct sy_hist_rec *rec, int fail_after, char *buf, size_t len);
 
+/*
+ * The run log: one row per finished syndic-links run, for the report's
+ * timeline (issue 11) and for every backend (issue 14).  Counts are of
+ * distinct links and addresses checked or skipped in that run.
+ */
+struct sy_hist_run {
+	int64_t started;  /* seconds since the epoch */
+	int64_t finished; /* seconds since the epoch */
+	long fine;        /* OK, redirects included */
+	long broken;      /* FAIL outcomes, reported or not yet */
+	long blocked;     /* link-blocked, link-unchecked, link-private */
+	long redirected;  /* link-redirect (also counted in fine) */
+	long skipped;     /* not due (--max-age), not fetched */
+};
+
+/* Appends one run to the run log. */
+enum sy_err sy_history_run_add(
+    struct sy_history *h, const struct sy_hist_run *run);
+
+/*
+ * The newest max runs (all when max is 0), oldest first, in a new array
+ * *out of *n elements (free() it; NULL when *n is 0).
+ */
+enum sy_err sy_history_runs(struct sy_history *h, size_t max,
+    struct sy_hist_run **out, size_t *n);
+
+/*
+ * Calls fn for every stored URL in byte order of the key; rec is valid
+ * during the call only.  A non-zero return from fn stops the walk;
+ * sy_history_each then returns SY_EINVAL.  SY_EDB on a database failure.
+ */
+typedef int (*sy_hist_each_fn)(
+    void *ctx, const char *url, const struct sy_hist_rec *rec);
+enum sy_err sy_history_each(struct sy_history *h, sy_hist_each_fn fn, void *ctx);
+
 #endif

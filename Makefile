@@ -1,6 +1,9 @@
 # syndic: plain make (GNU make 4.3), pkg-config for the dependencies.
 
-VERSION = 0.1.0
+# The version has one home, the first line of debian/changelog,
+# "syndic (0.1.0) unstable; ...": every tool's --version, the package and
+# the tarball's name take it from there (tests/cli/7000-package.t checks).
+VERSION != sed -n '1s/^[^(]*(\([^)-]*\)[^)]*).*/\1/p' debian/changelog
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 DESTDIR =
@@ -11,6 +14,7 @@ PKG_CONFIG = pkg-config
 B = build
 
 CFLAGS = -g -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+CPPFLAGS =
 LDFLAGS =
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
     -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
@@ -23,9 +27,11 @@ DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
     libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev tzdata
 DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates curl \
     cppcheck clang-tidy-14 clang-format-14 mandoc clang libclang-rt-14-dev \
-    nginx-light iproute2
+    nginx-light iproute2 python3-commonmark
 DEB_LINT = cppcheck clang-tidy-14 clang-format-14 mandoc
 DEB_BENCH = nginx-light wrk linkchecker time bc
+# make deb, make dist and tests/cli/7000-package.t (which builds the .deb).
+DEB_PKG = debhelper dpkg-dev fakeroot lintian blhc git tar gzip
 
 PKGS = libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson libcares
 # Evaluated when used, so that "make deps" can run before pkg-config.
@@ -37,7 +43,7 @@ LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -lresolv -lm -pthread
 
 SY_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
     -DSY_VERSION=\"$(VERSION)\" -I. $(WARN) $(WERROR) $(DEP_CFLAGS) \
-    $(CSV_CFLAGS) $(CFLAGS)
+    $(CSV_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 TOOLS = syndic-build syndic-lint syndic-links
 HDR = $(wildcard lib/*.h)
@@ -128,7 +134,7 @@ fuzz: deps
 	sh tests/fuzz/run.sh
 
 deps:
-	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST) $(DEB_PKG)
 
 lint: deps
 	@sh tests/deps.sh $(DEB_LINT)
@@ -152,5 +158,35 @@ uninstall:
 clean:
 	rm -rf $(B) feeds/out
 
+# ---- packaging (issue 12): dist, distcheck, deb ---------------------------
+# make dist: $(DIST), the same bytes every time (tests/dist.sh says how).
+# make distcheck: unpacks it in an empty folder outside any git tree and
+# runs the full "make check" there (minutes: CI's job, not make check's).
+# make deb: the Debian package, built by dpkg-buildpackage from the
+# unpacked tarball in $(B)/deb/, with lintian's verdict; the .deb is
+# $(B)/deb/syndic_$(VERSION)_ARCH.deb.
+DIST = $(B)/syndic-$(VERSION).tar.gz
+
+dist:
+	@sh tests/dist.sh "$(VERSION)" "$(DIST)"
+
+distcheck: dist
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/syndic-distcheck.XXXXXX") && \
+	tar -xzf "$(DIST)" -C "$$d" && \
+	echo "distcheck: make check in $$d/syndic-$(VERSION)" && \
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+	    $(MAKE) -C "$$d/syndic-$(VERSION)" check && \
+	rm -rf "$$d" && echo "distcheck: $(DIST) is ready"
+
+deb:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_PKG)
+	@$(MAKE) --no-print-directory dist
+	rm -rf "$(B)/deb" && mkdir -p "$(B)/deb"
+	tar -xzf "$(DIST)" -C "$(B)/deb"
+	cd "$(B)/deb/syndic-$(VERSION)" && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info "$(B)"/deb/syndic_$(VERSION)_*.deb
+	@ls "$(B)"/deb/syndic_$(VERSION)_*.deb
+# ---- end of packaging ------------------------------------------------------
+
 .PHONY: all unit test check checkall asan demo bench fuzz deps lint \
-    install uninstall clean
+    install uninstall clean dist distcheck deb

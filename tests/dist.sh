@@ -6,7 +6,7 @@
 #     work tree, else every file of the tree (an unpacked tarball) but
 #     what a build or a test leaves (build/, feeds/out/, bench/work/,
 #     *.o, *.a); both lists give the same tarball;
-#   - names sorted, owner and group 0, modes 644 or 755, every mtime the
+#   - names sorted (bytewise), owner and group 0, modes 644 or 755, every mtime the
 #     date of the newest debian/changelog entry (or SOURCE_DATE_EPOCH);
 #   - GNU tar format, gzip -n (no name, no time in the gzip header).
 # Needs GNU tar (--sort, 1.28 or later) and gzip; git only for the list.
@@ -35,6 +35,7 @@ fi
 list=$(mktemp)
 trap 'rm -f "$list" "$out.tmp"' EXIT
 if command -v git >/dev/null 2>&1 &&
+    [ -e "$top/.git" ] &&
     [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
 	# Tracked files that exist (a file deleted but not yet committed
 	# is left out); changes not committed yet are in, and said so.
@@ -50,6 +51,8 @@ else
 	    \( -type f -o -type l \) ! -name '*.o' ! -name '*.a' \
 	    ! -name compile_commands.json -print | sed 's,^\./,,' >"$list"
 fi
+# tar --sort=name orders what it reads from directories, not a list.
+sort -o "$list" "$list"
 if grep -q '[[:cntrl:]]' "$list"; then
 	echo "dist: a file name holds a control character" >&2
 	exit 2

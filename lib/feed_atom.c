@@ -167,7 +167,11 @@ write_entry(xmlTextWriterPtr w, const struct sy_feed *f,
 		if ((rc = xmlTextWriterEndElement(w)) < 0)
 			return rc;
 	}
-	if ((rc = link_elem(w, "enclosure", e->enclosure, e->enclosure_type,
+	/* An unknown type is named, as in RSS and JSON Feed: readers take a
+	 * link without one for text/html (feedparser does). */
+	if ((rc = link_elem(w, "enclosure", e->enclosure,
+	         e->enclosure_type != NULL ? e->enclosure_type
+	                                   : "application/octet-stream",
 	         e->enclosure_length)) < 0)
 		return rc;
 	return xmlTextWriterEndElement(w);

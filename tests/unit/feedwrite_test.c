@@ -438,8 +438,9 @@ test_column_author(struct sy_feed *f, struct sy_entry *e, struct sy_column *col)
 	    "atom: no title-as-author when the feed has an author");
 	T_OK(strstr(out,
 	         "<link rel=\"enclosure\" "
-	         "href=\"https://example.org/audio/ep1.mp3\"/>") != NULL,
-	    "atom: enclosure without type and length");
+	         "href=\"https://example.org/audio/ep1.mp3\" "
+	         "type=\"application/octet-stream\"/>") != NULL,
+	    "atom: enclosure without a type: octet-stream, as in RSS and JSON");
 	free(out);
 
 	run(sy_json_write, f, &out, &len);

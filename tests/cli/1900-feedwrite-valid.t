@@ -10,7 +10,7 @@ top=${SY_TOP:-.}
 dir=$top/fixtures/feedwrite
 base=https://example.org/feeds/tech
 py=/usr/bin/python3
-rng=${SY_ATOM_RNG:-$top/fixtures/schemas/atom.rng}
+rng=${SY_ATOM_RNG:-$top/schemas/atom.rng}
 [ -f "$rng" ] || rng=/work/shared/schemas/atom.rng
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

@@ -109,6 +109,30 @@ else
 fi
 
 # ---- the Debian package --------------------------------------------------
+# make deb installs DEB_BUILD and DEB_PKG: every build dependency that
+# debian/control names must be in them (debhelper-compat is debhelper's).
+mk=$(make -s --no-print-directory \
+    --eval='sy-print-pkgs: ; @echo $(DEB_BUILD) $(DEB_PKG)' sy-print-pkgs)
+need=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' debian/control |
+    sed '1s/^Build-Depends://; /^[A-Z]/d' | tr ',' '\n' |
+    sed 's/[(<].*//; s/ //g' | grep . | sed 's/^debhelper-compat$/debhelper/')
+miss=
+for p in $need; do
+	case " $mk " in *" $p "*) ;; *) miss="$miss $p" ;; esac
+done
+check "make deb installs every Build-Depends ($(echo $need))" test -z "$miss"
+[ -n "$miss" ] && echo "# not in DEB_BUILD or DEB_PKG:$miss"
+if command -v dpkg-checkbuilddeps >/dev/null 2>&1; then
+	mkdir -p "$T/noadmin"
+	: >"$T/noadmin/status"
+	check_exit "on a machine without them, dpkg-checkbuilddeps fails" 1 \
+	    dpkg-checkbuilddeps --admindir="$T/noadmin" debian/control
+	check_grep "and names what is missing" \
+	    "Unmet build dependencies: .*libxml2-dev" "$T/stderr"
+else
+	skip "dpkg-checkbuilddeps not installed (dpkg-dev)"
+	skip "dpkg-checkbuilddeps not installed (dpkg-dev)"
+fi
 why=
 [ "$(id -u)" -eq 0 ] || why="not root (make deb installs its build dependencies; the install test needs root)"
 for c in dpkg-buildpackage lintian blhc dpkg-deb readelf; do

@@ -374,6 +374,14 @@ verdict(struct audit *a, struct target *t, enum sy_rule rule,
 
 	memset(&after, 0, sizeof(after));
 	note[0] = '\0';
+	if (out == SY_HIST_OK)
+		a->st->fine++;
+	else if (out == SY_HIST_FAIL)
+		a->st->broken++;
+	else
+		a->st->blocked++;
+	if (rule == SY_R_LINK_REDIRECT)
+		a->st->redirected++;
 	if (a->h != NULL) {
 		memset(&v, 0, sizeof(v));
 		v.outcome = out;
@@ -576,6 +584,7 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
     struct sy_diags *d, struct sy_audit_stats *st, char *msg, size_t msglen)
 {
 	struct audit a;
+	int64_t wall = (int64_t)time(NULL);
 	size_t i;
 	enum sy_err e = SY_OK;
 
@@ -616,6 +625,21 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 			goto out;
 	}
 	e = check_all(&a);
+	if (e == SY_OK && a.h != NULL && st->checked + st->skipped > 0) {
+		struct sy_hist_run run;
+
+		memset(&run, 0, sizeof(run));
+		run.started = a.now;
+		run.finished = a.now + ((int64_t)time(NULL) - wall);
+		run.fine = (long)st->fine;
+		run.broken = (long)st->broken;
+		run.blocked = (long)st->blocked;
+		run.redirected = (long)st->redirected;
+		run.skipped = (long)st->skipped;
+		e = sy_history_run_add(a.h, &run);
+		if (e != SY_OK)
+			snprintf(msg, msglen, "%s", sy_history_errmsg(a.h));
+	}
 	if (e == SY_OK && a.h != NULL && sy_history_commit(a.h) != SY_OK) {
 		snprintf(msg, msglen, "%s", sy_history_errmsg(a.h));
 		e = SY_EDB;

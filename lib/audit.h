@@ -39,6 +39,11 @@ struct sy_audit_stats {
 	size_t domains;     /* distinct mail domains */
 	size_t checked;     /* URLs and domains checked this run */
 	size_t skipped;     /* fine recently (--max-age) */
+	/* The verdicts of this run on checked URLs and domains: */
+	size_t fine;       /* working, redirects included */
+	size_t broken;     /* failing, reported yet or not */
+	size_t blocked;    /* could not tell: bot walls, private, no answer */
+	size_t redirected; /* permanent redirects (also in fine) */
 };
 
 void sy_audit_opts_init(struct sy_audit_opts *o);
@@ -47,7 +52,9 @@ void sy_audit_opts_init(struct sy_audit_opts *o);
  * Audits the files.  Problems go to d.  Returns SY_OK, SY_EIO (errno set;
  * msg names the file), SY_EBUSY (another audit holds the history; msg
  * says which), SY_EDB (msg says why), or another failure.  msg also
- * receives notices (a damaged history moved aside) on success.
+ * receives notices (a damaged history moved aside) on success.  A run
+ * that checked something and keeps a history adds itself to the run log
+ * (history.h) in the same transaction as its verdicts.
  */
 enum sy_err sy_audit_run(char *const *files, size_t nfiles,
     const struct sy_audit_opts *o, struct sy_diags *d,

@@ -20,6 +20,9 @@
 #include "history.h"
 #include "util.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 struct sy_history {
 	sqlite3 *db;
 	char *path;
@@ -44,7 +47,16 @@ static const char schema_sql[] =
     " last_checked INTEGER NOT NULL DEFAULT 0,"
     " etag TEXT,"
     " last_modified TEXT);"
-    "CREATE INDEX IF NOT EXISTS links_checked ON links(last_checked);";
+    "CREATE INDEX IF NOT EXISTS links_checked ON links(last_checked);"
+    "CREATE TABLE IF NOT EXISTS runs ("
+    " id INTEGER PRIMARY KEY,"
+    " started INTEGER NOT NULL,"
+    " finished INTEGER NOT NULL,"
+    " fine INTEGER NOT NULL,"
+    " broken INTEGER NOT NULL,"
+    " blocked INTEGER NOT NULL,"
+    " redirected INTEGER NOT NULL,"
+    " skipped INTEGER NOT NULL);";
 
 static const char get_sql[] =
     "SELECT outcome, rule, status, message, first_failure, failures,"
@@ -369,7 +381,9 @@ try_open(const char *path, int wait_ms, sqlite3 **out, bool *corrupt, char *why,
 			goto execfail;
 		rc = sqlite3_exec(db, schema_sql, NULL, NULL, &emsg);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, "PRAGMA user_version = 1; COMMIT",
+			rc = sqlite3_exec(db,
+			    "PRAGMA user_version = " STR(
+			        SY_HISTORY_SCHEMA) "; COMMIT",
 			    NULL, NULL, &emsg);
 		if (rc != SQLITE_OK) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -564,16 +578,37 @@ sy_history_commit(struct sy_history *h)
 	return SY_OK;
 }
 
-static enum sy_err
-col_dup(sqlite3_stmt *st, int i, char **out)
+/*
+ * The columns of get_sql (and of sy_history_each's walk) into rec; its
+ * strings point into st's row, valid until the next step.
+ */
+static void
+row_to_rec(sqlite3_stmt *st, struct sy_hist_rec *r)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	int o = sqlite3_column_int(st, 0);
 
-	*out = NULL;
-	if (s == NULL)
+	memset(r, 0, sizeof(*r));
+	r->outcome = o == 0 ? SY_HIST_OK
+	    : o == 1        ? SY_HIST_FAIL
+	                    : SY_HIST_UNKNOWN;
+	r->rule = (char *)sqlite3_column_text(st, 1);
+	r->status = sqlite3_column_int(st, 2);
+	r->message = (char *)sqlite3_column_text(st, 3);
+	r->first_failure = sqlite3_column_int64(st, 4);
+	r->failures = (long)sqlite3_column_int64(st, 5);
+	r->last_success = sqlite3_column_int64(st, 6);
+	r->last_checked = sqlite3_column_int64(st, 7);
+	r->etag = (char *)sqlite3_column_text(st, 8);
+	r->last_modified = (char *)sqlite3_column_text(st, 9);
+}
+
+static enum sy_err
+dup_opt(char **s)
+{
+	if (*s == NULL)
 		return SY_OK;
-	*out = sy_strdup((const char *)s);
-	return *out != NULL ? SY_OK : SY_ENOMEM;
+	*s = sy_strdup(*s);
+	return *s != NULL ? SY_OK : SY_ENOMEM;
 }
 
 enum sy_err
@@ -581,11 +616,11 @@ sy_history_get(
     struct sy_history *h, const char *url, struct sy_hist_rec *rec, bool *found)
 {
 	struct sy_hist_rec r;
+	char **own[] = {&r.rule, &r.message, &r.etag, &r.last_modified};
 	enum sy_err err = SY_OK;
-	int rc, o;
+	int rc, i;
 
 	memset(rec, 0, sizeof(*rec));
-	memset(&r, 0, sizeof(r));
 	*found = false;
 	if (sqlite3_bind_text(h->get, 1, url, -1, SQLITE_STATIC) != SQLITE_OK) {
 		err = dberr(h);
@@ -598,22 +633,16 @@ sy_history_get(
 		err = dberr(h);
 		goto out;
 	}
-	o = sqlite3_column_int(h->get, 0);
-	r.outcome = o == 0 ? SY_HIST_OK
-	    : o == 1       ? SY_HIST_FAIL
-	                   : SY_HIST_UNKNOWN;
-	r.status = sqlite3_column_int(h->get, 2);
-	r.first_failure = sqlite3_column_int64(h->get, 4);
-	r.failures = (long)sqlite3_column_int64(h->get, 5);
-	r.last_success = sqlite3_column_int64(h->get, 6);
-	r.last_checked = sqlite3_column_int64(h->get, 7);
-	if (col_dup(h->get, 1, &r.rule) != SY_OK ||
-	    col_dup(h->get, 3, &r.message) != SY_OK ||
-	    col_dup(h->get, 8, &r.etag) != SY_OK ||
-	    col_dup(h->get, 9, &r.last_modified) != SY_OK) {
-		sy_hist_rec_fini(&r);
-		err = SY_ENOMEM;
-		goto out;
+	row_to_rec(h->get, &r);
+	/* Each string borrowed from the row becomes the record's own. */
+	for (i = 0; i < 4; i++) {
+		if (dup_opt(own[i]) != SY_OK) {
+			while (++i < 4)
+				*own[i] = NULL;
+			sy_hist_rec_fini(&r);
+			err = SY_ENOMEM;
+			goto out;
+		}
 	}
 	*rec = r;
 	*found = true;
@@ -749,4 +778,120 @@ sy_history_note(
 	snprintf(buf, len, "failing for %ld run%s since %s; reported after %d",
 	    rec->failures, rec->failures == 1 ? "" : "s", day,
 	    fail_after > 1 ? fail_after : 1);
+}
+
+enum sy_err
+sy_history_run_add(struct sy_history *h, const struct sy_hist_run *run)
+{
+	static const char sql[] =
+	    "INSERT INTO runs (started, finished, fine, broken, blocked,"
+	    " redirected, skipped) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	const long n[] = {run->fine, run->broken, run->blocked, run->redirected,
+	    run->skipped};
+	sqlite3_stmt *st = NULL;
+	enum sy_err err = SY_OK;
+	int rc, i;
+
+	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 1, run->started);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, run->finished);
+	for (i = 0; i < 5 && rc == SQLITE_OK; i++)
+		rc = sqlite3_bind_int64(st, i + 3, n[i]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		err = dberr(h);
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum sy_err
+sy_history_runs(
+    struct sy_history *h, size_t max, struct sy_hist_run **out, size_t *n)
+{
+	/* The newest max by id, then oldest first; -1 is no limit. */
+	static const char sql[] =
+	    "SELECT started, finished, fine, broken, blocked, redirected,"
+	    " skipped FROM (SELECT * FROM runs ORDER BY id DESC LIMIT ?1)"
+	    " ORDER BY id";
+	struct sy_hist_run *v = NULL, *nv;
+	size_t len = 0, cap = 0;
+	sqlite3_stmt *st = NULL;
+	enum sy_err err = SY_OK;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 1,
+		    max == 0 || max > INT64_MAX ? -1 : (sqlite3_int64)max);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return dberr(h);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sy_hist_run *r;
+
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			nv = sy_reallocarray(v, cap, sizeof(*v));
+			if (nv == NULL) {
+				err = SY_ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		r = &v[len++];
+		r->started = sqlite3_column_int64(st, 0);
+		r->finished = sqlite3_column_int64(st, 1);
+		r->fine = (long)sqlite3_column_int64(st, 2);
+		r->broken = (long)sqlite3_column_int64(st, 3);
+		r->blocked = (long)sqlite3_column_int64(st, 4);
+		r->redirected = (long)sqlite3_column_int64(st, 5);
+		r->skipped = (long)sqlite3_column_int64(st, 6);
+	}
+	if (err == SY_OK && rc != SQLITE_DONE)
+		err = dberr(h);
+	sqlite3_finalize(st);
+	if (err != SY_OK) {
+		free(v);
+		return err;
+	}
+	*out = len > 0 ? v : NULL;
+	if (len == 0)
+		free(v);
+	*n = len;
+	return SY_OK;
+}
+
+enum sy_err
+sy_history_each(struct sy_history *h, sy_hist_each_fn fn, void *ctx)
+{
+	static const char sql[] =
+	    "SELECT outcome, rule, status, message, first_failure, failures,"
+	    " last_success, last_checked, etag, last_modified, url"
+	    " FROM links ORDER BY url";
+	sqlite3_stmt *st = NULL;
+	enum sy_err err = SY_OK;
+	int rc;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return dberr(h);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sy_hist_rec r;
+		const unsigned char *url = sqlite3_column_text(st, 10);
+
+		row_to_rec(st, &r);
+		if (fn(ctx, url != NULL ? (const char *)url : "", &r) != 0) {
+			err = SY_EINVAL;
+			break;
+		}
+	}
+	if (err == SY_OK && rc != SQLITE_DONE)
+		err = dberr(h);
+	sqlite3_finalize(st);
+	return err;
 }

@@ -42,7 +42,7 @@
 #include "syndic.h"
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define SY_HISTORY_SCHEMA 1
+#define SY_HISTORY_SCHEMA 2
 
 struct sy_history; /* opaque */
 
@@ -197,8 +197,8 @@ enum sy_err sy_history_run_add(
  * The newest max runs (all when max is 0), oldest first, in a new array
  * *out of *n elements (free() it; NULL when *n is 0).
  */
-enum sy_err sy_history_runs(struct sy_history *h, size_t max,
-    struct sy_hist_run **out, size_t *n);
+enum sy_err sy_history_runs(
+    struct sy_history *h, size_t max, struct sy_hist_run **out, size_t *n);
 
 /*
  * Calls fn for every stored URL in byte order of the key; rec is valid
@@ -207,6 +207,7 @@ enum sy_err sy_history_runs(struct sy_history *h, size_t max,
  */
 typedef int (*sy_hist_each_fn)(
     void *ctx, const char *url, const struct sy_hist_rec *rec);
-enum sy_err sy_history_each(struct sy_history *h, sy_hist_each_fn fn, void *ctx);
+enum sy_err sy_history_each(
+    struct sy_history *h, sy_hist_each_fn fn, void *ctx);
 
 #endif

@@ -141,6 +141,12 @@ check_exit "again with --max-age 3600" 0 $H --max-age 3600 "$T/fresh.txt"
 after=$(hits /counter/fresh)
 check "--max-age skipped the recent link ($before = $after)" \
     test "$before" = "$after"
+# The run log: one row per run that checked or skipped something, with
+# that run's counts (the two runs just above: fine, then skipped).
+check "the run log has the fine run and the skipped run" sh -c \
+    "$PY -c 'import sqlite3,sys; r=sqlite3.connect(\"$DB\").execute(\"select fine,broken,blocked,redirected,skipped,finished>=started from runs order by id desc limit 2\").fetchall(); print(r); sys.exit(0 if r==[(0,0,0,0,1,1),(1,0,0,0,0,1)] else 1)'"
+check "the two failing runs are in the log as broken" sh -c \
+    "$PY -c 'import sqlite3,sys; r=sqlite3.connect(\"$DB\").execute(\"select fine,broken from runs order by id limit 2\").fetchall(); print(r); sys.exit(0 if r==[(0,1),(0,1)] else 1)'"
 
 # Overlapping runs: while one run holds the history, a second exits 2.
 echo "$U/slow?ms=3000" >"$T/slow.txt"

@@ -91,7 +91,7 @@ test_schema(void)
 	T_OK(!found, "missing url not found");
 	sy_history_close(h);
 	raw_query(path, "PRAGMA user_version", got, sizeof(got));
-	T_STREQ(got, "1", "user_version is the schema version");
+	T_STREQ(got, "2", "user_version is the schema version");
 	raw_query(path, "PRAGMA journal_mode", got, sizeof(got));
 	T_STREQ(got, "wal", "WAL journal");
 	/* Reopening an existing database is fine and keeps it. */
@@ -745,6 +745,155 @@ test_default_path(void)
 	free(oldxdg);
 }
 
+/* A version-1 database (no run log) gains one and keeps its links. */
+static void
+test_migrate_v1(void)
+{
+	char path[128], msg[512], got[64];
+	struct sy_history *h;
+	struct sy_hist_run run = {100, 160, 5, 1, 2, 1, 3}, *runs = NULL;
+	size_t n = 9;
+	long count = 0;
+	sqlite3 *db = NULL;
+
+	path_in(path, sizeof(path), "v1.db");
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db,
+	        "CREATE TABLE links (url TEXT PRIMARY KEY NOT NULL,"
+	        " outcome INTEGER NOT NULL, rule TEXT,"
+	        " status INTEGER NOT NULL DEFAULT 0, message TEXT,"
+	        " first_failure INTEGER NOT NULL DEFAULT 0,"
+	        " failures INTEGER NOT NULL DEFAULT 0,"
+	        " last_success INTEGER NOT NULL DEFAULT 0,"
+	        " last_checked INTEGER NOT NULL DEFAULT 0, etag TEXT,"
+	        " last_modified TEXT);"
+	        "INSERT INTO links (url, outcome, failures, first_failure)"
+	        " VALUES ('https://old.test/', 1, 4, 77);"
+	        "PRAGMA user_version = 1",
+	        NULL, NULL, NULL) != SQLITE_OK)
+		T_OK(0, "make a v1 database: %s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_INTEQ(sy_history_count(h, &count), SY_OK, "count after migration");
+	T_INTEQ(count, 1, "the v1 link is kept");
+	T_INTEQ(sy_history_runs(h, 0, &runs, &n), SY_OK, "runs of a v1 db");
+	T_INTEQ(n, 0, "no runs yet");
+	T_OK(runs == NULL, "and no array");
+	T_INTEQ(sy_history_run_add(h, &run), SY_OK, "a run can be added");
+	sy_history_close(h);
+	raw_query(path, "PRAGMA user_version", got, sizeof(got));
+	T_STREQ(got, "2", "migrated to version 2");
+	raw_query(path, "SELECT broken FROM runs", got, sizeof(got));
+	T_STREQ(got, "1", "the run is stored");
+}
+
+static void
+test_runs(void)
+{
+	char path[128], msg[512];
+	struct sy_history *h;
+	struct sy_hist_run r, *runs = NULL;
+	size_t n = 0, i;
+	bool ok = true;
+
+	path_in(path, sizeof(path), "runs.db");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	for (i = 0; i < 40; i++) {
+		memset(&r, 0, sizeof(r));
+		r.started = 1000 + (int64_t)i * DAY;
+		r.finished = r.started + (int64_t)i;
+		r.fine = (long)i;
+		r.broken = (long)(40 - i);
+		r.blocked = (long)(i % 3);
+		r.redirected = (long)(i % 5);
+		r.skipped = (long)(i * 2);
+		if (sy_history_run_add(h, &r) != SY_OK)
+			ok = false;
+	}
+	T_OK(ok, "40 runs added");
+	T_INTEQ(sy_history_runs(h, 0, &runs, &n), SY_OK, "all runs");
+	T_INTEQ(n, 40, "40 runs back");
+	if (n == 40) {
+		T_INTEQ(runs[0].started, 1000, "oldest first");
+		T_INTEQ(runs[39].broken, 1, "newest last");
+		T_INTEQ(runs[39].finished, 1000 + 39 * DAY + 39, "finished");
+		T_INTEQ(runs[7].skipped, 14, "skipped");
+		T_INTEQ(runs[7].blocked, 1, "blocked");
+		T_INTEQ(runs[7].redirected, 2, "redirected");
+	}
+	free(runs);
+	T_INTEQ(sy_history_runs(h, 10, &runs, &n), SY_OK, "newest 10");
+	T_INTEQ(n, 10, "10 runs back");
+	if (n == 10) {
+		T_INTEQ(runs[0].fine, 30, "the 31st run first");
+		T_INTEQ(runs[9].fine, 39, "the newest last");
+	}
+	free(runs);
+	sy_history_close(h);
+}
+
+struct walk {
+	char urls[8][64];
+	long failures[8];
+	size_t n;
+	size_t stop_at; /* 0: never */
+};
+
+static int
+walk_fn(void *ctx, const char *url, const struct sy_hist_rec *rec)
+{
+	struct walk *w = ctx;
+
+	if (w->n < 8) {
+		snprintf(w->urls[w->n], sizeof(w->urls[0]), "%s", url);
+		w->failures[w->n] = rec->failures;
+	}
+	w->n++;
+	return w->stop_at != 0 && w->n == w->stop_at;
+}
+
+static void
+test_each(void)
+{
+	static const char *const urls[] = {"https://c.test/", "https://a.test/",
+	    "mailto:x@b.test", "https://b.test/"};
+	struct sy_hist_verdict fail = {
+	    SY_HIST_FAIL, "link-broken", 404, "404 Not Found", NULL, NULL};
+	char path[128], msg[512];
+	struct sy_history *h;
+	struct walk w;
+	size_t i;
+
+	path_in(path, sizeof(path), "each.db");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	memset(&w, 0, sizeof(w));
+	T_INTEQ(sy_history_each(h, walk_fn, &w), SY_OK, "walk an empty db");
+	T_INTEQ(w.n, 0, "nothing walked");
+	for (i = 0; i < 4; i++)
+		T_INTEQ(sy_history_record(h, urls[i], 100 + (int64_t)i, &fail),
+		    SY_OK, "record %s", urls[i]);
+	T_INTEQ(sy_history_record(h, urls[1], 200, &fail), SY_OK, "again");
+	memset(&w, 0, sizeof(w));
+	T_INTEQ(sy_history_each(h, walk_fn, &w), SY_OK, "walk");
+	T_INTEQ(w.n, 4, "every url once");
+	T_STREQ(w.urls[0], "https://a.test/", "byte order: a");
+	T_STREQ(w.urls[1], "https://b.test/", "byte order: b");
+	T_STREQ(w.urls[2], "https://c.test/", "byte order: c");
+	T_STREQ(w.urls[3], "mailto:x@b.test", "byte order: mailto last");
+	T_INTEQ(w.failures[0], 2, "a.test failed twice");
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 2;
+	T_INTEQ(sy_history_each(h, walk_fn, &w), SY_EINVAL, "fn stops it");
+	T_INTEQ(w.n, 2, "after two");
+	sy_history_close(h);
+}
+
 int
 main(void)
 {
@@ -759,6 +908,9 @@ main(void)
 	test_schema();
 	test_open_fails();
 	test_future_version();
+	test_migrate_v1();
+	test_runs();
+	test_each();
 	test_counters();
 	test_fail_after();
 	test_due();

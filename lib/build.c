@@ -1,5 +1,6 @@
 /* build.c: manifest to feed files, all or nothing. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,19 @@ static const struct {
 	unsigned flag;
 	const char *name;
 	const char *file;
-	enum sy_err (*write)(const struct sy_feed *, FILE *);
-	unsigned cost; /* per entry, relative (callgrind, 10,000 entries) */
+	const struct sy_writer *w;
 } formats[] = {
-    {SY_BUILD_RSS, "rss", "rss.xml", sy_rss_write, 4},
-    {SY_BUILD_ATOM, "atom", "atom.xml", sy_atom_write, 5},
-    {SY_BUILD_JSON, "json", "feed.json", sy_json_write, 9},
+    {SY_BUILD_RSS, "rss", "rss.xml", &sy_rss_writer},
+    {SY_BUILD_ATOM, "atom", "atom.xml", &sy_atom_writer},
+    {SY_BUILD_JSON, "json", "feed.json", &sy_json_writer},
 };
+
+/*
+ * Entries per part: a feed is read again, finished, written and let go
+ * this many entries at a time (sy_manifest_fill), so that memory holds
+ * one part, not the feed.
+ */
+#define PART 1024
 
 int
 sy_build_parse_formats(const char *s, unsigned *out)
@@ -52,37 +59,18 @@ sy_build_parse_formats(const char *s, unsigned *out)
 	return 0;
 }
 
-/* sy_feed_check as a parallel job; the writers act on its answer. */
-static enum sy_err
-check_one(size_t i, void *arg)
-{
-	(void)sy_feed_check((struct sy_feed *)arg + i);
-	return SY_OK;
-}
-
-/* Writing one file: a (feed, format) pair. */
+/* Writing one file: a (feed, format) pair, a part at a time. */
 struct job {
 	const struct sy_feed *feed;
 	size_t fmt; /* into formats[] */
 	char *path;
 	struct sy_atomic *tmp;
-	size_t seq;              /* place in the order of the feeds */
-	unsigned long long work; /* its estimated cost */
+	struct sy_out out;
+	struct sy_out half[2]; /* a part's two halves, written in parallel */
+	bool open;
+	/* the part being written: entries [from, to) */
+	size_t from, to;
 };
-
-/*
- * The biggest jobs first, so that no large one starts last while the
- * other threads sit idle; ties in the order of the feeds.
- */
-static int
-by_work(const void *pa, const void *pb)
-{
-	const struct job *a = pa, *b = pb;
-
-	if (a->work != b->work)
-		return a->work > b->work ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
 
 /*
  * A feed without self links (no base_url for its column, no --base-url)
@@ -129,21 +117,93 @@ warn_no_self(
 }
 
 /*
- * The jobs share nothing but the feeds, which they only read: they run in
- * parallel (sy_par_for), libxml2 and jansson having been set up first.
+ * The jobs of one feed write the two halves of the same part in parallel
+ * (sy_par_for, item i: job i / 2, half i % 2), each into memory: they
+ * share only the feed, which they read.
  */
 static enum sy_err
-job_run(size_t i, void *arg)
+job_part(size_t i, void *arg)
 {
-	struct job *j = (struct job *)arg + i;
-	enum sy_err e;
+	struct job *j = (struct job *)arg + i / 2;
+	struct sy_out *o = &j->half[i % 2];
+	size_t mid = j->from + (j->to - j->from) / 2;
+	size_t k = i % 2 ? mid : j->from, to = i % 2 ? j->to : mid;
+	enum sy_err e = SY_OK;
 
-	sy_atomic_sweep(j->path);
-	e = sy_atomic_open(j->tmp, j->path);
-	if (e == SY_OK)
-		e = formats[j->fmt].write(j->feed, j->tmp->fp);
-	if (e == SY_OK)
-		e = sy_atomic_finish(j->tmp);
+	sy_out_reset(o);
+	for (; k < to && e == SY_OK && o->err == SY_OK; k++)
+		e = formats[j->fmt].w->item(o, j->feed, k);
+	return e != SY_OK ? e : o->err;
+}
+
+/*
+ * Writes feed f's files (jobs js[0..nj), one per format) under their
+ * temporary names: the heads, then each part of the entries, read again
+ * and finished, checked, written and let go, then the ends.  *bad is the
+ * job that failed, or SIZE_MAX when reading the entries again failed.
+ */
+static enum sy_err
+write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
+    size_t *bad)
+{
+	enum sy_err e = SY_OK;
+	size_t i, k, from, to;
+
+	*bad = 0;
+	if (!sy_feed_head_is_writable(f))
+		return SY_EINVAL;
+	for (k = 0; k < nj && e == SY_OK; k++) {
+		*bad = k;
+		sy_atomic_sweep(js[k].path);
+		if ((e = sy_atomic_open(js[k].tmp, js[k].path)) != SY_OK)
+			break;
+		sy_out_init(&js[k].out, js[k].tmp->fp);
+		sy_out_init(&js[k].half[0], NULL);
+		sy_out_init(&js[k].half[1], NULL);
+		js[k].open = true;
+		if ((e = js[k].out.err) == SY_OK &&
+		    (e = js[k].half[0].err) == SY_OK &&
+		    (e = js[k].half[1].err) == SY_OK)
+			e = formats[js[k].fmt].w->begin(&js[k].out, f);
+	}
+	for (from = 0; from < f->n && e == SY_OK; from = to) {
+		to = f->n - from > PART ? from + PART : f->n;
+		if ((e = sy_manifest_fill(m, f, from, to)) != SY_OK) {
+			*bad = SIZE_MAX;
+			break;
+		}
+		if (!sy_feed_entries_are_writable(f, from, to))
+			e = SY_EINVAL;
+		for (k = 0; k < nj; k++) {
+			js[k].from = from;
+			js[k].to = to;
+		}
+		if (e == SY_OK &&
+		    (e = sy_par_for(2 * nj, 1, job_part, js, bad)) != SY_OK)
+			*bad /= 2;
+		for (k = 0; k < nj && e == SY_OK; k++) {
+			*bad = k;
+			sy_out_write(
+			    &js[k].out, js[k].half[0].data, js[k].half[0].len);
+			sy_out_write(
+			    &js[k].out, js[k].half[1].data, js[k].half[1].len);
+			e = js[k].out.err;
+		}
+		sy_manifest_unfill(m, f, from, to);
+	}
+	for (k = 0; k < nj && e == SY_OK; k++) {
+		*bad = k;
+		formats[js[k].fmt].w->end(&js[k].out, f);
+		if ((e = sy_out_flush(&js[k].out)) == SY_OK)
+			e = sy_atomic_finish(js[k].tmp);
+	}
+	for (i = 0; i < nj; i++)
+		if (js[i].open) {
+			sy_out_fini(&js[i].out);
+			sy_out_fini(&js[i].half[0]);
+			sy_out_fini(&js[i].half[1]);
+			js[i].open = false;
+		}
 	return e;
 }
 
@@ -206,15 +266,16 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	if (d->count[SY_ERROR] > 0 || (o->strict && d->count[SY_WARNING] > 0))
 		goto out;
 	e = sy_manifest_feeds(&m, &o->m, &feeds, &nfeeds);
-	if (e != SY_OK)
+	if (e != SY_OK) {
+		if (e == SY_EIO && errno == EAGAIN)
+			set_failed(st, o->manifest);
 		goto out;
+	}
 	st->feeds = nfeeds;
 	for (i = 0; i < nfeeds; i++)
 		warn_no_self(&m, &feeds[i], d);
 	if (o->strict && d->count[SY_WARNING] > 0)
 		goto out;
-	/* Checked once here (in parallel), not by each of the writers. */
-	(void)sy_par_for(nfeeds, 1, check_one, feeds, NULL);
 	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));
 	jobs = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*jobs));
 	if (tmp == NULL || jobs == NULL) {
@@ -223,12 +284,14 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	}
 	/*
 	 * Phase 1: every file written under a temporary name, compared with
-	 * the one it replaces, and sent on its way to the disk (in parallel,
-	 * see job_run); phase 2: every changed one made durable; phase 3:
-	 * the renames, so no feed is replaced before all are safe.
+	 * the one it replaces, and sent on its way to the disk (a feed at a
+	 * time, its formats in parallel, see write_feed); phase 2: every
+	 * changed one made durable; phase 3: the renames, so no feed is
+	 * replaced before all are safe.
 	 */
 	for (i = 0; i < nfeeds; i++) {
 		char *dir = sy_path_join(st->outdir, feeds[i].col->slug);
+		size_t first = njobs, bad;
 
 		if (dir == NULL) {
 			e = SY_ENOMEM;
@@ -254,18 +317,20 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 			j->feed = &feeds[i];
 			j->fmt = k;
 			j->tmp = &tmp[njobs];
-			j->seq = njobs;
-			j->work = (unsigned long long)(feeds[i].n + 1) *
-			    formats[k].cost;
 			njobs++;
 		}
 		free(dir);
-	}
-	ntmp = njobs;
-	qsort(jobs, njobs, sizeof(*jobs), by_work);
-	if ((e = sy_par_for(njobs, 1, job_run, jobs, &i)) != SY_OK) {
-		set_failed(st, jobs[i].path);
-		goto out;
+		ntmp = njobs;
+		e = write_feed(
+		    &m, &feeds[i], jobs + first, njobs - first, &bad);
+		if (e != SY_OK) {
+			/* The manifest changed, or an article went away. */
+			if (bad == SIZE_MAX && e == SY_EIO && errno == EAGAIN)
+				set_failed(st, o->manifest);
+			else if (bad != SIZE_MAX)
+				set_failed(st, jobs[first + bad].path);
+			goto out;
+		}
 	}
 	for (i = 0; i < ntmp; i++) {
 		if ((e = sy_atomic_sync(&tmp[i])) != SY_OK) {

@@ -451,17 +451,28 @@ struct lines {
 	size_t start; /* the next line starts here in buf */
 	size_t end;   /* bytes read into buf */
 	bool eof;
-	int errnum; /* errno of a failed read, or 0 */
+	int errnum;    /* errno of a failed read, or 0 */
+	size_t block;  /* the first read's size */
+	bool pread;    /* read fd at pos with pread, the stream untouched */
+	long long pos; /* with pread: where the next read starts */
 };
 
 #define LINES_BLOCK (256u << 10)
 
 static void
-lines_init(struct lines *l, FILE *fp, long long off)
+lines_init(struct lines *l, FILE *fp, long long off, size_t block)
 {
 	memset(l, 0, sizeof(*l));
 	l->fp = fp;
+	l->block = block;
 	l->fd = -1;
+	/* One record read again: pread at off, no seek of the stream. */
+	if (off >= 0 && block < LINES_BLOCK && fileno(fp) >= 0) {
+		l->fd = fileno(fp);
+		l->pread = true;
+		l->pos = off;
+		return;
+	}
 	/* Only where the stdio buffer can be left behind by a seek. */
 	if (off >= 0 && fflush(fp) == 0 &&
 	    lseek(fileno(fp), (off_t)off, SEEK_SET) == (off_t)off)
@@ -508,8 +519,8 @@ lines_next(struct lines *l, char **s)
 			l->end -= l->start;
 			l->start = 0;
 		}
-		if (l->cap - l->end < LINES_BLOCK / 2) {
-			size_t cap = l->cap ? l->cap * 2 : LINES_BLOCK;
+		if (l->cap - l->end < l->block / 2) {
+			size_t cap = l->cap ? l->cap * 2 : l->block;
 			char *nb = realloc(l->buf, cap);
 
 			if (nb == NULL)
@@ -517,7 +528,11 @@ lines_next(struct lines *l, char **s)
 			l->buf = nb;
 			l->cap = cap;
 		}
-		got = read(l->fd, l->buf + l->end, l->cap - l->end);
+		got = l->pread ? pread(l->fd, l->buf + l->end, l->cap - l->end,
+		                     (off_t)l->pos)
+		               : read(l->fd, l->buf + l->end, l->cap - l->end);
+		if (got > 0 && l->pread)
+			l->pos += got;
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -537,7 +552,7 @@ lines_next(struct lines *l, char **s)
 static void
 lines_fini(struct lines *l, long long consumed)
 {
-	if (l->fd >= 0 && consumed >= 0)
+	if (l->fd >= 0 && !l->pread && consumed >= 0)
 		(void)fseeko(l->fp, (off_t)consumed, SEEK_SET);
 	free(l->buf);
 }
@@ -597,7 +612,8 @@ read_stream(struct job *j)
 		batch_free(r.cur);
 		return SY_ENOMEM;
 	}
-	lines_init(&src, fp, j->base);
+	/* One record read again: a small first read (grown as needed). */
+	lines_init(&src, fp, j->base, j->one ? 8192 : LINES_BLOCK);
 	for (; !r.full && (got = lines_next(&src, &line)) > 0;
 	     at = at < 0 ? at : at + got) {
 		size_t n = (size_t)got, done, rest;
@@ -898,7 +914,8 @@ sy_csv_read_at(FILE *fp, const char *path, long long off, size_t line,
 		return SY_EINVAL;
 	}
 	clearerr(fp);
-	if (fseeko(fp, (off_t)off, SEEK_SET) != 0)
+	/* With a descriptor, read at off with pread (lines_init). */
+	if (fileno(fp) < 0 && fseeko(fp, (off_t)off, SEEK_SET) != 0)
 		return SY_EIO;
 	e = read_stream(&j);
 	if (e == SY_EIO)

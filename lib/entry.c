@@ -103,7 +103,7 @@ entry_is_clean(const struct sy_entry *e)
 }
 
 bool
-sy_feed_is_writable(const struct sy_feed *f)
+sy_feed_head_is_writable(const struct sy_feed *f)
 {
 	const struct sy_column *c = f->col;
 	size_t i;
@@ -111,8 +111,6 @@ sy_feed_is_writable(const struct sy_feed *f)
 	if (c == NULL || c->title == NULL || f->id == NULL ||
 	    (f->n > 0 && f->entries == NULL))
 		return false;
-	if (f->checked)
-		return true;
 	{
 		const char *s[] = {f->self_rss, f->self_atom, f->self_json,
 		    f->id, f->generator, c->slug, c->title, c->link,
@@ -122,10 +120,29 @@ sy_feed_is_writable(const struct sy_feed *f)
 			if (!str_is_clean(s[i]))
 				return false;
 	}
-	for (i = 0; i < f->n; i++)
-		if (f->entries[i] == NULL || !entry_is_clean(f->entries[i]))
+	return true;
+}
+
+bool
+sy_feed_entries_are_writable(const struct sy_feed *f, size_t i, size_t j)
+{
+	for (; i < j; i++)
+		if (f->entries[i] == NULL || f->entries[i]->partial ||
+		    !entry_is_clean(f->entries[i]))
 			return false;
 	return true;
+}
+
+bool
+sy_feed_is_writable(const struct sy_feed *f)
+{
+	if (f->col == NULL || f->col->title == NULL || f->id == NULL ||
+	    (f->n > 0 && f->entries == NULL))
+		return false;
+	if (f->checked)
+		return true;
+	return sy_feed_head_is_writable(f) &&
+	    sy_feed_entries_are_writable(f, 0, f->n);
 }
 
 static bool
@@ -137,6 +154,22 @@ is_ascii(const char *s, size_t n)
 		if ((unsigned char)s[i] >= 0x80)
 			return false;
 	return true;
+}
+
+enum sy_err
+sy_entry_email_ascii_ref(const char *addr, const char **out, char **owned)
+{
+	enum sy_err err;
+
+	*owned = NULL;
+	if (addr != NULL && strchr(addr, '@') != NULL &&
+	    is_ascii(addr, strlen(addr))) {
+		*out = addr;
+		return SY_OK;
+	}
+	err = sy_entry_email_ascii(addr, owned);
+	*out = *owned;
+	return err;
 }
 
 enum sy_err

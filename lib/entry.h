@@ -51,7 +51,20 @@ struct sy_entry {
 	 */
 	bool partial;
 	long long off;
+	/*
+	 * A partial entry of a column without a limit: it stays partial
+	 * until it is written (sy_manifest_fill reads it again, then
+	 * sy_manifest_unfill lets its text go).  hint says, from the first
+	 * reading, what a writer may need to know of it before that.
+	 */
+	bool deferred;
+	unsigned char hint;
 };
+
+/* sy_entry.hint */
+#define SY_HINT_CONTENT 1u    /* it has content (inline or an article) */
+#define SY_HINT_PERSON 2u     /* its row names an author or an e-mail */
+#define SY_HINT_ASCII_MAIL 4u /* that e-mail has an ASCII form */
 
 struct sy_column {
 	size_t line; /* columns.csv line, 0 if not from the file */
@@ -102,6 +115,13 @@ void sy_feed_fini(struct sy_feed *f);
  */
 bool sy_feed_is_writable(const struct sy_feed *f);
 
+/*
+ * The two halves of sy_feed_is_writable: the feed's own strings, and
+ * entries [i, j) (a feed written a part at a time).
+ */
+bool sy_feed_head_is_writable(const struct sy_feed *f);
+bool sy_feed_entries_are_writable(const struct sy_feed *f, size_t i, size_t j);
+
 /* sy_feed_is_writable, remembered in f->checked when true. */
 bool sy_feed_check(struct sy_feed *f);
 
@@ -112,5 +132,13 @@ bool sy_feed_check(struct sy_feed *f);
  * part, a domain IDNA refuses).  Returns SY_OK or SY_ENOMEM.
  */
 enum sy_err sy_entry_email_ascii(const char *addr, char **out);
+
+/*
+ * The same without a copy when addr is ASCII already (the usual case):
+ * *out points at addr, or at a new string also stored in *owned (free
+ * *owned in any case: NULL when nothing was allocated), or is NULL.
+ */
+enum sy_err sy_entry_email_ascii_ref(
+    const char *addr, const char **out, char **owned);
 
 #endif

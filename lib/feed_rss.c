@@ -1,6 +1,7 @@
 /*
- * feed_rss: RSS 2.0 (https://www.rssboard.org/rss-specification) through
- * libxml2's xmlTextWriter, streamed into the caller's FILE.
+ * feed_rss: RSS 2.0 (https://www.rssboard.org/rss-specification), the
+ * bytes written by hand into a sy_out (the layout libxml2's xmlTextWriter
+ * gave it, two-space indent), streamed into the caller's FILE.
  *
  * Choices, each made so that the W3C feed validator stays silent:
  * - the atom, content and dc namespaces are declared on <rss> only when
@@ -8,7 +9,8 @@
  *   known by name only);
  * - <description> is required: the column's, else its title;
  * - plain text is escaped the RSS Profile's way, '&' and '<' as
- *   &#x26; and &#x3C;;
+ *   &#x26; and &#x3C; ('>' as &gt;, CR as &#13;: a raw CR would be read
+ *   back as a newline; '"' as it is);
  * - an item's <description> is HTML to readers: the summary, escaped
  *   as HTML, else the content (the validator wants a description before
  *   <content:encoded>, and old readers only read <description>); the
@@ -26,28 +28,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <libxml/xmlwriter.h>
-
-#include "buf.h"
 #include "date.h"
 #include "entry.h"
 #include "feedwrite.h"
-#include "xmltext.h"
+#include "out.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 #define NS_DC "http://purl.org/dc/elements/1.1/"
 
-#define X(s) ((const xmlChar *)(s))
-
 /*
  * The person an item is credited to: the entry's, else the column's.
- * *mail gets the address in ASCII form (a new string) or NULL; an
- * address without one is kept as the name when there is no name.
+ * *mail gets the address in ASCII form or NULL (*owned, to free, when it
+ * is a new string); an address without one is kept as the name when
+ * there is no name.
  */
 static enum sy_err
 item_person(const struct sy_feed *f, const struct sy_entry *e,
-    const char **name, char **mail)
+    const char **name, const char **mail, char **owned)
 {
 	const char *email;
 
@@ -58,291 +56,281 @@ item_person(const struct sy_feed *f, const struct sy_entry *e,
 		*name = f->col->author;
 		email = f->col->email;
 	}
-	if (sy_entry_email_ascii(email, mail) != SY_OK)
+	if (sy_entry_email_ascii_ref(email, mail, owned) != SY_OK)
 		return SY_ENOMEM;
 	if (*mail == NULL && *name == NULL)
 		*name = email;
 	return SY_OK;
 }
 
-/* "email (Name)", or "email" alone. */
-static enum sy_err
-mailbox(struct sy_buf *b, const char *email, const char *name)
-{
-	sy_buf_reset(b);
-	if (name != NULL)
-		return sy_buf_printf(b, "%s (%s)", email, name);
-	return sy_buf_puts(b, email);
-}
-
 /*
  * The two hand-made escaping styles: plain text with '&' and '<' as
- * &#x26; and &#x3C; (and '>' as &gt;), and the same escaped once more
- * for an element that RSS readers take as HTML.  Anything else, '"' and
- * CR included, is written as it is.
+ * &#x26; and &#x3C; (and '>' as &gt;, CR as &#13;), and the same
+ * escaped once more for an element that RSS readers take as HTML.  '"'
+ * is written as it is.
  */
-static const struct sy_xmlesc plain_esc = {
-    .cls = {['\0'] = SY_XMLESC_END, ['&'] = 1, ['<'] = 2, ['>'] = 3},
-    .rep = {"&#x26;", "&#x3C;", "&gt;"},
-    .len = {6, 6, 4},
+static const struct sy_esc plain_esc = {
+    .cls = {SY_ESC_XML_C0, SY_ESC_HIGH, ['\0'] = SY_ESC_END, ['&'] = SY_ESC_REP,
+        ['<'] = SY_ESC_REP, ['>'] = SY_ESC_REP, ['\r'] = SY_ESC_REP},
+    .rep = {SY_ESC_XML_C0_REP, ['&'] = "&#x26;", ['<'] = "&#x3C;",
+        ['>'] = "&gt;", ['\r'] = "&#13;"},
+    .len = {SY_ESC_XML_C0_LEN, ['&'] = 6, ['<'] = 6, ['>'] = 4, ['\r'] = 5},
+    .xml = 1,
+    .nspec = 4,
+    .spec = {'&', '<', '>', '\r'},
 };
-static const struct sy_xmlesc html_esc = {
-    .cls = {['\0'] = SY_XMLESC_END, ['&'] = 1, ['<'] = 2, ['>'] = 3},
-    .rep = {"&amp;amp;", "&amp;lt;", "&amp;gt;"},
-    .len = {9, 8, 8},
+static const struct sy_esc html_esc = {
+    .cls = {SY_ESC_XML_C0, SY_ESC_HIGH, ['\0'] = SY_ESC_END, ['&'] = SY_ESC_REP,
+        ['<'] = SY_ESC_REP, ['>'] = SY_ESC_REP, ['\r'] = SY_ESC_REP},
+    .rep = {SY_ESC_XML_C0_REP, ['&'] = "&amp;amp;", ['<'] = "&amp;lt;",
+        ['>'] = "&amp;gt;", ['\r'] = "&#13;"},
+    .len = {SY_ESC_XML_C0_LEN, ['&'] = 9, ['<'] = 8, ['>'] = 8, ['\r'] = 5},
+    .xml = 1,
+    .nspec = 4,
+    .spec = {'&', '<', '>', '\r'},
 };
+
+/* <name> at depth d, as "    <name>" */
+static void
+open_tag(struct sy_out *o, unsigned d, const char *name)
+{
+	sy_out_indent(o, d);
+	SY_OUT_LIT(o, "<");
+	sy_out_puts(o, name);
+	SY_OUT_LIT(o, ">");
+}
+
+static void
+close_tag(struct sy_out *o, const char *name)
+{
+	SY_OUT_LIT(o, "</");
+	sy_out_puts(o, name);
+	SY_OUT_LIT(o, ">\n");
+}
 
 /*
- * <name>text</name> in a hand-made style; "" gives <name/>, as it always
- * has here (xmlTextWriterWriteElement would write <name></name>).
+ * <name>text</name> on its own line; nothing when text is NULL.  ""
+ * gives <name/> in the hand-made styles, as it always has here, and
+ * <name></name> in libxml2's (what xmlTextWriterWriteElement wrote).
  */
-static int
-esc_elem(xmlTextWriterPtr w, const char *name, const char *text,
-    const struct sy_xmlesc *esc)
+static void
+elem_esc(struct sy_out *o, unsigned d, const char *name, const char *text,
+    const struct sy_esc *esc)
 {
-	if (text == NULL || *text != '\0')
-		return sy_xmltext_elem(w, name, text, esc);
-	if (xmlTextWriterStartElement(w, X(name)) < 0)
-		return -1;
-	return xmlTextWriterEndElement(w);
+	if (text == NULL)
+		return;
+	if (*text == '\0' && esc != &sy_esc_xml_text) {
+		sy_out_indent(o, d);
+		SY_OUT_LIT(o, "<");
+		sy_out_puts(o, name);
+		SY_OUT_LIT(o, "/>\n");
+		return;
+	}
+	open_tag(o, d, name);
+	sy_out_esc(o, text, esc);
+	close_tag(o, name);
 }
 
-/*
- * Plain text in the RSS Best Practices Profile's escaping (the W3C
- * validator wants '&' and '<' as hexadecimal references).
- */
-static int
-elem(xmlTextWriterPtr w, const char *name, const char *text)
+/* Plain text, the RSS Best Practices Profile's way. */
+static void
+elem(struct sy_out *o, unsigned d, const char *name, const char *text)
 {
-	return esc_elem(w, name, text, &plain_esc);
+	elem_esc(o, d, name, text, &plain_esc);
 }
 
-/* For HTML (content:encoded): plain XML escaping. */
-static int
-html_elem(xmlTextWriterPtr w, const char *name, const char *text)
+/* name="value" with a space before it. */
+static void
+attr(struct sy_out *o, const char *name, const char *value)
 {
-	return sy_xmltext_elem(w, name, text, &sy_xmlesc_text);
+	SY_OUT_LIT(o, " ");
+	sy_out_puts(o, name);
+	SY_OUT_LIT(o, "=\"");
+	sy_out_esc(o, value, &sy_esc_xml_attr);
+	SY_OUT_LIT(o, "\"");
 }
 
-static int
-write_item(xmlTextWriterPtr w, const struct sy_feed *f,
-    const struct sy_entry *e, struct sy_buf *b, enum sy_err *err)
+/* <name>"email (Name)"</name>, or the address alone. */
+static void
+mailbox(struct sy_out *o, unsigned d, const char *name, const char *email,
+    const char *who)
+{
+	open_tag(o, d, name);
+	sy_out_esc(o, email, &plain_esc);
+	if (who != NULL) {
+		SY_OUT_LIT(o, " (");
+		sy_out_esc(o, who, &plain_esc);
+		SY_OUT_LIT(o, ")");
+	}
+	close_tag(o, name);
+}
+
+static enum sy_err
+write_item(struct sy_out *o, const struct sy_feed *f, const struct sy_entry *e)
 {
 	char date[SY_DATE_BUFSZ];
-	const char *name;
-	char *mail = NULL;
-	enum sy_err e2;
+	const char *name, *mail;
+	char *owned;
 	size_t i;
-	int rc;
 
-	if ((rc = xmlTextWriterStartElement(w, X("item"))) < 0)
-		return rc;
-	if ((rc = elem(w, "title", e->title)) < 0)
-		return rc;
-	if ((rc = elem(w, "link", e->link)) < 0)
-		return rc;
+	SY_OUT_LIT(o, "    <item>\n");
+	elem(o, 3, "title", e->title);
+	elem(o, 3, "link", e->link);
 	if (e->summary != NULL)
-		rc = esc_elem(w, "description", e->summary, &html_esc);
+		elem_esc(o, 3, "description", e->summary, &html_esc);
 	else
-		rc = html_elem(w, "description", e->content);
-	if (rc < 0)
-		return rc;
-	if ((rc = html_elem(w, "content:encoded", e->content)) < 0)
-		return rc;
-	if ((e2 = item_person(f, e, &name, &mail)) != SY_OK) {
-		*err = e2;
-		return -1;
-	}
-	if (mail != NULL) {
-		e2 = mailbox(b, mail, name);
-		free(mail);
-		if (e2 != SY_OK) {
-			*err = e2;
-			return -1;
-		}
-		if ((rc = elem(w, "author", b->data)) < 0)
-			return rc;
-	} else if ((rc = elem(w, "dc:creator", name)) < 0)
-		return rc;
+		elem_esc(o, 3, "description", e->content, &sy_esc_xml_text);
+	elem_esc(o, 3, "content:encoded", e->content, &sy_esc_xml_text);
+	if (item_person(f, e, &name, &mail, &owned) != SY_OK)
+		return SY_ENOMEM;
+	if (mail != NULL)
+		mailbox(o, 3, "author", mail, name);
+	else
+		elem(o, 3, "dc:creator", name);
+	free(owned);
 	for (i = 0; i < e->ncategories; i++)
-		if ((rc = elem(w, "category", e->categories[i])) < 0)
-			return rc;
+		elem(o, 3, "category", e->categories[i]);
 	if (e->enclosure != NULL) {
-		if ((rc = xmlTextWriterStartElement(w, X("enclosure"))) < 0)
-			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(
-		         w, X("url"), X(e->enclosure))) < 0)
-			return rc;
-		if ((rc = xmlTextWriterWriteFormatAttribute(w, X("length"),
-		         "%lld",
-		         e->enclosure_length < 0 ? 0LL : e->enclosure_length)) <
-		    0)
-			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(w, X("type"),
-		         X(e->enclosure_type != NULL
-		                 ? e->enclosure_type
-		                 : "application/octet-stream"))) < 0)
-			return rc;
-		if ((rc = xmlTextWriterEndElement(w)) < 0)
-			return rc;
+		SY_OUT_LIT(o, "      <enclosure");
+		attr(o, "url", e->enclosure);
+		SY_OUT_LIT(o, " length=\"");
+		sy_out_ll(o, e->enclosure_length < 0 ? 0 : e->enclosure_length);
+		SY_OUT_LIT(o, "\"");
+		attr(o, "type",
+		    e->enclosure_type != NULL ? e->enclosure_type
+		                              : "application/octet-stream");
+		SY_OUT_LIT(o, "/>\n");
 	}
-	if ((rc = xmlTextWriterStartElement(w, X("guid"))) < 0)
-		return rc;
-	if (!e->guid_is_permalink &&
-	    (rc = xmlTextWriterWriteAttribute(
-	         w, X("isPermaLink"), X("false"))) < 0)
-		return rc;
-	if ((rc = sy_xmltext_write(w, e->guid, &sy_xmlesc_text)) < 0)
-		return rc;
-	if ((rc = xmlTextWriterEndElement(w)) < 0)
-		return rc;
+	if (e->guid_is_permalink)
+		SY_OUT_LIT(o, "      <guid>");
+	else
+		SY_OUT_LIT(o, "      <guid isPermaLink=\"false\">");
+	sy_out_esc(o, e->guid, &sy_esc_xml_text);
+	SY_OUT_LIT(o, "</guid>\n");
 	sy_date_rfc822(&e->published, date, sizeof(date));
-	if ((rc = elem(w, "pubDate", date)) < 0)
-		return rc;
-	return xmlTextWriterEndElement(w);
+	elem(o, 3, "pubDate", date);
+	SY_OUT_LIT(o, "    </item>\n");
+	return SY_OK;
 }
 
-/* Which optional namespaces the items need. */
+/*
+ * Which optional namespaces the items need; a deferred entry (not read
+ * again yet) answers from its hints.
+ */
 static enum sy_err
 needs(const struct sy_feed *f, bool *content, bool *dc)
 {
-	const char *name;
-	char *mail;
+	const struct sy_column *c = f->col;
+	const char *name, *mail;
+	char *owned;
+	bool col_dc = false, col_known = false;
 	size_t i;
 
 	*content = *dc = false;
 	for (i = 0; i < f->n; i++) {
-		if (f->entries[i]->content != NULL)
+		const struct sy_entry *e = f->entries[i];
+
+		if (e->partial) {
+			if (e->hint & SY_HINT_CONTENT)
+				*content = true;
+			if (e->hint & SY_HINT_PERSON) {
+				if (!(e->hint & SY_HINT_ASCII_MAIL))
+					*dc = true;
+				continue;
+			}
+			if (!col_known) {
+				/* The column's person: as item_person does. */
+				if (sy_entry_email_ascii_ref(
+				        c->email, &mail, &owned) != SY_OK)
+					return SY_ENOMEM;
+				col_dc = mail == NULL &&
+				    (c->author != NULL || c->email != NULL);
+				free(owned);
+				col_known = true;
+			}
+			*dc |= col_dc;
+			continue;
+		}
+		if (e->content != NULL)
 			*content = true;
-		if (item_person(f, f->entries[i], &name, &mail) != SY_OK)
+		if (item_person(f, e, &name, &mail, &owned) != SY_OK)
 			return SY_ENOMEM;
 		if (mail == NULL && name != NULL)
 			*dc = true;
-		free(mail);
+		free(owned);
 	}
 	return SY_OK;
 }
 
-static int
-write_channel(xmlTextWriterPtr w, const struct sy_feed *f, struct sy_buf *b,
-    enum sy_err *err)
+static enum sy_err
+write_channel(struct sy_out *o, const struct sy_feed *f)
 {
 	const struct sy_column *c = f->col;
 	char date[SY_DATE_BUFSZ];
-	char *mail;
-	enum sy_err e2;
-	size_t i;
-	int rc;
+	const char *mail;
+	char *owned;
 
-	if ((rc = xmlTextWriterStartElement(w, X("channel"))) < 0)
-		return rc;
-	if ((rc = elem(w, "title", c->title)) < 0)
-		return rc;
-	if ((rc = elem(w, "link", c->link != NULL ? c->link : f->self_rss)) < 0)
-		return rc;
-	if ((rc = elem(w, "description",
-	         c->description != NULL ? c->description : c->title)) < 0)
-		return rc;
+	SY_OUT_LIT(o, "  <channel>\n");
+	elem(o, 2, "title", c->title);
+	elem(o, 2, "link", c->link != NULL ? c->link : f->self_rss);
+	elem(o, 2, "description",
+	    c->description != NULL ? c->description : c->title);
 	if (f->self_rss != NULL) {
-		if ((rc = xmlTextWriterStartElement(w, X("atom:link"))) < 0)
-			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(
-		         w, X("href"), X(f->self_rss))) < 0)
-			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(w, X("rel"), X("self"))) <
-		    0)
-			return rc;
-		if ((rc = xmlTextWriterWriteAttribute(
-		         w, X("type"), X("application/rss+xml"))) < 0)
-			return rc;
-		if ((rc = xmlTextWriterEndElement(w)) < 0)
-			return rc;
+		SY_OUT_LIT(o, "    <atom:link");
+		attr(o, "href", f->self_rss);
+		SY_OUT_LIT(o, " rel=\"self\" type=\"application/rss+xml\"/>\n");
 	}
-	if ((rc = elem(w, "language", c->language)) < 0)
-		return rc;
-	if ((e2 = sy_entry_email_ascii(c->email, &mail)) != SY_OK) {
-		*err = e2;
-		return -1;
-	}
-	if (mail != NULL) {
-		e2 = mailbox(b, mail, c->author);
-		free(mail);
-		if (e2 != SY_OK) {
-			*err = e2;
-			return -1;
-		}
-		if ((rc = elem(w, "managingEditor", b->data)) < 0)
-			return rc;
-	}
+	elem(o, 2, "language", c->language);
+	if (sy_entry_email_ascii_ref(c->email, &mail, &owned) != SY_OK)
+		return SY_ENOMEM;
+	if (mail != NULL)
+		mailbox(o, 2, "managingEditor", mail, c->author);
+	free(owned);
 	if (f->n > 0) {
 		sy_date_rfc822(&f->updated, date, sizeof(date));
-		if ((rc = elem(w, "lastBuildDate", date)) < 0)
-			return rc;
+		elem(o, 2, "lastBuildDate", date);
 	}
-	if ((rc = elem(w, "generator", f->generator)) < 0)
-		return rc;
-	for (i = 0; i < f->n; i++)
-		if ((rc = write_item(w, f, f->entries[i], b, err)) < 0)
-			return rc;
-	return xmlTextWriterEndElement(w);
+	elem(o, 2, "generator", f->generator);
+	return SY_OK;
 }
+
+static enum sy_err
+sy_rss_begin(struct sy_out *o, const struct sy_feed *f)
+{
+	enum sy_err err;
+	bool content, dc;
+
+	if ((err = needs(f, &content, &dc)) != SY_OK)
+		return err;
+	SY_OUT_LIT(o,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<rss version=\"2.0\"");
+	if (f->self_rss != NULL)
+		SY_OUT_LIT(o, " xmlns:atom=\"" NS_ATOM "\"");
+	if (content)
+		SY_OUT_LIT(o, " xmlns:content=\"" NS_CONTENT "\"");
+	if (dc)
+		SY_OUT_LIT(o, " xmlns:dc=\"" NS_DC "\"");
+	SY_OUT_LIT(o, ">\n");
+	return write_channel(o, f);
+}
+
+static enum sy_err
+sy_rss_item(struct sy_out *o, const struct sy_feed *f, size_t i)
+{
+	return write_item(o, f, f->entries[i]);
+}
+
+static void
+sy_rss_end(struct sy_out *o, const struct sy_feed *f)
+{
+	(void)f;
+	SY_OUT_LIT(o, "  </channel>\n</rss>\n");
+}
+
+const struct sy_writer sy_rss_writer = {sy_rss_begin, sy_rss_item, sy_rss_end};
 
 enum sy_err
 sy_rss_write(const struct sy_feed *f, FILE *fp)
 {
-	xmlOutputBufferPtr out;
-	xmlTextWriterPtr w = NULL;
-	struct sy_buf b;
-	enum sy_err err = SY_EXML;
-	bool content, dc;
-
-	if (!sy_feed_is_writable(f))
-		return SY_EINVAL;
-	sy_buf_init(&b, 0);
-	if ((out = xmlOutputBufferCreateFile(fp, NULL)) == NULL) {
-		err = SY_ENOMEM;
-		goto out;
-	}
-	if ((w = xmlNewTextWriter(out)) == NULL) {
-		xmlOutputBufferClose(out);
-		err = SY_ENOMEM;
-		goto out;
-	}
-	if (xmlTextWriterSetIndent(w, 1) < 0)
-		goto out;
-	if (xmlTextWriterSetIndentString(w, X("  ")) < 0)
-		goto out;
-	if (xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0)
-		goto out;
-	if (xmlTextWriterStartElement(w, X("rss")) < 0)
-		goto out;
-	if (xmlTextWriterWriteAttribute(w, X("version"), X("2.0")) < 0)
-		goto out;
-	if (needs(f, &content, &dc) != SY_OK) {
-		err = SY_ENOMEM;
-		goto out;
-	}
-	if (f->self_rss != NULL &&
-	    xmlTextWriterWriteAttribute(w, X("xmlns:atom"), X(NS_ATOM)) < 0)
-		goto out;
-	if (content &&
-	    xmlTextWriterWriteAttribute(w, X("xmlns:content"), X(NS_CONTENT)) <
-	        0)
-		goto out;
-	if (dc && xmlTextWriterWriteAttribute(w, X("xmlns:dc"), X(NS_DC)) < 0)
-		goto out;
-	if (write_channel(w, f, &b, &err) < 0)
-		goto out;
-	if (xmlTextWriterEndDocument(w) < 0)
-		goto out;
-	if (xmlTextWriterFlush(w) < 0)
-		goto out;
-	err = SY_OK;
-out:
-	xmlFreeTextWriter(w);
-	sy_buf_fini(&b);
-	if ((err == SY_OK && fflush(fp) == EOF) ||
-	    (err == SY_EXML && ferror(fp)))
-		err = SY_EIO;
-	return err;
+	return sy_feed_write(&sy_rss_writer, f, fp);
 }

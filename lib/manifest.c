@@ -156,6 +156,21 @@ struct stub {
 	long long off;
 	size_t line;
 	bool has_updated;
+	unsigned char hint; /* sy_entry.hint */
+};
+
+/*
+ * What reading a deferred entry again needs, kept from the loading: the
+ * open manifest (as it was: st), its path and its header's mapping.
+ */
+#define REREADERS 2
+struct sy_msrc {
+	FILE *fp;
+	struct stat st;
+	char *path;
+	struct header h;
+	/* the manifest opened again, one per thread reading it */
+	FILE *fps[REREADERS];
 };
 
 struct topk {
@@ -1208,7 +1223,7 @@ topk_offer(struct topk *tk, const struct stub *st)
 {
 	struct stub *v;
 
-	if (tk->n == (size_t)tk->lim) {
+	if (tk->lim > 0 && tk->n == (size_t)tk->lim) {
 		if (stub_worse(st, &tk->v[0]))
 			return SY_OK;
 		tk->v[0] = *st;
@@ -1220,7 +1235,8 @@ topk_offer(struct topk *tk, const struct stub *st)
 		return SY_ENOMEM;
 	tk->v = v;
 	tk->v[tk->n++] = *st;
-	heap_up(tk->v, tk->n - 1);
+	if (tk->lim > 0)
+		heap_up(tk->v, tk->n - 1);
 	return SY_OK;
 }
 
@@ -1261,6 +1277,8 @@ topk_entries(struct loader *L)
 			e.enclosure_length = tk->v[k].enclosure_length;
 			e.partial = true;
 			e.off = tk->v[k].off;
+			e.deferred = tk->lim == 0;
+			e.hint = tk->v[k].hint;
 			if (push_entry(L->m, &e) != SY_OK) {
 				sy_entry_fini(&e);
 				return SY_ENOMEM;
@@ -1412,6 +1430,7 @@ struct finishing {
 	struct sy_manifest *m;
 	const struct sy_column *col;
 	const struct sy_feed *f;
+	size_t from; /* the first of the entries of f to finish */
 };
 
 static enum sy_err
@@ -1420,9 +1439,13 @@ finish_one(size_t i, void *arg)
 	const struct finishing *fin = arg;
 	struct sy_manifest *m = fin->m;
 
+	struct sy_entry *e =
+	    &m->entries[fin->f->entries[fin->from + i] - m->entries];
+
 	/* The pointers are into m->entries, which is ours to finish. */
-	return finish_entry(
-	    fin->col, &m->entries[fin->f->entries[i] - m->entries]);
+	if (e->partial)
+		return SY_OK; /* deferred: finished once read again */
+	return finish_entry(fin->col, e);
 }
 
 /*
@@ -1571,7 +1594,7 @@ reread(struct loader *L, FILE *fp, const struct stat *st)
 	for (i = 0; i < L->m->n && e == SY_OK; i++) {
 		struct sy_entry *en = &L->m->entries[i];
 
-		if (!en->partial)
+		if (!en->partial || en->deferred)
 			continue;
 		L->target = en;
 		e = sy_csv_read_at(
@@ -1591,6 +1614,20 @@ reread(struct loader *L, FILE *fp, const struct stat *st)
 		e = SY_EIO;
 	}
 	return e;
+}
+
+/*
+ * A row of a column listed in columns.csv without a limit (and no
+ * --limit): kept as a partial entry, read again only when it is written
+ * (sy_manifest_fill).  The default feed's rows and those of columns
+ * named only in the manifest are read in full at loading, since the
+ * fallbacks for their metadata look at their links and languages.
+ */
+static bool
+deferrable(const struct loader *L, const char *slug)
+{
+	return L->o->limit == 0 && *slug != '\0' && L->m->have_columns_file &&
+	    sy_strmap_get(&L->slugs, slug, NULL);
 }
 
 static int
@@ -1720,8 +1757,11 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	 * whole at once, never read twice.
 	 */
 	if (L->lazy && rec->off >= 0 &&
-	    ((tk = topk_of(L, v[F_COLUMN])) == NULL || tk->lim > 0)) {
+	    ((tk = topk_of(L, v[F_COLUMN])) == NULL || tk->lim > 0 ||
+	        deferrable(L, v[F_COLUMN]))) {
 		struct stub st;
+		const char *mail;
+		char *owned = NULL;
 
 		st.published = e.published;
 		st.updated = e.updated;
@@ -1729,6 +1769,19 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		st.enclosure_length = e.enclosure_length;
 		st.line = e.line;
 		st.off = rec->off;
+		st.hint = 0;
+		if (*v[F_CONTENT] != '\0' || *v[F_CONTENT_FILE] != '\0')
+			st.hint |= SY_HINT_CONTENT;
+		if (*v[F_AUTHOR] != '\0' || *v[F_EMAIL] != '\0')
+			st.hint |= SY_HINT_PERSON;
+		if (*v[F_EMAIL] != '\0') {
+			if (sy_entry_email_ascii_ref(
+			        v[F_EMAIL], &mail, &owned) != SY_OK)
+				L->err = SY_ENOMEM;
+			else if (mail != NULL)
+				st.hint |= SY_HINT_ASCII_MAIL;
+			free(owned);
+		}
 		if (tk == NULL || topk_offer(tk, &st) != SY_OK)
 			L->err = SY_ENOMEM;
 		L->m->nrows++;
@@ -2072,6 +2125,21 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	e = L.err;
 	if (e == SY_OK && L.lazy)
 		e = reread(&L, fp, &st);
+	if (e == SY_OK && L.lazy) {
+		for (i = 0; i < m->n && !m->entries[i].deferred; i++)
+			;
+		if (i < m->n) {
+			if ((m->src = calloc(1, sizeof(*m->src))) == NULL ||
+			    (m->src->path = sy_strdup(L.path)) == NULL) {
+				e = SY_ENOMEM;
+			} else {
+				m->src->fp = fp;
+				m->src->st = st;
+				m->src->h = L.h;
+				fp = NULL;
+			}
+		}
+	}
 	if (e == SY_OK && !m->have_columns_file)
 		e = auto_columns(&L);
 	if (e == SY_OK)
@@ -2109,6 +2177,15 @@ sy_manifest_fini(struct sy_manifest *m)
 		sy_entry_fini(&m->entries[i]);
 	for (i = 0; i < m->ncolumns; i++)
 		sy_column_fini(&m->columns[i]);
+	if (m->src != NULL) {
+		if (m->src->fp != NULL)
+			(void)fclose(m->src->fp);
+		for (i = 0; i < REREADERS; i++)
+			if (m->src->fps[i] != NULL)
+				(void)fclose(m->src->fps[i]);
+		free(m->src->path);
+		free(m->src);
+	}
 	free(m->entries);
 	free(m->columns);
 	free(m->columns_path);
@@ -2163,7 +2240,7 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 	if (n == 0)
 		return SY_OK; /* no feed: the caller drops it */
 	{
-		struct finishing fin = {m, col, f};
+		struct finishing fin = {m, col, f, 0};
 		enum sy_err e = sy_par_for(n, 64, finish_one, &fin, NULL);
 
 		if (e != SY_OK)
@@ -2212,8 +2289,15 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 	if (col->link != NULL) {
 		f->id = sy_url_to_uri(col->link);
 	} else {
-		char *host = sy_url_host(f->entries[0]->link);
+		char *host;
 		struct sy_buf b;
+		enum sy_err e;
+
+		/* The newest entry's link, read again if it was deferred. */
+		if (f->entries[0]->partial &&
+		    (e = sy_manifest_fill(m, f, 0, 1)) != SY_OK)
+			return e;
+		host = sy_url_host(f->entries[0]->link);
 
 		sy_buf_init(&b, 0);
 		if (host != NULL &&
@@ -2307,4 +2391,139 @@ sy_manifest_feeds_free(struct sy_feed *feeds, size_t n)
 	for (i = 0; i < n; i++)
 		sy_feed_fini(&feeds[i]);
 	free(feeds);
+}
+
+/* One deferred entry, read again from fp by L. */
+static enum sy_err
+reread_one(struct loader *L, FILE *fp, struct sy_entry *en)
+{
+	struct sy_diags scratch;
+	enum sy_err e;
+
+	L->target = en;
+	sy_diags_init(&scratch);
+	e = sy_csv_read_at(
+	    fp, L->path, en->off, en->line, reread_cb, L, &scratch);
+	sy_diags_fini(&scratch);
+	L->target = NULL;
+	if (e == SY_OK && en->partial) {
+		errno = EAGAIN;
+		e = SY_EIO;
+	}
+	return e;
+}
+
+/* True if fp is still the file st describes, unchanged. */
+static bool
+same_file(FILE *fp, const struct stat *st)
+{
+	struct stat now;
+
+	return fstat(fileno(fp), &now) == 0 && now.st_dev == st->st_dev &&
+	    now.st_ino == st->st_ino && now.st_size == st->st_size &&
+	    now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/*
+ * Reading a part again, in REREADERS slices read in parallel, each with
+ * its own stream of the manifest and its own loader.
+ */
+struct refill {
+	struct sy_manifest *m;
+	const struct sy_feed *f;
+	size_t i, j;
+};
+
+static enum sy_err
+reread_slice(size_t r, void *arg)
+{
+	const struct refill *rf = arg;
+	struct sy_manifest *m = rf->m;
+	struct sy_msrc *src = m->src;
+	size_t n = rf->j - rf->i, k, from = rf->i + n * r / REREADERS,
+	       to = rf->i + n * (r + 1) / REREADERS;
+	struct loader *L = NULL;
+	enum sy_err e = SY_OK;
+
+	for (k = from; k < to && e == SY_OK; k++) {
+		struct sy_entry *en =
+		    &m->entries[rf->f->entries[k] - m->entries];
+
+		if (!en->partial || !en->deferred)
+			continue;
+		if (L == NULL) {
+			/* A loader is a large struct: one for the slice. */
+			if ((L = calloc(1, sizeof(*L))) == NULL)
+				return SY_ENOMEM;
+			L->m = m;
+			L->h = src->h;
+			L->path = src->path;
+			if (src->fps[r] == NULL &&
+			    (src->fps[r] = fopen(src->path, "r")) == NULL) {
+				free(L);
+				return SY_EIO;
+			}
+			if (!same_file(src->fps[r], &src->st)) {
+				free(L);
+				errno = EAGAIN;
+				return SY_EIO;
+			}
+		}
+		e = reread_one(L, src->fps[r], en);
+	}
+	if (e == SY_OK && L != NULL && !same_file(src->fps[r], &src->st)) {
+		errno = EAGAIN;
+		e = SY_EIO;
+	}
+	free(L);
+	/* Finished here too, on the thread that read them. */
+	for (k = from; k < to && e == SY_OK; k++) {
+		struct sy_entry *en =
+		    &m->entries[rf->f->entries[k] - m->entries];
+
+		e = finish_entry(rf->f->col, en);
+	}
+	return e;
+}
+
+enum sy_err
+sy_manifest_fill(
+    struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j)
+{
+	struct refill rf = {m, f, i, j};
+
+	if (j <= i)
+		return SY_OK;
+	return sy_par_for(REREADERS, 1, reread_slice, &rf, NULL);
+}
+
+void
+sy_manifest_unfill(
+    struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j)
+{
+	size_t k;
+
+	for (k = i; k < j; k++) {
+		struct sy_entry *en = &m->entries[f->entries[k] - m->entries];
+		struct sy_entry keep;
+
+		if (!en->deferred || en->partial)
+			continue;
+		/* What the partial entry had: see topk_entries. */
+		memset(&keep, 0, sizeof(keep));
+		keep.line = en->line;
+		keep.column = en->column;
+		keep.published = en->published;
+		keep.updated = en->updated;
+		keep.has_updated = en->has_updated;
+		keep.enclosure_length = en->enclosure_length;
+		keep.partial = true;
+		keep.off = en->off;
+		keep.deferred = true;
+		keep.hint = en->hint;
+		en->column = NULL;
+		sy_entry_fini(en);
+		*en = keep;
+	}
 }

@@ -69,7 +69,8 @@ struct sy_manifest {
 	struct sy_column *columns; /* [0] is the default feed */
 	size_t ncolumns;
 	bool have_columns_file;
-	char *columns_path; /* the columns file read, or NULL */
+	char *columns_path;  /* the columns file read, or NULL */
+	struct sy_msrc *src; /* where deferred entries are read again */
 };
 
 /*
@@ -95,5 +96,20 @@ void sy_manifest_fini(struct sy_manifest *m);
 enum sy_err sy_manifest_feeds(struct sy_manifest *m,
     const struct sy_manifest_opts *o, struct sy_feed **feeds, size_t *n);
 void sy_manifest_feeds_free(struct sy_feed *feeds, size_t n);
+
+/*
+ * The entries of a column without a limit may be deferred (entry.h): in
+ * a feed, f->entries[i..j) are then only partial until sy_manifest_fill
+ * reads them again from the manifest and finishes them (the others are
+ * left as they are); sy_manifest_unfill lets their text go again, so
+ * that memory holds a part of a feed at a time.  SY_EIO (errno set) when
+ * the manifest changed since it was loaded (EAGAIN) or an article file
+ * can no longer be read.  Not safe to call for one manifest from two
+ * threads.
+ */
+enum sy_err sy_manifest_fill(
+    struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j);
+void sy_manifest_unfill(
+    struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j);
 
 #endif

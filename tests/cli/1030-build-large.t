@@ -92,7 +92,9 @@ check "multi-line titles reached the feed" grep -q '第二行 line two' \
     "$T/w/out/tech-notes/atom.xml"
 check "all 399 entries are in the feeds" test "$(cat "$T/w/out"/*/rss.xml |
     grep -c '<item>')" = 399
-# Without any limit, rows are kept whole at the first reading instead.
+# Without any limit, a listed column's rows are kept as offsets and dates
+# only and read again a part at a time while the feeds are written
+# (sy_manifest_fill): the same feeds.
 sed 's/,3\(\r\{0,1\}\)$/,\1/' "$T/m/columns.csv" >"$T/wu/columns.csv"
 cp "$T/w/manifest.csv" "$T/wu/manifest.csv"
 check_exit "the same without limits" 0 $B -q -o "$T/wu/out" \
@@ -151,6 +153,18 @@ elif cc -shared -fPIC -O1 -o "$T/touchat.so" tests/shim/touchat.c -ldl; then
 	    "$T/stderr"
 	check "the previous feeds are untouched" diff -r "$T/w/before" \
 	    "$T/w/out"
+	# The same when the rows are read again while being written.
+	cp -r "$T/wu/out" "$T/wu/before"
+	cp "$T/w/manifest.csv" "$T/wu/manifest.csv"
+	check_exit "no limit, manifest changed while written: exit 2" 2 env \
+	    SY_TOUCH="$T/wu/manifest.csv" LD_PRELOAD="$T/touchat.so" $B -q \
+	    -o "$T/wu/out" "$T/wu/manifest.csv"
+	check "and says so" grep -q 'changed while it was being read' \
+	    "$T/stderr"
+	check "the previous feeds are untouched" diff -r "$T/wu/before" \
+	    "$T/wu/out"
+	check "no temporary file is left" test -z \
+	    "$(find "$T/wu/out" -name '.*' -type f)"
 else
 	notok "building the touch shim"
 fi

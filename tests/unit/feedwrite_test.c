@@ -477,10 +477,40 @@ test_email_ascii(void)
 }
 
 /*
- * The JSON writer dumps the root and each item on its own and splices
- * them: its output must be what jansson gives for the whole tree.  The
- * reference is our output parsed and dumped again by jansson as one tree
- * (the indentation is whitespace to the parser, so a splice at the wrong
+ * jansson's dump as s, with U+2028 and U+2029 as \u2028 and \u2029 (the
+ * one place where the JSON writer departs from jansson on purpose).
+ */
+static char *
+js_seps(char *s)
+{
+	char *p, *out;
+	size_t n = 0, o = 0;
+
+	for (p = s; *p != '\0'; p++)
+		n += p[0] == '\xE2' && p[1] == '\x80' &&
+		    (p[2] == '\xA8' || p[2] == '\xA9');
+	if (n == 0 || (out = malloc(strlen(s) + 3 * n + 1)) == NULL)
+		return s;
+	for (p = s; *p != '\0'; p++) {
+		if (p[0] == '\xE2' && p[1] == '\x80' &&
+		    (p[2] == '\xA8' || p[2] == '\xA9')) {
+			memcpy(
+			    out + o, p[2] == '\xA8' ? "\\u2028" : "\\u2029", 6);
+			o += 6;
+			p += 2;
+		} else
+			out[o++] = *p;
+	}
+	out[o] = '\0';
+	free(s);
+	return out;
+}
+
+/*
+ * The JSON writer writes jansson's layout by hand, item after item: its
+ * output must be what jansson gives for the whole tree.  The reference
+ * is our output parsed and dumped again by jansson as one tree (the
+ * indentation is whitespace to the parser, so a member at the wrong
  * depth shows).
  */
 static void
@@ -498,6 +528,8 @@ json_like_tree(const struct sy_feed *f, const char *desc)
 	T_OK(root != NULL, "json splice %s: parses", desc);
 	if (root != NULL)
 		want = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2));
+	if (want != NULL)
+		want = js_seps(want);
 	T_OK(want != NULL && len == strlen(want) + 1 &&
 	        strncmp(out, want, len - 1) == 0 && out[len - 1] == '\n',
 	    "json splice %s: the bytes of a whole-tree dump", desc);

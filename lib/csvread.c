@@ -30,6 +30,7 @@ struct batch {
 	struct brec {
 		size_t line;
 		long long off;
+		size_t len;
 		size_t f0; /* first field in foff/fline */
 		size_t nfields;
 		bool xml_bad;
@@ -66,10 +67,11 @@ struct reader {
 	size_t enc_errors; /* invalid UTF-8 errors reported so far */
 	size_t off;        /* where the piece being fed starts in its line */
 	bool in_record;
-	bool damaged;   /* drop the current record */
-	bool full;      /* SY_CSV_MAX_RECORDS reached, or one read: stop */
-	bool one;       /* stop after the first record */
-	long long base; /* stream offset where reading began, or -1 */
+	bool damaged;        /* drop the current record */
+	bool full;           /* SY_CSV_MAX_RECORDS reached, or one read: stop */
+	bool one;            /* stop after the first record */
+	long long base;      /* stream offset where reading began, or -1 */
+	long long piece_end; /* stream offset where the piece fed ends, or -1 */
 	size_t records;
 	int cbret;
 	enum sy_err err;
@@ -136,6 +138,7 @@ batch_add(struct batch *b, const struct reader *r)
 	}
 	b->rec[b->n].line = r->rec.line;
 	b->rec[b->n].off = r->rec.off;
+	b->rec[b->n].len = r->rec.len;
 	b->rec[b->n].f0 = b->nf;
 	b->rec[b->n].nfields = nf;
 	b->rec[b->n].xml_bad = r->rec.xml_bad;
@@ -301,6 +304,10 @@ record_cb(int c, void *data)
 		        SY_CSV_MAX_RECORDS) == NULL)
 			r->err = SY_ENOMEM;
 	}
+	/* A record ends with the piece that ends it (piece_len). */
+	r->rec.len = r->rec.off >= 0 && r->piece_end > r->rec.off
+	    ? (size_t)(r->piece_end - r->rec.off)
+	    : 0;
 	if (r->err == SY_OK && r->cbret == 0 && !r->damaged && !r->full &&
 	    r->rec.nfields > 0)
 		deliver(r);
@@ -619,14 +626,15 @@ read_stream(struct job *j)
 		size_t n = (size_t)got, done, rest;
 		char *s = line;
 		const char *enc;
-		bool bad;
+		bool bad, head;
 
 		r.line++;
-		if (r.line == 1 && n >= 3 &&
-		    memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		/* A file's start, not a record on line 1 read again. */
+		head = r.line == 1 && j->base <= 0;
+		if (head && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			s += 3;
 			n -= 3;
-		} else if (r.line == 1 && (enc = wide_encoding(s, n)) != NULL) {
+		} else if (head && (enc = wide_encoding(s, n)) != NULL) {
 			struct sy_pos pos = {path, 1, 0};
 
 			/* One error, not one per NUL: nothing here is read. */
@@ -651,6 +659,7 @@ read_stream(struct job *j)
 			r.rec.off = at < 0 ? -1 : at + (s - line);
 			r.field_line = r.line;
 		}
+		r.piece_end = at < 0 ? -1 : at + (s - line) + (long long)n;
 		check_encoding(&r, s, n, p.quoted != 0, &bad);
 		if (bad)
 			r.damaged = true;
@@ -818,6 +827,7 @@ batch_run(struct batch *b, char ***fv, size_t *fvcap, sy_csv_cb cb, void *arg)
 			(*fv)[k] = b->data.data + b->foff[br->f0 + k];
 		rec.line = br->line;
 		rec.off = br->off;
+		rec.len = br->len;
 		rec.xml_bad = br->xml_bad;
 		rec.nfields = br->nfields;
 		rec.fields = *fv;
@@ -895,9 +905,146 @@ alone:
 	return e;
 }
 
+/* The bytes that end an unquoted field, or make it not plain. */
+static const unsigned char stops[256] = {
+    [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, ['\0'] = 1};
+
+/*
+ * The one record of buf[0, n) split in place as libcsv splits it
+ * (CSV_STRICT, CSV_APPEND_NULL, spaces and tabs around fields trimmed),
+ * when it has the plain shape that needs none of libcsv's leniency:
+ * every field either unquoted, with no quote and no space or tab at
+ * either end, or quoted from its first byte to a closing quote that a
+ * comma or the record's end follows; the record ends with LF, CR LF or,
+ * when eof, the end of buf.  buf must have room for n + 1 bytes: each
+ * field is written over its own bytes, a NUL after it, and its start
+ * and line (counted from line) stored in foff and flines (cap entries,
+ * grown here).  False for anything else (buf then undefined): the
+ * caller asks libcsv.
+ */
+static bool
+split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
+    size_t **flines, size_t *cap, size_t *nf)
+{
+	char *p = buf, *w = buf, *end = buf + n;
+
+	*nf = 0;
+	for (;;) {
+		char *q;
+
+		if (*nf == *cap) {
+			size_t c = *cap ? *cap * 2 : 32, *v;
+
+			if (c > SY_CSV_MAX_FIELDS)
+				return false;
+			if ((v = sy_reallocarray(*foff, c, sizeof(*v))) == NULL)
+				return false;
+			*foff = v;
+			if ((v = sy_reallocarray(*flines, c, sizeof(*v))) ==
+			    NULL)
+				return false;
+			*flines = v;
+			*cap = c;
+		}
+		(*foff)[*nf] = (size_t)(w - buf);
+		(*flines)[*nf] = line;
+		if (p < end && *p == '"') {
+			/* Quoted: runs of text, each "" one quote. */
+			for (p++;; p = q + 2) {
+				char *nl = p;
+
+				q = memchr(p, '"', (size_t)(end - p));
+				if (q == NULL)
+					return false;
+				while (
+				    (nl = memchr(nl, '\n', (size_t)(q - nl))))
+					line++, nl++;
+				memmove(w, p, (size_t)(q - p));
+				w += q - p;
+				if (q + 1 == end || q[1] != '"')
+					break;
+				*w++ = '"';
+			}
+			p = q + 1;
+		} else {
+			for (q = p; q < end && !stops[(unsigned char)*q]; q++)
+				;
+			if (q < end && (*q == '"' || *q == '\0'))
+				return false;
+			if (q > p &&
+			    (p[0] == ' ' || p[0] == '\t' || q[-1] == ' ' ||
+			        q[-1] == '\t'))
+				return false;
+			memmove(w, p, (size_t)(q - p));
+			w += q - p;
+			p = q;
+		}
+		(*nf)++;
+		if (p < end && *p == ',') {
+			*w++ = '\0';
+			p++;
+			continue;
+		}
+		*w = '\0';
+		/* The record's end, and nothing after it. */
+		if (p == end)
+			return eof;
+		if (*p == '\r' && p + 1 < end && p[1] == '\n')
+			p++;
+		return *p == '\n' && p + 1 == end;
+	}
+}
+
+/*
+ * sy_csv_read_at's direct way: true when the record at off was read (and
+ * given to cb, whose value is in *ret), false when libcsv must do it.
+ */
+static bool
+read_at_plain(int fd, long long off, size_t line, size_t len, sy_csv_cb cb,
+    void *arg, int *ret)
+{
+	struct sy_csv_record rec;
+	char *raw;
+	size_t *foff = NULL, cap = 0, nf = 0, i;
+	ssize_t got;
+	bool ok = false, xml_bad = false;
+
+	if (len == 0 || len > SY_CSV_MAX_RECORD)
+		return false;
+	/* One byte more than the record: an end of file says so. */
+	if ((raw = malloc(len + 1)) == NULL)
+		return false;
+	memset(&rec, 0, sizeof(rec));
+	do
+		got = pread(fd, raw, len + 1, (off_t)off);
+	while (got < 0 && errno == EINTR);
+	/* Only whole valid text (the first reading checked it; recheck). */
+	if (got < (ssize_t)len ||
+	    sy_text_valid_prefix(raw, len, &xml_bad) != len ||
+	    !split_plain(raw, len, got == (ssize_t)len, line, &foff,
+	        &rec.flines, &cap, &nf) ||
+	    (rec.fields = sy_reallocarray(NULL, nf, sizeof(char *))) == NULL)
+		goto out;
+	for (i = 0; i < nf; i++)
+		rec.fields[i] = raw + foff[i];
+	rec.line = line;
+	rec.off = off;
+	rec.len = len;
+	rec.xml_bad = xml_bad;
+	rec.nfields = nf;
+	*ret = cb(&rec, arg);
+	ok = true;
+out:
+	free(rec.fields);
+	free(rec.flines);
+	free(foff);
+	free(raw);
+	return ok;
+}
+
 enum sy_err
 sy_csv_read_at(FILE *fp, const char *path, long long off, size_t line,
-    sy_csv_cb cb, void *arg, struct sy_diags *d)
+    size_t len, sy_csv_cb cb, void *arg, struct sy_diags *d)
 {
 	struct job j = {.fp = fp,
 	    .path = path,
@@ -908,11 +1055,15 @@ sy_csv_read_at(FILE *fp, const char *path, long long off, size_t line,
 	    .arg = arg,
 	    .d = d};
 	enum sy_err e;
+	int ret = 0;
 
 	if (off < 0 || line == 0) {
 		errno = EINVAL;
 		return SY_EINVAL;
 	}
+	if (fileno(fp) >= 0 &&
+	    read_at_plain(fileno(fp), off, line, len, cb, arg, &ret))
+		return ret > 0 ? (enum sy_err)ret : SY_OK;
 	clearerr(fp);
 	/* With a descriptor, read at off with pread (lines_init). */
 	if (fileno(fp) < 0 && fseeko(fp, (off_t)off, SEEK_SET) != 0)
@@ -957,6 +1108,7 @@ keep_cb(struct sy_csv_record *rec, void *arg)
 	memset(r, 0, sizeof(*r));
 	r->line = rec->line;
 	r->off = rec->off;
+	r->len = rec->len;
 	r->xml_bad = rec->xml_bad;
 	r->fields = calloc(rec->nfields ? rec->nfields : 1, sizeof(char *));
 	r->flines = calloc(rec->nfields ? rec->nfields : 1, sizeof(size_t));

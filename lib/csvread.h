@@ -19,6 +19,8 @@
 struct sy_csv_record {
 	size_t line;   /* physical line where the record starts */
 	long long off; /* its byte offset in the stream, -1 if unknown */
+	size_t len;    /* bytes from off to its end (line end included), 0 if
+	                  unknown */
 	bool xml_bad;  /* some field may hold a character XML 1.0 forbids */
 	size_t nfields;
 	char **fields;  /* NUL-terminated, valid UTF-8, no NUL inside */
@@ -52,13 +54,16 @@ enum sy_err sy_csv_read_fp(
 
 /*
  * Reads again the one record that starts at byte off of the seekable fp,
- * on physical line line (both from an earlier read's record): cb is
- * called once with it, or not at all when the record is damaged or
- * missing (its problems go to d).  For readers that let a record go and
- * want it back.
+ * on physical line line, len bytes long (all three from an earlier read's
+ * record; len may be 0): cb is called once with it, or not at all when
+ * the record is damaged or missing (its problems go to d).  For readers
+ * that let a record go and want it back.  A record of plain RFC 4180
+ * shape, as the earlier read left it, is split directly, without libcsv
+ * (one pread of len bytes); anything else goes through libcsv as on the
+ * first reading, with the same fields.
  */
 enum sy_err sy_csv_read_at(FILE *fp, const char *path, long long off,
-    size_t line, sy_csv_cb cb, void *arg, struct sy_diags *d);
+    size_t line, size_t len, sy_csv_cb cb, void *arg, struct sy_diags *d);
 
 /* All records in memory (small files: columns.csv, tests). */
 struct sy_csv {

@@ -51,6 +51,7 @@ struct sy_entry {
 	 */
 	bool partial;
 	long long off;
+	unsigned len; /* its bytes there (0: not known) */
 	/*
 	 * A partial entry of a column without a limit: it stays partial
 	 * until it is written (sy_manifest_fill reads it again, then

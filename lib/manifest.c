@@ -154,6 +154,7 @@ struct stub {
 	struct sy_time updated;
 	long long enclosure_length;
 	long long off;
+	unsigned len;
 	size_t line;
 	bool has_updated;
 	unsigned char hint; /* sy_entry.hint */
@@ -1277,6 +1278,7 @@ topk_entries(struct loader *L)
 			e.enclosure_length = tk->v[k].enclosure_length;
 			e.partial = true;
 			e.off = tk->v[k].off;
+			e.len = tk->v[k].len;
 			e.deferred = tk->lim == 0;
 			e.hint = tk->v[k].hint;
 			if (push_entry(L->m, &e) != SY_OK) {
@@ -1597,8 +1599,8 @@ reread(struct loader *L, FILE *fp, const struct stat *st)
 		if (!en->partial || en->deferred)
 			continue;
 		L->target = en;
-		e = sy_csv_read_at(
-		    fp, L->path, en->off, en->line, reread_cb, L, &scratch);
+		e = sy_csv_read_at(fp, L->path, en->off, en->line, en->len,
+		    reread_cb, L, &scratch);
 		if (e == SY_OK && en->partial) {
 			errno = EAGAIN;
 			e = SY_EIO;
@@ -1769,6 +1771,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		st.enclosure_length = e.enclosure_length;
 		st.line = e.line;
 		st.off = rec->off;
+		st.len = rec->len <= SY_CSV_MAX_RECORD ? (unsigned)rec->len : 0;
 		st.hint = 0;
 		if (*v[F_CONTENT] != '\0' || *v[F_CONTENT_FILE] != '\0')
 			st.hint |= SY_HINT_CONTENT;
@@ -2403,7 +2406,7 @@ reread_one(struct loader *L, FILE *fp, struct sy_entry *en)
 	L->target = en;
 	sy_diags_init(&scratch);
 	e = sy_csv_read_at(
-	    fp, L->path, en->off, en->line, reread_cb, L, &scratch);
+	    fp, L->path, en->off, en->line, en->len, reread_cb, L, &scratch);
 	sy_diags_fini(&scratch);
 	L->target = NULL;
 	if (e == SY_OK && en->partial) {
@@ -2520,6 +2523,7 @@ sy_manifest_unfill(
 		keep.enclosure_length = en->enclosure_length;
 		keep.partial = true;
 		keep.off = en->off;
+		keep.len = en->len;
 		keep.deferred = true;
 		keep.hint = en->hint;
 		en->column = NULL;

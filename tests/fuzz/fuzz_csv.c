@@ -1,22 +1,50 @@
-/* fuzz_csv.c: sy_csv_read_fp on any bytes, through fmemopen. */
+/*
+ * fuzz_csv.c: sy_csv_read_fp on any bytes, through fmemopen; then every
+ * record read again at its offset from a real file (tmpfile), once by
+ * the direct split and once by libcsv (sy_csv_read_at with and without
+ * its length): both must give the fields, lines and flag of the first
+ * reading.
+ */
 #include "lib/csvread.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
 #include "lib/diag.h"
 #include "tests/fuzz/fuzz.h"
+
+#define MAXREC 64
+
+struct seen {
+	struct sy_buf text;
+	long long off[MAXREC];
+	size_t line[MAXREC], len[MAXREC];
+	size_t n;
+};
 
 static int
 on_record(struct sy_csv_record *rec, void *arg)
 {
-	size_t *n = arg;
+	struct seen *s = arg;
 	size_t i;
 
 	FZ_ASSERT(rec->nfields >= 1 && rec->nfields <= SY_CSV_MAX_FIELDS);
 	FZ_ASSERT(rec->line >= 1);
-	for (i = 0; i < rec->nfields; i++) {
-		/* Touch every byte: ASan checks the string is whole. */
-		*n += strlen(rec->fields[i]);
-		FZ_ASSERT(rec->flines[i] >= rec->line);
+	if (s->n < MAXREC) {
+		s->off[s->n] = rec->off;
+		s->line[s->n] = rec->line;
+		s->len[s->n] = rec->len;
 	}
+	s->n++;
+	(void)sy_buf_printf(&s->text, "%zu:%d:", rec->line, rec->xml_bad);
+	for (i = 0; i < rec->nfields; i++) {
+		/* Every byte, whole: ASan checks the string. */
+		FZ_ASSERT(rec->flines[i] >= rec->line);
+		(void)sy_buf_printf(
+		    &s->text, "%zu@%s\x1f", rec->flines[i], rec->fields[i]);
+	}
+	(void)sy_buf_putc(&s->text, '\x1e');
 	return 0;
 }
 
@@ -24,7 +52,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sy_diags d;
-	size_t n = 0;
+	struct seen first, again;
+	size_t j, k;
 	FILE *fp;
 
 	if (size == 0)
@@ -33,8 +62,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fp == NULL)
 		return 0;
 	sy_diags_init(&d);
-	(void)sy_csv_read_fp(fp, "fuzz.csv", on_record, &n, &d);
+	memset(&first, 0, sizeof(first));
+	sy_buf_init(&first.text, 0);
+	(void)sy_csv_read_fp(fp, "fuzz.csv", on_record, &first, &d);
 	fclose(fp);
+	/* A real file: the direct split needs a descriptor to pread. */
+	fp = tmpfile();
+	if (fp != NULL && write(fileno(fp), data, size) == (ssize_t)size) {
+		/* The offsets of a real file are those of the memory one. */
+		for (k = 0; k < 2 && first.n <= MAXREC; k++) {
+			memset(&again, 0, sizeof(again));
+			sy_buf_init(&again.text, 0);
+			for (j = 0; j < first.n; j++) {
+				FZ_ASSERT(first.len[j] > 0);
+				FZ_ASSERT(sy_csv_read_at(fp, "fuzz.csv",
+				              first.off[j], first.line[j],
+				              k == 0 ? first.len[j] : 0,
+				              on_record, &again, &d) == SY_OK);
+				FZ_ASSERT(again.n == j + 1);
+			}
+			FZ_ASSERT(first.n == 0 ||
+			    strcmp(again.text.data, first.text.data) == 0);
+			sy_buf_fini(&again.text);
+		}
+	}
+	if (fp != NULL)
+		fclose(fp);
+	sy_buf_fini(&first.text);
 	sy_diags_fini(&d);
 	return 0;
 }

@@ -138,11 +138,150 @@ in_order(struct sy_csv_record *rec, void *arg)
 	return o->n == o->stop_at ? SY_ELIMIT : 0;
 }
 
+/*
+ * Reading again at an offset: the direct split (a real file, the record's
+ * length given) and libcsv (length 0) must both give every field, line
+ * and flag exactly as the first reading did.
+ */
+struct again {
+	struct sy_buf text; /* "LINE:f1@l1|f2@l2...#xml;" per record */
+	long long off[256];
+	size_t line[256], len[256];
+	size_t n;
+};
+
+static int
+collect_again(struct sy_csv_record *rec, void *arg)
+{
+	struct again *a = arg;
+	size_t i;
+
+	if (a->n < SY_NELEM(a->off)) {
+		a->off[a->n] = rec->off;
+		a->line[a->n] = rec->line;
+		a->len[a->n] = rec->len;
+	}
+	a->n++;
+	sy_buf_printf(&a->text, "%zu:", rec->line);
+	for (i = 0; i < rec->nfields; i++)
+		sy_buf_printf(&a->text, "%s%s@%zu", i ? "|" : "",
+		    rec->fields[i], rec->flines[i]);
+	sy_buf_printf(&a->text, "#%d;", rec->xml_bad ? 1 : 0);
+	return 0;
+}
+
+/* Returns the number of records that did not read the same again. */
+static size_t
+reread_file(const char *in, size_t inlen, size_t *nrec)
+{
+	struct again first, again;
+	struct sy_diags d;
+	FILE *fp = tmpfile();
+	size_t j, bad = 0;
+	int pass;
+
+	*nrec = 0;
+	if (fp == NULL || fwrite(in, 1, inlen, fp) != inlen ||
+	    fflush(fp) != 0 || fseeko(fp, 0, SEEK_SET) != 0) {
+		if (fp != NULL)
+			fclose(fp);
+		return 1;
+	}
+	memset(&first, 0, sizeof(first));
+	sy_buf_init(&first.text, 0);
+	sy_diags_init(&d);
+	if (sy_csv_read_fp(fp, "t.csv", collect_again, &first, &d) != SY_OK)
+		bad++;
+	*nrec = first.n < SY_NELEM(first.off) ? first.n : SY_NELEM(first.off);
+	for (pass = 0; pass < 2; pass++) {
+		memset(&again, 0, sizeof(again));
+		sy_buf_init(&again.text, 0);
+		for (j = 0; j < *nrec; j++) {
+			size_t before = again.n;
+
+			if (first.len[j] == 0 ||
+			    sy_csv_read_at(fp, "t.csv", first.off[j],
+			        first.line[j], pass == 0 ? first.len[j] : 0,
+			        collect_again, &again, &d) != SY_OK ||
+			    again.n != before + 1)
+				bad++;
+		}
+		if (strcmp(again.text.data ? again.text.data : "",
+		        first.text.data ? first.text.data : "") != 0) {
+			bad++;
+			printf("# %s: first %s\n# again %s\n",
+			    pass == 0 ? "direct" : "libcsv", first.text.data,
+			    again.text.data);
+		}
+		sy_buf_fini(&again.text);
+	}
+	sy_buf_fini(&first.text);
+	sy_diags_fini(&d);
+	fclose(fp);
+	return bad;
+}
+
+static void
+test_reread(void)
+{
+	/* What the direct split must take, or leave to libcsv. */
+	static const char *const more[] = {
+	    "a , b\n\tc,d\t\n",
+	    "\"x\" ,y\n\"p\"\t,q\n",
+	    " \"x\",y\n",
+	    "a,b,\n,\n",
+	    "\"\",\"\"\"\"\n",
+	    "a,\"b\"",
+	    "a,b",
+	    "\"multi\r\nline\",\"cr\rinside\"\r\nz,\"q\"\r\n",
+	    "a\r\nb\rc\n",
+	    "\"open,never closed\n",
+	    "x,\"y\"z\nok,1\n",
+	    "\xef\xbb\xbf\"bom\",x\n",
+	    "a\x01,\"b\x1f\"\n\xef\xbf\xbe,c\n",
+	};
+	unsigned seed = 12345;
+	size_t i, n, total = 0, bad = 0;
+
+	for (i = 0; i < SY_NELEM(cases); i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
+
+		T_INTEQ(reread_file(cases[i].in, len, &n), 0,
+		    "%s: every record the same read again", cases[i].name);
+	}
+	for (i = 0; i < SY_NELEM(more); i++)
+		T_INTEQ(reread_file(more[i], strlen(more[i]), &n), 0,
+		    "edge %zu: every record the same read again", i);
+	/* Random files from the bytes that matter to CSV. */
+	for (i = 0; i < 3000; i++) {
+		static const char alpha[] = "ab ,\"\n\r\t\x01";
+		char buf[64];
+		size_t k, len = 1 + i % 60;
+
+		for (k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 23 == 0) {
+				/* a two-byte character, sometimes cut */
+				buf[k] = (char)0xC3;
+				if (k + 1 < len && (seed >> 20) % 5)
+					buf[++k] = (char)0xA9;
+				continue;
+			}
+			buf[k] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+		}
+		bad += reread_file(buf, len, &n);
+		total += n;
+	}
+	T_INTEQ(bad, 0, "3000 random files: %zu records, all the same again",
+	    total);
+}
+
 int
 main(void)
 {
 	size_t i, k;
 
+	test_reread();
 	for (i = 0; i < SY_NELEM(cases); i++) {
 		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
 		FILE *fp = fmemopen((void *)(uintptr_t)cases[i].in, len, "r");
@@ -170,7 +309,7 @@ main(void)
 				size_t before = again.n;
 
 				if (sy_csv_read_at(fp, "t.csv", s.off[j],
-				        s.line[j], collect, &again,
+				        s.line[j], 0, collect, &again,
 				        &d) != SY_OK ||
 				    again.n != before + 1)
 					alone = false;

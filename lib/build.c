@@ -29,9 +29,13 @@ static const struct {
 /*
  * Entries per part: a feed is read again, finished, written and let go
  * this many entries at a time (sy_manifest_fill), so that memory holds
- * one part, not the feed.
+ * one part, not the feed.  A part is cut into slices of SLICE entries,
+ * each read, finished, written in every format and let go on one thread
+ * (sy_par_for), many slices to a thread so that they end together.
  */
 #define PART 1024
+#define SLICE 64
+#define NSLICE (PART / SLICE)
 
 int
 sy_build_parse_formats(const char *s, unsigned *out)
@@ -66,10 +70,23 @@ struct job {
 	char *path;
 	struct sy_atomic *tmp;
 	struct sy_out out;
-	struct sy_out half[2]; /* a part's two halves, written in parallel */
 	bool open;
-	/* the part being written: entries [from, to) */
+};
+
+/*
+ * A part of a feed being written: slice s holds entries [from + s *
+ * SLICE, ...) and its bytes in format k go to buf[s][k] (memory), which
+ * the caller appends to the files in order.
+ */
+struct part {
+	struct sy_manifest *m;
+	struct sy_feed *f;
+	struct job *js;
+	size_t nj;
 	size_t from, to;
+	struct sy_out buf[NSLICE][SY_NELEM(formats)];
+	/* the failure of each slice: SIZE_MAX reading again, else the job */
+	size_t bad[NSLICE];
 };
 
 /*
@@ -117,79 +134,90 @@ warn_no_self(
 }
 
 /*
- * The jobs of one feed write the two halves of the same part in parallel
- * (sy_par_for, item i: job i / 2, half i % 2), each into memory: they
- * share only the feed, which they read.
+ * Slice s of the part: its entries read again and finished, checked,
+ * written in every format of the feed, and let go.  Slices share the
+ * feed and the manifest, each touching only its own entries.
  */
 static enum sy_err
-job_part(size_t i, void *arg)
+part_slice(size_t s, void *arg)
 {
-	struct job *j = (struct job *)arg + i / 2;
-	struct sy_out *o = &j->half[i % 2];
-	size_t mid = j->from + (j->to - j->from) / 2;
-	size_t k = i % 2 ? mid : j->from, to = i % 2 ? j->to : mid;
-	enum sy_err e = SY_OK;
+	struct part *p = arg;
+	size_t a = p->from + s * SLICE,
+	       b = a + SLICE < p->to ? a + SLICE : p->to;
+	size_t k, i;
+	enum sy_err e;
 
-	sy_out_reset(o);
-	for (; k < to && e == SY_OK && o->err == SY_OK; k++)
-		e = formats[j->fmt].w->item(o, j->feed, k);
-	return e != SY_OK ? e : o->err;
+	p->bad[s] = SIZE_MAX;
+	if ((e = sy_manifest_fill(p->m, p->f, a, b)) != SY_OK)
+		return e;
+	p->bad[s] = 0;
+	if (!sy_feed_entries_are_writable(p->f, a, b))
+		e = SY_EINVAL;
+	for (k = 0; k < p->nj && e == SY_OK; k++) {
+		p->bad[s] = k;
+		struct sy_out *o = &p->buf[s][k];
+
+		sy_out_reset(o);
+		for (i = a; i < b && e == SY_OK && o->err == SY_OK; i++)
+			e = formats[p->js[k].fmt].w->item(o, p->f, i);
+		if (e == SY_OK)
+			e = o->err;
+	}
+	sy_manifest_unfill(p->m, p->f, a, b);
+	return e;
 }
 
 /*
  * Writes feed f's files (jobs js[0..nj), one per format) under their
- * temporary names: the heads, then each part of the entries, read again
- * and finished, checked, written and let go, then the ends.  *bad is the
- * job that failed, or SIZE_MAX when reading the entries again failed.
+ * temporary names: the heads, then each part of the entries (part_slice
+ * on every slice at once, the slices' bytes then appended in order),
+ * then the ends.  *bad is the job that failed, or SIZE_MAX when reading
+ * the entries again failed.
  */
 static enum sy_err
 write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
     size_t *bad)
 {
+	struct part *p;
 	enum sy_err e = SY_OK;
-	size_t i, k, from, to;
+	size_t i, k, s, ns, failed;
 
 	*bad = 0;
 	if (!sy_feed_head_is_writable(f))
 		return SY_EINVAL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return SY_ENOMEM;
+	p->m = m;
+	p->f = f;
+	p->js = js;
+	p->nj = nj;
+	for (s = 0; s < NSLICE; s++)
+		for (k = 0; k < nj; k++)
+			sy_out_init(&p->buf[s][k], NULL);
 	for (k = 0; k < nj && e == SY_OK; k++) {
 		*bad = k;
 		sy_atomic_sweep(js[k].path);
 		if ((e = sy_atomic_open(js[k].tmp, js[k].path)) != SY_OK)
 			break;
 		sy_out_init(&js[k].out, js[k].tmp->fp);
-		sy_out_init(&js[k].half[0], NULL);
-		sy_out_init(&js[k].half[1], NULL);
 		js[k].open = true;
-		if ((e = js[k].out.err) == SY_OK &&
-		    (e = js[k].half[0].err) == SY_OK &&
-		    (e = js[k].half[1].err) == SY_OK)
+		if ((e = js[k].out.err) == SY_OK)
 			e = formats[js[k].fmt].w->begin(&js[k].out, f);
 	}
-	for (from = 0; from < f->n && e == SY_OK; from = to) {
-		to = f->n - from > PART ? from + PART : f->n;
-		if ((e = sy_manifest_fill(m, f, from, to)) != SY_OK) {
-			*bad = SIZE_MAX;
+	for (p->from = 0; p->from < f->n && e == SY_OK; p->from = p->to) {
+		p->to = f->n - p->from > PART ? p->from + PART : f->n;
+		ns = (p->to - p->from + SLICE - 1) / SLICE;
+		if ((e = sy_par_for(ns, 1, part_slice, p, &failed)) != SY_OK) {
+			*bad = p->bad[failed];
 			break;
 		}
-		if (!sy_feed_entries_are_writable(f, from, to))
-			e = SY_EINVAL;
-		for (k = 0; k < nj; k++) {
-			js[k].from = from;
-			js[k].to = to;
-		}
-		if (e == SY_OK &&
-		    (e = sy_par_for(2 * nj, 1, job_part, js, bad)) != SY_OK)
-			*bad /= 2;
-		for (k = 0; k < nj && e == SY_OK; k++) {
-			*bad = k;
-			sy_out_write(
-			    &js[k].out, js[k].half[0].data, js[k].half[0].len);
-			sy_out_write(
-			    &js[k].out, js[k].half[1].data, js[k].half[1].len);
-			e = js[k].out.err;
-		}
-		sy_manifest_unfill(m, f, from, to);
+		for (s = 0; s < ns && e == SY_OK; s++)
+			for (k = 0; k < nj && e == SY_OK; k++) {
+				*bad = k;
+				sy_out_write(&js[k].out, p->buf[s][k].data,
+				    p->buf[s][k].len);
+				e = js[k].out.err;
+			}
 	}
 	for (k = 0; k < nj && e == SY_OK; k++) {
 		*bad = k;
@@ -200,10 +228,12 @@ write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
 	for (i = 0; i < nj; i++)
 		if (js[i].open) {
 			sy_out_fini(&js[i].out);
-			sy_out_fini(&js[i].half[0]);
-			sy_out_fini(&js[i].half[1]);
 			js[i].open = false;
 		}
+	for (s = 0; s < NSLICE; s++)
+		for (k = 0; k < nj; k++)
+			sy_out_fini(&p->buf[s][k]);
+	free(p);
 	return e;
 }
 

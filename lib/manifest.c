@@ -164,14 +164,11 @@ struct stub {
  * What reading a deferred entry again needs, kept from the loading: the
  * open manifest (as it was: st), its path and its header's mapping.
  */
-#define REREADERS 2
 struct sy_msrc {
-	FILE *fp;
+	FILE *fp; /* read again with pread only: shared by threads */
 	struct stat st;
 	char *path;
 	struct header h;
-	/* the manifest opened again, one per thread reading it */
-	FILE *fps[REREADERS];
 };
 
 struct topk {
@@ -2183,9 +2180,6 @@ sy_manifest_fini(struct sy_manifest *m)
 	if (m->src != NULL) {
 		if (m->src->fp != NULL)
 			(void)fclose(m->src->fp);
-		for (i = 0; i < REREADERS; i++)
-			if (m->src->fps[i] != NULL)
-				(void)fclose(m->src->fps[i]);
 		free(m->src->path);
 		free(m->src);
 	}
@@ -2428,77 +2422,48 @@ same_file(FILE *fp, const struct stat *st)
 	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-/*
- * Reading a part again, in REREADERS slices read in parallel, each with
- * its own stream of the manifest and its own loader.
- */
-struct refill {
-	struct sy_manifest *m;
-	const struct sy_feed *f;
-	size_t i, j;
-};
-
-static enum sy_err
-reread_slice(size_t r, void *arg)
+enum sy_err
+sy_manifest_fill(
+    struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j)
 {
-	const struct refill *rf = arg;
-	struct sy_manifest *m = rf->m;
 	struct sy_msrc *src = m->src;
-	size_t n = rf->j - rf->i, k, from = rf->i + n * r / REREADERS,
-	       to = rf->i + n * (r + 1) / REREADERS;
 	struct loader *L = NULL;
 	enum sy_err e = SY_OK;
+	size_t k;
 
-	for (k = from; k < to && e == SY_OK; k++) {
-		struct sy_entry *en =
-		    &m->entries[rf->f->entries[k] - m->entries];
+	for (k = i; k < j && e == SY_OK; k++) {
+		struct sy_entry *en = &m->entries[f->entries[k] - m->entries];
 
 		if (!en->partial || !en->deferred)
 			continue;
 		if (L == NULL) {
-			/* A loader is a large struct: one for the slice. */
+			/* A loader is a large struct: one for the range. */
 			if ((L = calloc(1, sizeof(*L))) == NULL)
 				return SY_ENOMEM;
 			L->m = m;
 			L->h = src->h;
 			L->path = src->path;
-			if (src->fps[r] == NULL &&
-			    (src->fps[r] = fopen(src->path, "r")) == NULL) {
-				free(L);
-				return SY_EIO;
-			}
-			if (!same_file(src->fps[r], &src->st)) {
+			if (!same_file(src->fp, &src->st)) {
 				free(L);
 				errno = EAGAIN;
 				return SY_EIO;
 			}
 		}
-		e = reread_one(L, src->fps[r], en);
+		/* pread on the one stream: ranges may be read at once. */
+		e = reread_one(L, src->fp, en);
 	}
-	if (e == SY_OK && L != NULL && !same_file(src->fps[r], &src->st)) {
+	if (e == SY_OK && L != NULL && !same_file(src->fp, &src->st)) {
 		errno = EAGAIN;
 		e = SY_EIO;
 	}
 	free(L);
 	/* Finished here too, on the thread that read them. */
-	for (k = from; k < to && e == SY_OK; k++) {
-		struct sy_entry *en =
-		    &m->entries[rf->f->entries[k] - m->entries];
+	for (k = i; k < j && e == SY_OK; k++) {
+		struct sy_entry *en = &m->entries[f->entries[k] - m->entries];
 
-		e = finish_entry(rf->f->col, en);
+		e = finish_entry(f->col, en);
 	}
 	return e;
-}
-
-enum sy_err
-sy_manifest_fill(
-    struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j)
-{
-	struct refill rf = {m, f, i, j};
-
-	if (j <= i)
-		return SY_OK;
-	return sy_par_for(REREADERS, 1, reread_slice, &rf, NULL);
 }
 
 void

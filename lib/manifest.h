@@ -104,8 +104,9 @@ void sy_manifest_feeds_free(struct sy_feed *feeds, size_t n);
  * left as they are); sy_manifest_unfill lets their text go again, so
  * that memory holds a part of a feed at a time.  SY_EIO (errno set) when
  * the manifest changed since it was loaded (EAGAIN) or an article file
- * can no longer be read.  Not safe to call for one manifest from two
- * threads.
+ * can no longer be read.  Both work on the calling thread and may run on
+ * several threads at once for ranges that do not overlap (the manifest
+ * is read again with pread).
  */
 enum sy_err sy_manifest_fill(
     struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j);

@@ -66,6 +66,7 @@ sy_feed_fini(struct sy_feed *f)
 	free(f->self_atom);
 	free(f->self_json);
 	free(f->id);
+	free(f->tag_host);
 	memset(f, 0, sizeof(*f));
 }
 

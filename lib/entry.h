@@ -89,7 +89,8 @@ struct sy_feed {
 	char *self_rss;  /* URIs of the three files, or NULL without */
 	char *self_atom; /* a base_url */
 	char *self_json;
-	char *id; /* Atom feed id: self_atom, else link, else tag */
+	char *id;       /* Atom feed id: self_atom, else link, else tag */
+	char *tag_host; /* its column's home page's host, or NULL */
 	struct sy_time updated; /* newest published/updated of entries */
 	const char *generator;  /* static: "syndic 0.1.0" */
 	/*

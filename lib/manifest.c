@@ -1007,24 +1007,22 @@ load_zones(struct loader *L)
 
 /* "tag:HOST,YEAR:ID": stable while the column's home and the year stay. */
 static char *
-tag_uri(const struct sy_column *col, const struct sy_entry *e)
+tag_uri(const struct sy_feed *f, const struct sy_entry *e)
 {
 	char *host = NULL;
 	struct sy_buf b;
 	int64_t y;
 	unsigned mo, d;
 
-	if (col->link != NULL)
-		host = sy_url_host(col->link);
-	if (host == NULL)
-		host = sy_url_host(e->link);
-	if (host == NULL)
+	/* The column's home page, else the entry's link, names the host. */
+	if (f->tag_host == NULL && (host = sy_url_host(e->link)) == NULL)
 		return NULL;
 	sy_civil_from_days((e->published.t + e->published.off) / 86400 -
 	        ((e->published.t + e->published.off) % 86400 < 0),
 	    &y, &mo, &d);
 	sy_buf_init(&b, 0);
-	if (sy_buf_printf(&b, "tag:%s,%04lld:", host, (long long)y) != SY_OK ||
+	if (sy_buf_printf(&b, "tag:%s,%04lld:",
+	        host != NULL ? host : f->tag_host, (long long)y) != SY_OK ||
 	    pct_encode(&b, e->id) != SY_OK) {
 		free(host);
 		sy_buf_fini(&b);
@@ -1367,7 +1365,7 @@ make_uri(char **p)
  * set) when an article file can no longer be read.
  */
 static enum sy_err
-finish_entry(const struct sy_column *col, struct sy_entry *e)
+finish_entry(const struct sy_feed *f, struct sy_entry *e)
 {
 	char *raw = NULL, *html = NULL;
 	size_t len;
@@ -1378,7 +1376,7 @@ finish_entry(const struct sy_column *col, struct sy_entry *e)
 	if (make_uri(&e->link) != SY_OK || make_uri(&e->enclosure) != SY_OK ||
 	    make_uri(&e->image) != SY_OK)
 		return SY_ENOMEM;
-	e->tag_id = tag_uri(col, e);
+	e->tag_id = tag_uri(f, e);
 	if (e->tag_id == NULL)
 		return SY_ENOMEM;
 	if (e->guid != NULL) {
@@ -1444,7 +1442,7 @@ finish_one(size_t i, void *arg)
 	/* The pointers are into m->entries, which is ours to finish. */
 	if (e->partial)
 		return SY_OK; /* deferred: finished once read again */
-	return finish_entry(fin->col, e);
+	return finish_entry(fin->f, e);
 }
 
 /*
@@ -2236,6 +2234,9 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 	f->n = n;
 	if (n == 0)
 		return SY_OK; /* no feed: the caller drops it */
+	/* Once for the feed, not once an entry (tag_uri). */
+	if (col->link != NULL)
+		f->tag_host = sy_url_host(col->link);
 	{
 		struct finishing fin = {m, col, f, 0};
 		enum sy_err e = sy_par_for(n, 64, finish_one, &fin, NULL);
@@ -2461,7 +2462,7 @@ sy_manifest_fill(
 	for (k = i; k < j && e == SY_OK; k++) {
 		struct sy_entry *en = &m->entries[f->entries[k] - m->entries];
 
-		e = finish_entry(f->col, en);
+		e = finish_entry(f, en);
 	}
 	return e;
 }

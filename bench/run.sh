@@ -13,6 +13,8 @@
 #          against the size of the feeds; npm feed once beyond 100,000
 #          rows, stopped after BENCH_NPM_TIMEOUT seconds (default 600).
 #   rebuild: a one-row manifest built again unchanged (median of 50).
+#   read back: the no-limit feeds of up to 100,000 rows parsed by libxml2
+#          and jansson and compared with the entries (bench/readback.c).
 # BENCH_ROWS="100000 1000000" and BENCH_URLS=10000 change the sizes,
 # BENCH_REPEAT=3 the runs of each command (the median is reported);
 # BENCH_ONLY=build|lint|links runs one part; BENCH_NO_LINKCHECKER=1 skips
@@ -121,6 +123,14 @@ if [ "$ONLY" = all ] || [ "$ONLY" = build ] || [ "$ONLY" = lint ]; then
 			rm -f "$W/cat.out"
 			echo "   syndic-build takes $(echo "$s1 / ($f1 + $f2)" |
 			    bc -l | cut -c1-5)x the floor ($f1 s + $f2 s)"
+			# libxml2 and jansson read the feeds back to the
+			# entries written (a parse into trees: up to 100,000).
+			if [ "$n" -le 100000 ]; then
+				"$top/$B/bench/readback" "$u/manifest.csv" \
+				    "$u/columns.csv" "$u/out" >"$W/readback.out"
+				echo "   read back by libxml2 and jansson (exit" \
+				    "$?): $(tail -n 1 "$W/readback.out")"
+			fi
 			if [ -d "$W/node_modules/feed" ]; then
 				# Beyond 100,000 rows once, and at most
 				# BENCH_NPM_TIMEOUT seconds (default 600).

@@ -49,7 +49,9 @@ TOOLS = syndic-build syndic-lint syndic-links
 HDR = $(wildcard lib/*.h)
 LIBSRC = $(wildcard lib/*.c)
 # The Atom RELAX NG schema (RFC 4287) is compiled in: nothing to install.
-LIBOBJ = $(LIBSRC:%.c=$(B)/%.o) $(B)/gen/atom_rng.o
+# So are the report page's style and script (report.h), with the SHA-256
+# its Content-Security-Policy names them by.
+LIBOBJ = $(LIBSRC:%.c=$(B)/%.o) $(B)/gen/atom_rng.o $(B)/gen/report_assets.o
 LIB = $(B)/libsyndic.a
 BIN = $(TOOLS:%=$(B)/%)
 UNITSRC = $(wildcard tests/unit/*_test.c)
@@ -75,6 +77,11 @@ $(B)/gen/atom_rng.c: schemas/atom.rng
 	  echo '0x00 };'; \
 	  echo 'const size_t sy_atom_rng_len = sizeof(sy_atom_rng) - 1;'; \
 	} > $@
+
+$(B)/gen/report_assets.c: lib/report.css lib/report.js tests/embed.sh
+	@mkdir -p $(@D)
+	sh tests/embed.sh report lib/report.css lib/report.js > $@.tmp
+	mv $@.tmp $@
 
 $(B)/gen/%.o: $(B)/gen/%.c $(HDR)
 	$(CC) $(SY_CFLAGS) -c -o $@ $<

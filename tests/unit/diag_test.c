@@ -32,8 +32,10 @@
 static const char *const fmtnames[] = {
     "text", "json", "github", "junit", "sarif", "markdown"};
 
-static const struct sy_emit_opts opts = {
-    "syndic-lint", "0.1.0", false, 12, "https://example.org/syndic"};
+static const struct sy_emit_opts opts = {.tool = "syndic-lint",
+    .version = "0.1.0",
+    .checked = 12,
+    .info_uri = "https://example.org/syndic"};
 
 struct fixture {
 	const char *path;

@@ -253,6 +253,16 @@ duration(struct page *p, long ms)
 		putf(p, "%ld min %ld s", ms / 60000, ms / 1000 % 60);
 }
 
+/* A length the run log keeps in whole seconds. */
+static void
+duration_s(struct page *p, int64_t s)
+{
+	if (s <= 0)
+		put(p, "&lt; 1 s");
+	else
+		duration(p, (long)s * 1000);
+}
+
 static const char *
 plural(size_t n, const char *one, const char *many)
 {
@@ -406,7 +416,10 @@ verdict_line(struct page *p)
 			put(p,
 			    "; <span class=\"took\">took <span "
 			    "data-n=\"duration\">");
-			duration(p, ls->duration_ms);
+			if (ls->source == SY_LINKSET_HISTORY)
+				duration_s(p, ls->duration_ms / 1000);
+			else
+				duration(p, ls->duration_ms);
 			put(p, "</span></span>");
 		}
 		put(p, "</p>\n");
@@ -765,9 +778,9 @@ timeline_svg(struct page *p)
 		    p, first + (slot - w) / 2, "start", ls->runs[0].started);
 	put(p,
 	    "</svg>\n<p class=\"legend\"><span><b "
-	    "class=\"broken\">&#9632;</b> broken</span><span><b "
-	    "class=\"blocked\">&#9632;</b> blocked</span><span><b "
-	    "class=\"fine\">&#9632;</b> fine</span><span><b "
+	    "class=\"broken\">&#9632;</b> broken</span> <span><b "
+	    "class=\"blocked\">&#9632;</b> blocked</span> <span><b "
+	    "class=\"fine\">&#9632;</b> fine</span> <span><b "
 	    "class=\"skipped\">&#9632;</b> skipped (fine "
 	    "recently)</span></p>\n");
 }
@@ -804,7 +817,7 @@ timeline(struct page *p)
 		put(p, "<tr><td>");
 		when(p, r->started, true);
 		put(p, "</td><td class=\"num\">");
-		duration(p, (long)(r->finished - r->started) * 1000);
+		duration_s(p, r->finished - r->started);
 		putf(p,
 		    "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td>"
 		    "<td class=\"num\">%ld</td><td class=\"num\">%ld</td><td "

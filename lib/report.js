@@ -1,6 +1,7 @@
 /* report.js: filters and sorting for report.h's page (embedded at build
- * time).  The page is complete without it.  The filters live in the
- * address's #fragment (#v=broken&h=example.org), so a view can be shared.
+ * time).  The page is complete without it.  The view lives in the
+ * address's #fragment (#v=broken&h=example.org&s=-3: the filters, and
+ * the column sorted by, minus for descending), so it can be shared.
  * Only text and attribute values are ever set: nothing is parsed as HTML. */
 (function () {
 	"use strict";
@@ -16,6 +17,7 @@
 		table.querySelectorAll("tbody tr[data-v]"));
 	var sels = Array.prototype.slice.call(bar.querySelectorAll("select"));
 	var shown = document.getElementById("shown");
+	var sorted = "";
 	var value = function (tr, k) {
 		return k === "f" ? tr.parentNode.getAttribute("data-f") :
 			tr.getAttribute("data-" + k);
@@ -29,6 +31,9 @@
 				state.push(k + "=" + encodeURIComponent(s.value));
 			}
 		});
+		if (sorted !== "") {
+			state.push("s=" + sorted);
+		}
 		rows.forEach(function (tr) {
 			var ok = want.every(function (w) {
 				return value(tr, w[0]) === w[1];
@@ -81,6 +86,7 @@
 			c.removeAttribute("aria-sort");
 		});
 		th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+		sorted = (dir > 0 ? "" : "-") + col;
 		each(table.tBodies, function (tb) {
 			var rs = Array.prototype.slice.call(
 				tb.querySelectorAll("tr[data-v]"));
@@ -96,7 +102,8 @@
 			});
 		});
 	};
-	each(table.tHead.rows[0].cells, function (th, col) {
+	var heads = table.tHead.rows[0].cells;
+	each(heads, function (th, col) {
 		var b = document.createElement("button");
 		b.type = "button";
 		b.textContent = th.textContent;
@@ -104,6 +111,7 @@
 		th.appendChild(b);
 		b.addEventListener("click", function () {
 			sort(col, th);
+			apply();
 		});
 	});
 	location.hash.slice(1).split("&").forEach(function (p) {
@@ -121,6 +129,14 @@
 				s.value = v;
 			}
 		});
+		if (k === "s" && /^-?[0-9]+$/.test(v) &&
+				heads[Math.abs(parseInt(v, 10))]) {
+			var th = heads[Math.abs(parseInt(v, 10))];
+			if (v.charAt(0) === "-") {
+				th.setAttribute("aria-sort", "ascending");
+			}
+			sort(Math.abs(parseInt(v, 10)), th);
+		}
 	});
 	bar.hidden = false;
 	document.documentElement.setAttribute("data-js", "on");

@@ -189,13 +189,20 @@ attr(struct page *p, const char *name, const char *value)
 	put(p, "\"");
 }
 
-/* A URL: a link when sy_report_is_href allows, else text. */
+/*
+ * A URL as written, a link when sy_report_is_href allows; the link's
+ * target is its URI form (url.h: IDNA host, every byte outside the URI
+ * set percent-encoded), as browsers would make it, so that the href is
+ * a valid URL whatever was written.
+ */
 static void
 url(struct page *p, const char *u)
 {
-	if (sy_report_is_href(u)) {
+	char *uri = sy_report_is_href(u) ? sy_url_to_uri(u) : NULL;
+
+	if (uri != NULL && sy_report_is_href(uri)) {
 		put(p, "<a");
-		attr(p, "href", u);
+		attr(p, "href", uri);
 		put(p, " rel=\"noreferrer noopener nofollow\">");
 		text(p, u);
 		put(p, "</a>");
@@ -204,6 +211,7 @@ url(struct page *p, const char *u)
 		text(p, u);
 		put(p, "</span>");
 	}
+	free(uri);
 }
 
 static void

@@ -10,7 +10,8 @@ report.py safe DOM [--no-csp] [--text STRING]...
     (its SHA-256 is the one the CSP allows), no on* attribute, no link
     to anything but http(s) and the page's own #anchors, nothing that
     loads (img, iframe, object, embed, link other than the data: icon,
-    base, form, meta refresh), no data-pwned mark left by a payload.
+    base, form, meta refresh), no mark left by a payload (a data-pwned
+    attribute, a title 'pwned').
     Each STRING must be in the page's text: shown, not dropped.  The CSP
     must forbid everything by default, name the script, and allow nothing
     unsafe (--no-csp: for a copy of the page without it).
@@ -412,6 +413,9 @@ def safe(args):
                 bad.append("a style attribute on <%s>" % t)
             if k == "data-pwned":
                 bad.append("a payload ran: data-pwned=%r" % v)
+    for t in find_all(root, "title"):
+        if text(t) == "pwned":
+            bad.append("a payload ran: the title is 'pwned'")
     body = text(root)
     for s in texts:
         if s not in body:

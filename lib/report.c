@@ -841,7 +841,7 @@ timeline(struct page *p)
 struct hostrow {
 	const char *host; /* borrowed from the link set */
 	bool mail;
-	size_t links, broken, blocked, timed;
+	size_t links, broken, blocked, fine, timed;
 	long median, worst;
 	bool rate_limited;
 };
@@ -921,6 +921,7 @@ host_rows(const struct sy_linkset *ls, struct hostrow **rows, size_t *nrows)
 
 				h->broken += o == SY_HIST_FAIL;
 				h->blocked += o == SY_HIST_UNKNOWN;
+				h->fine += o == SY_HIST_OK;
 			}
 			h->rate_limited = h->rate_limited || r->rate_limited;
 			if (r->response_ms >= 0)
@@ -1010,7 +1011,7 @@ hosts(struct page *p)
 
 		parts[0] = h->broken;
 		parts[1] = h->blocked;
-		parts[2] = h->links - h->broken - h->blocked;
+		parts[2] = h->fine; /* the rest of the bar: not checked */
 		put(p, "<tr");
 		attr(p, "data-host", h->host);
 		put(p, "><td><bdi class=\"mono\">");
@@ -1031,11 +1032,17 @@ hosts(struct page *p)
 		                    : "<td>no</td>");
 		put(p, "</tr>\n");
 	}
-	put(p, "</tbody></table></div>\n");
+	put(p,
+	    "</tbody></table></div>\n<p class=\"legend\"><span><b "
+	    "class=\"broken\">&#9632;</b> broken</span> <span><b "
+	    "class=\"blocked\">&#9632;</b> blocked</span> <span><b "
+	    "class=\"fine\">&#9632;</b> fine</span> <span><b "
+	    "class=\"track\">&#9632;</b> not checked</span>");
 	if (p->ls->source != SY_LINKSET_RUN)
 		put(p,
-		    "<p class=\"muted\">Times are measured by a run "
-		    "that fetches: none here.</p>\n");
+		    " &middot; times are measured by a run that fetches: "
+		    "none here");
+	put(p, "</p>\n");
 	put(p, "</section>\n");
 	free(hr);
 }

@@ -430,6 +430,13 @@ test_empty(void)
 	        strstr(html, "id=\"rows\"") == NULL,
 	    "empty offline page: says so, and has no empty table");
 	free(html);
+	sy_linkset_add(&s, "https://a.example/", "a.example", false);
+	html = page(&d, &o, &e);
+	T_OK(e == SY_OK && html != NULL && host_row(html, "a.example") &&
+	        strstr(host_row(html, "a.example"), "<rect class=\"fine\"") ==
+	            NULL,
+	    "offline page: a link not checked is not drawn as fine");
+	free(html);
 	sy_linkset_fini(&s);
 	sy_diags_fini(&d);
 }

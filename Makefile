@@ -27,7 +27,8 @@ DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
     libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev tzdata
 DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates curl \
     cppcheck clang-tidy-14 clang-format-14 mandoc clang libclang-rt-14-dev \
-    nginx-light iproute2 python3-commonmark
+    nginx-light iproute2 python3-commonmark \
+    chromium tidy python3-html5lib fonts-wqy-microhei
 DEB_LINT = cppcheck clang-tidy-14 clang-format-14 mandoc
 DEB_BENCH = nginx-light wrk linkchecker time bc
 # make deb, make dist and tests/cli/7000-package.t (which builds the .deb).
@@ -131,6 +132,8 @@ demo: deps
 	    --base-url https://feeds.example.org/ -o feeds/out feeds/manifest.csv
 	@echo "feeds written under feeds/out/:"
 	@find feeds/out -type f | sort | sed 's/^/  /'
+	sh tests/example-report.sh $(B) examples/report
+	@echo "report pages written: examples/report/lint.html, examples/report/links.html"
 
 bench: deps
 	@sh tests/deps.sh $(DEB_BENCH)

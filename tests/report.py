@@ -21,6 +21,10 @@ report.py visible DOM
     The verdicts of the rows a person sees (not hidden), one a line.
 report.py sorted DOM COLUMN [desc]
     Within each file, the rows are in order of COLUMN's sort key.
+report.py png FILE WIDTH HEIGHT
+    FILE is a whole PNG of that size (signature, every chunk's CRC, the
+    image data inflating to exactly its rows) that holds a drawing, not
+    a blank page (more than a few distinct bytes in its rows).
 """
 import base64
 import hashlib
@@ -473,10 +477,54 @@ def sorted_rows(args):
     return 0
 
 
+def png(args):
+    import struct
+    import zlib
+    path, w, h = args[0], int(args[1]), int(args[2])
+    with open(path, "rb") as f:
+        data = f.read()
+    bad = []
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        print("# not a PNG")
+        return 1
+    pos, idat, ihdr, end = 8, b"", None, False
+    while pos + 12 <= len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        crc = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])[0]
+        if zlib.crc32(kind + body) != crc:
+            bad.append("bad CRC in %r" % kind)
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            end = True
+        pos += 12 + n
+    if ihdr is None or not end:
+        bad.append("no IHDR or no IEND")
+    else:
+        iw, ih, depth, ctype = ihdr[:4]
+        if (iw, ih) != (w, h):
+            bad.append("%dx%d, not %dx%d" % (iw, ih, w, h))
+        bpp = {2: 3, 6: 4, 0: 1, 4: 2}.get(ctype, 0) * depth // 8
+        raw = zlib.decompress(idat)
+        if len(raw) != ih * (1 + iw * bpp):
+            bad.append("image data of %d bytes for %d rows" %
+                       (len(raw), ih))
+        if len(set(raw[::97])) < 16:
+            bad.append("a blank picture")
+    for b in bad:
+        print("# " + b)
+    print("%s: %d problems" % (path, len(bad)))
+    return 1 if bad else 0
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     fn = {"compare": compare, "safe": safe,
-          "valid": valid, "visible": visible, "sorted": sorted_rows}[cmd]
+          "valid": valid, "visible": visible, "sorted": sorted_rows,
+          "png": png}[cmd]
     sys.exit(fn(args) or 0)
 
 

@@ -203,7 +203,7 @@ url(struct page *p, const char *u)
 	if (uri != NULL && sy_report_is_href(uri)) {
 		put(p, "<a");
 		attr(p, "href", uri);
-		put(p, " rel=\"noreferrer noopener nofollow\">");
+		put(p, " rel=\"noreferrer nofollow\">");
 		text(p, u);
 		put(p, "</a>");
 	} else {
@@ -229,7 +229,10 @@ civil(
 	*mi = (unsigned)(secs / 60 % 60);
 }
 
-/* <time> of t (UTC), the day only or with the minute. */
+/*
+ * <time> of t (UTC), with the minute, or the day only (a date is its own
+ * machine-readable form: no datetime attribute, shorter rows).
+ */
 static void
 when(struct page *p, int64_t t, bool minute)
 {
@@ -237,14 +240,15 @@ when(struct page *p, int64_t t, bool minute)
 	unsigned mo, d, h, mi;
 
 	civil(t, &y, &mo, &d, &h, &mi);
+	if (!minute) {
+		putf(p, "<time>%04lld-%02u-%02u</time>", (long long)y, mo, d);
+		return;
+	}
 	putf(p,
 	    "<time datetime=\"%04lld-%02u-%02uT%02u:%02u:%02uZ\">"
-	    "%04lld-%02u-%02u",
+	    "%04lld-%02u-%02u %02u:%02u UTC</time>",
 	    (long long)y, mo, d, h, mi, (unsigned)(((t % 60) + 60) % 60),
-	    (long long)y, mo, d);
-	if (minute)
-		putf(p, " %02u:%02u UTC", h, mi);
-	put(p, "</time>");
+	    (long long)y, mo, d, h, mi);
 }
 
 /* "420 ms", "2.4 s", "48 s", "3 min 20 s". */

@@ -304,8 +304,8 @@ test_page_links(void)
 	T_OK(strstr(html, "data-n=\"duration\">2.4 s<") != NULL,
 	    "links page: how long the run took");
 	T_OK(strstr(html,
-	         "since <time datetime=\"2025-01-27T17:46:40Z\">"
-	         "2025-01-27</time> <small>(3 runs)</small>") != NULL,
+	         "since <time>2025-01-27</time> <small>(3 runs)</small>") !=
+	        NULL,
 	    "links page: broken since, from the streak");
 	T_OK(strstr(html, "<span class=\"code\">404</span> &lt;script") != NULL,
 	    "links page: the status, the message after it");

@@ -351,11 +351,13 @@ head(struct page *p)
 	if (ls != NULL)
 		putf(p, "Link audit: %zu broken, %zu blocked", ls->broken,
 		    ls->blocked);
-	else
-		putf(p, "Lint: %zu %s, %zu %s", p->d->count[SY_ERROR],
+	else {
+		text(p, p->o->tool);
+		putf(p, ": %zu %s, %zu %s", p->d->count[SY_ERROR],
 		    plural(p->d->count[SY_ERROR], "error", "errors"),
 		    p->d->count[SY_WARNING],
 		    plural(p->d->count[SY_WARNING], "warning", "warnings"));
+	}
 	put(p, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>");
 	fwrite(sy_report_css, 1, sy_report_css_len, p->out);
 	put(p, "</style>\n</head>\n<body>\n");
@@ -396,9 +398,9 @@ verdict_line(struct page *p)
 
 	put(p, "<header>\n");
 	if (ls == NULL) {
-		put(p,
-		    "<h1>Lint report</h1>\n<p class=\"verdict\" "
-		    "id=\"verdict\">");
+		put(p, "<h1>");
+		text(p, p->o->tool);
+		put(p, " report</h1>\n<p class=\"verdict\" id=\"verdict\">");
 		count(p, "errors", p->d->count[SY_ERROR],
 		    plural(p->d->count[SY_ERROR], "error", "errors"), "");
 		count(p, "warnings", p->d->count[SY_WARNING],

@@ -28,7 +28,7 @@ usage(FILE *fp, int status)
 	    "beside MANIFEST)\n"
 	    "      --description TEXT  description of the default feed\n"
 	    "      --format FMT        text, json, github, junit, sarif, "
-	    "markdown\n"
+	    "markdown, html\n"
 	    "      --limit N           at most N entries per feed\n"
 	    "      --link URL          home page of the default feed\n"
 	    "      --only LIST         rss,atom,json (default: all three)\n"

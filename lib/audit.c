@@ -49,7 +49,8 @@ struct audit {
 	struct sy_url_memo urlmemo; /* libcurl's verdicts on authorities */
 	struct sy_history *h;
 	char *dbpath;          /* the history's file, when open */
-	struct sy_linkset *ls; /* o->links: index-aligned with t */
+	struct sy_linkset *ls; /* o->links: ls->v[lbase + i] is t[i]'s */
+	size_t lbase;
 	int64_t now;
 	enum sy_err err;
 };
@@ -368,7 +369,7 @@ classify(struct audit *a)
 static struct sy_linkres *
 lres(struct audit *a, const struct target *t)
 {
-	return a->ls != NULL ? &a->ls->v[t - a->t] : NULL;
+	return a->ls != NULL ? &a->ls->v[a->lbase + (size_t)(t - a->t)] : NULL;
 }
 
 static void
@@ -421,7 +422,7 @@ announce(struct audit *a, struct target *t, enum sy_rule rule,
     enum sy_severity sev, int status, const char *message,
     const struct sy_hist_rec *after)
 {
-	size_t i, link = (size_t)(t - a->t) + 1;
+	size_t i, link = a->lbase + (size_t)(t - a->t) + 1;
 	const char *shown = t->domain ? t->domain : t->key;
 	char note[200];
 	bool report = true;
@@ -797,6 +798,9 @@ lres_finish(struct audit *a, int64_t started, char *msg, size_t msglen)
 		ls->source = SY_LINKSET_HISTORY;
 	if (a->h == NULL)
 		return SY_OK;
+	free(ls->runs);
+	ls->runs = NULL;
+	ls->nruns = 0;
 	if (sy_history_runs(a->h, a->o->runs_max > 0 ? a->o->runs_max : 30,
 	        &ls->runs, &ls->nruns) != SY_OK) {
 		snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
@@ -871,6 +875,7 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 	a.d = d;
 	a.st = st;
 	a.ls = o->links;
+	a.lbase = a.ls != NULL ? a.ls->n : 0;
 	a.now = o->now != 0 ? o->now : (int64_t)time(NULL);
 	sy_occs_init(&a.occs);
 	sy_strmap_init(&a.map);

@@ -138,14 +138,16 @@ def page_rows(root):
             codes = find_all(where, "code")
             entry = text(codes[0]) if codes else None
             url = None
+            chain = None
             link = cells.get("link")
-            holder = link if link is not None else None
-            if holder is not None:
-                for e in walk(holder):
+            if link is not None:
+                for e in walk(link):
                     if tag(e) in ("a", "span") and (
                             tag(e) == "a" or has_class(e, "u")):
                         url = text(e)
                         break
+                chain = [text(li) for ol in find_all(link, "ol")
+                         for li in find_all(ol, "li")]
             msg = cells["msg"]
             since = cells.get("since")
             runs = None
@@ -157,7 +159,7 @@ def page_rows(root):
                 "verdict": tr.get("data-v"), "severity": tr.get("class"),
                 "url": url, "status": int(msg.get("data-k")),
                 "title": title, "entry": entry, "failures": runs,
-                "host": tr.get("data-h"),
+                "host": tr.get("data-h"), "redirects": chain,
                 "hidden": "hidden" in tr.attrib or "hidden" in tb.attrib,
             })
     return rows
@@ -177,6 +179,7 @@ def json_rows(j, links):
             "title": d.get("title"), "entry": d.get("entry"),
             "failures": fails if fails and d.get("failing_since") else None,
             "host": d.get("host"),
+            "redirects": d.get("redirects", []) if links else None,
         })
     return out
 

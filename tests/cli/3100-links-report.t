@@ -132,6 +132,16 @@ $BR layout "file://$T/run.html" 800 print >"$T/print.txt" \
 check "print: every row, no filters" sh -c \
     "grep -q '^shown $nrows hidden 0\$' '$T/print.txt' &&
      grep -q '^filters hidden\$' '$T/print.txt'"
+$BR pdf "file://$T/run.html" "$T/run.pdf" 2>>"$T/chromium.log"
+check "it prints to a PDF" sh -c \
+    "test \"\$(head -c 5 '$T/run.pdf')\" = '%PDF-' &&
+     test \$(wc -c <'$T/run.pdf') -gt 10000"
+check "the json has the redirect's hops and the page shows them" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["diagnostics"]
+r = [x for x in d if x["rule"] == "link-redirect"]
+sys.exit(0 if len(r) == 1 and r[0]["redirects"] and
+         r[0]["redirects"][-1].endswith("/ok/moved") else 1)' "$T/run.json"
 
 # The history alone: no run, the page of what it holds, the same as its
 # JSON to the last number (nothing timed here: no response times).

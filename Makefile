@@ -27,7 +27,8 @@ DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
     libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev tzdata
 DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates curl \
     cppcheck clang-tidy-14 clang-format-14 mandoc clang libclang-rt-14-dev \
-    nginx-light iproute2 python3-commonmark
+    nginx-light iproute2 python3-commonmark \
+    chromium tidy python3-html5lib fonts-wqy-microhei
 DEB_LINT = cppcheck clang-tidy-14 clang-format-14 mandoc
 DEB_BENCH = nginx-light wrk linkchecker time bc
 # make deb, make dist and tests/cli/7000-package.t (which builds the .deb).
@@ -49,7 +50,9 @@ TOOLS = syndic-build syndic-lint syndic-links
 HDR = $(wildcard lib/*.h)
 LIBSRC = $(wildcard lib/*.c)
 # The Atom RELAX NG schema (RFC 4287) is compiled in: nothing to install.
-LIBOBJ = $(LIBSRC:%.c=$(B)/%.o) $(B)/gen/atom_rng.o
+# So are the report page's style and script (report.h), with the SHA-256
+# its Content-Security-Policy names them by.
+LIBOBJ = $(LIBSRC:%.c=$(B)/%.o) $(B)/gen/atom_rng.o $(B)/gen/report_assets.o
 LIB = $(B)/libsyndic.a
 BIN = $(TOOLS:%=$(B)/%)
 UNITSRC = $(wildcard tests/unit/*_test.c)
@@ -75,6 +78,11 @@ $(B)/gen/atom_rng.c: schemas/atom.rng
 	  echo '0x00 };'; \
 	  echo 'const size_t sy_atom_rng_len = sizeof(sy_atom_rng) - 1;'; \
 	} > $@
+
+$(B)/gen/report_assets.c: lib/report.css lib/report.js tests/embed.sh
+	@mkdir -p $(@D)
+	sh tests/embed.sh report lib/report.css lib/report.js > $@.tmp
+	mv $@.tmp $@
 
 $(B)/gen/%.o: $(B)/gen/%.c $(HDR)
 	$(CC) $(SY_CFLAGS) -c -o $@ $<
@@ -131,6 +139,8 @@ demo: deps
 	    --base-url https://feeds.example.org/ -o feeds/out feeds/manifest.csv
 	@echo "feeds written under feeds/out/:"
 	@find feeds/out -type f | sort | sed 's/^/  /'
+	sh tests/example-report.sh $(B) examples/report
+	@echo "report pages written: examples/report/lint.html, examples/report/links.html"
 
 bench: deps
 	@sh tests/deps.sh $(DEB_BENCH)

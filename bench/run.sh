@@ -17,7 +17,7 @@
 #          and jansson and compared with the entries (bench/readback.c).
 # BENCH_ROWS="100000 1000000" and BENCH_URLS=10000 change the sizes,
 # BENCH_REPEAT=3 the runs of each command (the median is reported);
-# BENCH_ONLY=build|lint|links runs one part; BENCH_NO_LINKCHECKER=1 skips
+# BENCH_ONLY=build|lint|links|report runs one part; BENCH_NO_LINKCHECKER=1 skips
 # LinkChecker (run once: about 11 minutes for 10,000 URLs).  Everything
 # runs on this machine; the servers listen on 127.0.0.x only and are
 # stopped by pid.
@@ -213,6 +213,85 @@ print("   %d files, %s" % (len(before), "none written (same inodes, same "
       "mtimes)" if same else "SOME WRITTEN"))
 EOP
 fi
+
+# ---- report (issue 11): the HTML page of a 10,000-link run --------------
+# A manifest of $URLS/4 rows with four links each ($URLS distinct URLs
+# over 4 loopback hosts, nginx): 70% fine, 15% 404, 10% 301, 5% 429.  One
+# real run fills a history; then the page of that run is written from the
+# history (--history-report: no network, the same gathering and history
+# reads for every format), beside the text and JSON reports of the same,
+# so the difference is the page's cost.  Its size is printed too.
+if [ "$ONLY" = all ] || [ "$ONLY" = report ]; then
+	echo "== report: the page of a $URLS-link run (history of one run)"
+	nginx=$(command -v nginx || echo /usr/sbin/nginx)
+	rport=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+	R="$W/report"
+	rm -rf "$R"
+	mkdir -p "$R/nginx/logs"
+	listen=""
+	for i in 1 2 3 4; do
+		listen="$listen listen 127.0.0.$i:$rport;"
+	done
+	cat >"$R/nginx/nginx.conf" <<EOC
+worker_processes 2;
+pid $R/nginx/nginx.pid;
+error_log $R/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 100000;
+	server {
+		$listen
+		location /gone/ { return 404; }
+		location /moved/ { return 301 /ok/; }
+		location /busy/ { return 429; }
+		location / { default_type text/html; return 200 "<p>ok</p>"; }
+	}
+}
+EOC
+	"$nginx" -p "$R/nginx" -c "$R/nginx/nginx.conf" -g 'daemon off;' &
+	rpid=$!
+	tries=0
+	until curl -s "http://127.0.0.1:$rport/" >/dev/null ||
+	    [ $tries -ge 100 ]; do
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+	$PY - "$rport" "$URLS" "$R/manifest.csv" <<'EOP'
+import sys
+port, n, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def url(i):
+    k = i % 20
+    kind = "ok" if k < 14 else "gone" if k < 17 else "moved" if k < 19 \
+        else "busy"
+    return "http://127.0.0.%d:%d/%s/%d" % (i % 4 + 1, port, kind, i)
+with open(out, "w", encoding="utf-8") as f:
+    f.write("id,title,link,published,content\n")
+    for r in range(n // 4):
+        a, b, c, d = (url(4 * r + j) for j in range(4))
+        f.write('r%d,專欄第 %d 篇：開源模型後來居上？,%s,2025-01-28,'
+                '"<p><a href=""%s"">一</a> <a href=""%s"">二</a> '
+                '<a href=""%s"">三</a></p>"\n' % (r, r, a, b, c, d))
+EOP
+	"$top/$B/syndic-links" -q --db "$R/links.db" --allow-private \
+	    --interval 0 --retries 0 "$R/manifest.csv" >/dev/null
+	$PY -c 'import sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute(
+    "select fine, broken, blocked, redirected from runs").fetchone()
+print("   the run: %d fine, %d broken, %d blocked, %d redirected" % r)' \
+	    "$R/links.db"
+	for f in text json html; do
+		measure "--history-report --format $f" "$top/$B/syndic-links" \
+		    --history-report --db "$R/links.db" --format $f \
+		    -o "$R/report.$f" "$R/manifest.csv"
+		echo "$(cat "$W/last.secs")" >"$R/$f.secs"
+	done
+	echo "   page: $(wc -c <"$R/report.html") bytes ($(echo "$(wc -c <"$R/report.html") / 1048576" | bc -l | cut -c1-4) MiB), $(grep -c 'data-v=' "$R/report.html") problem rows; json $(wc -c <"$R/report.json") bytes"
+	echo "   the page costs $(echo "$(cat "$R/html.secs") - $(cat "$R/text.secs")" | bc -l) s over the text report"
+	kill "$rpid" 2>/dev/null
+	wait "$rpid" 2>/dev/null
+fi
+# ---- end of report -------------------------------------------------------
 
 [ "$ONLY" = all ] || [ "$ONLY" = links ] || exit 0
 echo "== links: $URLS distinct URLs over 8 hosts (127.0.0.1-8), nginx"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "buf.h"
@@ -47,6 +48,9 @@ struct audit {
 	struct sy_strmap map;
 	struct sy_url_memo urlmemo; /* libcurl's verdicts on authorities */
 	struct sy_history *h;
+	char *dbpath;          /* the history's file, when open */
+	struct sy_linkset *ls; /* o->links: ls->v[lbase + i] is t[i]'s */
+	size_t lbase;
 	int64_t now;
 	enum sy_err err;
 };
@@ -143,7 +147,7 @@ gather_html(
 				continue;
 		}
 		e = sy_occs_add(&a->occs, u, abs, path, links.v[i].line, 0,
-		    NULL, NULL, links.v[i].line);
+		    NULL, NULL, links.v[i].line, NULL);
 		free(abs);
 	}
 	sy_links_fini(&links);
@@ -175,7 +179,7 @@ gather_list(struct audit *a, const char *path, char *data)
 		if (*line == '\0' || *line == '#')
 			continue;
 		e = sy_occs_add(
-		    &a->occs, line, NULL, path, n, 0, NULL, NULL, n);
+		    &a->occs, line, NULL, path, n, 0, NULL, NULL, n, NULL);
 	}
 	return e;
 }
@@ -184,7 +188,7 @@ static enum sy_err
 feed_occ(void *arg, const struct sy_feedread_link *k)
 {
 	return sy_occs_add(arg, k->url, k->abs, k->path, k->line, k->column,
-	    k->entry, k->field, k->line);
+	    k->entry, k->field, k->line, NULL);
 }
 
 static enum sy_err
@@ -261,14 +265,17 @@ target_of(struct audit *a, const char *key, size_t occ)
 	return (long)i;
 }
 
-/* A diagnostic at an occurrence. */
-static void report_at(struct audit *a, size_t oi, enum sy_severity sev,
-    enum sy_rule rule, int status, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+/*
+ * A diagnostic at an occurrence; link is the target's 1-based index in
+ * the link set (0: none).
+ */
+static void report_at(struct audit *a, size_t oi, size_t link,
+    enum sy_severity sev, enum sy_rule rule, int status, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
 static void
-report_at(struct audit *a, size_t oi, enum sy_severity sev, enum sy_rule rule,
-    int status, const char *fmt, ...)
+report_at(struct audit *a, size_t oi, size_t link, enum sy_severity sev,
+    enum sy_rule rule, int status, const char *fmt, ...)
 {
 	const struct sy_occ *c = &a->occs.v[oi];
 	struct sy_pos pos = {c->path, c->line, c->column};
@@ -280,11 +287,13 @@ report_at(struct audit *a, size_t oi, enum sy_severity sev, enum sy_rule rule,
 	va_end(ap);
 	if (dg == NULL || sy_diag_set_entry(dg, c->entry) != SY_OK ||
 	    sy_diag_set_field(dg, c->field) != SY_OK ||
-	    sy_diag_set_url(dg, c->url) != SY_OK) {
+	    sy_diag_set_url(dg, c->url) != SY_OK ||
+	    sy_diag_set_title(dg, c->title) != SY_OK) {
 		a->err = SY_ENOMEM;
 		return;
 	}
 	dg->status = status;
+	dg->link = a->ls != NULL ? link : 0;
 }
 
 /* Syntax and site rules for what the manifest did not check. */
@@ -307,7 +316,7 @@ classify(struct audit *a)
 				return;
 			}
 			if (!c->checked && sy_mailto_check(u, &f))
-				report_at(a, i, f.severity, f.rule, 0, "%s",
+				report_at(a, i, 0, f.severity, f.rule, 0, "%s",
 				    f.message);
 			for (k = 0; k < n; k++) {
 				char *dom = NULL;
@@ -336,13 +345,13 @@ classify(struct audit *a)
 		if (!c->checked) {
 			if (sy_url_check_memo(
 			        u, SY_URL_HTTP, &f, &a->urlmemo)) {
-				report_at(a, i, f.severity, f.rule, 0, "%s",
+				report_at(a, i, 0, f.severity, f.rule, 0, "%s",
 				    f.message);
 				if (f.severity == SY_ERROR)
 					continue;
 			}
 			if (sy_rules_check(u, &f)) {
-				report_at(a, i, f.severity, f.rule, 0, "%s",
+				report_at(a, i, 0, f.severity, f.rule, 0, "%s",
 				    f.message);
 				if (f.severity == SY_ERROR)
 					continue;
@@ -356,24 +365,16 @@ classify(struct audit *a)
 	}
 }
 
-/*
- * Records a verdict and reports it at every occurrence.  A failure is an
- * error only once it has lasted fail_after runs; before that, a note.
- */
-static void
-verdict(struct audit *a, struct target *t, enum sy_rule rule,
-    enum sy_severity sev, int status, const char *message, const char *etag,
-    const char *last_modified)
+/* The link set's entry of a target, or NULL without a link set. */
+static struct sy_linkres *
+lres(struct audit *a, const struct target *t)
 {
-	struct sy_hist_verdict v;
-	struct sy_hist_rec after;
-	enum sy_hist_outcome out = sy_history_outcome_of(rule);
-	char note[200];
-	size_t i;
-	bool report = true;
+	return a->ls != NULL ? &a->ls->v[a->lbase + (size_t)(t - a->t)] : NULL;
+}
 
-	memset(&after, 0, sizeof(after));
-	note[0] = '\0';
+static void
+count(struct audit *a, enum sy_hist_outcome out, enum sy_rule rule)
+{
 	if (out == SY_HIST_OK)
 		a->st->fine++;
 	else if (out == SY_HIST_FAIL)
@@ -382,6 +383,84 @@ verdict(struct audit *a, struct target *t, enum sy_rule rule,
 		a->st->blocked++;
 	if (rule == SY_R_LINK_REDIRECT)
 		a->st->redirected++;
+}
+
+/*
+ * The failing streak once this run's outcome is added to what the
+ * history held (history.h's counting rule), into after.
+ */
+static void
+streak(const struct target *t, enum sy_hist_outcome out, int64_t now,
+    struct sy_hist_rec *after)
+{
+	memset(after, 0, sizeof(*after));
+	after->outcome = out;
+	if (out == SY_HIST_OK)
+		return;
+	if (t->have_rec) {
+		after->failures = t->rec.failures;
+		after->first_failure = t->rec.first_failure;
+	}
+	if (out != SY_HIST_FAIL)
+		return;
+	if (t->have_rec && t->rec.failures > 0 &&
+	    t->rec.outcome != SY_HIST_OK) {
+		after->failures = t->rec.failures + 1;
+	} else {
+		after->failures = 1;
+		after->first_failure = now;
+	}
+}
+
+/*
+ * Reports a verdict at every occurrence of t.  A failure is an error only
+ * once it has lasted fail_after runs (after holds the streak); before
+ * that, a note.
+ */
+static void
+announce(struct audit *a, struct target *t, enum sy_rule rule,
+    enum sy_severity sev, int status, const char *message,
+    const struct sy_hist_rec *after)
+{
+	size_t i, link = a->lbase + (size_t)(t - a->t) + 1;
+	const char *shown = t->domain ? t->domain : t->key;
+	char note[200];
+	bool report = true;
+
+	if (rule == SY_R_NONE)
+		return;
+	note[0] = '\0';
+	if (after->outcome == SY_HIST_FAIL) {
+		report = sy_history_should_report(after, a->o->fail_after);
+		if (!report)
+			sy_history_note(
+			    after, a->o->fail_after, note, sizeof(note));
+	}
+	for (i = 0; i < t->nocc && a->err == SY_OK; i++) {
+		if (report)
+			report_at(a, t->occ[i], link, sev, rule, status,
+			    "%s: %s", shown, message);
+		else
+			report_at(a, t->occ[i], link, SY_NOTE, rule, status,
+			    "%s: %s (%s)", shown, message, note);
+	}
+}
+
+/*
+ * Records this run's verdict on t (r: the link engine's result, NULL for
+ * a mail domain) and reports it.
+ */
+static void
+verdict(struct audit *a, struct target *t, enum sy_rule rule,
+    enum sy_severity sev, int status, const char *message, const char *etag,
+    const char *last_modified, const struct sy_link_result *r)
+{
+	struct sy_hist_verdict v;
+	struct sy_hist_rec after;
+	struct sy_linkres *lr = lres(a, t);
+	enum sy_hist_outcome out = sy_history_outcome_of(rule);
+
+	count(a, out, rule);
 	if (a->h != NULL) {
 		memset(&v, 0, sizeof(v));
 		v.outcome = out;
@@ -395,32 +474,29 @@ verdict(struct audit *a, struct target *t, enum sy_rule rule,
 			return;
 		}
 	}
-	if (rule == SY_R_NONE)
-		return;
-	if (out == SY_HIST_FAIL) {
-		after.failures = 1;
-		after.first_failure = a->now;
-		if (t->have_rec && t->rec.failures > 0 &&
-		    t->rec.outcome != SY_HIST_OK) {
-			after.failures = t->rec.failures + 1;
-			after.first_failure = t->rec.first_failure;
+	streak(t, out, a->now, &after);
+	if (lr != NULL) {
+		lr->state = SY_LINK_CHECKED;
+		lr->rule = rule;
+		lr->status = status;
+		lr->checked_at = a->now;
+		if (a->h != NULL) {
+			lr->first_failure = after.first_failure;
+			lr->failures = after.failures;
 		}
-		after.outcome = SY_HIST_FAIL;
-		report = sy_history_should_report(&after, a->o->fail_after);
-		if (!report)
-			sy_history_note(
-			    &after, a->o->fail_after, note, sizeof(note));
+		if (r != NULL) {
+			lr->response_ms = r->response_ms;
+			lr->rate_limited = r->rate_limited;
+		}
+		if (sy_linkres_set_message(lr, message) != SY_OK ||
+		    (r != NULL &&
+		        sy_linkres_set_chain(lr, r->chain, r->nchain) !=
+		            SY_OK)) {
+			a->err = SY_ENOMEM;
+			return;
+		}
 	}
-	for (i = 0; i < t->nocc && a->err == SY_OK; i++) {
-		const char *shown = t->domain ? t->domain : t->key;
-
-		if (report)
-			report_at(a, t->occ[i], sev, rule, status, "%s: %s",
-			    shown, message);
-		else
-			report_at(a, t->occ[i], SY_NOTE, rule, status,
-			    "%s: %s (%s)", shown, message, note);
-	}
+	announce(a, t, rule, sev, status, message, &after);
 }
 
 static void
@@ -431,7 +507,7 @@ link_done(const struct sy_link_result *r, void *arg)
 
 	a->st->checked++;
 	verdict(a, t, r->rule, r->severity, (int)r->status, r->message, r->etag,
-	    r->last_modified);
+	    r->last_modified, r);
 }
 
 static void
@@ -444,17 +520,37 @@ mx_done(void *arg, const char *domain, void *user, const struct sy_mx_result *r)
 	a->st->checked++;
 	switch (r->verdict) {
 	case SY_MX_OK:
-		verdict(a, t, SY_R_NONE, SY_NOTE, 0, r->message, NULL, NULL);
+		verdict(
+		    a, t, SY_R_NONE, SY_NOTE, 0, r->message, NULL, NULL, NULL);
 		break;
 	case SY_MX_NONE:
 		verdict(a, t, SY_R_EMAIL_NO_MX, SY_ERROR, 0, r->message, NULL,
-		    NULL);
+		    NULL, NULL);
 		break;
 	case SY_MX_UNKNOWN:
 		verdict(a, t, SY_R_LINK_UNCHECKED, SY_NOTE, 0, r->message, NULL,
-		    NULL);
+		    NULL, NULL);
 		break;
 	}
+}
+
+/* The link set's entry of t from its stored record (t->rec). */
+static enum sy_err
+lres_stored(struct audit *a, struct target *t, enum sy_link_state state,
+    enum sy_rule rule)
+{
+	struct sy_linkres *lr = lres(a, t);
+
+	if (lr == NULL)
+		return SY_OK;
+	lr->state = state;
+	lr->rule = rule;
+	lr->status = t->rec.status;
+	lr->first_failure = t->rec.first_failure;
+	lr->failures = t->rec.failures;
+	lr->checked_at = t->rec.last_checked;
+	lr->rate_limited = t->rec.status == 429;
+	return sy_linkres_set_message(lr, t->rec.message);
 }
 
 /* Reads what history knows; false when the target need not be checked. */
@@ -473,6 +569,9 @@ due(struct audit *a, struct target *t)
 	if (sy_history_due(found ? &t->rec : NULL, a->now, a->o->max_age_s))
 		return true;
 	a->st->skipped++;
+	if (lres_stored(a, t, SY_LINK_SKIPPED, sy_rule_by_name(t->rec.rule)) !=
+	    SY_OK)
+		a->err = SY_ENOMEM;
 	return false;
 }
 
@@ -540,6 +639,77 @@ out:
 	return e != SY_OK ? e : a->err;
 }
 
+/*
+ * The severity a stored verdict had when it was made: the link engine's
+ * and the MX check's, rule by rule.
+ */
+static enum sy_severity
+stored_severity(enum sy_rule rule)
+{
+	switch (rule) {
+	case SY_R_NONE:
+	case SY_R_LINK_UNCHECKED:
+		return SY_NOTE;
+	case SY_R_LINK_REDIRECT:
+	case SY_R_LINK_BLOCKED:
+	case SY_R_LINK_PRIVATE:
+	case SY_R_LINK_FRAGMENT:
+		return SY_WARNING;
+	default:
+		return SY_ERROR;
+	}
+}
+
+/* A history report: t's verdict is its stored one, if any. */
+static void
+replay(struct audit *a, struct target *t)
+{
+	enum sy_rule rule;
+	bool found = false;
+
+	if (sy_history_get(a->h, t->key, &t->rec, &found) != SY_OK) {
+		a->err = SY_EDB;
+		return;
+	}
+	t->have_rec = found;
+	if (!found) {
+		a->st->unchecked++;
+		return;
+	}
+	rule = sy_rule_by_name(t->rec.rule);
+	/* A rule this version does not know (a newer syndic wrote it). */
+	if (rule == SY_R_NONE && t->rec.outcome == SY_HIST_FAIL)
+		rule = SY_R_LINK_ERROR;
+	count(a, t->rec.outcome, rule);
+	if (lres_stored(a, t, SY_LINK_STORED, rule) != SY_OK) {
+		a->err = SY_ENOMEM;
+		return;
+	}
+	announce(a, t, rule, stored_severity(rule), t->rec.status,
+	    t->rec.message != NULL ? t->rec.message : "", &t->rec);
+}
+
+/* A history report without files: every stored link, at the database. */
+static int
+walk_one(void *ctx, const char *url, const struct sy_hist_rec *rec)
+{
+	struct audit *a = ctx;
+	const char *shown = strncmp(url, "dns:", 4) == 0 ? url + 4 : url;
+
+	(void)rec;
+	if (sy_occs_add(&a->occs, shown, NULL, a->dbpath, 0, 0, NULL, NULL, 0,
+	        NULL) != SY_OK ||
+	    target_of(a, url, a->occs.n - 1) < 0) {
+		a->err = SY_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Opens the history.  A run takes the run lock and starts the batch; a
+ * history report only reads, and wants the file to exist already.
+ */
 static enum sy_err
 open_history(struct audit *a, char *msg, size_t msglen)
 {
@@ -560,11 +730,14 @@ open_history(struct audit *a, char *msg, size_t msglen)
 			return e;
 		}
 	}
-	e = sy_history_open(path, 5000, &a->h, msg, msglen);
-	if (e != SY_OK) {
-		free(path);
-		return e;
+	a->dbpath = path;
+	if (a->o->from_history && access(path, F_OK) != 0) {
+		snprintf(msg, msglen, "%s", path);
+		return SY_EIO;
 	}
+	e = sy_history_open(path, 5000, &a->h, msg, msglen);
+	if (e != SY_OK || a->o->from_history)
+		return e;
 	e = sy_history_lock(a->h, a->o->wait_lock);
 	if (e != SY_OK) {
 		snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
@@ -575,8 +748,114 @@ open_history(struct audit *a, char *msg, size_t msglen)
 		if (e != SY_OK)
 			snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
 	}
-	free(path);
 	return e;
+}
+
+/* One link set entry per target, in the same order. */
+static enum sy_err
+lres_make(struct audit *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nt; i++) {
+		struct target *t = &a->t[i];
+		char *host = t->domain != NULL ? NULL : sy_url_host(t->key);
+		struct sy_linkres *lr = sy_linkset_add(a->ls, t->key,
+		    t->domain != NULL ? t->domain : host, t->domain != NULL);
+
+		free(host);
+		if (lr == NULL)
+			return SY_ENOMEM;
+		if (t->domain != NULL) {
+			/* The key of a domain is "dns:" + domain. */
+			memmove(lr->key, lr->key + 4, strlen(lr->key + 4) + 1);
+		}
+		lr->places = t->nocc;
+	}
+	return SY_OK;
+}
+
+/* The link set's counts, and the run log for its timeline. */
+static enum sy_err
+lres_finish(struct audit *a, int64_t started, char *msg, size_t msglen)
+{
+	struct sy_linkset *ls = a->ls;
+	const struct sy_audit_stats *st = a->st;
+
+	ls->checked = st->checked;
+	ls->fine = st->fine;
+	ls->broken = st->broken;
+	ls->blocked = st->blocked;
+	ls->redirected = st->redirected;
+	ls->skipped = st->skipped;
+	ls->unchecked = st->unchecked;
+	ls->occurrences = st->occurrences;
+	ls->started = started;
+	ls->duration_ms = st->duration_ms;
+	if (a->o->offline)
+		ls->source = SY_LINKSET_OFFLINE;
+	else if (a->o->from_history)
+		ls->source = SY_LINKSET_HISTORY;
+	if (a->h == NULL)
+		return SY_OK;
+	free(ls->runs);
+	ls->runs = NULL;
+	ls->nruns = 0;
+	if (sy_history_runs(a->h, a->o->runs_max > 0 ? a->o->runs_max : 30,
+	        &ls->runs, &ls->nruns) != SY_OK) {
+		snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
+		return SY_EDB;
+	}
+	if (a->o->from_history) {
+		/* The page tells of the newest run. */
+		ls->started = 0;
+		ls->duration_ms = -1;
+		if (ls->nruns > 0) {
+			const struct sy_hist_run *r = &ls->runs[ls->nruns - 1];
+
+			ls->started = r->started;
+			ls->duration_ms =
+			    (long)(r->finished - r->started) * 1000;
+		}
+	}
+	return SY_OK;
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The verdicts of a history report, and nothing written. */
+static enum sy_err
+run_history(struct audit *a, size_t nfiles, char *msg, size_t msglen)
+{
+	enum sy_err e;
+	size_t i;
+
+	e = open_history(a, msg, msglen);
+	if (e != SY_OK)
+		return e;
+	if (nfiles == 0) {
+		e = sy_history_each(a->h, walk_one, a);
+		if (e == SY_EINVAL && a->err != SY_OK)
+			return a->err;
+		if (e != SY_OK) {
+			snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
+			return e;
+		}
+	}
+	if (a->ls != NULL && (e = lres_make(a)) != SY_OK)
+		return e;
+	for (i = 0; i < a->nt && a->err == SY_OK; i++)
+		replay(a, &a->t[i]);
+	if (a->err == SY_EDB)
+		snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
+	return a->err;
 }
 
 enum sy_err
@@ -585,6 +864,7 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 {
 	struct audit a;
 	int64_t wall = (int64_t)time(NULL);
+	long long t0 = mono_ms();
 	size_t i;
 	enum sy_err e = SY_OK;
 
@@ -594,6 +874,8 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 	a.o = o;
 	a.d = d;
 	a.st = st;
+	a.ls = o->links;
+	a.lbase = a.ls != NULL ? a.ls->n : 0;
 	a.now = o->now != 0 ? o->now : (int64_t)time(NULL);
 	sy_occs_init(&a.occs);
 	sy_strmap_init(&a.map);
@@ -610,6 +892,11 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 		e = a.err;
 		goto out;
 	}
+	if (o->from_history) {
+		e = run_history(&a, nfiles, msg, msglen);
+		if (e != SY_OK)
+			goto out;
+	}
 	st->occurrences = a.occs.n;
 	for (i = 0; i < a.nt; i++) {
 		if (a.t[i].domain != NULL)
@@ -617,14 +904,21 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 		else
 			st->urls++;
 	}
-	if (o->offline || a.nt == 0)
+	if (o->from_history)
+		goto done;
+	if (a.ls != NULL && (e = lres_make(&a)) != SY_OK)
 		goto out;
+	if (o->offline || a.nt == 0) {
+		st->unchecked = a.nt;
+		goto done;
+	}
 	if (!o->no_db) {
 		e = open_history(&a, msg, msglen);
 		if (e != SY_OK)
 			goto out;
 	}
 	e = check_all(&a);
+	st->duration_ms = (long)(mono_ms() - t0);
 	if (e == SY_OK && a.h != NULL && st->checked + st->skipped > 0) {
 		struct sy_hist_run run;
 
@@ -644,8 +938,15 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 		snprintf(msg, msglen, "%s", sy_history_errmsg(a.h));
 		e = SY_EDB;
 	}
+	if (e != SY_OK)
+		goto out;
+done:
+	st->duration_ms = (long)(mono_ms() - t0);
+	if (a.ls != NULL)
+		e = lres_finish(&a, a.now, msg, msglen);
 out:
 	sy_history_close(a.h);
+	free(a.dbpath);
 	for (i = 0; i < a.nt; i++) {
 		free(a.t[i].key);
 		free(a.t[i].occ);

@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "linkcheck.h"
+#include "linkset.h"
 #include "syndic.h"
 
 struct sy_audit_opts {
@@ -31,6 +32,20 @@ struct sy_audit_opts {
 	const char *tz;               /* manifests: zone of dates */
 	const char *columns_path;     /* manifests: columns file */
 	int64_t now;                  /* 0: the clock */
+	/*
+	 * A history report: every verdict is the history's last one for
+	 * that link, nothing is fetched or recorded.  Without files, every
+	 * link the history holds is reported (at the database's path).
+	 * The database must exist.
+	 */
+	bool from_history;
+	/*
+	 * When not NULL (borrowed), receives every distinct link with its
+	 * verdict, the counts, and the newest runs_max runs of the run log
+	 * (0: 30), for the reports; diagnostics about a link point at it.
+	 */
+	struct sy_linkset *links;
+	size_t runs_max;
 };
 
 struct sy_audit_stats {
@@ -44,17 +59,20 @@ struct sy_audit_stats {
 	size_t broken;     /* failing, reported yet or not */
 	size_t blocked;    /* could not tell: bot walls, private, no answer */
 	size_t redirected; /* permanent redirects (also in fine) */
+	size_t unchecked;  /* a history report: links it has no verdict on */
+	long duration_ms;  /* wall time of the whole audit */
 };
 
 void sy_audit_opts_init(struct sy_audit_opts *o);
 
 /*
- * Audits the files.  Problems go to d.  Returns SY_OK, SY_EIO (errno set;
- * msg names the file), SY_EBUSY (another audit holds the history; msg
- * says which), SY_EDB (msg says why), or another failure.  msg also
- * receives notices (a damaged history moved aside) on success.  A run
- * that checked something and keeps a history adds itself to the run log
- * (history.h) in the same transaction as its verdicts.
+ * Audits the files (none: only with from_history).  Problems go to d.
+ * Returns SY_OK, SY_EIO (errno set; msg names the file), SY_EBUSY
+ * (another audit holds the history; msg says which), SY_EDB (msg says
+ * why), or another failure.  msg also receives notices (a damaged
+ * history moved aside) on success.  A run that checked something and
+ * keeps a history adds itself to the run log (history.h) in the same
+ * transaction as its verdicts.
  */
 enum sy_err sy_audit_run(char *const *files, size_t nfiles,
     const struct sy_audit_opts *o, struct sy_diags *d,

@@ -10,7 +10,11 @@
 #include <libxml/xmlwriter.h>
 
 #include "buf.h"
+#include "date.h"
 #include "diag.h"
+#include "fsutil.h"
+#include "linkset.h"
+#include "report.h"
 #include "util.h"
 
 static const struct {
@@ -156,6 +160,7 @@ diag_fini(struct sy_diag *dg)
 	free(dg->entry);
 	free(dg->field);
 	free(dg->url);
+	free(dg->title);
 }
 
 void
@@ -256,6 +261,12 @@ sy_diag_set_url(struct sy_diag *dg, const char *url)
 	return dg == NULL ? SY_OK : setstr(&dg->url, url);
 }
 
+enum sy_err
+sy_diag_set_title(struct sy_diag *dg, const char *title)
+{
+	return dg == NULL ? SY_OK : setstr(&dg->title, title);
+}
+
 static int
 cmpdiag(const void *pa, const void *pb)
 {
@@ -321,6 +332,7 @@ sy_format_parse(const char *name, enum sy_format *out)
 	    {"junit", SY_FMT_JUNIT},
 	    {"sarif", SY_FMT_SARIF},
 	    {"markdown", SY_FMT_MARKDOWN},
+	    {"html", SY_FMT_HTML},
 	};
 	size_t i;
 
@@ -517,9 +529,145 @@ jset_int(json_t *o, const char *k, size_t v)
 	return json_object_set_new(o, k, json_integer((json_int_t)v));
 }
 
+/* A time as RFC 3339 UTC, or JSON null for 0 (unknown). */
 static json_t *
-diag_json(const struct sy_diag *dg)
+jtime(int64_t t)
 {
+	struct sy_time tm = {t, 0};
+	char buf[SY_DATE_BUFSZ];
+
+	if (t == 0)
+		return json_null();
+	sy_date_rfc3339(&tm, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *
+jms(long ms)
+{
+	return ms < 0 ? json_null() : json_integer(ms);
+}
+
+/*
+ * What a link audit knows of a link beyond the diagnostic: its host, the
+ * redirect hops, the servers' time, rate limiting and the failing streak
+ * (link-level keys, for the links array and for each diagnostic).
+ */
+static int
+link_json(json_t *o, const struct sy_linkres *r)
+{
+	json_t *hops = json_array();
+	size_t i;
+
+	if (hops == NULL)
+		return -1;
+	for (i = 0; i < r->nchain; i++) {
+		if (json_array_append_new(hops, jstr(r->chain[i])) < 0) {
+			json_decref(hops);
+			return -1;
+		}
+	}
+	if (jset_str(o, "host", r->host) < 0 ||
+	    json_object_set_new(o, "redirects", hops) < 0 ||
+	    json_object_set_new(o, "response_ms", jms(r->response_ms)) < 0 ||
+	    json_object_set_new(
+	        o, "rate_limited", json_boolean(r->rate_limited)) < 0 ||
+	    json_object_set_new(o, "failing_since", jtime(r->first_failure)) <
+	        0 ||
+	    json_object_set_new(o, "failures", json_integer(r->failures)) < 0)
+		return -1;
+	return 0;
+}
+
+static const char *const state_names[] = {
+    [SY_LINK_UNKNOWN] = "unchecked",
+    [SY_LINK_CHECKED] = "checked",
+    [SY_LINK_SKIPPED] = "skipped",
+    [SY_LINK_STORED] = "stored",
+};
+
+static json_t *
+linkres_json(const struct sy_linkres *r)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	if (jset_str(o, "url", r->key) < 0 ||
+	    json_object_set_new(o, "mail", json_boolean(r->mail)) < 0 ||
+	    jset_str(o, "state", state_names[r->state]) < 0 ||
+	    jset_str(o, "rule",
+	        r->rule == SY_R_NONE ? NULL : rules[r->rule].name) < 0 ||
+	    json_object_set_new(o, "status",
+	        r->status ? json_integer(r->status) : json_null()) < 0 ||
+	    jset_str(o, "message", r->message) < 0 || link_json(o, r) < 0 ||
+	    json_object_set_new(o, "checked_at", jtime(r->checked_at)) < 0 ||
+	    jset_int(o, "places", r->places) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+run_json(const struct sy_hist_run *r)
+{
+	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "started",
+	    jtime(r->started), "finished", jtime(r->finished), "fine",
+	    (json_int_t)r->fine, "broken", (json_int_t)r->broken, "blocked",
+	    (json_int_t)r->blocked, "redirected", (json_int_t)r->redirected,
+	    "skipped", (json_int_t)r->skipped);
+}
+
+static const char *const source_names[] = {
+    [SY_LINKSET_RUN] = "run",
+    [SY_LINKSET_OFFLINE] = "offline",
+    [SY_LINKSET_HISTORY] = "history",
+};
+
+/* The link audit's part of the summary, and its links and runs. */
+static int
+linkset_json(json_t *root, json_t *sum, const struct sy_linkset *s)
+{
+	json_t *links, *runs;
+	size_t i;
+
+	if (jset_str(sum, "source", source_names[s->source]) < 0 ||
+	    jset_int(sum, "fine", s->fine) < 0 ||
+	    jset_int(sum, "broken", s->broken) < 0 ||
+	    jset_int(sum, "blocked", s->blocked) < 0 ||
+	    jset_int(sum, "redirected", s->redirected) < 0 ||
+	    jset_int(sum, "skipped", s->skipped) < 0 ||
+	    jset_int(sum, "unchecked", s->unchecked) < 0 ||
+	    jset_int(sum, "occurrences", s->occurrences) < 0 ||
+	    json_object_set_new(sum, "started", jtime(s->started)) < 0 ||
+	    json_object_set_new(sum, "duration_ms", jms(s->duration_ms)) < 0)
+		return -1;
+	if ((links = json_array()) == NULL ||
+	    json_object_set_new(root, "links", links) < 0)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		json_t *j = linkres_json(&s->v[i]);
+
+		if (j == NULL || json_array_append_new(links, j) < 0)
+			return -1;
+	}
+	if ((runs = json_array()) == NULL ||
+	    json_object_set_new(root, "runs", runs) < 0)
+		return -1;
+	for (i = 0; i < s->nruns; i++) {
+		json_t *j = run_json(&s->runs[i]);
+
+		if (j == NULL || json_array_append_new(runs, j) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static json_t *
+diag_json(const struct sy_diag *dg, const struct sy_linkset *links)
+{
+	const struct sy_linkres *lr = sy_linkset_of(links, dg);
 	json_t *o = json_object();
 
 	if (o == NULL)
@@ -534,7 +682,9 @@ diag_json(const struct sy_diag *dg)
 	    jset_str(o, "field", dg->field) < 0 ||
 	    jset_str(o, "url", dg->url) < 0 ||
 	    json_object_set_new(o, "status",
-	        dg->status ? json_integer(dg->status) : json_null()) < 0) {
+	        dg->status ? json_integer(dg->status) : json_null()) < 0 ||
+	    (dg->title != NULL && jset_str(o, "title", dg->title) < 0) ||
+	    (lr != NULL && link_json(o, lr) < 0)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -569,7 +719,7 @@ emit_json(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 		if (!shown(&d->v[i], o))
 			continue;
 		cnt[d->v[i].severity]++;
-		j = diag_json(&d->v[i]);
+		j = diag_json(&d->v[i], o->links);
 		if (j == NULL || json_array_append_new(arr, j) < 0)
 			goto out;
 	}
@@ -581,6 +731,8 @@ emit_json(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 		goto out;
 	if (json_object_set(root, "diagnostics", arr) < 0 ||
 	    json_object_set(root, "summary", sum) < 0)
+		goto out;
+	if (o->links != NULL && linkset_json(root, sum, o->links) < 0)
 		goto out;
 	e = json_write(root, out);
 out:
@@ -1049,7 +1201,8 @@ enum sy_err
 sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
     const struct sy_emit_opts *opts, FILE *out)
 {
-	struct sy_emit_opts o = {"syndic", "", false, 0, NULL};
+	struct sy_emit_opts o = {
+	    "syndic", "", false, 0, NULL, NULL, NULL, 0, 0};
 	enum sy_err e = SY_OK;
 
 	if (opts != NULL)
@@ -1076,6 +1229,9 @@ sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
 	case SY_FMT_MARKDOWN:
 		e = emit_markdown(d, &o, out);
 		break;
+	case SY_FMT_HTML:
+		e = sy_report_html(d, &o, out);
+		break;
 	default:
 		e = SY_EINVAL;
 		break;
@@ -1085,6 +1241,30 @@ sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
 	if (fflush(out) != 0 || ferror(out))
 		return SY_EIO;
 	return SY_OK;
+}
+
+enum sy_err
+sy_diags_emit_path(struct sy_diags *d, enum sy_format fmt,
+    const struct sy_emit_opts *opts, const char *path)
+{
+	struct sy_atomic a;
+	enum sy_err e;
+	int saved;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return sy_diags_emit(d, fmt, opts, stdout);
+	e = sy_atomic_open(&a, path);
+	if (e != SY_OK)
+		return e;
+	e = sy_diags_emit(d, fmt, opts, a.fp);
+	if (e == SY_OK)
+		e = sy_atomic_commit(&a, NULL);
+	if (e != SY_OK) {
+		saved = errno;
+		sy_atomic_abort(&a);
+		errno = saved;
+	}
+	return e;
 }
 
 void

@@ -4,7 +4,9 @@
  * A diagnostic has a position (path, 1-based physical line where the record
  * starts, 1-based field number or 0 for the whole record), a severity, a
  * stable rule id and a message, plus the optional entry id, field name,
- * URL and HTTP status of the JSON contract (DESIGN.md).
+ * URL and HTTP status of the JSON contract (DESIGN.md), the entry's title,
+ * and for a link audit the link's entry in the run's struct sy_linkset
+ * (linkset.h: response time, redirects, the failing streak).
  */
 #ifndef SY_DIAG_H
 #define SY_DIAG_H
@@ -12,6 +14,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "syndic.h"
@@ -87,6 +90,8 @@ struct sy_diag {
 	char *field; /* the column name, or NULL */
 	char *url;   /* the link as written in the input, or NULL */
 	int status;  /* HTTP status, or 0 */
+	char *title; /* the entry's title, or NULL */
+	size_t link; /* 1-based index into the run's sy_linkset; 0 = none */
 	size_t seq;  /* insertion order, keeps sorting stable */
 };
 
@@ -119,6 +124,7 @@ struct sy_diag *sy_diag_addv(struct sy_diags *d, const struct sy_pos *pos,
 enum sy_err sy_diag_set_entry(struct sy_diag *dg, const char *entry);
 enum sy_err sy_diag_set_field(struct sy_diag *dg, const char *field);
 enum sy_err sy_diag_set_url(struct sy_diag *dg, const char *url);
+enum sy_err sy_diag_set_title(struct sy_diag *dg, const char *title);
 
 /* Sorts by path, line, column, then insertion order. */
 void sy_diags_sort(struct sy_diags *d);
@@ -132,11 +138,14 @@ enum sy_format {
 	SY_FMT_GITHUB,
 	SY_FMT_JUNIT,
 	SY_FMT_SARIF,
-	SY_FMT_MARKDOWN
+	SY_FMT_MARKDOWN,
+	SY_FMT_HTML
 };
 
 /* "text", "json", ...; returns 0 or -1 for an unknown name. */
 int sy_format_parse(const char *name, enum sy_format *out);
+
+struct sy_linkset; /* linkset.h */
 
 struct sy_emit_opts {
 	const char *tool;     /* "syndic-lint": JUnit suite, SARIF driver */
@@ -144,17 +153,36 @@ struct sy_emit_opts {
 	bool quiet;           /* problems only: drop notes, every format */
 	size_t checked;       /* links checked, for summaries; 0 ok */
 	const char *info_uri; /* SARIF driver informationUri, or NULL */
+	/*
+	 * A link audit's results (borrowed; NULL for syndic-lint): json
+	 * adds the verdict counts, each link and the run log, html draws
+	 * them.
+	 */
+	const struct sy_linkset *links;
+	char *const *inputs; /* the files named (borrowed), for html */
+	size_t ninputs;
+	int64_t now; /* html: the page's date; 0 = the clock */
 };
 
 /*
  * Writes all diagnostics (sorted first) in the given format; opts may be
  * NULL.  quiet drops notes in every format.  Text that is not valid UTF-8
- * is written with U+FFFD in the json, sarif, junit and markdown formats.
- * Returns SY_OK; SY_EIO when writing failed (errno set); SY_ENOMEM,
- * SY_EXML; SY_EINVAL for an unknown format.
+ * is written with U+FFFD in the json, sarif, junit, markdown and html
+ * formats.  html is report.h's page.  Returns SY_OK; SY_EIO when writing
+ * failed (errno set); SY_ENOMEM, SY_EXML; SY_EINVAL for an unknown format.
  */
 enum sy_err sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
     const struct sy_emit_opts *opts, FILE *out);
+
+/*
+ * sy_diags_emit into the file path, replaced atomically: written to a
+ * temporary file beside it and renamed over it only once complete, so a
+ * page published from cron is never seen half written.  NULL or "-" is
+ * standard output.  The same returns; SY_EIO also when the file cannot be
+ * made (errno set).
+ */
+enum sy_err sy_diags_emit_path(struct sy_diags *d, enum sy_format fmt,
+    const struct sy_emit_opts *opts, const char *path);
 
 /* "2 errors, 1 warning" style summary, for stderr. */
 void sy_diags_summary(const struct sy_diags *d, FILE *out);

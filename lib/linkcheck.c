@@ -55,12 +55,14 @@ struct item {
 	int retried;
 	enum phase phase;
 	bool use_get;
-	bool permanent; /* a 301 or 308 was seen */
+	bool permanent;    /* a 301 or 308 was seen */
+	bool rate_limited; /* a 429, or a 503 with Retry-After */
 	bool started;
 	bool waiting;
 	bool done;
 	unsigned attempts;
 	long long t_start;
+	long long busy_us; /* in the main phase's transfers */
 	long long wake_at;
 	size_t next; /* next item in its host's queue */
 	/* The main verdict, kept while a probe runs. */
@@ -837,6 +839,12 @@ report_msg(struct sy_linkcheck *lc, size_t idx, enum sy_rule rule,
 	r.message = msg != NULL ? msg : "";
 	r.attempts = it->attempts;
 	r.elapsed_ms = it->started ? (long)(now_ms() - it->t_start) : 0;
+	r.response_ms = (long)(it->busy_us / 1000);
+	if (it->visited != NULL && it->hops > 0) {
+		r.chain = (const char *const *)it->visited + 1;
+		r.nchain = (size_t)it->hops;
+	}
+	r.rate_limited = it->rate_limited;
 	r.etag = it->etag_out;
 	r.last_modified = it->lm_out;
 	if (lc->cb != NULL)
@@ -1689,6 +1697,16 @@ finish(struct sy_linkcheck *lc, struct xfer *x, CURLcode rc)
 	curl_easy_getinfo(x->eh, CURLINFO_RESPONSE_CODE, &status);
 	if (rc == CURLE_WRITE_ERROR && x->stopped)
 		rc = CURLE_OK;
+	if (it->phase == PH_MAIN) {
+		curl_off_t us = 0;
+
+		if (curl_easy_getinfo(x->eh, CURLINFO_TOTAL_TIME_T, &us) ==
+		        CURLE_OK &&
+		    us > 0)
+			it->busy_us += (long long)us;
+		if (status == 429 || (status == 503 && x->retry_after != NULL))
+			it->rate_limited = true;
+	}
 	if (it->phase == PH_PROBE) {
 		/* Only a clear "missing" from the probe changes the verdict;
 		 * a failing probe endpoint says nothing about the item. */

@@ -91,7 +91,17 @@ struct sy_link_result {
 	const char *message;       /* "404 Not Found", "connection refused" */
 	unsigned attempts;         /* HTTP requests made, probe excluded */
 	long elapsed_ms;           /* from first request to verdict */
-	const char *etag;          /* of the final response, or NULL */
+	/*
+	 * Time spent in the URL's own requests (every hop and retry, the
+	 * probe excluded), without the waits between them: what the
+	 * servers took to answer.
+	 */
+	long response_ms;
+	/* The hops after url, in order; the last is where it ended. */
+	const char *const *chain;
+	size_t nchain;
+	bool rate_limited; /* a 429, or a 503 with Retry-After, was seen */
+	const char *etag;  /* of the final response, or NULL */
 	const char *last_modified; /* same */
 };
 

@@ -133,6 +133,7 @@ struct loader {
 	/* The row being checked. */
 	const struct sy_csv_record *rec;
 	const char *id;
+	const char *title; /* the row's, for the links collected */
 	bool bad;
 	/*
 	 * Build from a seekable file: rows are kept as partial entries and
@@ -197,6 +198,7 @@ sy_occs_fini(struct sy_occs *o)
 		free(o->v[i].abs);
 		free(o->v[i].path);
 		free(o->v[i].entry);
+		free(o->v[i].title);
 	}
 	free(o->v);
 	memset(o, 0, sizeof(*o));
@@ -205,7 +207,7 @@ sy_occs_fini(struct sy_occs *o)
 enum sy_err
 sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
     const char *path, size_t line, size_t column, const char *entry,
-    const char *field, size_t mline)
+    const char *field, size_t mline, const char *title)
 {
 	struct sy_occ *c, *v;
 
@@ -221,12 +223,16 @@ sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
 	c->abs = sy_strdup(abs);
 	c->path = sy_strdup(path);
 	c->entry = sy_strdup(entry);
+	if (title != NULL && title[0] != '\0')
+		c->title = sy_strdup(title);
 	if (c->url == NULL || c->path == NULL || (abs && c->abs == NULL) ||
-	    (entry && c->entry == NULL)) {
+	    (entry && c->entry == NULL) ||
+	    (title != NULL && title[0] != '\0' && c->title == NULL)) {
 		free(c->url);
 		free(c->abs);
 		free(c->path);
 		free(c->entry);
+		free(c->title);
 		return SY_ENOMEM;
 	}
 	c->line = line;
@@ -304,6 +310,7 @@ data_record(struct loader *L, struct sy_csv_record *rec,
 	L->rec = rec;
 	L->bad = false;
 	L->id = NULL;
+	L->title = NULL;
 	return !ragged(L, rec);
 }
 
@@ -647,7 +654,8 @@ check_url(struct loader *L, size_t k, const char *url)
 		ok = ok && f.severity != SY_ERROR;
 	}
 	if (sy_occs_add(L->o->occs, url, NULL, L->path, L->rec->line,
-	        L->h.col[k], L->id, L->h.names[k].name, L->rec->line) != SY_OK)
+	        L->h.col[k], L->id, L->h.names[k].name, L->rec->line,
+	        L->title) != SY_OK)
 		L->err = SY_ENOMEM;
 	return ok;
 }
@@ -668,7 +676,8 @@ check_email(struct loader *L, size_t k, const char *addr)
 	sy_buf_init(&b, 0);
 	if (sy_buf_printf(&b, "mailto:%s", addr) != SY_OK ||
 	    sy_occs_add(L->o->occs, b.data, NULL, L->path, L->rec->line,
-	        L->h.col[k], L->id, L->h.names[k].name, L->rec->line) != SY_OK)
+	        L->h.col[k], L->id, L->h.names[k].name, L->rec->line,
+	        L->title) != SY_OK)
 		L->err = SY_ENOMEM;
 	sy_buf_fini(&b);
 }
@@ -786,7 +795,7 @@ check_links(struct loader *L, size_t k, const struct sy_links *links,
 		    sy_occs_add(L->o->occs, ln->url, abs,
 		        file ? fpath : L->path, file ? ln->line : L->rec->line,
 		        file ? 0 : L->h.col[k], L->id, L->h.names[k].name,
-		        L->rec->line) != SY_OK)
+		        L->rec->line, L->title) != SY_OK)
 			L->err = SY_ENOMEM;
 		free(abs);
 	}
@@ -1646,6 +1655,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	for (k = 0; k < NF; k++)
 		v[k] = k == F_CONTENT ? (char *)raw(L, k) : view(L, k, empty);
 	L->id = v[F_ID];
+	L->title = v[F_TITLE];
 	for (k = 0; k < NF; k++) {
 		if (mnames[k].required && L->h.col[k] != 0 && *v[k] == '\0')
 			report(L, k, SY_ERROR, SY_R_REQUIRED, "%s is required",
@@ -1802,6 +1812,7 @@ out:
 	sy_entry_fini(&e);
 	free(article);
 	L->id = NULL;
+	L->title = NULL;
 	return L->err;
 }
 

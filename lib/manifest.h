@@ -25,6 +25,7 @@ struct sy_occ {
 	size_t line;
 	size_t column;     /* field number in a manifest, else 0 */
 	char *entry;       /* row id, or NULL */
+	char *title;       /* the row's title, or NULL */
 	const char *field; /* static column name */
 	size_t mline;      /* manifest line of the row (for article files) */
 	bool checked;      /* syntax and site rules already reported */
@@ -39,10 +40,13 @@ struct sy_occs {
 void sy_occs_init(struct sy_occs *o);
 void sy_occs_fini(struct sy_occs *o);
 
-/* Appends a copy of the strings (abs and entry may be NULL). */
+/*
+ * Appends a copy of the strings (abs, entry and title may be NULL; an
+ * empty title is none).
+ */
 enum sy_err sy_occs_add(struct sy_occs *o, const char *url, const char *abs,
     const char *path, size_t line, size_t column, const char *entry,
-    const char *field, size_t mline);
+    const char *field, size_t mline, const char *title);
 
 struct sy_manifest_opts {
 	const char *columns_path; /* NULL: columns.csv beside, if present */

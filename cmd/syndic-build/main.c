@@ -28,7 +28,7 @@ usage(FILE *fp, int status)
 	    "beside MANIFEST)\n"
 	    "      --description TEXT  description of the default feed\n"
 	    "      --format FMT        text, json, github, junit, sarif, "
-	    "markdown\n"
+	    "markdown, html\n"
 	    "      --limit N           at most N entries per feed\n"
 	    "      --link URL          home page of the default feed\n"
 	    "      --only LIST         rss,atom,json (default: all three)\n"
@@ -83,7 +83,8 @@ main(int argc, char **argv)
 	struct sy_build_opts o;
 	struct sy_build_stats st;
 	struct sy_diags d;
-	struct sy_emit_opts eo = {"syndic-build", SY_VERSION, false, 0, NULL};
+	struct sy_emit_opts eo = {
+	    .tool = "syndic-build", .version = SY_VERSION};
 	enum sy_format fmt = SY_FMT_TEXT;
 	enum sy_err e;
 	int c, status;

@@ -14,6 +14,7 @@
 #include "lib/audit.h"
 #include "lib/date.h"
 #include "lib/diag.h"
+#include "lib/linkset.h"
 #include "lib/util.h"
 
 static const char *prog = "syndic-links";
@@ -23,6 +24,7 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp,
 	    "usage: %s [options] FILE...\n"
+	    "       %s --history-report [options] [FILE...]\n"
 	    "  FILE: manifests (.csv), feeds, HTML/Markdown files, URL "
 	    "lists; - is stdin\n"
 	    "      --allow-private   check loopback and private targets too\n"
@@ -37,7 +39,9 @@ usage(FILE *fp, int status)
 	    "      --fail-after N    an error only after N failing runs "
 	    "(default 1)\n"
 	    "      --format FMT      text, json, github, junit, sarif, "
-	    "markdown\n"
+	    "markdown, html\n"
+	    "      --history-report  the report from the history alone, no "
+	    "new run\n"
 	    "      --interval MS     least gap between requests to one host "
 	    "(default 50)\n"
 	    "      --jobs N          transfers at once (default 64)\n"
@@ -45,6 +49,8 @@ usage(FILE *fp, int status)
 	    "0)\n"
 	    "      --no-db           keep no history\n"
 	    "      --offline         syntax and site rules only, no network\n"
+	    "  -o, --output FILE     write the report to FILE (replaced "
+	    "whole)\n"
 	    "      --per-host N      transfers at once per host (default 4)\n"
 	    "  -q, --quiet           problems only: no notes, no progress\n"
 	    "      --retries N       retries of transient failures (default "
@@ -56,7 +62,7 @@ usage(FILE *fp, int status)
 	    "exiting\n"
 	    "  -h, --help            this help\n"
 	    "  -V, --version         print the version\n",
-	    prog);
+	    prog, prog);
 	exit(status);
 }
 
@@ -122,12 +128,14 @@ main(int argc, char **argv)
 	    {"fail-after", required_argument, NULL, 'F'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"history-report", no_argument, NULL, 'R'},
 	    {"interval", required_argument, NULL, 'i'},
 	    {"jobs", required_argument, NULL, 'j'},
 	    {"max-age", required_argument, NULL, 'm'},
 	    {"no-db", no_argument, NULL, 'n'},
-	    {"offline", no_argument, NULL, 'o'},
+	    {"offline", no_argument, NULL, 'O'},
 	    {"oembed-endpoint", required_argument, NULL, 'E'},
+	    {"output", required_argument, NULL, 'o'},
 	    {"per-host", required_argument, NULL, 'H'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"retries", required_argument, NULL, 'r'},
@@ -141,12 +149,15 @@ main(int argc, char **argv)
 	};
 	struct sy_audit_opts o;
 	struct sy_audit_stats st;
+	struct sy_linkset ls;
 	struct sy_diags d;
 	struct sy_emit_opts eo;
 	struct progress prog_state;
 	enum sy_format fmt = SY_FMT_TEXT;
 	enum sy_err e;
 	bool strict = false;
+	const char *output = NULL, *env;
+	long long epoch;
 	char msg[512];
 	int c, status = 0;
 
@@ -156,7 +167,11 @@ main(int argc, char **argv)
 	memset(&prog_state, 0, sizeof(prog_state));
 	eo.tool = prog;
 	eo.version = SY_VERSION;
-	while ((c = getopt_long(argc, argv, "hqV", longopts, NULL)) != -1) {
+	/* The page's date, reproducible as the feeds are; not the audit's. */
+	env = getenv("SOURCE_DATE_EPOCH");
+	if (env != NULL && sy_strtoll(env, 1, INT64_MAX, &epoch) == 0)
+		eo.now = (int64_t)epoch;
+	while ((c = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o.base_url = optarg;
@@ -209,14 +224,20 @@ main(int argc, char **argv)
 		case 'n':
 			o.no_db = true;
 			break;
-		case 'o':
+		case 'O':
 			o.offline = true;
+			break;
+		case 'o':
+			output = optarg;
 			break;
 		case 'P':
 			o.lc.allow_private = true;
 			break;
 		case 'q':
 			eo.quiet = true;
+			break;
+		case 'R':
+			o.from_history = true;
 			break;
 		case 'r':
 			o.lc.retries = (int)number("--retries", optarg, 0, 10);
@@ -249,8 +270,11 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
+	if (argc == 0 && !o.from_history)
 		bad_usage("no file given");
+	if (o.from_history && (o.offline || o.no_db))
+		bad_usage("--history-report reads the history: not with %s",
+		    o.offline ? "--offline" : "--no-db");
 	if (o.lc.connect_timeout_ms > o.lc.timeout_ms)
 		o.lc.connect_timeout_ms = o.lc.timeout_ms;
 	if (!eo.quiet && isatty(STDERR_FILENO)) {
@@ -265,6 +289,14 @@ main(int argc, char **argv)
 		return 2;
 	}
 	sy_diags_init(&d);
+	sy_linkset_init(&ls);
+	/* What only the json and html reports show is gathered for them. */
+	if (fmt == SY_FMT_JSON || fmt == SY_FMT_HTML) {
+		o.links = &ls;
+		eo.links = &ls;
+	}
+	eo.inputs = argv;
+	eo.ninputs = (size_t)argc;
 	e = sy_audit_run(argv, (size_t)argc, &o, &d, &st, msg, sizeof(msg));
 	if (prog_state.shown)
 		fputc('\n', stderr);
@@ -279,8 +311,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: warning: %s\n", prog, msg);
 	}
 	eo.checked = st.checked;
-	if (sy_diags_emit(&d, fmt, &eo, stdout) != SY_OK) {
-		fprintf(stderr, "%s: writing the report: %s\n", prog,
+	if (e != SY_OK && e != SY_EIO)
+		eo.links = NULL; /* a failed audit has no verdicts to show */
+	if (sy_diags_emit_path(&d, fmt, &eo, output) != SY_OK) {
+		fprintf(stderr, "%s: writing the report%s%s: %s\n", prog,
+		    output != NULL ? " to " : "", output != NULL ? output : "",
 		    strerror(errno));
 		status = 2;
 	}
@@ -290,6 +325,12 @@ main(int argc, char **argv)
 	if (e == SY_OK && st.urls + st.domains == 0)
 		fprintf(
 		    stderr, "%s: found no link or address to check\n", prog);
+	else if (e == SY_OK && !eo.quiet && o.from_history)
+		fprintf(stderr,
+		    "%s: %zu links and %zu mail domains (%zu places) from the "
+		    "history: %zu never checked; %zu errors, %zu warnings\n",
+		    prog, st.urls, st.domains, st.occurrences, st.unchecked,
+		    d.count[SY_ERROR], d.count[SY_WARNING]);
 	else if (e == SY_OK && !eo.quiet)
 		fprintf(stderr,
 		    "%s: %zu links and %zu mail domains (%zu places): %zu "
@@ -297,6 +338,7 @@ main(int argc, char **argv)
 		    prog, st.urls, st.domains, st.occurrences, st.checked,
 		    st.skipped, d.count[SY_ERROR], d.count[SY_WARNING]);
 	sy_diags_fini(&d);
+	sy_linkset_fini(&ls);
 	curl_global_cleanup();
 	xmlCleanupParser();
 	return status;

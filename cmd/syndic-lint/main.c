@@ -25,7 +25,8 @@ usage(FILE *fp, int status)
 	    "      --columns FILE  columns file (default: columns.csv beside "
 	    "each manifest)\n"
 	    "      --format FMT    text, json, github, junit, sarif, "
-	    "markdown\n"
+	    "markdown, html\n"
+	    "  -o, --output FILE   write the report to FILE (replaced whole)\n"
 	    "  -q, --quiet         print problems only, no summary\n"
 	    "      --schema FILE   Atom RELAX NG schema (default: RFC 4287's, "
 	    "built in)\n"
@@ -61,6 +62,7 @@ main(int argc, char **argv)
 	    {"columns", required_argument, NULL, 'c'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"output", required_argument, NULL, 'o'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"schema", required_argument, NULL, 'S'},
 	    {"strict", no_argument, NULL, 's'},
@@ -74,7 +76,7 @@ main(int argc, char **argv)
 	enum sy_format fmt = SY_FMT_TEXT;
 	bool strict = false;
 	int c, i, status = 0;
-	const char *env;
+	const char *env, *output = NULL;
 
 	memset(&o, 0, sizeof(o));
 	memset(&eo, 0, sizeof(eo));
@@ -83,7 +85,8 @@ main(int argc, char **argv)
 	env = getenv("SOURCE_DATE_EPOCH");
 	if (env != NULL && sy_strtoll(env, 0, INT64_MAX, &o.now) != 0)
 		o.now = 0;
-	while ((c = getopt_long(argc, argv, "hqV", longopts, NULL)) != -1) {
+	eo.now = o.now;
+	while ((c = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o.columns_path = optarg;
@@ -94,6 +97,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout, 0);
+			break;
+		case 'o':
+			output = optarg;
 			break;
 		case 'q':
 			eo.quiet = true;
@@ -137,8 +143,11 @@ main(int argc, char **argv)
 			status = 2;
 		}
 	}
-	if (sy_diags_emit(&d, fmt, &eo, stdout) != SY_OK) {
-		fprintf(stderr, "%s: writing the report: %s\n", prog,
+	eo.inputs = argv;
+	eo.ninputs = (size_t)argc;
+	if (sy_diags_emit_path(&d, fmt, &eo, output) != SY_OK) {
+		fprintf(stderr, "%s: writing the report%s%s: %s\n", prog,
+		    output != NULL ? " to " : "", output != NULL ? output : "",
 		    strerror(errno));
 		status = 2;
 	}

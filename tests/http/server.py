@@ -259,6 +259,17 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"X-Filler-%d: %s\r\n" % (i, b"a" * 100))
                 i += 1
             self.wfile.write(b"\r\n")
+        elif path == "/hostile-reason":
+            # Markup in the reason phrase (the engine keeps up to 63
+            # bytes of it): a report must show it as text.
+            self.close_connection = True
+            self.wfile.write(
+                b"HTTP/1.1 404 <img src=x onerror=document.title='pwned'>"
+                b"\r\nContent-Length: 0\r\n\r\n")
+        elif path == "/hostile-location":
+            # A permanent redirect to a URL that closes an attribute.
+            self.redirect(301, '/ok/"onmouseover="document.documentElement.'
+                          'setAttribute(\'data-pwned\',\'hop\')"x')
         else:
             self.send(404, b"no such scenario")
 

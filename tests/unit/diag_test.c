@@ -26,14 +26,17 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 
+#include "lib/linkset.h"
 #include "lib/util.h"
 #include "tests/unit/t.h"
 
 static const char *const fmtnames[] = {
     "text", "json", "github", "junit", "sarif", "markdown"};
 
-static const struct sy_emit_opts opts = {
-    "syndic-lint", "0.1.0", false, 12, "https://example.org/syndic"};
+static const struct sy_emit_opts opts = {.tool = "syndic-lint",
+    .version = "0.1.0",
+    .checked = 12,
+    .info_uri = "https://example.org/syndic"};
 
 struct fixture {
 	const char *path;
@@ -266,6 +269,7 @@ test_format_parse(void)
 	    {"junit", 0, SY_FMT_JUNIT},
 	    {"sarif", 0, SY_FMT_SARIF},
 	    {"markdown", 0, SY_FMT_MARKDOWN},
+	    {"html", 0, SY_FMT_HTML},
 	    {"JSON", -1, SY_FMT_TEXT},
 	    {"xml", -1, SY_FMT_TEXT},
 	    {"", -1, SY_FMT_TEXT},
@@ -605,6 +609,114 @@ test_write_error(void)
 	sy_diags_fini(&d);
 }
 
+/*
+ * A link audit's JSON: the existing keys stay, the run's counts join the
+ * summary, a diagnostic about a link gets its title and link keys, and
+ * the links and the run log are listed.
+ */
+static void
+test_json_links(void)
+{
+	struct sy_diags d;
+	struct sy_linkset s;
+	struct sy_emit_opts o = {.tool = "syndic-links"};
+	struct sy_pos pos = {"m.csv", 2, 3};
+	struct sy_diag *dg;
+	struct sy_linkres *r;
+	const char *hops[] = {"https://b.example/", "https://c.example/"};
+	json_t *root = NULL, *j, *sum;
+	json_error_t err;
+	char *out = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	sy_diags_init(&d);
+	sy_linkset_init(&s);
+	r = sy_linkset_add(&s, "https://a.example/", "a.example", false);
+	r->state = SY_LINK_CHECKED;
+	r->rule = SY_R_LINK_REDIRECT;
+	r->status = 200;
+	r->response_ms = 12;
+	r->rate_limited = true;
+	r->first_failure = 86400;
+	r->failures = 2;
+	sy_linkres_set_chain(r, hops, 2);
+	sy_linkres_set_message(r, "permanent redirect");
+	s.runs = calloc(1, sizeof(*s.runs));
+	if (s.runs != NULL) {
+		s.nruns = 1;
+		s.runs[0].started = 86400;
+		s.runs[0].finished = 86460;
+		s.runs[0].fine = 1;
+		s.runs[0].redirected = 1;
+	}
+	s.fine = 1;
+	s.redirected = 1;
+	s.duration_ms = 1500;
+	dg = sy_diag_add(&d, &pos, SY_WARNING, SY_R_LINK_REDIRECT, "moved");
+	sy_diag_set_url(dg, "https://a.example/");
+	sy_diag_set_title(dg, "標題");
+	dg->link = 1;
+	pos.line = 3;
+	sy_diag_add(&d, &pos, SY_ERROR, SY_R_URL_SYNTAX, "no link info");
+	o.links = &s;
+	fp = open_memstream(&out, &n);
+	T_OK(fp != NULL && sy_diags_emit(&d, SY_FMT_JSON, &o, fp) == SY_OK,
+	    "json with links: written");
+	if (fp != NULL)
+		fclose(fp);
+	if (out != NULL)
+		root = json_loads(out, 0, &err);
+	T_OK(root != NULL, "json with links: parses");
+	sum = json_object_get(root, "summary");
+	T_OK(json_integer_value(json_object_get(sum, "warnings")) == 1 &&
+	        json_integer_value(json_object_get(sum, "redirected")) == 1 &&
+	        json_integer_value(json_object_get(sum, "duration_ms")) ==
+	            1500 &&
+	        strcmp(json_string_value(json_object_get(sum, "source")),
+	            "run") == 0,
+	    "json with links: the summary keeps its keys and adds the run's");
+	j = json_array_get(json_object_get(root, "diagnostics"), 0);
+	T_OK(strcmp(json_string_value(json_object_get(j, "url")),
+	         "https://a.example/") == 0 &&
+	        strcmp(json_string_value(json_object_get(j, "title")),
+	            "標題") == 0 &&
+	        strcmp(json_string_value(json_object_get(j, "host")),
+	            "a.example") == 0 &&
+	        json_array_size(json_object_get(j, "redirects")) == 2 &&
+	        json_integer_value(json_object_get(j, "response_ms")) == 12 &&
+	        json_is_true(json_object_get(j, "rate_limited")) &&
+	        strcmp(json_string_value(json_object_get(j, "failing_since")),
+	            "1970-01-02T00:00:00Z") == 0 &&
+	        json_integer_value(json_object_get(j, "failures")) == 2,
+	    "json with links: a link's diagnostic has its link keys");
+	j = json_array_get(json_object_get(root, "diagnostics"), 1);
+	T_OK(json_object_get(j, "host") == NULL &&
+	        json_object_get(j, "title") == NULL &&
+	        json_object_size(j) == 10,
+	    "json with links: the others have the ten keys of the contract");
+	j = json_array_get(json_object_get(root, "links"), 0);
+	T_OK(json_array_size(json_object_get(root, "links")) == 1 &&
+	        strcmp(json_string_value(json_object_get(j, "state")),
+	            "checked") == 0 &&
+	        strcmp(json_string_value(json_object_get(j, "rule")),
+	            "link-redirect") == 0 &&
+	        strcmp(json_string_value(
+	                   json_array_get(json_object_get(j, "redirects"), 1)),
+	            "https://c.example/") == 0,
+	    "json with links: every link listed");
+	j = json_array_get(json_object_get(root, "runs"), 0);
+	T_OK(json_array_size(json_object_get(root, "runs")) == 1 &&
+	        strcmp(json_string_value(json_object_get(j, "finished")),
+	            "1970-01-02T00:01:00Z") == 0 &&
+	        json_integer_value(json_object_get(j, "redirected")) == 1,
+	    "json with links: the run log");
+	json_decref(root);
+	free(out);
+	sy_linkset_fini(&s);
+	sy_diags_fini(&d);
+}
+
 int
 main(void)
 {
@@ -619,6 +731,7 @@ main(void)
 	test_ranges();
 	test_edges();
 	test_write_error();
+	test_json_links();
 	xmlCleanupParser();
 	return t_done();
 }

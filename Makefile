@@ -39,7 +39,14 @@ DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CSV_CFLAGS =
 CSV_LIBS = -lcsv
-LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -lresolv -lm -pthread
+LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -ldl -lresolv -lm -pthread
+# syndic-build opens libcurl and libxml2 with dlopen when it needs them
+# (lib/dl.h): linked, they and the ~40 libraries behind them would be
+# loaded at every start, the up-to-date check's included.  Their headers
+# still come from pkg-config (DEP_CFLAGS).
+BUILD_PKGS = $(filter-out libxml-2.0 libcurl,$(PKGS))
+BUILD_LDLIBS = $(shell $(PKG_CONFIG) --libs $(BUILD_PKGS)) $(CSV_LIBS) \
+    -ldl -lresolv -lm -pthread
 
 SY_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
     -DSY_VERSION=\"$(VERSION)\" -I. $(WARN) $(WERROR) $(DEP_CFLAGS) \
@@ -90,6 +97,8 @@ $(LIB): $(LIBOBJ)
 
 $(B)/syndic-%: $(B)/cmd/syndic-%/main.o $(LIB)
 	$(CC) $(SY_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(B)/syndic-build: LDLIBS = $(BUILD_LDLIBS)
 
 $(B)/tests/%_test: tests/unit/%_test.c tests/unit/t.h $(LIB) $(HDR)
 	@mkdir -p $(@D)

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <libxml/parser.h>
 
 #include "buf.h"
 #include "build.h"
+#include "dl.h"
 #include "feedwrite.h"
 #include "fsutil.h"
 #include "par.h"
@@ -253,8 +253,13 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	}
 	if (st->outdir == NULL)
 		return SY_ENOMEM;
-	/* Global set-up of the libraries, before any thread uses them. */
-	xmlInitParser();
+	/*
+	 * Global set-up of the libraries, before any thread uses them;
+	 * libcurl and libxml2 are opened here (dl.h), so that a missing one
+	 * stops the build before anything is read.
+	 */
+	if ((e = sy_dl_curl()) != SY_OK || (e = sy_dl_xml()) != SY_OK)
+		return e;
 	(void)json_object_seed(0);
 	e = sy_manifest_load(o->manifest, &o->m, &m, d);
 	if (e != SY_OK) {

@@ -42,6 +42,7 @@
 #include "html.h"
 
 #include "buf.h"
+#include "dl.h"
 #include "util.h"
 #include "xmltext.h"
 
@@ -265,11 +266,11 @@ new_parser(const struct sy_buf *text)
 
 	if (text->len == 0 || text->len > INT_MAX)
 		return NULL;
-	p = htmlCreateMemoryParserCtxt(text->data, (int)text->len);
+	p = sy_xml.htmlCreateMemoryParserCtxt(text->data, (int)text->len);
 	if (p == NULL)
 		return NULL;
 	p->charset = XML_CHAR_ENCODING_UTF8;
-	htmlCtxtUseOptions(p, HTML_OPTS);
+	sy_xml.htmlCtxtUseOptions(p, HTML_OPTS);
 	return p;
 }
 
@@ -342,12 +343,12 @@ collect_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 		if (la == NULL)
 			continue;
 		if (!have_line) {
-			line = collect_line(c, xmlByteConsumed(p));
+			line = collect_line(c, sy_xml.xmlByteConsumed(p));
 			have_line = true;
 		}
 		c->err = collect_attr(c, la, (const char *)atts[i + 1], line);
 		if (c->err != SY_OK) {
-			xmlStopParser(p);
+			sy_xml.xmlStopParser(p);
 			return;
 		}
 	}
@@ -374,6 +375,8 @@ html_links_at(
 		goto out;
 	if (text.len == 0)
 		goto out;
+	if ((e = sy_dl_xml()) != SY_OK)
+		goto out;
 	e = SY_EXML;
 	if ((p = new_parser(&text)) == NULL || p->sax == NULL)
 		goto out;
@@ -391,15 +394,15 @@ html_links_at(
 	c.err = SY_OK;
 	p->_private = &c;
 	/* Malformed HTML is not a failure: whatever was parsed counts. */
-	(void)htmlParseDocument(p);
+	(void)sy_xml.htmlParseDocument(p);
 	e = c.err;
 	if (e == SY_OK && p->errNo == XML_ERR_NO_MEMORY)
 		e = SY_ENOMEM;
 out:
 	if (p != NULL) {
 		if (p->myDoc != NULL)
-			xmlFreeDoc(p->myDoc);
-		htmlFreeParserCtxt(p);
+			sy_xml.xmlFreeDoc(p->myDoc);
+		sy_xml.htmlFreeParserCtxt(p);
 	}
 	sy_buf_fini(&text);
 	if (e != SY_OK) {
@@ -1114,7 +1117,7 @@ put_start_tag(struct sy_buf *o, const struct uparts *base, xmlNode *el)
 			return e;
 		if (a->children == NULL)
 			continue; /* boolean attribute, as written */
-		val = xmlNodeListGetString(el->doc, a->children, 1);
+		val = sy_xml.xmlNodeListGetString(el->doc, a->children, 1);
 		if (val == NULL)
 			return SY_ENOMEM;
 		if ((e = sy_buf_puts(o, "=\"")) == SY_OK &&
@@ -1122,7 +1125,7 @@ put_start_tag(struct sy_buf *o, const struct uparts *base, xmlNode *el)
 		         a->ns == NULL ? (const char *)a->name : NULL,
 		         (const char *)val)) == SY_OK)
 			e = sy_buf_putc(o, '"');
-		xmlFree(val);
+		sy_xml.xmlFree(val);
 		if (e != SY_OK)
 			return e;
 	}
@@ -1227,10 +1230,10 @@ tree_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 
 	if (p->nodeNr >= HTML_DEPTH) {
 		t->too_deep = true;
-		xmlStopParser(p);
+		sy_xml.xmlStopParser(p);
 		return;
 	}
-	xmlSAX2StartElement(ctx, name, atts);
+	sy_xml.xmlSAX2StartElement(ctx, name, atts);
 }
 
 /* sy_html_absolutize through libxml2's tree; base is split already. */
@@ -1245,6 +1248,8 @@ absolutize_libxml(
 	struct tree t;
 	enum sy_err e;
 
+	if ((e = sy_dl_xml()) != SY_OK)
+		return e;
 	sy_buf_init(&text, 0);
 	sy_buf_init(&o, 0);
 	if ((e = sanitize(html, len, WRAP, &text)) != SY_OK)
@@ -1256,7 +1261,7 @@ absolutize_libxml(
 	p->sax->startElement = tree_start;
 	t.too_deep = false;
 	p->_private = &t;
-	(void)htmlParseDocument(p);
+	(void)sy_xml.htmlParseDocument(p);
 	doc = p->myDoc;
 	p->myDoc = NULL;
 	if (t.too_deep)
@@ -1268,7 +1273,7 @@ absolutize_libxml(
 	/* Otherwise libxml2 stopped half-way: never return a part. */
 	if (e != SY_OK)
 		goto out;
-	root = xmlDocGetRootElement(doc);
+	root = sy_xml.xmlDocGetRootElement(doc);
 	body = find_child(root, "body");
 	if (body == NULL)
 		body = root;
@@ -1280,8 +1285,8 @@ absolutize_libxml(
 	e = SY_OK;
 out:
 	if (p != NULL)
-		htmlFreeParserCtxt(p);
-	xmlFreeDoc(doc);
+		sy_xml.htmlFreeParserCtxt(p);
+	sy_xml.xmlFreeDoc(doc);
 	sy_buf_fini(&o);
 	sy_buf_fini(&text);
 	return e;

@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-
 #include "lib/build.h"
 #include "lib/date.h"
 #include "lib/diag.h"
+#include "lib/dl.h"
 #include "lib/util.h"
 
 static const char *prog = "syndic-build";
@@ -156,7 +155,7 @@ main(int argc, char **argv)
 	o.manifest = argv[0];
 	o.m.build = true;
 
-	LIBXML_TEST_VERSION
+	/* libcurl and libxml2 are opened when needed (lib/dl.h). */
 	sy_diags_init(&d);
 	e = sy_build_run(&o, &d, &st);
 	if (e == SY_EIO && errno == EAGAIN && st.failed_path != NULL &&
@@ -172,6 +171,9 @@ main(int argc, char **argv)
 		    st.failed_path ? st.failed_path : o.manifest,
 		    strerror(errno));
 		status = 2;
+	} else if (e == SY_ELIB) {
+		fprintf(stderr, "%s: %s\n", prog, sy_dl_error());
+		status = 2;
 	} else if (e != SY_OK) {
 		fprintf(stderr, "%s: %s\n", prog, sy_strerror(e));
 		status = 2;
@@ -181,9 +183,9 @@ main(int argc, char **argv)
 		    ? 1
 		    : 0;
 	}
-	if (sy_diags_emit(&d, fmt, &eo, stdout) != SY_OK) {
+	if ((e = sy_diags_emit(&d, fmt, &eo, stdout)) != SY_OK) {
 		fprintf(stderr, "%s: writing the report: %s\n", prog,
-		    strerror(errno));
+		    e == SY_ELIB ? sy_dl_error() : strerror(errno));
 		status = 2;
 	}
 	if (status == 1 && !eo.quiet) {
@@ -207,6 +209,7 @@ main(int argc, char **argv)
 	}
 	sy_build_stats_fini(&st);
 	sy_diags_fini(&d);
-	xmlCleanupParser();
+	if (sy_dl_xml_loaded())
+		sy_xml.xmlCleanupParser();
 	return status;
 }

@@ -1,0 +1,123 @@
+/*
+ * dl: libcurl and libxml2 opened with dlopen(3) when first needed, not
+ * linked.  A linked libcurl is loaded, with the ~30 libraries behind it
+ * (OpenSSL, GnuTLS, Kerberos, LDAP, nghttp2...), at every start of the
+ * program, before main: 11 ms of a 2 ms program on a small machine, paid
+ * even by a syndic-build that finds nothing to do (stamp.h).  Opened
+ * here, they cost only the runs that use them.  (The pattern of
+ * systemd's dlopen-util: one table of function pointers per library,
+ * resolved all at once.)
+ *
+ * lib/ calls libcurl's URL API and libxml2 only through sy_curl and
+ * sy_xml, so the tools share one code path: syndic-lint and syndic-links
+ * link both libraries anyway (feedread.c, linkcheck.c) and dlopen then
+ * finds them already loaded; syndic-build links neither (Makefile).
+ *
+ * Every pointer has the type of the function it stands for (__typeof__),
+ * so a call through it is checked exactly as a direct call would be.
+ * The two tables are the library's only mutable globals: written once,
+ * under pthread_once, by sy_dl_curl()/sy_dl_xml(), read-only afterwards.
+ */
+#ifndef SY_DL_H
+#define SY_DL_H
+
+#include <stdbool.h>
+
+#include <curl/curl.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "syndic.h"
+
+/*
+ * The files opened: the sonames the other tools link (tests/cli/
+ * 1060-build-dlopen.t compares them with syndic-links' NEEDED entries).
+ */
+#ifndef SY_CURL_SONAME
+#define SY_CURL_SONAME "libcurl.so.4"
+#endif
+#ifndef SY_XML_SONAME
+#define SY_XML_SONAME "libxml2.so.2"
+#endif
+
+#define SY_DL_FN(f) __typeof__(f) *f
+
+/* libcurl: the URL API (url.c). */
+struct sy_curl_fns {
+	SY_DL_FN(curl_free);
+	SY_DL_FN(curl_url);
+	SY_DL_FN(curl_url_cleanup);
+	SY_DL_FN(curl_url_get);
+	SY_DL_FN(curl_url_set);
+	SY_DL_FN(curl_url_strerror);
+};
+
+/* libxml2: the HTML parser (html.c) and the text writer (diag.c). */
+struct sy_xml_fns {
+	SY_DL_FN(htmlCreateMemoryParserCtxt);
+	SY_DL_FN(htmlCtxtUseOptions);
+	SY_DL_FN(htmlFreeParserCtxt);
+	SY_DL_FN(htmlParseDocument);
+	SY_DL_FN(xmlByteConsumed);
+	SY_DL_FN(xmlCheckVersion);
+	SY_DL_FN(xmlCleanupParser);
+	SY_DL_FN(xmlDocGetRootElement);
+	SY_DL_FN(xmlFreeDoc);
+	SY_DL_FN(xmlFreeTextWriter);
+	SY_DL_FN(xmlInitParser);
+	SY_DL_FN(xmlMemGet);
+	SY_DL_FN(xmlNewTextWriter);
+	SY_DL_FN(xmlNodeListGetString);
+	SY_DL_FN(xmlOutputBufferClose);
+	SY_DL_FN(xmlOutputBufferCreateIO);
+	SY_DL_FN(xmlSAX2StartElement);
+	SY_DL_FN(xmlStopParser);
+	SY_DL_FN(xmlTextWriterEndDocument);
+	SY_DL_FN(xmlTextWriterEndElement);
+	SY_DL_FN(xmlTextWriterSetIndent);
+	SY_DL_FN(xmlTextWriterSetIndentString);
+	SY_DL_FN(xmlTextWriterStartDocument);
+	SY_DL_FN(xmlTextWriterStartElement);
+	SY_DL_FN(xmlTextWriterWriteAttribute);
+	SY_DL_FN(xmlTextWriterWriteElement);
+	SY_DL_FN(xmlTextWriterWriteFormatAttribute);
+	SY_DL_FN(xmlTextWriterWriteRawLen);
+	SY_DL_FN(xmlTextWriterWriteString);
+	/*
+	 * xmlFree is a variable, not a function: its value, read through
+	 * xmlMemGet() once libxml2 is loaded (a program that links libxml2
+	 * may hold the live copy of the variable, not the library).
+	 */
+	xmlFreeFunc xmlFree;
+};
+
+#undef SY_DL_FN
+
+/* Valid once sy_dl_curl() / sy_dl_xml() returned SY_OK. */
+extern struct sy_curl_fns sy_curl;
+extern struct sy_xml_fns sy_xml;
+
+/*
+ * Opens libcurl, or libxml2 (then checks its version against the headers,
+ * LIBXML_TEST_VERSION, and initialises its parser), and resolves every
+ * function of the table; once per process, from any thread, later calls
+ * return the first outcome at the cost of one atomic load.  SY_OK, or
+ * SY_ELIB when the library or one of its functions is missing:
+ * sy_dl_error() then says which and why.
+ */
+enum sy_err sy_dl_curl(void);
+enum sy_err sy_dl_xml(void);
+
+/*
+ * The last failure of sy_dl_curl()/sy_dl_xml(), as "cannot load
+ * libcurl.so.4: <dlerror(3)>"; "" when none failed.  Static storage.
+ */
+const char *sy_dl_error(void);
+
+/* True once sy_dl_xml() succeeded. */
+bool sy_dl_xml_loaded(void);
+
+#endif

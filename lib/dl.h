@@ -1,29 +1,31 @@
 /*
- * dl: libcurl and libxml2 opened with dlopen(3) when first needed, not
- * linked.  A linked libcurl is loaded, with the ~30 libraries behind it
- * (OpenSSL, GnuTLS, Kerberos, LDAP, nghttp2...), at every start of the
- * program, before main: 11 ms of a 2 ms program on a small machine, paid
- * even by a syndic-build that finds nothing to do (stamp.h).  Opened
- * here, they cost only the runs that use them.  (The pattern of
- * systemd's dlopen-util: one table of function pointers per library,
- * resolved all at once.)
+ * dl: libcurl, libxml2, libidn2 and libcmark opened with dlopen(3) when
+ * first needed, not linked.  A linked library is loaded, with every
+ * library behind it, at each start of the program, before main: libcurl
+ * alone brings ~30 (OpenSSL, GnuTLS, Kerberos, LDAP, nghttp2...), 11 ms
+ * of a 2 ms program on a small machine, paid even by a syndic-build that
+ * finds nothing to do (stamp.h).  Opened here, they cost only the runs
+ * that use them.  (The pattern of systemd's dlopen-util: one table of
+ * function pointers per library, resolved all at once.)
  *
- * lib/ calls libcurl's URL API and libxml2 only through sy_curl and
- * sy_xml, so the tools share one code path: syndic-lint and syndic-links
- * link both libraries anyway (feedread.c, linkcheck.c) and dlopen then
- * finds them already loaded; syndic-build links neither (Makefile).
+ * lib/ calls these four libraries only through sy_curl, sy_xml, sy_idn2
+ * and sy_cmark, so the tools share one code path: syndic-lint and
+ * syndic-links link them anyway (feedread.c, linkcheck.c) and dlopen then
+ * finds them already loaded; syndic-build links none of them (Makefile).
  *
  * Every pointer has the type of the function it stands for (__typeof__),
  * so a call through it is checked exactly as a direct call would be.
- * The two tables are the library's only mutable globals: written once,
- * under pthread_once, by sy_dl_curl()/sy_dl_xml(), read-only afterwards.
+ * The tables are the library's only mutable globals: each written once,
+ * under pthread_once, by its sy_dl_*() function, read-only afterwards.
  */
 #ifndef SY_DL_H
 #define SY_DL_H
 
 #include <stdbool.h>
 
+#include <cmark.h>
 #include <curl/curl.h>
+#include <idn2.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
@@ -33,14 +35,21 @@
 #include "syndic.h"
 
 /*
- * The files opened: the sonames the other tools link (tests/cli/
- * 1060-build-dlopen.t compares them with syndic-links' NEEDED entries).
+ * The files opened: the sonames of the libraries the headers belong to,
+ * which the Makefile reads from them (tests/cli/1050-build-uptodate.t
+ * compares them with syndic-links' NEEDED entries).
  */
 #ifndef SY_CURL_SONAME
 #define SY_CURL_SONAME "libcurl.so.4"
 #endif
 #ifndef SY_XML_SONAME
 #define SY_XML_SONAME "libxml2.so.2"
+#endif
+#ifndef SY_IDN2_SONAME
+#define SY_IDN2_SONAME "libidn2.so.0"
+#endif
+#ifndef SY_CMARK_SONAME
+#define SY_CMARK_SONAME "libcmark.so.0.30.2"
 #endif
 
 #define SY_DL_FN(f) __typeof__(f) *f
@@ -94,30 +103,61 @@ struct sy_xml_fns {
 	xmlFreeFunc xmlFree;
 };
 
+/* libidn2: UTS #46 host names (url.c, email.c). */
+struct sy_idn2_fns {
+	SY_DL_FN(idn2_free);
+	SY_DL_FN(idn2_lookup_u8);
+	SY_DL_FN(idn2_strerror);
+};
+
+/* libcmark: Markdown articles (html.c). */
+struct sy_cmark_fns {
+	SY_DL_FN(cmark_get_default_mem_allocator);
+	SY_DL_FN(cmark_iter_free);
+	SY_DL_FN(cmark_iter_get_node);
+	SY_DL_FN(cmark_iter_new);
+	SY_DL_FN(cmark_iter_next);
+	SY_DL_FN(cmark_markdown_to_html);
+	SY_DL_FN(cmark_node_free);
+	SY_DL_FN(cmark_node_get_literal);
+	SY_DL_FN(cmark_node_get_start_line);
+	SY_DL_FN(cmark_node_get_type);
+	SY_DL_FN(cmark_node_get_url);
+	SY_DL_FN(cmark_parse_document);
+};
+
 #undef SY_DL_FN
 
-/* Valid once sy_dl_curl() / sy_dl_xml() returned SY_OK. */
+/* Each valid once its sy_dl_*() returned SY_OK. */
 extern struct sy_curl_fns sy_curl;
 extern struct sy_xml_fns sy_xml;
+extern struct sy_idn2_fns sy_idn2;
+extern struct sy_cmark_fns sy_cmark;
 
 /*
- * Opens libcurl, or libxml2 (then checks its version against the headers,
- * LIBXML_TEST_VERSION, and initialises its parser), and resolves every
- * function of the table; once per process, from any thread, later calls
- * return the first outcome at the cost of one atomic load.  SY_OK, or
- * SY_ELIB when the library or one of its functions is missing:
+ * Opens the library (libxml2: then checks its version against the
+ * headers, LIBXML_TEST_VERSION, and initialises its parser) and resolves
+ * every function of its table; once per process, from any thread, later
+ * calls return the first outcome at the cost of one atomic load.  SY_OK,
+ * or SY_ELIB when the library or one of its functions is missing:
  * sy_dl_error() then says which and why.
  */
 enum sy_err sy_dl_curl(void);
 enum sy_err sy_dl_xml(void);
+enum sy_err sy_dl_idn2(void);
+enum sy_err sy_dl_cmark(void);
+
+/* All four, in that order: the first failure. */
+enum sy_err sy_dl_all(void);
 
 /*
- * The last failure of sy_dl_curl()/sy_dl_xml(), as "cannot load
- * libcurl.so.4: <dlerror(3)>"; "" when none failed.  Static storage.
+ * Why a library could not be opened: "cannot load libcurl.so.4:
+ * <dlerror(3)>" (the first library that failed); "" when none did.
+ * Static storage.
  */
 const char *sy_dl_error(void);
 
-/* True once sy_dl_xml() succeeded. */
+/* True once sy_dl_xml() succeeded (for xmlCleanupParser at exit). */
 bool sy_dl_xml_loaded(void);
 
 #endif

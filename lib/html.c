@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
@@ -683,6 +682,7 @@ enum sy_err
 sy_markdown_render(const char *md, size_t len, char **out)
 {
 	char *html, *s;
+	enum sy_err e;
 
 	if (md == NULL && len > 0)
 		return SY_EINVAL;
@@ -695,13 +695,15 @@ sy_markdown_render(const char *md, size_t len, char **out)
 	 * author typed them (command-line flags, code outside backticks,
 	 * and CJK text that uses its own quotation marks).
 	 */
-	html = cmark_markdown_to_html(md == NULL ? "" : md, len,
+	if ((e = sy_dl_cmark()) != SY_OK)
+		return e;
+	html = sy_cmark.cmark_markdown_to_html(md == NULL ? "" : md, len,
 	    CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
 	if (html == NULL)
 		return SY_ENOMEM;
 	/* cmark's allocator is not ours: hand out a copy. */
 	s = sy_strdup(html);
-	cmark_get_default_mem_allocator()->free(html);
+	sy_cmark.cmark_get_default_mem_allocator()->free(html);
 	if (s == NULL)
 		return SY_ENOMEM;
 	*out = s;
@@ -728,29 +730,32 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 	 * count the newlines inside inline HTML, code spans and link
 	 * destinations, and later inline lines of the paragraph drift.
 	 */
-	doc = cmark_parse_document(md == NULL ? "" : md, len,
+	if ((e = sy_dl_cmark()) != SY_OK)
+		return e;
+	doc = sy_cmark.cmark_parse_document(md == NULL ? "" : md, len,
 	    CMARK_OPT_SOURCEPOS | CMARK_OPT_VALIDATE_UTF8);
 	if (doc == NULL)
 		return SY_ENOMEM;
-	it = cmark_iter_new(doc);
+	it = sy_cmark.cmark_iter_new(doc);
 	if (it == NULL) {
 		e = SY_ENOMEM;
 		goto out;
 	}
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+	while ((ev = sy_cmark.cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		node = cmark_iter_get_node(it);
-		line = cmark_node_get_start_line(node);
+		node = sy_cmark.cmark_iter_get_node(it);
+		line = sy_cmark.cmark_node_get_start_line(node);
 		if (line < 1)
 			line = 1;
-		switch (cmark_node_get_type(node)) {
+		switch (sy_cmark.cmark_node_get_type(node)) {
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
-			s = cmark_node_get_url(node);
+			s = sy_cmark.cmark_node_get_url(node);
 			if (s == NULL)
 				break;
-			if (cmark_node_get_type(node) == CMARK_NODE_LINK)
+			if (sy_cmark.cmark_node_get_type(node) ==
+			    CMARK_NODE_LINK)
 				e = links_add(out, s, strlen(s), (size_t)line,
 				    "a", "href");
 			else
@@ -763,7 +768,7 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 			 * Dropped by the safe renderer, but the links
 			 * are the author's and still need checking.
 			 */
-			s = cmark_node_get_literal(node);
+			s = sy_cmark.cmark_node_get_literal(node);
 			if (s != NULL)
 				e = links_at(
 				    s, strlen(s), (size_t)line - 1, false, out);
@@ -775,8 +780,8 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 			goto out;
 	}
 out:
-	cmark_iter_free(it);
-	cmark_node_free(doc);
+	sy_cmark.cmark_iter_free(it);
+	sy_cmark.cmark_node_free(doc);
 	if (e != SY_OK) {
 		for (i = n0; i < out->n; i++)
 			free(out->v[i].url);

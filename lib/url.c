@@ -17,13 +17,12 @@
  * - an empty port ("example.com:/") is accepted, as RFC 3986 allows.
  */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <idn2.h>
 
 #include "buf.h"
 #include "dl.h"
@@ -180,9 +179,19 @@ has_nonascii(const char *s, size_t n)
 	return false;
 }
 
+/* Not an IDN2_* code: libidn2 could not be loaded (dl.h). */
+#define IDN_UNLOADED INT_MIN
+
+/* libidn2's words for rc, or why libidn2 could not be loaded. */
+static const char *
+idn_strerror(int rc)
+{
+	return rc == IDN_UNLOADED ? sy_dl_error() : sy_idn2.idn2_strerror(rc);
+}
+
 /*
  * Converts one label to its A-label (or lower-cased ASCII) form into
- * *out.  Returns 0, or an IDN2_* error code.
+ * *out.  Returns 0, an IDN2_* error code, or IDN_UNLOADED.
  */
 static int
 label_to_ascii(const char *l, size_t n, char **out)
@@ -196,13 +205,17 @@ label_to_ascii(const char *l, size_t n, char **out)
 	if (tmp == NULL)
 		return IDN2_MALLOC;
 	if (has_nonascii(l, n) || sy_has_prefix_ci(tmp, "xn--")) {
-		rc = idn2_lookup_u8(
+		if (sy_dl_idn2() != SY_OK) {
+			free(tmp);
+			return IDN_UNLOADED;
+		}
+		rc = sy_idn2.idn2_lookup_u8(
 		    (const uint8_t *)tmp, (uint8_t **)&a, IDN_FLAGS);
 		free(tmp);
 		if (rc != IDN2_OK)
 			return rc;
 		tmp = sy_strdup(a);
-		idn2_free(a);
+		sy_idn2.idn2_free(a);
 		if (tmp == NULL)
 			return IDN2_MALLOC;
 	}
@@ -379,7 +392,7 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "host label \"%.*s\" is not a valid "
 			    "internationalised name: %s",
-			    (int)(e - p), p, idn2_strerror(rc));
+			    (int)(e - p), p, idn_strerror(rc));
 			goto out;
 		}
 		if (strlen(lab) > 63) {

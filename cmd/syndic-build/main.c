@@ -26,6 +26,8 @@ usage(FILE *fp, int status)
 	    "      --columns FILE      columns file (default: columns.csv "
 	    "beside MANIFEST)\n"
 	    "      --description TEXT  description of the default feed\n"
+	    "      --force             build even if nothing changed since "
+	    "the last build\n"
 	    "      --format FMT        text, json, github, junit, sarif, "
 	    "markdown\n"
 	    "      --limit N           at most N entries per feed\n"
@@ -66,6 +68,7 @@ main(int argc, char **argv)
 	    {"base-url", required_argument, NULL, 'B'},
 	    {"columns", required_argument, NULL, 'c'},
 	    {"description", required_argument, NULL, 'D'},
+	    {"force", no_argument, NULL, 'F'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"limit", required_argument, NULL, 'n'},
@@ -89,6 +92,7 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.formats = SY_BUILD_ALL;
+	o.record = true;
 	while ((c = getopt_long(argc, argv, "hVo:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B':
@@ -99,6 +103,9 @@ main(int argc, char **argv)
 			break;
 		case 'D':
 			o.m.description = optarg;
+			break;
+		case 'F':
+			o.force = true;
 			break;
 		case 'f':
 			if (sy_format_parse(optarg, &fmt) != 0)

@@ -50,10 +50,14 @@ BUILD_LDLIBS = $(shell $(PKG_CONFIG) --libs $(BUILD_PKGS)) $(CSV_LIBS) \
     -ldl -lresolv -lm -pthread
 soname = $(shell readelf -d \
     "$$($(PKG_CONFIG) --variable=libdir $(1))/lib$(2).so" 2>/dev/null | \
-    sed -n 's/.*Library soname: \[\(.*\)\]/-DSY_$(3)_SONAME=\\\"\1\\\"/p')
-DL_CFLAGS = $(call soname,libcurl,curl,CURL) \
-    $(call soname,libxml-2.0,xml2,XML) $(call soname,libidn2,idn2,IDN2) \
-    $(call soname,libcmark,cmark,CMARK)
+    sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+CURL_SONAME = $(call soname,libcurl,curl)
+XML_SONAME = $(call soname,libxml-2.0,xml2)
+IDN2_SONAME = $(call soname,libidn2,idn2)
+CMARK_SONAME = $(call soname,libcmark,cmark)
+DL_SONAMES = $(CURL_SONAME) $(XML_SONAME) $(IDN2_SONAME) $(CMARK_SONAME)
+DL_CFLAGS = $(foreach l,CURL XML IDN2 CMARK,\
+    $(if $($(l)_SONAME),-DSY_$(l)_SONAME=\"$($(l)_SONAME)\"))
 
 SY_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
     -DSY_VERSION=\"$(VERSION)\" -I. $(WARN) $(WERROR) $(DEP_CFLAGS) \

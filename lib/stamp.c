@@ -581,9 +581,12 @@ add_inputs(struct sy_stamp *s, const struct sy_build_opts *o,
 
 	if (m->columns_path != NULL) {
 		add_file(s, 'i', m->columns_path, NULL);
-	} else if (o->m.columns_path == NULL && m->dir != NULL) {
+	} else if (o->m.columns_path == NULL && m->path != NULL &&
+	    m->dir != NULL) {
 		/* Not there when the build looked: it must stay away. */
-		p = sy_path_join(m->dir, "columns.csv");
+		p = strchr(m->path, '/') != NULL
+		    ? sy_path_join(m->dir, "columns.csv")
+		    : sy_strdup("columns.csv");
 		if (p == NULL)
 			s->broken = true;
 		else

@@ -615,16 +615,21 @@ static bool
 recordable(const struct sy_stamp *s, char kind, const struct stat *seen,
     const struct stat *now, int err)
 {
-	int64_t margin;
-
 	if (kind == 'a')
 		return err == ENOENT; /* still not there */
 	if (err != 0)
 		return false;
 	if (seen != NULL && !same_stat(seen, now))
 		return false; /* not the file the build opened */
-	margin = now->st_ctim.tv_nsec == 0 ? RACY_COARSE_NS : RACY_NS;
-	return ns_of(&now->st_ctim) < s->t0 - margin;
+	return !sy_stamp_is_racy(now, s->t0);
+}
+
+bool
+sy_stamp_is_racy(const struct stat *st, int64_t t0)
+{
+	int64_t margin = st->st_ctim.tv_nsec == 0 ? RACY_COARSE_NS : RACY_NS;
+
+	return ns_of(&st->st_ctim) >= t0 - margin;
 }
 
 void

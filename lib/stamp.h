@@ -118,4 +118,12 @@ void sy_stamp_save(struct sy_stamp *s, const struct sy_build_opts *o,
 
 void sy_stamp_fini(struct sy_stamp *s);
 
+/*
+ * True when a record of a build that began at t0 (ns since the epoch)
+ * cannot vouch for a file whose stat is st: it changed less than 50 ms
+ * before t0 (2 s + 50 ms when its ctime is a whole second: FAT, ext3),
+ * or later.
+ */
+bool sy_stamp_is_racy(const struct stat *st, int64_t t0);
+
 #endif

@@ -9,9 +9,12 @@
  * function pointers per library, resolved all at once.)
  *
  * lib/ calls these four libraries only through sy_curl, sy_xml, sy_idn2
- * and sy_cmark, so the tools share one code path: syndic-lint and
- * syndic-links link them anyway (feedread.c, linkcheck.c) and dlopen then
- * finds them already loaded; syndic-build links none of them (Makefile).
+ * and sy_cmark (url.c, email.c, html.c, xmltext.c, diag.c), so the tools
+ * share one code path.  Where a tool links one anyway (syndic-lint and
+ * syndic-links libxml2 for feedread.c, syndic-links libcurl for
+ * linkcheck.c), dlopen finds it already loaded; syndic-build links none
+ * of them (Makefile).  dpkg-shlibdeps cannot see what is opened: the
+ * package names the four in its Depends (debian/control).
  *
  * Every pointer has the type of the function it stands for (__typeof__),
  * so a call through it is checked exactly as a direct call would be.

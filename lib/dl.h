@@ -55,7 +55,8 @@
 #define SY_CMARK_SONAME "libcmark.so.0.30.2"
 #endif
 
-#define SY_DL_FN(f) __typeof__(f) *f
+/* A pointer named f, of f's type (a declarator: no parentheses). */
+#define SY_DL_FN(f) __typeof__(f) *f /* NOLINT(bugprone-macro-parentheses) */
 
 /* libcurl: the URL API (url.c). */
 struct sy_curl_fns {

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +51,10 @@ sy_file_read(const char *path, size_t max, char **data, size_t *len)
 	}
 	if (watch.fn != NULL) {
 		struct stat st;
+		/* NULL: standard input, or no fstat: cannot be recorded. */
+		bool ok = fp != stdin && fstat(fileno(fp), &st) == 0;
 
-		if (fp == stdin)
-			watch.fn(watch.arg, path, NULL);
-		else if (fstat(fileno(fp), &st) == 0)
-			watch.fn(watch.arg, path, &st);
-		else
-			watch.fn(
-			    watch.arg, path, NULL); /* cannot be recorded */
+		watch.fn(watch.arg, path, ok ? &st : NULL);
 	}
 	sy_buf_init(&b, max);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {

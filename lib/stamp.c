@@ -376,7 +376,7 @@ static bool
 record_holds(
     struct sy_stamp *s, const char *data, size_t len, struct sy_build_stats *st)
 {
-	const char *p = data, *end = data + len, *l;
+	const char *p, *end, *l;
 	struct sy_buf tmp;
 	char want[32];
 	size_t n, body;

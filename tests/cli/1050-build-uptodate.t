@@ -386,4 +386,12 @@ check_exit "a full build without libcmark: exit 2" 2 build --force
 check_grep "it says so" "cannot load libcmark" "$T/stderr"
 unset SY_NODLOPEN
 same_as_golden "the goldens, still"
+# The other tools open the same libraries, all at start.
+check_exit "syndic-lint without libidn2: exit 2" 2 env SY_NODLOPEN=libidn2 \
+    LD_PRELOAD="$T/nodlopen.so" "$SY_BIN/syndic-lint" src/manifest.csv
+check_grep "it says so" "^syndic-lint: cannot load libidn2" "$T/stderr"
+check_exit "syndic-links without libcmark: exit 2" 2 env SY_NODLOPEN=libcmark \
+    LD_PRELOAD="$T/nodlopen.so" "$SY_BIN/syndic-links" --offline --no-db \
+    src/manifest.csv
+check_grep "it says so" "^syndic-links: cannot load libcmark" "$T/stderr"
 done_testing

@@ -151,15 +151,26 @@ put_stat(struct sy_buf *b, const struct stat *st)
 	    st->st_ctim.tv_nsec);
 }
 
-static bool
-same_stat(const struct stat *a, const struct stat *b)
+static struct sy_stamp_id
+id_of(const struct stat *st)
 {
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-	    a->st_mode == b->st_mode && a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	struct sy_stamp_id id;
+
+	memset(&id, 0, sizeof(id));
+	id.dev = (uint64_t)st->st_dev;
+	id.ino = (uint64_t)st->st_ino;
+	id.size = (uint64_t)st->st_size;
+	id.mtime = ns_of(&st->st_mtim);
+	id.ctime = ns_of(&st->st_ctim);
+	id.mode = (unsigned)st->st_mode;
+	return id;
+}
+
+static bool
+same_id(const struct sy_stamp_id *a, const struct sy_stamp_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	    a->mtime == b->mtime && a->ctime == b->ctime && a->mode == b->mode;
 }
 
 /*
@@ -452,7 +463,7 @@ add_file(struct sy_stamp *s, char kind, const char *path, const struct stat *st)
 	f->kind = kind;
 	f->seen = st != NULL;
 	if (st != NULL)
-		f->st = *st;
+		f->id = id_of(st);
 }
 
 /* sy_file_read's watcher: every article file the build reads. */
@@ -612,15 +623,19 @@ add_inputs(struct sy_stamp *s, const struct sy_build_opts *o,
  * it opened it (seen, or NULL) and what stat says now (err: its errno).
  */
 static bool
-recordable(const struct sy_stamp *s, char kind, const struct stat *seen,
+recordable(const struct sy_stamp *s, char kind, const struct sy_stamp_id *seen,
     const struct stat *now, int err)
 {
 	if (kind == 'a')
 		return err == ENOENT; /* still not there */
 	if (err != 0)
 		return false;
-	if (seen != NULL && !same_stat(seen, now))
-		return false; /* not the file the build opened */
+	if (seen != NULL) {
+		struct sy_stamp_id id = id_of(now);
+
+		if (!same_id(seen, &id))
+			return false; /* not the file the build opened */
+	}
 	return !sy_stamp_is_racy(now, s->t0);
 }
 
@@ -636,7 +651,7 @@ void
 sy_stamp_save(struct sy_stamp *s, const struct sy_build_opts *o,
     const struct sy_manifest *m, const struct sy_build_stats *st)
 {
-	const struct stat *seen;
+	const struct sy_stamp_id *seen;
 	struct sy_buf b;
 	struct stat now;
 	size_t i, k;
@@ -664,9 +679,9 @@ sy_stamp_save(struct sy_stamp *s, const struct sy_build_opts *o,
 		     k++) {
 			if (!s->v[k].seen)
 				continue;
-			if (seen != NULL && !same_stat(seen, &s->v[k].st))
+			if (seen != NULL && !same_id(seen, &s->v[k].id))
 				goto out;
-			seen = &s->v[k].st;
+			seen = &s->v[k].id;
 		}
 		if (put_file(&b, s->v[i].kind, s->v[i].path, &now, &err) !=
 		        SY_OK ||

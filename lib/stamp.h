@@ -60,12 +60,19 @@
 #include "build.h"
 #include "manifest.h"
 
+/* What the record says of a file: the fields of struct stat it compares. */
+struct sy_stamp_id {
+	uint64_t dev, ino, size;
+	int64_t mtime, ctime; /* ns */
+	unsigned mode;
+};
+
 struct sy_stamp_file {
 	char *path; /* absolute */
 	char kind;  /* 'x' the program, 'l' a library, 'i' an input, 'a' a
 	               file that must stay absent, 'o' an output */
-	bool seen;  /* st is what the build found when it opened path */
-	struct stat st;
+	bool seen;  /* id is what the build found when it opened path */
+	struct sy_stamp_id id;
 };
 
 struct sy_stamp {

@@ -160,8 +160,8 @@ id_of(const struct stat *st)
 	id.dev = (uint64_t)st->st_dev;
 	id.ino = (uint64_t)st->st_ino;
 	id.size = (uint64_t)st->st_size;
-	id.mtime = ns_of(&st->st_mtim);
-	id.ctime = ns_of(&st->st_ctim);
+	id.mtime_ns = ns_of(&st->st_mtim);
+	id.ctime_ns = ns_of(&st->st_ctim);
 	id.mode = (unsigned)st->st_mode;
 	return id;
 }
@@ -170,7 +170,8 @@ static bool
 same_id(const struct sy_stamp_id *a, const struct sy_stamp_id *b)
 {
 	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	    a->mtime == b->mtime && a->ctime == b->ctime && a->mode == b->mode;
+	    a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns &&
+	    a->mode == b->mode;
 }
 
 /*

@@ -63,7 +63,7 @@
 /* What the record says of a file: the fields of struct stat it compares. */
 struct sy_stamp_id {
 	uint64_t dev, ino, size;
-	int64_t mtime, ctime; /* ns */
+	int64_t mtime_ns, ctime_ns;
 	unsigned mode;
 };
 

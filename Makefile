@@ -40,7 +40,25 @@ DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CSV_CFLAGS =
 CSV_LIBS = -lcsv
-LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -lresolv -lm -pthread
+LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -ldl -lresolv -lm -pthread
+# syndic-build opens libcurl, libxml2, libidn2 and libcmark with dlopen
+# when it needs them (lib/dl.h): linked, they and the ~40 libraries
+# behind them would be loaded at every start, the up-to-date check's
+# included.  Their headers still come from pkg-config (DEP_CFLAGS); the
+# sonames lib/dl.c opens are read from the very files pkg-config names.
+BUILD_PKGS = $(filter-out libcurl libxml-2.0 libidn2 libcmark,$(PKGS))
+BUILD_LDLIBS = $(shell $(PKG_CONFIG) --libs $(BUILD_PKGS)) $(CSV_LIBS) \
+    -ldl -lresolv -lm -pthread
+soname = $(shell readelf -d \
+    "$$($(PKG_CONFIG) --variable=libdir $(1))/lib$(2).so" 2>/dev/null | \
+    sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+CURL_SONAME = $(call soname,libcurl,curl)
+XML_SONAME = $(call soname,libxml-2.0,xml2)
+IDN2_SONAME = $(call soname,libidn2,idn2)
+CMARK_SONAME = $(call soname,libcmark,cmark)
+DL_SONAMES = $(CURL_SONAME) $(XML_SONAME) $(IDN2_SONAME) $(CMARK_SONAME)
+DL_CFLAGS = $(foreach l,CURL XML IDN2 CMARK,\
+    $(if $($(l)_SONAME),-DSY_$(l)_SONAME=\"$($(l)_SONAME)\"))
 
 SY_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
     -DSY_VERSION=\"$(VERSION)\" -I. $(WARN) $(WERROR) $(DEP_CFLAGS) \
@@ -98,6 +116,9 @@ $(LIB): $(LIBOBJ)
 
 $(B)/syndic-%: $(B)/cmd/syndic-%/main.o $(LIB)
 	$(CC) $(SY_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(B)/syndic-build: LDLIBS = $(BUILD_LDLIBS)
+$(B)/lib/dl.o: SY_CFLAGS += $(DL_CFLAGS)
 
 $(B)/tests/%_test: tests/unit/%_test.c tests/unit/t.h $(LIB) $(HDR)
 	@mkdir -p $(@D)

@@ -17,7 +17,7 @@
 #          and jansson and compared with the entries (bench/readback.c).
 # BENCH_ROWS="100000 1000000" and BENCH_URLS=10000 change the sizes,
 # BENCH_REPEAT=3 the runs of each command (the median is reported);
-# BENCH_ONLY=build|lint|links|report runs one part; BENCH_NO_LINKCHECKER=1 skips
+# BENCH_ONLY=build|lint|links|report|rebuild runs one part; BENCH_NO_LINKCHECKER=1 skips
 # LinkChecker (run once: about 11 minutes for 10,000 URLs).  Everything
 # runs on this machine; the servers listen on 127.0.0.x only and are
 # stopped by pid.
@@ -171,7 +171,7 @@ if [ "$ONLY" = all ] || [ "$ONLY" = build ] || [ "$ONLY" = lint ]; then
 	done
 fi
 
-if [ "$ONLY" = all ] || [ "$ONLY" = build ]; then
+if [ "$ONLY" = all ] || [ "$ONLY" = build ] || [ "$ONLY" = rebuild ]; then
 	# A publish script runs syndic-build after every edit: a one-row
 	# manifest built again, unchanged, must take under 5 ms and write
 	# nothing (every file keeps its inode and its mtime).  The median of

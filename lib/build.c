@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <libxml/parser.h>
 
 #include "buf.h"
 #include "build.h"
+#include "dl.h"
 #include "feedwrite.h"
 #include "fsutil.h"
 #include "par.h"
+#include "stamp.h"
 #include "util.h"
 
 static const struct {
@@ -265,6 +266,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	struct sy_feed *feeds = NULL;
 	struct sy_atomic *tmp = NULL;
 	struct job *jobs = NULL;
+	struct sy_stamp stamp;
 	size_t nfeeds = 0, ntmp = 0, njobs = 0, i, k;
 	enum sy_err e;
 	int saved;
@@ -283,9 +285,23 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	}
 	if (st->outdir == NULL)
 		return SY_ENOMEM;
-	/* Global set-up of the libraries, before any thread uses them. */
-	xmlInitParser();
+	/* Nothing changed since the last clean build: nothing to do. */
+	sy_stamp_init(&stamp, o, st->outdir);
+	if (!o->force && sy_stamp_fresh(&stamp, st)) {
+		sy_stamp_fini(&stamp);
+		return SY_OK;
+	}
+	/*
+	 * Global set-up of the libraries, before any thread uses them;
+	 * libcurl, libxml2, libidn2 and libcmark are opened here (dl.h), so
+	 * that a missing one stops the build before anything is read.
+	 */
+	if ((e = sy_dl_all()) != SY_OK) {
+		sy_stamp_fini(&stamp);
+		return e;
+	}
 	(void)json_object_seed(0);
+	sy_stamp_begin(&stamp, o);
 	e = sy_manifest_load(o->manifest, &o->m, &m, d);
 	if (e != SY_OK) {
 		if (e == SY_EIO)
@@ -382,6 +398,12 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		st->files++;
 		st->changed += changed;
 	}
+	/* A clean build is recorded for the next run's check. */
+	if (d->n == 0) {
+		for (i = 0; i < njobs; i++)
+			sy_stamp_output(&stamp, jobs[i].path);
+		sy_stamp_save(&stamp, o, &m, st);
+	}
 out:
 	saved = errno;
 	for (i = 0; i < ntmp; i++)
@@ -392,6 +414,7 @@ out:
 	free(tmp);
 	sy_manifest_feeds_free(feeds, nfeeds);
 	sy_manifest_fini(&m);
+	sy_stamp_fini(&stamp);
 	errno = saved;
 	return e;
 }

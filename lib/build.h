@@ -26,6 +26,8 @@ struct sy_build_opts {
 	const char *outdir; /* NULL: "out" beside the manifest */
 	unsigned formats;   /* SY_BUILD_* */
 	bool strict;        /* a warning stops the build as an error does */
+	bool record; /* keep a record of clean builds and trust it (stamp.h) */
+	bool force;  /* build even when the record says nothing changed */
 	struct sy_manifest_opts m;
 };
 
@@ -41,7 +43,10 @@ struct sy_build_stats {
 /*
  * Returns SY_OK when the manifest was read (d says whether it had errors;
  * with errors nothing is written), or the failure.  On SY_EIO errno is set
- * and st->failed_path names the file.
+ * and st->failed_path names the file; SY_ELIB: libcurl or libxml2 could
+ * not be loaded (sy_dl_error()).  With o->record, a run that finds
+ * nothing changed since the last clean build returns SY_OK at once,
+ * having read and written nothing, with that build's st (stamp.h).
  */
 enum sy_err sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
     struct sy_build_stats *st);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "date.h"
 #include "diag.h"
+#include "dl.h"
 #include "fsutil.h"
 #include "linkset.h"
 #include "report.h"
@@ -102,6 +103,7 @@ sy_strerror(enum sy_err err)
 	    [SY_ELIMIT] = "size limit reached",
 	    [SY_EINVAL] = "invalid argument",
 	    [SY_EBUSY] = "resource busy",
+	    [SY_ELIB] = "a shared library could not be loaded",
 	};
 
 	if ((unsigned)err >= SY_ERR_COUNT)
@@ -916,11 +918,11 @@ junit_case(xmlTextWriterPtr w, const struct sy_diag *dg, struct sy_buf *b)
 		e = SY_ENOMEM;
 		goto out;
 	}
-	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
-	    xmlTextWriterWriteAttribute(
+	if (sy_xml.xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
+	    sy_xml.xmlTextWriterWriteAttribute(
 	        w, BAD_CAST "classname", BAD_CAST path) < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST b->data) <
-	        0)
+	    sy_xml.xmlTextWriterWriteAttribute(
+	        w, BAD_CAST "name", BAD_CAST b->data) < 0)
 		goto out;
 	sy_buf_reset(b);
 	if (sy_buf_printf(b, "%s:%zu:%zu: %s: %s [%s]", path, dg->line,
@@ -934,20 +936,21 @@ junit_case(xmlTextWriterPtr w, const struct sy_diag *dg, struct sy_buf *b)
 		goto out;
 	}
 	if (dg->severity == SY_NOTE) {
-		if (xmlTextWriterWriteElement(
+		if (sy_xml.xmlTextWriterWriteElement(
 		        w, BAD_CAST "system-out", BAD_CAST b->data) < 0)
 			goto out;
 	} else {
-		if (xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ||
-		    xmlTextWriterWriteAttribute(
+		if (sy_xml.xmlTextWriterStartElement(w, BAD_CAST "failure") <
+		        0 ||
+		    sy_xml.xmlTextWriterWriteAttribute(
 		        w, BAD_CAST "type", BAD_CAST rule) < 0 ||
-		    xmlTextWriterWriteAttribute(
+		    sy_xml.xmlTextWriterWriteAttribute(
 		        w, BAD_CAST "message", BAD_CAST msg) < 0 ||
-		    xmlTextWriterWriteString(w, BAD_CAST b->data) < 0 ||
-		    xmlTextWriterEndElement(w) < 0)
+		    sy_xml.xmlTextWriterWriteString(w, BAD_CAST b->data) < 0 ||
+		    sy_xml.xmlTextWriterEndElement(w) < 0)
 			goto out;
 	}
-	if (xmlTextWriterEndElement(w) < 0)
+	if (sy_xml.xmlTextWriterEndElement(w) < 0)
 		goto out;
 	e = SY_OK;
 out:
@@ -971,11 +974,12 @@ junit_write(void *ctx, const char *p, int len)
 static int
 junit_counts(xmlTextWriterPtr w, size_t tests, size_t failures)
 {
-	if (xmlTextWriterWriteFormatAttribute(
+	if (sy_xml.xmlTextWriterWriteFormatAttribute(
 	        w, BAD_CAST "tests", "%zu", tests) < 0 ||
-	    xmlTextWriterWriteFormatAttribute(
+	    sy_xml.xmlTextWriterWriteFormatAttribute(
 	        w, BAD_CAST "failures", "%zu", failures) < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0") < 0)
+	    sy_xml.xmlTextWriterWriteAttribute(
+	        w, BAD_CAST "errors", BAD_CAST "0") < 0)
 		return -1;
 	return 0;
 }
@@ -988,8 +992,11 @@ emit_junit(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 	struct sy_buf b;
 	size_t i, tests = 0, failures = 0;
 	char *tool = NULL;
-	enum sy_err e = SY_ENOMEM;
+	enum sy_err e;
 
+	if ((e = sy_dl_xml()) != SY_OK)
+		return e;
+	e = SY_ENOMEM;
 	sy_buf_init(&b, 0);
 	for (i = 0; i < d->n; i++) {
 		if (!shown(&d->v[i], o))
@@ -1000,33 +1007,33 @@ emit_junit(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 	}
 	if ((tool = clean_dup(o->tool, true)) == NULL)
 		goto out;
-	if ((ob = xmlOutputBufferCreateIO(junit_write, NULL, out, NULL)) ==
-	    NULL)
+	if ((ob = sy_xml.xmlOutputBufferCreateIO(
+	         junit_write, NULL, out, NULL)) == NULL)
 		goto out;
-	if ((w = xmlNewTextWriter(ob)) == NULL) {
-		xmlOutputBufferClose(ob);
+	if ((w = sy_xml.xmlNewTextWriter(ob)) == NULL) {
+		sy_xml.xmlOutputBufferClose(ob);
 		goto out;
 	}
 	e = SY_EXML;
-	if (xmlTextWriterSetIndent(w, 1) < 0 ||
-	    xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
-	    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
-	        0 ||
+	if (sy_xml.xmlTextWriterSetIndent(w, 1) < 0 ||
+	    sy_xml.xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
+	    sy_xml.xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
+	    sy_xml.xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
+	    sy_xml.xmlTextWriterWriteAttribute(
+	        w, BAD_CAST "name", BAD_CAST tool) < 0 ||
 	    junit_counts(w, tests ? tests : 1, failures) < 0 ||
-	    xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
-	        0 ||
+	    sy_xml.xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
+	    sy_xml.xmlTextWriterWriteAttribute(
+	        w, BAD_CAST "name", BAD_CAST tool) < 0 ||
 	    junit_counts(w, tests ? tests : 1, failures) < 0)
 		goto out;
 	if (tests == 0 &&
-	    (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
-	        xmlTextWriterWriteAttribute(
+	    (sy_xml.xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
+	        sy_xml.xmlTextWriterWriteAttribute(
 	            w, BAD_CAST "classname", BAD_CAST tool) < 0 ||
-	        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST tool) <
-	            0 ||
-	        xmlTextWriterEndElement(w) < 0))
+	        sy_xml.xmlTextWriterWriteAttribute(
+	            w, BAD_CAST "name", BAD_CAST tool) < 0 ||
+	        sy_xml.xmlTextWriterEndElement(w) < 0))
 		goto out;
 	for (i = 0; i < d->n; i++) {
 		if (!shown(&d->v[i], o))
@@ -1035,12 +1042,12 @@ emit_junit(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 			goto out;
 	}
 	e = SY_EXML;
-	if (xmlTextWriterEndDocument(w) < 0)
+	if (sy_xml.xmlTextWriterEndDocument(w) < 0)
 		goto out;
 	e = SY_OK;
 out:
 	/* Flushes into out; out itself stays open. */
-	xmlFreeTextWriter(w);
+	sy_xml.xmlFreeTextWriter(w);
 	free(tool);
 	sy_buf_fini(&b);
 	return e;

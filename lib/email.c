@@ -17,9 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <idn2.h>
-
 #include "buf.h"
+#include "dl.h"
 #include "email.h"
 #include "util.h"
 
@@ -224,7 +223,13 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 			}
 		sy_buf_reset(&lb);
 		if (has_high(tmp) || sy_has_prefix_ci(tmp, "xn--")) {
-			rc = idn2_lookup_u8(
+			if (sy_dl_idn2() != SY_OK) {
+				sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
+				    "domain label \"%s\" not checked: %s", tmp,
+				    sy_dl_error());
+				goto out;
+			}
+			rc = sy_idn2.idn2_lookup_u8(
 			    (const uint8_t *)tmp, (uint8_t **)&a, IDN_FLAGS);
 			if (rc == IDN2_MALLOC)
 				goto oom;
@@ -232,12 +237,12 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 				sy_finding_set(f, SY_R_EMAIL_DOMAIN, SY_ERROR,
 				    "domain label \"%s\" is not a valid "
 				    "internationalised name: %s",
-				    tmp, idn2_strerror(rc));
+				    tmp, sy_idn2.idn2_strerror(rc));
 				goto out;
 			}
 			if (sy_buf_puts(&lb, a) != SY_OK)
 				goto oom;
-			idn2_free(a);
+			sy_idn2.idn2_free(a);
 			a = NULL;
 		} else if (sy_buf_puts(&lb, tmp) != SY_OK)
 			goto oom;
@@ -294,7 +299,8 @@ domain_to_ascii(const char *d, size_t n, char **out, struct sy_finding *f)
 oom:
 	sy_finding_set(f, SY_R_EMAIL_SYNTAX, SY_ERROR, "out of memory");
 out:
-	idn2_free(a);
+	if (a != NULL) /* from libidn2: it is loaded */
+		sy_idn2.idn2_free(a);
 	free(tmp);
 	sy_buf_fini(&b);
 	sy_buf_fini(&lb);

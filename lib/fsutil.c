@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,19 @@
 #include "util.h"
 
 #define ATOMIC_BUFSZ (256u << 10)
+
+/* The watcher of sy_file_read (sy_file_read_watch); set between builds. */
+static struct {
+	sy_read_watch_fn *fn;
+	void *arg;
+} watch;
+
+void
+sy_file_read_watch(sy_read_watch_fn *fn, void *arg)
+{
+	watch.fn = fn;
+	watch.arg = fn != NULL ? arg : NULL;
+}
 
 enum sy_err
 sy_file_read(const char *path, size_t max, char **data, size_t *len)
@@ -34,6 +48,13 @@ sy_file_read(const char *path, size_t max, char **data, size_t *len)
 		fp = fopen(path, "rb");
 		if (fp == NULL)
 			return SY_EIO;
+	}
+	if (watch.fn != NULL) {
+		struct stat st;
+		/* NULL: standard input, or no fstat: cannot be recorded. */
+		bool ok = fp != stdin && fstat(fileno(fp), &st) == 0;
+
+		watch.fn(watch.arg, path, ok ? &st : NULL);
 	}
 	sy_buf_init(&b, max);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {

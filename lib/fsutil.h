@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "syndic.h"
 
@@ -18,6 +19,18 @@
  */
 enum sy_err sy_file_read(
     const char *path, size_t max, char **data, size_t *len);
+
+/*
+ * From now on, sy_file_read() calls fn(arg, path, st) for every file it
+ * opens, st being what fstat(2) says of it before it is read (NULL for
+ * "-", standard input), from whichever thread reads it; fn NULL stops.
+ * It is how syndic-build learns which article files a build read
+ * (stamp.h).  fn must be thread-safe.  Process-wide: set and clear it
+ * while no other thread is in the library.
+ */
+typedef void sy_read_watch_fn(
+    void *arg, const char *path, const struct stat *st);
+void sy_file_read_watch(sy_read_watch_fn *fn, void *arg);
 
 /* "dir/name" as a new string ("dir" when name is empty); NULL on ENOMEM. */
 char *sy_path_join(const char *dir, const char *name);

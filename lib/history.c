@@ -615,7 +615,7 @@ enum sy_err
 sy_history_get(
     struct sy_history *h, const char *url, struct sy_hist_rec *rec, bool *found)
 {
-	struct sy_hist_rec r = {0};
+	struct sy_hist_rec r = {0}; /* for cppcheck: own[] takes addresses */
 	char **own[] = {&r.rule, &r.message, &r.etag, &r.last_modified};
 	enum sy_err err = SY_OK;
 	int rc, i;

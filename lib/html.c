@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
@@ -42,6 +41,7 @@
 #include "html.h"
 
 #include "buf.h"
+#include "dl.h"
 #include "util.h"
 #include "xmltext.h"
 
@@ -265,11 +265,11 @@ new_parser(const struct sy_buf *text)
 
 	if (text->len == 0 || text->len > INT_MAX)
 		return NULL;
-	p = htmlCreateMemoryParserCtxt(text->data, (int)text->len);
+	p = sy_xml.htmlCreateMemoryParserCtxt(text->data, (int)text->len);
 	if (p == NULL)
 		return NULL;
 	p->charset = XML_CHAR_ENCODING_UTF8;
-	htmlCtxtUseOptions(p, HTML_OPTS);
+	sy_xml.htmlCtxtUseOptions(p, HTML_OPTS);
 	return p;
 }
 
@@ -342,12 +342,12 @@ collect_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 		if (la == NULL)
 			continue;
 		if (!have_line) {
-			line = collect_line(c, xmlByteConsumed(p));
+			line = collect_line(c, sy_xml.xmlByteConsumed(p));
 			have_line = true;
 		}
 		c->err = collect_attr(c, la, (const char *)atts[i + 1], line);
 		if (c->err != SY_OK) {
-			xmlStopParser(p);
+			sy_xml.xmlStopParser(p);
 			return;
 		}
 	}
@@ -374,6 +374,8 @@ html_links_at(
 		goto out;
 	if (text.len == 0)
 		goto out;
+	if ((e = sy_dl_xml()) != SY_OK)
+		goto out;
 	e = SY_EXML;
 	if ((p = new_parser(&text)) == NULL || p->sax == NULL)
 		goto out;
@@ -391,15 +393,15 @@ html_links_at(
 	c.err = SY_OK;
 	p->_private = &c;
 	/* Malformed HTML is not a failure: whatever was parsed counts. */
-	(void)htmlParseDocument(p);
+	(void)sy_xml.htmlParseDocument(p);
 	e = c.err;
 	if (e == SY_OK && p->errNo == XML_ERR_NO_MEMORY)
 		e = SY_ENOMEM;
 out:
 	if (p != NULL) {
 		if (p->myDoc != NULL)
-			xmlFreeDoc(p->myDoc);
-		htmlFreeParserCtxt(p);
+			sy_xml.xmlFreeDoc(p->myDoc);
+		sy_xml.htmlFreeParserCtxt(p);
 	}
 	sy_buf_fini(&text);
 	if (e != SY_OK) {
@@ -680,6 +682,7 @@ enum sy_err
 sy_markdown_render(const char *md, size_t len, char **out)
 {
 	char *html, *s;
+	enum sy_err e;
 
 	if (md == NULL && len > 0)
 		return SY_EINVAL;
@@ -692,13 +695,15 @@ sy_markdown_render(const char *md, size_t len, char **out)
 	 * author typed them (command-line flags, code outside backticks,
 	 * and CJK text that uses its own quotation marks).
 	 */
-	html = cmark_markdown_to_html(md == NULL ? "" : md, len,
+	if ((e = sy_dl_cmark()) != SY_OK)
+		return e;
+	html = sy_cmark.cmark_markdown_to_html(md == NULL ? "" : md, len,
 	    CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
 	if (html == NULL)
 		return SY_ENOMEM;
 	/* cmark's allocator is not ours: hand out a copy. */
 	s = sy_strdup(html);
-	cmark_get_default_mem_allocator()->free(html);
+	sy_cmark.cmark_get_default_mem_allocator()->free(html);
 	if (s == NULL)
 		return SY_ENOMEM;
 	*out = s;
@@ -725,29 +730,32 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 	 * count the newlines inside inline HTML, code spans and link
 	 * destinations, and later inline lines of the paragraph drift.
 	 */
-	doc = cmark_parse_document(md == NULL ? "" : md, len,
+	if ((e = sy_dl_cmark()) != SY_OK)
+		return e;
+	doc = sy_cmark.cmark_parse_document(md == NULL ? "" : md, len,
 	    CMARK_OPT_SOURCEPOS | CMARK_OPT_VALIDATE_UTF8);
 	if (doc == NULL)
 		return SY_ENOMEM;
-	it = cmark_iter_new(doc);
+	it = sy_cmark.cmark_iter_new(doc);
 	if (it == NULL) {
 		e = SY_ENOMEM;
 		goto out;
 	}
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+	while ((ev = sy_cmark.cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		node = cmark_iter_get_node(it);
-		line = cmark_node_get_start_line(node);
+		node = sy_cmark.cmark_iter_get_node(it);
+		line = sy_cmark.cmark_node_get_start_line(node);
 		if (line < 1)
 			line = 1;
-		switch (cmark_node_get_type(node)) {
+		switch (sy_cmark.cmark_node_get_type(node)) {
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
-			s = cmark_node_get_url(node);
+			s = sy_cmark.cmark_node_get_url(node);
 			if (s == NULL)
 				break;
-			if (cmark_node_get_type(node) == CMARK_NODE_LINK)
+			if (sy_cmark.cmark_node_get_type(node) ==
+			    CMARK_NODE_LINK)
 				e = links_add(out, s, strlen(s), (size_t)line,
 				    "a", "href");
 			else
@@ -760,7 +768,7 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 			 * Dropped by the safe renderer, but the links
 			 * are the author's and still need checking.
 			 */
-			s = cmark_node_get_literal(node);
+			s = sy_cmark.cmark_node_get_literal(node);
 			if (s != NULL)
 				e = links_at(
 				    s, strlen(s), (size_t)line - 1, false, out);
@@ -772,8 +780,8 @@ sy_markdown_links(const char *md, size_t len, struct sy_links *out)
 			goto out;
 	}
 out:
-	cmark_iter_free(it);
-	cmark_node_free(doc);
+	sy_cmark.cmark_iter_free(it);
+	sy_cmark.cmark_node_free(doc);
 	if (e != SY_OK) {
 		for (i = n0; i < out->n; i++)
 			free(out->v[i].url);
@@ -1114,7 +1122,7 @@ put_start_tag(struct sy_buf *o, const struct uparts *base, xmlNode *el)
 			return e;
 		if (a->children == NULL)
 			continue; /* boolean attribute, as written */
-		val = xmlNodeListGetString(el->doc, a->children, 1);
+		val = sy_xml.xmlNodeListGetString(el->doc, a->children, 1);
 		if (val == NULL)
 			return SY_ENOMEM;
 		if ((e = sy_buf_puts(o, "=\"")) == SY_OK &&
@@ -1122,7 +1130,7 @@ put_start_tag(struct sy_buf *o, const struct uparts *base, xmlNode *el)
 		         a->ns == NULL ? (const char *)a->name : NULL,
 		         (const char *)val)) == SY_OK)
 			e = sy_buf_putc(o, '"');
-		xmlFree(val);
+		sy_xml.xmlFree(val);
 		if (e != SY_OK)
 			return e;
 	}
@@ -1227,10 +1235,10 @@ tree_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 
 	if (p->nodeNr >= HTML_DEPTH) {
 		t->too_deep = true;
-		xmlStopParser(p);
+		sy_xml.xmlStopParser(p);
 		return;
 	}
-	xmlSAX2StartElement(ctx, name, atts);
+	sy_xml.xmlSAX2StartElement(ctx, name, atts);
 }
 
 /* sy_html_absolutize through libxml2's tree; base is split already. */
@@ -1245,6 +1253,8 @@ absolutize_libxml(
 	struct tree t;
 	enum sy_err e;
 
+	if ((e = sy_dl_xml()) != SY_OK)
+		return e;
 	sy_buf_init(&text, 0);
 	sy_buf_init(&o, 0);
 	if ((e = sanitize(html, len, WRAP, &text)) != SY_OK)
@@ -1256,7 +1266,7 @@ absolutize_libxml(
 	p->sax->startElement = tree_start;
 	t.too_deep = false;
 	p->_private = &t;
-	(void)htmlParseDocument(p);
+	(void)sy_xml.htmlParseDocument(p);
 	doc = p->myDoc;
 	p->myDoc = NULL;
 	if (t.too_deep)
@@ -1268,7 +1278,7 @@ absolutize_libxml(
 	/* Otherwise libxml2 stopped half-way: never return a part. */
 	if (e != SY_OK)
 		goto out;
-	root = xmlDocGetRootElement(doc);
+	root = sy_xml.xmlDocGetRootElement(doc);
 	body = find_child(root, "body");
 	if (body == NULL)
 		body = root;
@@ -1280,8 +1290,8 @@ absolutize_libxml(
 	e = SY_OK;
 out:
 	if (p != NULL)
-		htmlFreeParserCtxt(p);
-	xmlFreeDoc(doc);
+		sy_xml.htmlFreeParserCtxt(p);
+	sy_xml.xmlFreeDoc(doc);
 	sy_buf_fini(&o);
 	sy_buf_fini(&text);
 	return e;

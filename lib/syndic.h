@@ -28,6 +28,7 @@ enum sy_err {
 	SY_ELIMIT, /* a resource cap was reached */
 	SY_EINVAL, /* invalid argument */
 	SY_EBUSY,  /* resource held by another process */
+	SY_ELIB,   /* a shared library could not be loaded (dl.h) */
 	SY_ERR_COUNT
 };
 

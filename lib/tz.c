@@ -482,6 +482,12 @@ sy_tz_free(struct sy_tz *tz)
 }
 
 bool
+sy_tz_is_utc(const char *name)
+{
+	return is_utc(name);
+}
+
+bool
 sy_tz_is_valid(const char *tz)
 {
 	struct sy_tz *z;

@@ -38,6 +38,12 @@ bool sy_tz_is_valid(const char *tz);
 /* True if name has the shape of a zone name; no file is opened. */
 bool sy_tz_name_ok(const char *name);
 
+/*
+ * True if name is UTC for sy_tz_load (NULL, "" or "UTC"), which then
+ * reads no file; any other zone is read from SY_TZDIR "/" name.
+ */
+bool sy_tz_is_utc(const char *name);
+
 /* Offset, seconds east of UTC, in force in tz at instant t.  NULL = UTC. */
 int32_t sy_tz_offset(const struct sy_tz *tz, int64_t t);
 

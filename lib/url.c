@@ -17,16 +17,15 @@
  * - an empty port ("example.com:/") is accepted, as RFC 3986 allows.
  */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-#include <idn2.h>
-
 #include "buf.h"
+#include "dl.h"
 #include "email.h"
 #include "url.h"
 #include "util.h"
@@ -180,9 +179,19 @@ has_nonascii(const char *s, size_t n)
 	return false;
 }
 
+/* Not an IDN2_* code: libidn2 could not be loaded (dl.h). */
+#define IDN_UNLOADED INT_MIN
+
+/* libidn2's words for rc, or why libidn2 could not be loaded. */
+static const char *
+idn_strerror(int rc)
+{
+	return rc == IDN_UNLOADED ? sy_dl_error() : sy_idn2.idn2_strerror(rc);
+}
+
 /*
  * Converts one label to its A-label (or lower-cased ASCII) form into
- * *out.  Returns 0, or an IDN2_* error code.
+ * *out.  Returns 0, an IDN2_* error code, or IDN_UNLOADED.
  */
 static int
 label_to_ascii(const char *l, size_t n, char **out)
@@ -196,13 +205,17 @@ label_to_ascii(const char *l, size_t n, char **out)
 	if (tmp == NULL)
 		return IDN2_MALLOC;
 	if (has_nonascii(l, n) || sy_has_prefix_ci(tmp, "xn--")) {
-		rc = idn2_lookup_u8(
+		if (sy_dl_idn2() != SY_OK) {
+			free(tmp);
+			return IDN_UNLOADED;
+		}
+		rc = sy_idn2.idn2_lookup_u8(
 		    (const uint8_t *)tmp, (uint8_t **)&a, IDN_FLAGS);
 		free(tmp);
 		if (rc != IDN2_OK)
 			return rc;
 		tmp = sy_strdup(a);
-		idn2_free(a);
+		sy_idn2.idn2_free(a);
 		if (tmp == NULL)
 			return IDN2_MALLOC;
 	}
@@ -379,7 +392,7 @@ check_regname(const char *h, size_t n, struct sy_finding *f, char **ascii)
 			sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
 			    "host label \"%.*s\" is not a valid "
 			    "internationalised name: %s",
-			    (int)(e - p), p, idn2_strerror(rc));
+			    (int)(e - p), p, idn_strerror(rc));
 			goto out;
 		}
 		if (strlen(lab) > 63) {
@@ -581,7 +594,8 @@ sy_url_memo_fini(struct sy_url_memo *m)
 {
 	if (m == NULL)
 		return;
-	curl_url_cleanup(m->cu);
+	if (m->cu != NULL) /* made by curl_agrees: libcurl is loaded */
+		sy_curl.curl_url_cleanup(m->cu);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -644,6 +658,9 @@ curl_agrees(const char *url, size_t klen, struct sy_finding *f,
 	char *uri = NULL;
 	const char *s;
 
+	if (sy_dl_curl() != SY_OK)
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR,
+		    "URL not checked: %s", sy_dl_error());
 	/* Plain ASCII needs no IRI conversion before curl sees it. */
 	for (s = url; *s != '\0' && (unsigned char)*s < 0x80; s++)
 		;
@@ -654,20 +671,20 @@ curl_agrees(const char *url, size_t klen, struct sy_finding *f,
 			    "URL cannot be parsed");
 	}
 	if (memo != NULL && memo->cu == NULL)
-		memo->cu = curl_url();
-	h = memo != NULL && memo->cu != NULL ? memo->cu : curl_url();
+		memo->cu = sy_curl.curl_url();
+	h = memo != NULL && memo->cu != NULL ? memo->cu : sy_curl.curl_url();
 	if (h == NULL) {
 		free(uri);
 		return sy_finding_set(
 		    f, SY_R_URL_SYNTAX, SY_ERROR, "out of memory");
 	}
-	rc = curl_url_set(h, CURLUPART_URL, uri != NULL ? uri : url, 0);
+	rc = sy_curl.curl_url_set(h, CURLUPART_URL, uri != NULL ? uri : url, 0);
 	if (memo == NULL || h != memo->cu)
-		curl_url_cleanup(h);
+		sy_curl.curl_url_cleanup(h);
 	free(uri);
 	if (rc != CURLUE_OK)
-		return sy_finding_set(
-		    f, SY_R_URL_SYNTAX, SY_ERROR, "%s", curl_url_strerror(rc));
+		return sy_finding_set(f, SY_R_URL_SYNTAX, SY_ERROR, "%s",
+		    sy_curl.curl_url_strerror(rc));
 	/* Remembered only when nothing at all was said of it. */
 	if (memo_usable(memo, url, klen) && f->rule == SY_R_NONE)
 		memo_put(memo, url, klen, memo_hash(url, klen));
@@ -896,7 +913,7 @@ from_curl(char *s)
 {
 	char *r = sy_strdup(s);
 
-	curl_free(s);
+	sy_curl.curl_free(s);
 	return r;
 }
 
@@ -907,24 +924,24 @@ sy_url_resolve(const char *base, const char *ref)
 	char *b = NULL, *r = NULL, *out = NULL, *res = NULL;
 	const unsigned cf = CURLU_NON_SUPPORT_SCHEME;
 
-	if (base == NULL || ref == NULL)
+	if (base == NULL || ref == NULL || sy_dl_curl() != SY_OK)
 		return NULL;
 	b = sy_url_to_uri(base);
 	r = sy_url_to_uri(ref);
-	h = curl_url();
+	h = sy_curl.curl_url();
 	if (b == NULL || r == NULL || h == NULL)
 		goto out;
-	if (curl_url_set(h, CURLUPART_URL, b, cf) != CURLUE_OK)
+	if (sy_curl.curl_url_set(h, CURLUPART_URL, b, cf) != CURLUE_OK)
 		goto out;
 	if (r[0] == '\0' || r[0] == '#') {
 		/*
 		 * RFC 3986 5.2.2: the base with the reference's fragment
 		 * (libcurl 7.88 drops the last path segment here).
 		 */
-		if (curl_url_set(h, CURLUPART_FRAGMENT,
+		if (sy_curl.curl_url_set(h, CURLUPART_FRAGMENT,
 		        r[0] == '#' ? r + 1 : NULL, 0) != CURLUE_OK)
 			goto out;
-	} else if (curl_url_set(h, CURLUPART_URL, r, cf) != CURLUE_OK) {
+	} else if (sy_curl.curl_url_set(h, CURLUPART_URL, r, cf) != CURLUE_OK) {
 		/* An absolute URI without authority ("tel:", "g:h"). */
 		if (sy_url_scheme_len(r) > 0 &&
 		    r[sy_url_scheme_len(r) + 1] != '/') {
@@ -933,11 +950,11 @@ sy_url_resolve(const char *base, const char *ref)
 		}
 		goto out;
 	}
-	if (curl_url_get(h, CURLUPART_URL, &out, 0) != CURLUE_OK)
+	if (sy_curl.curl_url_get(h, CURLUPART_URL, &out, 0) != CURLUE_OK)
 		goto out;
 	res = from_curl(out);
 out:
-	curl_url_cleanup(h);
+	sy_curl.curl_url_cleanup(h);
 	free(b);
 	free(r);
 	return res;
@@ -950,14 +967,16 @@ sy_url_host(const char *url)
 	char *uri, *out = NULL, *res = NULL;
 	size_t i;
 
+	if (sy_dl_curl() != SY_OK)
+		return NULL;
 	uri = sy_url_to_uri(url);
 	if (uri == NULL || sy_url_scheme_len(uri) == 0)
 		goto out;
-	h = curl_url();
+	h = sy_curl.curl_url();
 	if (h == NULL ||
-	    curl_url_set(h, CURLUPART_URL, uri, CURLU_NON_SUPPORT_SCHEME) !=
-	        CURLUE_OK ||
-	    curl_url_get(h, CURLUPART_HOST, &out, 0) != CURLUE_OK)
+	    sy_curl.curl_url_set(
+	        h, CURLUPART_URL, uri, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	    sy_curl.curl_url_get(h, CURLUPART_HOST, &out, 0) != CURLUE_OK)
 		goto out;
 	res = from_curl(out);
 	if (res == NULL)
@@ -965,7 +984,7 @@ sy_url_host(const char *url)
 	for (i = 0; res[i] != '\0'; i++)
 		res[i] = (char)SY_TOLOWER((unsigned char)res[i]);
 out:
-	curl_url_cleanup(h);
+	sy_curl.curl_url_cleanup(h);
 	free(uri);
 	return res;
 }

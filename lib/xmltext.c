@@ -6,6 +6,8 @@
 
 #include "xmltext.h"
 
+#include "dl.h"
+
 /* The stack buffer: most titles, summaries and contents fit in one. */
 #define CHUNK 8192
 
@@ -28,7 +30,8 @@ raw(xmlTextWriterPtr w, const char *p, size_t n)
 
 	do {
 		k = n > INT_MAX / 2 ? INT_MAX / 2 : n;
-		if (xmlTextWriterWriteRawLen(w, (const xmlChar *)p, (int)k) < 0)
+		if (sy_xml.xmlTextWriterWriteRawLen(
+		        w, (const xmlChar *)p, (int)k) < 0)
 			return -1;
 		p += k;
 		n -= k;
@@ -45,6 +48,8 @@ sy_xmltext_write(xmlTextWriterPtr w, const char *s, const struct sy_xmlesc *esc)
 	size_t o = 0, n;
 	unsigned c;
 
+	if (sy_dl_xml() != SY_OK) /* w is libxml2's: it is loaded */
+		return -1;
 	for (;;) {
 		for (run = p; cls[*p] == 0; p++)
 			;
@@ -83,8 +88,10 @@ sy_xmltext_elem(xmlTextWriterPtr w, const char *name, const char *s,
 {
 	if (s == NULL)
 		return 0;
-	if (xmlTextWriterStartElement(w, (const xmlChar *)name) < 0 ||
-	    sy_xmltext_write(w, s, esc) < 0 || xmlTextWriterEndElement(w) < 0)
+	if (sy_dl_xml() != SY_OK ||
+	    sy_xml.xmlTextWriterStartElement(w, (const xmlChar *)name) < 0 ||
+	    sy_xmltext_write(w, s, esc) < 0 ||
+	    sy_xml.xmlTextWriterEndElement(w) < 0)
 		return -1;
 	return 0;
 }

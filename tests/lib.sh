@@ -8,6 +8,9 @@ PY=/usr/bin/python3
 export LC_ALL=C.UTF-8
 T=$(mktemp -d "${TMPDIR:-/tmp}/syndic-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# The tools' caches (syndic-build's up-to-date records, syndic-links'
+# history) stay inside the test's folder, away from the user's.
+export XDG_CACHE_HOME="$T/cache"
 _n=0
 
 ok() {

@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-
 #include "lib/build.h"
 #include "lib/date.h"
 #include "lib/diag.h"
+#include "lib/dl.h"
 #include "lib/util.h"
 
 static const char *prog = "syndic-build";
@@ -27,6 +26,8 @@ usage(FILE *fp, int status)
 	    "      --columns FILE      columns file (default: columns.csv "
 	    "beside MANIFEST)\n"
 	    "      --description TEXT  description of the default feed\n"
+	    "      --force             build even if nothing changed since "
+	    "the last build\n"
 	    "      --format FMT        text, json, github, junit, sarif, "
 	    "markdown, html\n"
 	    "      --limit N           at most N entries per feed\n"
@@ -67,6 +68,7 @@ main(int argc, char **argv)
 	    {"base-url", required_argument, NULL, 'B'},
 	    {"columns", required_argument, NULL, 'c'},
 	    {"description", required_argument, NULL, 'D'},
+	    {"force", no_argument, NULL, 'F'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"limit", required_argument, NULL, 'n'},
@@ -91,6 +93,7 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.formats = SY_BUILD_ALL;
+	o.record = true;
 	while ((c = getopt_long(argc, argv, "hVo:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B':
@@ -101,6 +104,9 @@ main(int argc, char **argv)
 			break;
 		case 'D':
 			o.m.description = optarg;
+			break;
+		case 'F':
+			o.force = true;
 			break;
 		case 'f':
 			if (sy_format_parse(optarg, &fmt) != 0)
@@ -157,7 +163,7 @@ main(int argc, char **argv)
 	o.manifest = argv[0];
 	o.m.build = true;
 
-	LIBXML_TEST_VERSION
+	/* libcurl and libxml2 are opened when needed (lib/dl.h). */
 	sy_diags_init(&d);
 	e = sy_build_run(&o, &d, &st);
 	if (e == SY_EIO && errno == EAGAIN && st.failed_path != NULL &&
@@ -173,6 +179,9 @@ main(int argc, char **argv)
 		    st.failed_path ? st.failed_path : o.manifest,
 		    strerror(errno));
 		status = 2;
+	} else if (e == SY_ELIB) {
+		fprintf(stderr, "%s: %s\n", prog, sy_dl_error());
+		status = 2;
 	} else if (e != SY_OK) {
 		fprintf(stderr, "%s: %s\n", prog, sy_strerror(e));
 		status = 2;
@@ -182,9 +191,9 @@ main(int argc, char **argv)
 		    ? 1
 		    : 0;
 	}
-	if (sy_diags_emit(&d, fmt, &eo, stdout) != SY_OK) {
+	if ((e = sy_diags_emit(&d, fmt, &eo, stdout)) != SY_OK) {
 		fprintf(stderr, "%s: writing the report: %s\n", prog,
-		    strerror(errno));
+		    e == SY_ELIB ? sy_dl_error() : strerror(errno));
 		status = 2;
 	}
 	if (status == 1 && !eo.quiet) {
@@ -208,6 +217,7 @@ main(int argc, char **argv)
 	}
 	sy_build_stats_fini(&st);
 	sy_diags_fini(&d);
-	xmlCleanupParser();
+	if (sy_dl_xml_loaded())
+		sy_xml.xmlCleanupParser();
 	return status;
 }

@@ -14,6 +14,7 @@
 #include "lib/audit.h"
 #include "lib/date.h"
 #include "lib/diag.h"
+#include "lib/dl.h"
 #include "lib/linkset.h"
 #include "lib/util.h"
 
@@ -284,6 +285,11 @@ main(int argc, char **argv)
 	}
 
 	LIBXML_TEST_VERSION
+	/* What lib/ opens with dlopen (lib/dl.h): all of it, now. */
+	if (sy_dl_all() != SY_OK) {
+		fprintf(stderr, "%s: %s\n", prog, sy_dl_error());
+		return 2;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "%s: libcurl cannot start\n", prog);
 		return 2;

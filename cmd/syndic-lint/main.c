@@ -10,6 +10,7 @@
 
 #include "lib/date.h"
 #include "lib/diag.h"
+#include "lib/dl.h"
 #include "lib/lint.h"
 #include "lib/util.h"
 
@@ -129,6 +130,11 @@ main(int argc, char **argv)
 		bad_usage("no file given");
 
 	LIBXML_TEST_VERSION
+	/* What lib/ opens with dlopen (lib/dl.h): all of it, now. */
+	if (sy_dl_all() != SY_OK) {
+		fprintf(stderr, "%s: %s\n", prog, sy_dl_error());
+		return 2;
+	}
 	sy_diags_init(&d);
 	for (i = 0; i < argc; i++) {
 		enum sy_err e = sy_lint_file(argv[i], &o, &d);

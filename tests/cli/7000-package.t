@@ -176,12 +176,31 @@ for f in /usr/bin/syndic-build /usr/bin/syndic-lint /usr/bin/syndic-links \
 	check_grep "the package holds $f" "^$f\$" "$T/contents"
 done
 
-# Every library the tools link comes from a package that debian/copyright
-# names with its licence.
-for t in $TOOLS; do
-	readelf -d "$T/pb/deb/syndic-$V/build/deb/$t" 2>/dev/null |
-	    sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'
-done | sort -u >"$T/needed"
+# Every library the tools link or open with dlopen (lib/dl.h: the
+# Makefile's DL_SONAMES) comes from a package that debian/copyright names
+# with its licence; those opened, which dpkg-shlibdeps cannot see, from a
+# package the .deb's Depends names.
+dl=$(make -s --no-print-directory \
+    --eval='sy-print-dl: ; @echo $(DL_SONAMES)' sy-print-dl)
+check "the tools open four libraries with dlopen ($dl)" \
+    test "$(echo $dl | wc -w)" -eq 4
+deps=$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/([^)]*)//; s/ //g')
+for so in $dl; do
+	pkg=$(dpkg -S "*/$so" 2>/dev/null | grep -v -- '-dev' |
+	    sed -n 's/^\([^:]*\)\(:[^:]*\)\{0,1\}: .*/\1/p' | head -n 1)
+	if [ -n "$pkg" ] && echo "$deps" | grep -qx "$pkg"; then
+		ok "the package depends on $pkg, which ships $so (dlopen)"
+	else
+		notok "the package depends on the package of $so ('$pkg')"
+	fi
+done
+{
+	for t in $TOOLS; do
+		readelf -d "$T/pb/deb/syndic-$V/build/deb/$t" 2>/dev/null |
+		    sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'
+	done
+	for so in $dl; do echo "$so"; done
+} | sort -u >"$T/needed"
 check "the tools link shared libraries" test -s "$T/needed"
 while read -r so; do
 	pkg=$(dpkg -S "*/$so" 2>/dev/null | grep -v -- '-dev' |

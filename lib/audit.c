@@ -18,6 +18,7 @@
 #include "html.h"
 #include "manifest.h"
 #include "rules.h"
+#include "shard.h"
 #include "strmap.h"
 #include "url.h"
 #include "util.h"
@@ -48,6 +49,7 @@ struct audit {
 	struct sy_url_memo urlmemo; /* libcurl's verdicts on authorities */
 	struct sy_history *h;
 	int64_t now;
+	unsigned sk, sn; /* this run's shard, 1/1 for the whole audit */
 	enum sy_err err;
 };
 
@@ -57,6 +59,37 @@ sy_audit_opts_init(struct sy_audit_opts *o)
 	memset(o, 0, sizeof(*o));
 	sy_linkcheck_opts_init(&o->lc);
 	o->fail_after = 1;
+}
+
+/*
+ * Which findings are this shard's.  A link is its host's shard's
+ * (shard.h), a mail domain its hash's, and what belongs to no host is
+ * shard 1's.  A whole audit has it all.
+ */
+static bool
+mine_first(const struct audit *a)
+{
+	return a->sk == 1;
+}
+
+static bool
+mine_url(struct audit *a, const char *url)
+{
+	unsigned s;
+
+	if (a->sn <= 1)
+		return true;
+	if (sy_shard_of_url(url, a->sn, &s) != SY_OK) {
+		a->err = SY_ENOMEM;
+		return false;
+	}
+	return s == a->sk;
+}
+
+static bool
+mine_key(const struct audit *a, const char *key)
+{
+	return a->sn <= 1 || sy_shard_of_key(key, strlen(key), a->sn) == a->sk;
 }
 
 /* Rules a link audit reports from a manifest's own checks. */
@@ -102,6 +135,13 @@ gather_manifest(struct audit *a, const char *path)
 
 		if (!link_rule(dg->rule))
 			continue;
+		/* A manifest's own finding: its link's shard's, or shard 1's.
+		 */
+		if (dg->url != NULL ? !mine_url(a, dg->url) : !mine_first(a)) {
+			if (a->err != SY_OK)
+				e = a->err;
+			continue;
+		}
 		nd = sy_diag_add(
 		    a->d, &pos, dg->severity, dg->rule, "%s", dg->message);
 		if (nd == NULL || sy_diag_set_entry(nd, dg->entry) != SY_OK ||
@@ -147,7 +187,7 @@ gather_html(
 		free(abs);
 	}
 	sy_links_fini(&links);
-	if (e == SY_OK && relative > 0) {
+	if (e == SY_OK && relative > 0 && mine_first(a)) {
 		struct sy_pos pos = {path, 0, 0};
 
 		if (sy_diag_add(a->d, &pos, SY_NOTE, SY_R_LINK_UNCHECKED,
@@ -203,7 +243,8 @@ gather_file(struct audit *a, const char *path)
 	if (sy_utf8_valid_prefix(data, len) != len) {
 		struct sy_pos pos = {path, 0, 0};
 
-		if (sy_diag_add(a->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
+		if (mine_first(a) &&
+		    sy_diag_add(a->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
 		        "not UTF-8 text") == NULL)
 			e = SY_ENOMEM;
 		free(data);
@@ -306,7 +347,8 @@ classify(struct audit *a)
 				a->err = SY_ENOMEM;
 				return;
 			}
-			if (!c->checked && sy_mailto_check(u, &f))
+			if (!c->checked && mine_first(a) &&
+			    sy_mailto_check(u, &f))
 				report_at(a, i, f.severity, f.rule, 0, "%s",
 				    f.message);
 			for (k = 0; k < n; k++) {
@@ -320,8 +362,9 @@ classify(struct audit *a)
 				if (dom == NULL)
 					continue;
 				sy_buf_init(&key, 0);
-				if (sy_buf_printf(&key, "dns:%s", dom) !=
-				        SY_OK ||
+				if (sy_buf_printf(&key, "dns:%s", dom) != SY_OK)
+					a->err = SY_ENOMEM;
+				else if (mine_key(a, key.data) &&
 				    target_of(a, key.data, i) < 0)
 					a->err = SY_ENOMEM;
 				sy_buf_fini(&key);
@@ -333,6 +376,8 @@ classify(struct audit *a)
 		if (!sy_url_has_scheme(u, "http") &&
 		    !sy_url_has_scheme(u, "https"))
 			continue; /* tel:, ftp:, relative: not ours */
+		if (!mine_url(a, u))
+			continue; /* another shard's host (or out of memory) */
 		if (!c->checked) {
 			if (sy_url_check_memo(
 			        u, SY_URL_HTTP, &f, &a->urlmemo)) {
@@ -457,20 +502,69 @@ mx_done(void *arg, const char *domain, void *user, const struct sy_mx_result *r)
 	}
 }
 
-/* Reads what history knows; false when the target need not be checked. */
+static enum sy_err
+dup_str(char **dst, const char *s)
+{
+	*dst = NULL;
+	if (s == NULL)
+		return SY_OK;
+	*dst = sy_strdup(s);
+	return *dst != NULL ? SY_OK : SY_ENOMEM;
+}
+
+/* A record of the history becomes target i's own. */
+static int
+keep_rec(void *ctx, size_t i, const struct sy_hist_rec *r)
+{
+	struct audit *a = ctx;
+	struct sy_hist_rec *o = &a->t[i].rec;
+
+	*o = *r;
+	o->rule = o->message = o->etag = o->last_modified = NULL;
+	a->t[i].have_rec = true;
+	if (dup_str(&o->rule, r->rule) != SY_OK ||
+	    dup_str(&o->message, r->message) != SY_OK ||
+	    dup_str(&o->etag, r->etag) != SY_OK ||
+	    dup_str(&o->last_modified, r->last_modified) != SY_OK) {
+		a->err = SY_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * What the history knows of every target, in one go (a few round trips
+ * to a database server, not one per link).
+ */
+static enum sy_err
+read_history(struct audit *a)
+{
+	const char **keys;
+	enum sy_err e;
+	size_t i;
+
+	if (a->h == NULL || a->nt == 0)
+		return SY_OK;
+	keys = sy_reallocarray(NULL, a->nt, sizeof(*keys));
+	if (keys == NULL)
+		return SY_ENOMEM;
+	for (i = 0; i < a->nt; i++)
+		keys[i] = a->t[i].key;
+	e = sy_history_get_many(a->h, keys, a->nt, keep_rec, a);
+	free(keys);
+	if (a->err != SY_OK)
+		return a->err;
+	return e == SY_OK ? SY_OK : SY_EDB;
+}
+
+/* False when history says the target need not be checked now. */
 static bool
 due(struct audit *a, struct target *t)
 {
-	bool found = false;
-
 	if (a->h == NULL)
 		return true;
-	if (sy_history_get(a->h, t->key, &t->rec, &found) != SY_OK) {
-		a->err = SY_EDB;
-		return false;
-	}
-	t->have_rec = found;
-	if (sy_history_due(found ? &t->rec : NULL, a->now, a->o->max_age_s))
+	if (sy_history_due(
+	        t->have_rec ? &t->rec : NULL, a->now, a->o->max_age_s))
 		return true;
 	a->st->skipped++;
 	return false;
@@ -485,6 +579,9 @@ check_all(struct audit *a)
 	size_t i, ndom = 0;
 	enum sy_err e = SY_OK;
 
+	e = read_history(a);
+	if (e != SY_OK)
+		return e;
 	lc = sy_linkcheck_new(&a->o->lc);
 	if (lc == NULL)
 		return SY_ENOMEM;
@@ -565,7 +662,7 @@ open_history(struct audit *a, char *msg, size_t msglen)
 		free(path);
 		return e;
 	}
-	e = sy_history_lock(a->h, a->o->wait_lock);
+	e = sy_history_lock_shard(a->h, a->o->wait_lock, a->sk, a->sn);
 	if (e != SY_OK) {
 		snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
 		sy_history_close(a->h);
@@ -595,6 +692,12 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 	a.d = d;
 	a.st = st;
 	a.now = o->now != 0 ? o->now : (int64_t)time(NULL);
+	a.sk = 1;
+	a.sn = 1;
+	if (o->shard.n > 1 && o->shard.k >= 1 && o->shard.k <= o->shard.n) {
+		a.sk = o->shard.k;
+		a.sn = o->shard.n;
+	}
 	sy_occs_init(&a.occs);
 	sy_strmap_init(&a.map);
 	sy_url_memo_init(&a.urlmemo);
@@ -625,6 +728,9 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 			goto out;
 	}
 	e = check_all(&a);
+	/* A batch applied during the checks may have failed. */
+	if (e == SY_EDB && msg[0] == '\0' && a.h != NULL)
+		snprintf(msg, msglen, "%s", sy_history_errmsg(a.h));
 	if (e == SY_OK && a.h != NULL && st->checked + st->skipped > 0) {
 		struct sy_hist_run run;
 
@@ -636,6 +742,8 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 		run.blocked = (long)st->blocked;
 		run.redirected = (long)st->redirected;
 		run.skipped = (long)st->skipped;
+		run.shard = (int)a.sk;
+		run.shards = (int)a.sn;
 		e = sy_history_run_add(a.h, &run);
 		if (e != SY_OK)
 			snprintf(msg, msglen, "%s", sy_history_errmsg(a.h));

@@ -551,6 +551,39 @@ json_write(json_t *root, FILE *out)
 	return SY_OK;
 }
 
+/* The "run" object of syndic-links (struct sy_emit_run). */
+static json_t *
+run_json(const struct sy_emit_opts *o)
+{
+	const struct sy_emit_run *r = o->run;
+	json_t *j = json_object(), *in = json_array();
+	size_t i;
+
+	if (j == NULL || in == NULL)
+		goto fail;
+	for (i = 0; i < r->ninputs; i++)
+		if (json_array_append_new(in, jstr(r->inputs[i])) < 0)
+			goto fail;
+	if (jset_str(j, "tool", o->tool) < 0 ||
+	    jset_str(j, "version", o->version) < 0 ||
+	    jset_int(j, "shard", r->shard) < 0 ||
+	    jset_int(j, "shards", r->shards) < 0 ||
+	    json_object_set(j, "inputs", in) < 0 ||
+	    jset_int(j, "places", r->places) < 0 ||
+	    jset_int(j, "links", r->links) < 0 ||
+	    jset_int(j, "domains", r->domains) < 0 ||
+	    jset_int(j, "checked", r->checked) < 0 ||
+	    jset_int(j, "skipped", r->skipped) < 0 ||
+	    json_object_set_new(j, "strict", json_boolean(r->strict)) < 0)
+		goto fail;
+	json_decref(in);
+	return j;
+fail:
+	json_decref(in);
+	json_decref(j);
+	return NULL;
+}
+
 static enum sy_err
 emit_json(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 {
@@ -562,6 +595,9 @@ emit_json(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 	arr = json_array();
 	sum = json_object();
 	if (root == NULL || arr == NULL || sum == NULL)
+		goto out;
+	/* First, so that a report cut short still says which run it was. */
+	if (o->run != NULL && json_object_set_new(root, "run", run_json(o)) < 0)
 		goto out;
 	for (i = 0; i < d->n; i++) {
 		json_t *j;
@@ -1049,7 +1085,7 @@ enum sy_err
 sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
     const struct sy_emit_opts *opts, FILE *out)
 {
-	struct sy_emit_opts o = {"syndic", "", false, 0, NULL};
+	struct sy_emit_opts o = {"syndic", "", false, 0, NULL, NULL};
 	enum sy_err e = SY_OK;
 
 	if (opts != NULL)

@@ -83,7 +83,8 @@ main(int argc, char **argv)
 	struct sy_build_opts o;
 	struct sy_build_stats st;
 	struct sy_diags d;
-	struct sy_emit_opts eo = {"syndic-build", SY_VERSION, false, 0, NULL};
+	struct sy_emit_opts eo = {
+	    "syndic-build", SY_VERSION, false, 0, NULL, NULL};
 	enum sy_format fmt = SY_FMT_TEXT;
 	enum sy_err e;
 	int c, status;

@@ -33,7 +33,7 @@ static const char *const fmtnames[] = {
     "text", "json", "github", "junit", "sarif", "markdown"};
 
 static const struct sy_emit_opts opts = {
-    "syndic-lint", "0.1.0", false, 12, "https://example.org/syndic"};
+    "syndic-lint", "0.1.0", false, 12, "https://example.org/syndic", NULL};
 
 struct fixture {
 	const char *path;

@@ -51,7 +51,7 @@ static char *
 lint_text(const char *path, const char *data, size_t len,
     const struct sy_feedread_opts *o, enum sy_err *err)
 {
-	struct sy_emit_opts eo = {"syndic-lint", "test", false, 0, NULL};
+	struct sy_emit_opts eo = {"syndic-lint", "test", false, 0, NULL, NULL};
 	struct sy_diags d;
 	char *out = NULL;
 	size_t n = 0;

@@ -9,7 +9,10 @@
 #          wrk's request rate on the same server as the ceiling.
 # BENCH_ROWS="100000 1000000" and BENCH_URLS=10000 change the sizes,
 # BENCH_REPEAT=3 the runs of each command (the median is reported);
-# BENCH_ONLY=build|lint|links runs one part; BENCH_NO_LINKCHECKER=1 skips
+#   shards: syndic-links split into 4 and 8 shards against one run, on
+#          100,000 links, with no, SQLite and PostgreSQL history
+#          (bench/shards.sh says how).
+# BENCH_ONLY=build|lint|links|shards runs one part; BENCH_NO_LINKCHECKER=1 skips
 # LinkChecker (run once: about 11 minutes for 10,000 URLs).  Everything
 # runs on this machine; the servers listen on 127.0.0.x only and are
 # stopped by pid.
@@ -126,6 +129,12 @@ if [ "$ONLY" = all ] || [ "$ONLY" = build ] || [ "$ONLY" = lint ]; then
 		fi
 	done
 fi
+
+# ---- shards (issue 14): its own script, its own servers ----------------
+if [ "$ONLY" = all ] || [ "$ONLY" = shards ]; then
+	B=$B sh "$top/bench/shards.sh" || echo "bench: the shards part failed"
+fi
+# ---- end of shards ----------------------------------------------------
 
 [ "$ONLY" = all ] || [ "$ONLY" = links ] || exit 0
 echo "== links: $URLS distinct URLs over 8 hosts (127.0.0.1-8), nginx"

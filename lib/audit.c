@@ -50,6 +50,7 @@ struct audit {
 	struct sy_history *h;
 	int64_t now;
 	unsigned sk, sn; /* this run's shard, 1/1 for the whole audit */
+	size_t places;   /* links and addresses found, every shard's */
 	enum sy_err err;
 };
 
@@ -90,6 +91,27 @@ static bool
 mine_key(const struct audit *a, const char *key)
 {
 	return a->sn <= 1 || sy_shard_of_key(key, strlen(key), a->sn) == a->sk;
+}
+
+/*
+ * Keeps an occurrence found in a list, a page or a feed, unless it is an
+ * http(s) link of another shard's host: a shard reads every input, but
+ * keeps (and later checks) its own links only.
+ */
+static enum sy_err
+add_occ(struct audit *a, const char *url, const char *abs, const char *path,
+    size_t line, size_t column, const char *entry, const char *field,
+    size_t mline)
+{
+	const char *u = abs != NULL ? abs : url;
+
+	a->places++;
+	if (a->sn > 1 &&
+	    (sy_url_has_scheme(u, "http") || sy_url_has_scheme(u, "https")) &&
+	    !mine_url(a, u))
+		return a->err;
+	return sy_occs_add(
+	    &a->occs, url, abs, path, line, column, entry, field, mline);
 }
 
 /* Rules a link audit reports from a manifest's own checks. */
@@ -152,6 +174,7 @@ gather_manifest(struct audit *a, const char *path)
 	sy_diags_fini(&tmp);
 	for (i = first; i < a->occs.n; i++)
 		a->occs.v[i].checked = true;
+	a->places += a->occs.n - first;
 	return e;
 }
 
@@ -182,8 +205,8 @@ gather_html(
 			if (abs == NULL)
 				continue;
 		}
-		e = sy_occs_add(&a->occs, u, abs, path, links.v[i].line, 0,
-		    NULL, NULL, links.v[i].line);
+		e = add_occ(a, u, abs, path, links.v[i].line, 0, NULL, NULL,
+		    links.v[i].line);
 		free(abs);
 	}
 	sy_links_fini(&links);
@@ -214,8 +237,7 @@ gather_list(struct audit *a, const char *path, char *data)
 		sy_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
-		e = sy_occs_add(
-		    &a->occs, line, NULL, path, n, 0, NULL, NULL, n);
+		e = add_occ(a, line, NULL, path, n, 0, NULL, NULL, n);
 	}
 	return e;
 }
@@ -223,7 +245,7 @@ gather_list(struct audit *a, const char *path, char *data)
 static enum sy_err
 feed_occ(void *arg, const struct sy_feedread_link *k)
 {
-	return sy_occs_add(arg, k->url, k->abs, k->path, k->line, k->column,
+	return add_occ(arg, k->url, k->abs, k->path, k->line, k->column,
 	    k->entry, k->field, k->line);
 }
 
@@ -259,8 +281,7 @@ gather_file(struct audit *a, const char *path)
 	} else {
 		kind = sy_feedread_detect(data, len);
 		if (kind != SY_FEED_UNKNOWN)
-			e = sy_feedread_links(
-			    path, data, len, feed_occ, &a->occs);
+			e = sy_feedread_links(path, data, len, feed_occ, a);
 		else
 			e = gather_list(a, path, data);
 	}
@@ -713,7 +734,7 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 		e = a.err;
 		goto out;
 	}
-	st->occurrences = a.occs.n;
+	st->occurrences = a.places;
 	for (i = 0; i < a.nt; i++) {
 		if (a.t[i].domain != NULL)
 			st->domains++;

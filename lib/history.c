@@ -215,23 +215,28 @@ sy_history_backend(const struct sy_history *h)
 }
 
 static void
-queue_drop(struct sy_history *h)
+batch_drop(struct sy_hist_batch *b)
 {
 	size_t i;
 
-	for (i = 0; i < h->nq; i++)
-		free(h->q[i].mem);
-	h->nq = 0;
-	h->have_run = false;
+	for (i = 0; i < b->n; i++)
+		free(b->v[i].mem);
+	b->n = 0;
+	b->have_run = false;
 }
+
+static void wait_writer(struct sy_history *h);
+static enum sy_err settle(struct sy_history *h);
 
 void
 sy_history_close(struct sy_history *h)
 {
 	if (h == NULL)
 		return;
-	queue_drop(h);
-	free(h->q);
+	wait_writer(h);
+	batch_drop(&h->q);
+	free(h->q.v);
+	free(h->w.v);
 	h->ops->close(h);
 	free(h);
 }
@@ -251,6 +256,10 @@ sy_history_lock(struct sy_history *h, bool wait)
 enum sy_err
 sy_history_lock_shard(struct sy_history *h, bool wait, unsigned k, unsigned n)
 {
+	enum sy_err err = settle(h);
+
+	if (err != SY_OK)
+		return err;
 	h->err[0] = '\0';
 	if (n == 0 || k == 0 || k > n) {
 		sy_hist_seterr(h, "no shard %u of %u", k, n);
@@ -262,8 +271,10 @@ sy_history_lock_shard(struct sy_history *h, bool wait, unsigned k, unsigned n)
 void
 sy_history_unlock(struct sy_history *h)
 {
-	if (h != NULL)
-		h->ops->unlock(h);
+	if (h == NULL)
+		return;
+	wait_writer(h); /* its error is told by the next call that applies */
+	h->ops->unlock(h);
 }
 
 static double
@@ -287,17 +298,82 @@ put_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Applies the queue in one transaction; it is empty afterwards. */
+/* Applies b in one transaction, in byte order of the URL. */
 static enum sy_err
-flush(struct sy_history *h)
+apply(struct sy_history *h, struct sy_hist_batch *b)
+{
+	if (b->n == 0 && !b->have_run)
+		return SY_OK;
+	qsort(b->v, b->n, sizeof(*b->v), put_cmp);
+	return h->ops->put(h, b->v, b->n, b->have_run ? &b->run : NULL);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct sy_history *h = arg;
+
+	h->werr = apply(h, &h->w);
+	return NULL;
+}
+
+/* Waits for the batch in flight; its result stays in h->werr. */
+static void
+wait_writer(struct sy_history *h)
+{
+	if (!h->writing)
+		return;
+	pthread_join(h->writer, NULL);
+	h->writing = false;
+	batch_drop(&h->w);
+}
+
+/* Waits for the batch in flight and hands its result over, once. */
+static enum sy_err
+settle(struct sy_history *h)
 {
 	enum sy_err err;
 
-	if (h->nq == 0 && !h->have_run)
+	wait_writer(h);
+	err = h->werr;
+	h->werr = SY_OK;
+	return err;
+}
+
+/*
+ * Hands the queue to a writer thread and returns at once (the caller's
+ * event loop goes on), after the batch before it is done.  Without a
+ * thread, applies it here.
+ */
+static enum sy_err
+flush_async(struct sy_history *h)
+{
+	struct sy_hist_batch t;
+	enum sy_err err = settle(h);
+
+	if (err != SY_OK || (h->q.n == 0 && !h->q.have_run))
+		return err;
+	t = h->w;
+	h->w = h->q;
+	h->q = t;
+	if (pthread_create(&h->writer, NULL, writer_main, h) == 0) {
+		h->writing = true;
 		return SY_OK;
-	qsort(h->q, h->nq, sizeof(*h->q), put_cmp);
-	err = h->ops->put(h, h->q, h->nq, h->have_run ? &h->run : NULL);
-	queue_drop(h);
+	}
+	err = apply(h, &h->w);
+	batch_drop(&h->w);
+	return err;
+}
+
+/* Applies everything queued and in flight before returning. */
+static enum sy_err
+flush(struct sy_history *h)
+{
+	enum sy_err err = settle(h);
+
+	if (err == SY_OK)
+		err = apply(h, &h->q);
+	batch_drop(&h->q);
 	return err;
 }
 
@@ -343,20 +419,21 @@ static enum sy_err
 enqueue(struct sy_history *h, const char *url, int64_t now,
     const struct sy_hist_verdict *v)
 {
-	struct sy_hist_put *q, *e;
+	struct sy_hist_batch *b = &h->q;
+	struct sy_hist_put *nv, *e;
 	size_t need;
 	char *p;
 
-	q = sy_grow(h->q, &h->capq, h->nq + 1, sizeof(*q), 64);
-	if (q == NULL)
+	nv = sy_grow(b->v, &b->cap, b->n + 1, sizeof(*nv), 64);
+	if (nv == NULL)
 		return SY_ENOMEM;
-	h->q = q;
+	b->v = nv;
 	need = len0(url) + len0(v->rule) + len0(v->message) + len0(v->etag) +
 	    len0(v->last_modified);
 	p = malloc(need);
 	if (p == NULL)
 		return SY_ENOMEM;
-	e = &h->q[h->nq];
+	e = &b->v[b->n];
 	memset(e, 0, sizeof(*e));
 	e->mem = p;
 	e->url = put_str(&p, url);
@@ -367,10 +444,10 @@ enqueue(struct sy_history *h, const char *url, int64_t now,
 	e->message = put_str(&p, v->message);
 	e->etag = put_str(&p, v->etag);
 	e->last_modified = put_str(&p, v->last_modified);
-	e->seq = h->nq;
-	if (h->nq == 0)
+	e->seq = b->n;
+	if (b->n == 0)
 		h->q_since = mono_now();
-	h->nq++;
+	b->n++;
 	return SY_OK;
 }
 
@@ -390,6 +467,9 @@ sy_history_record(struct sy_history *h, const char *url, int64_t now,
 		return SY_EINVAL;
 	}
 	if (!h->batching) {
+		err = settle(h);
+		if (err != SY_OK)
+			return err;
 		memset(&one, 0, sizeof(one));
 		one.url = url;
 		one.now = now;
@@ -404,9 +484,9 @@ sy_history_record(struct sy_history *h, const char *url, int64_t now,
 	err = enqueue(h, url, now, v);
 	if (err != SY_OK)
 		return err;
-	if (h->nq >= SY_HISTORY_BATCH ||
+	if (h->q.n >= SY_HISTORY_BATCH ||
 	    mono_now() - h->q_since >= SY_HISTORY_BATCH_S)
-		return flush(h);
+		return flush_async(h);
 	return SY_OK;
 }
 
@@ -552,15 +632,17 @@ sy_history_run_add(struct sy_history *h, const struct sy_hist_run *run)
 		r.shard = 1;
 		r.shards = 1;
 	}
-	if (!h->batching)
-		return h->ops->put(h, NULL, 0, &r);
-	if (h->have_run) {
+	if (!h->batching) {
+		err = settle(h);
+		return err != SY_OK ? err : h->ops->put(h, NULL, 0, &r);
+	}
+	if (h->q.have_run) {
 		err = flush(h);
 		if (err != SY_OK)
 			return err;
 	}
-	h->run = r;
-	h->have_run = true;
+	h->q.run = r;
+	h->q.have_run = true;
 	return SY_OK;
 }
 

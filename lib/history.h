@@ -187,11 +187,14 @@ void sy_history_unlock(struct sy_history *h);
 /*
  * Batches writes: the sy_history_record() and sy_history_run_add() calls
  * between begin and commit are queued and applied in transactions of at
- * most SY_HISTORY_BATCH verdicts (a full queue, a queue older than
- * SY_HISTORY_BATCH_S seconds, a read of the history, and commit apply
- * it).  A run added is applied with the last batch.  Without begin, each
- * call is its own transaction.  A failed batch is dropped whole; the
- * call that applied it returns the error.
+ * most SY_HISTORY_BATCH verdicts.  A full queue, or one older than
+ * SY_HISTORY_BATCH_S seconds, is handed to a thread of its own that
+ * applies it while the caller goes on queueing (a link checker's event
+ * loop never waits for the database); any other call (a read, a lock,
+ * commit) first waits for that thread, and commit applies the rest.  A
+ * run added is applied with the last batch.  Without begin, each call is
+ * its own transaction.  A failed batch is dropped whole, and the next
+ * call that waits for it returns its error.
  */
 enum sy_err sy_history_begin(struct sy_history *h);
 enum sy_err sy_history_commit(struct sy_history *h);

@@ -11,6 +11,7 @@
 #ifndef SY_HISTORY_INT_H
 #define SY_HISTORY_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,18 +62,31 @@ struct sy_hist_ops {
 	    struct sy_history *h, sy_hist_each_fn fn, void *ctx);
 };
 
+/* Verdicts (and a run) to apply in one transaction. */
+struct sy_hist_batch {
+	struct sy_hist_put *v;
+	size_t n;
+	size_t cap;
+	struct sy_hist_run run;
+	bool have_run;
+};
+
 struct sy_history {
 	const struct sy_hist_ops *ops;
 	void *be;      /* the backend's state */
 	char err[512]; /* sy_history_errmsg() */
 	/* The write queue between sy_history_begin() and _commit(). */
 	bool batching;
-	struct sy_hist_put *q;
-	size_t nq;
-	size_t capq;
-	double q_since; /* monotonic time of the first queued verdict */
-	struct sy_hist_run run;
-	bool have_run;
+	struct sy_hist_batch q; /* being filled */
+	double q_since;         /* monotonic time of its first verdict */
+	/*
+	 * The batch a thread of its own is applying, while q fills: only
+	 * that thread touches the backend until it is joined.
+	 */
+	struct sy_hist_batch w;
+	bool writing;
+	pthread_t writer;
+	enum sy_err werr; /* its result, once joined */
 };
 
 /* Sets h->err (cut to its size). */

@@ -758,6 +758,69 @@ writer_child(const char *path, int fd)
 	}
 }
 
+/* Rows of path as another connection sees them. */
+static long
+rows_seen(const char *path)
+{
+	char got[64];
+	long long n = -1;
+
+	raw(path, "SELECT count(*) FROM links",
+	    "SELECT count(*) FROM syndic_links", got, sizeof(got));
+	if (sy_strtoll(got, 0, 1LL << 40, &n) != 0)
+		return -1;
+	return (long)n;
+}
+
+/*
+ * A batch is applied while the run goes on: once SY_HISTORY_BATCH
+ * verdicts are queued (by a thread of its own: the rows show up soon
+ * after, polled for at most 10 s), and once the oldest queued verdict is
+ * SY_HISTORY_BATCH_S seconds old; so a run killed later keeps them.
+ */
+static void
+test_batch_flush(void)
+{
+	struct sy_hist_verdict ok = {SY_HIST_OK, NULL, 200, NULL, NULL, NULL};
+	char path[PATHLEN], msg[512], url[64];
+	struct sy_history *h;
+	double t0, tq, waited;
+	long seen = 0;
+	int i;
+
+	where(path, sizeof(path), "flush");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	sy_history_begin(h);
+	for (i = 0; i < SY_HISTORY_BATCH + 10; i++) {
+		snprintf(url, sizeof(url), "https://f.test/%d", i);
+		sy_history_record(h, url, 1, &ok);
+	}
+	tq = t0 = now_s(); /* the last 10 were queued by now */
+	while ((seen = rows_seen(path)) < SY_HISTORY_BATCH && now_s() - t0 < 10)
+		usleep(20000);
+	T_INTEQ(seen, SY_HISTORY_BATCH,
+	    "a full batch is applied before commit, the rest still queued");
+	/* One more verdict, then others every 50 ms: applied by age. */
+	t0 = now_s();
+	i = 0;
+	while ((seen = rows_seen(path)) <= SY_HISTORY_BATCH + 10 &&
+	    now_s() - t0 < 10) {
+		snprintf(url, sizeof(url), "https://f.test/late/%d", i++);
+		sy_history_record(h, url, 1, &ok);
+		usleep(50000);
+	}
+	waited = now_s() - tq;
+	T_OK(seen > SY_HISTORY_BATCH + 10 && waited >= SY_HISTORY_BATCH_S - 0.1,
+	    "a queue %d s old is applied (after %.1f s)", SY_HISTORY_BATCH_S,
+	    waited);
+	T_INTEQ(sy_history_commit(h), SY_OK, "commit");
+	T_INTEQ(rows_seen(path), SY_HISTORY_BATCH + 10 + i,
+	    "everything after commit");
+	sy_history_close(h);
+}
+
 static void
 test_kill9(void)
 {
@@ -1320,6 +1383,7 @@ suite(void)
 	test_get_many();
 	test_not_utf8();
 	test_batch();
+	test_batch_flush();
 	test_kill9();
 	test_lock();
 	test_concurrent();

@@ -11,6 +11,14 @@
 # the CPU time of the checkers, of nginx and of PostgreSQL; and the cost
 # a shard pays alone: reading and hashing every link (--offline).
 #
+# Two tables.  nginx and PostgreSQL run on CPU 0.  In the first, the
+# checkers run where the kernel puts them: more processes use both
+# cores, which is what sharding buys on one machine.  In the second,
+# every checker is pinned to CPU 1: the same CPU and the same total
+# concurrency for 1, 4 or 8 processes, so the difference is what
+# sharding costs (the work every shard repeats, more processes and
+# connections), not what it gains.
+#
 # BENCH_SHARD_URLS (100000), BENCH_SHARD_REPEAT (3: runs of each, the
 # median reported; the configurations take turns, so that the drift of
 # this kind of machine touches them all alike).  Servers listen on
@@ -53,6 +61,14 @@ http {
 	}
 }
 EOC
+# The servers on CPU 0 (they inherit this shell's affinity), the
+# checkers free or on CPU 1.
+ncpu=$(nproc)
+pin=
+if [ "$ncpu" -ge 2 ]; then
+	taskset -cp 0 $$ >/dev/null
+	pin="taskset -c 1"
+fi
 "$nginx" -p "$W/nginx" -c "$W/nginx/nginx.conf" -g 'daemon off;' &
 npid=$!
 . "$top/tests/pg.sh"
@@ -69,6 +85,7 @@ until curl -s "http://127.0.0.1:$first/" >/dev/null || [ $tries -ge 100 ]; do
 	tries=$((tries + 1))
 done
 pg_start || exit 1
+[ -n "$pin" ] && taskset -cp "0-$((ncpu - 1))" $$ >/dev/null
 $PY - "$N" "$W/urls.txt" $ports <<'EOP'
 import sys
 n, out, ports = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
@@ -93,13 +110,15 @@ cpu() {
 }
 nginx_pids() { echo "$npid $(pgrep -P "$npid" | tr '\n' ' ')"; }
 
-# run HISTORY SHARDS: one run of the audit split into SHARDS processes
-# (64 transfers in all) against HISTORY (none, sqlite, postgresql), each
-# process under GNU time.  Appends "wall links/s maxMiB sumMiB clientCPU
-# nginxCPU pgCPU exitcodes" to $W/res.HISTORY.SHARDS.
+# run HISTORY SHARDS [PIN]: one run of the audit split into SHARDS
+# processes (64 transfers in all) against HISTORY (none, sqlite,
+# postgresql), each process under GNU time (and under PIN, a taskset).
+# Appends "wall links/s maxMiB sumMiB clientCPU nginxCPU pgCPU
+# exitcodes" to $W/res.HISTORY.SHARDS.TABLE.
 run() {
 	h=$1
 	n=$2
+	cpus=${3:-}
 	case $h in
 	none) hist="--no-db" ;;
 	sqlite)
@@ -123,7 +142,7 @@ run() {
 		shard=
 		[ "$n" -gt 1 ] && shard="--shard $k/$n"
 		# shellcheck disable=SC2086
-		/usr/bin/time -f '%M %U %S %x' -o "$W/time.$k" "$K" -q \
+		$cpus /usr/bin/time -f '%M %U %S %x' -o "$W/time.$k" "$K" -q \
 		    --allow-private --interval 0 --jobs $jobs $hist $shard \
 		    "$W/urls.txt" >"$W/out.$k" 2>&1 &
 		pids="$pids $!"
@@ -139,13 +158,34 @@ run() {
 	      codes = codes $4 }
 	    END { w = t1 - t0; printf "%.2f %.0f %.1f %.1f %.2f %.2f %.2f %s\n",
 	          w, N / w, max, sum, cpu, nc / hz, pc / hz, codes }' \
-	    >>"$W/res.$h.$n"
+	    >>"$W/res.$h.$n.${cpus:+pinned}"
 	rm -f "$W"/time.*
 }
 
 # median FILE COLUMN
 median() {
 	sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR] = $c} END {print v[int((NR + 1) / 2)]}'
+}
+
+table() { # SUFFIX TITLE
+	echo "$2"
+	printf '%-11s %6s %8s %9s %9s %9s %8s %8s %8s  %s\n' history \
+	    shards "wall s" "links/s" "max MiB" "sum MiB" "cpu s" "nginx s" \
+	    "pg s" "vs 1 shard"
+	for h in none sqlite postgresql; do
+		base=$(median "$W/res.$h.1.$1" 2)
+		for n in 1 4 8; do
+			f="$W/res.$h.$n.$1"
+			rate=$(median "$f" 2)
+			printf '%-11s %6s %8s %9s %9s %9s %8s %8s %8s  %s\n' \
+			    "$h" "$n" "$(median "$f" 1)" "$rate" \
+			    "$(median "$f" 3)" "$(median "$f" 4)" \
+			    "$(median "$f" 5)" "$(median "$f" 6)" \
+			    "$(median "$f" 7)" \
+			    "$(echo "($rate - $base) * 100 / $base" | bc -l |
+			    xargs printf '%+.1f%%')"
+		done
+	done
 }
 
 rm -f "$W"/res.*
@@ -155,27 +195,14 @@ while [ $r -lt "$REPEAT" ]; do
 	for h in none sqlite postgresql; do
 		for n in 1 4 8; do
 			run $h $n
+			[ -n "$pin" ] && run $h $n "$pin"
 		done
 	done
 	r=$((r + 1))
 done
-printf '%-11s %6s %8s %9s %9s %9s %8s %8s %8s  %s\n' history shards \
-    "wall s" "links/s" "max MiB" "sum MiB" "cpu s" "nginx s" "pg s" \
-    "vs 1 shard"
-for h in none sqlite postgresql; do
-	base=$(median "$W/res.$h.1" 2)
-	for n in 1 4 8; do
-		f="$W/res.$h.$n"
-		rate=$(median "$f" 2)
-		printf '%-11s %6s %8s %9s %9s %9s %8s %8s %8s  %s\n' "$h" "$n" \
-		    "$(median "$f" 1)" "$rate" "$(median "$f" 3)" \
-		    "$(median "$f" 4)" "$(median "$f" 5)" "$(median "$f" 6)" \
-		    "$(median "$f" 7)" \
-		    "$(echo "($rate - $base) * 100 / $base" | bc -l | \
-		    xargs printf '%+.1f%%')"
-	done
-done
-echo "   (median of $REPEAT; every run's rate and exit codes in $W/res.*)"
+table "" "-- the checkers on any CPU (nginx and PostgreSQL on CPU 0)"
+[ -n "$pin" ] && table pinned "-- every checker on CPU 1: the cost of sharding"
+echo "   (median of $REPEAT; every run's numbers and exit codes in $W/res.*)"
 # What one shard pays alone, whatever its share: reading every input and
 # hashing every link (no network, no history).
 for n in 1 8; do

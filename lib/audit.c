@@ -383,10 +383,10 @@ classify(struct audit *a)
 				if (dom == NULL)
 					continue;
 				sy_buf_init(&key, 0);
-				if (sy_buf_printf(&key, "dns:%s", dom) != SY_OK)
-					a->err = SY_ENOMEM;
-				else if (mine_key(a, key.data) &&
-				    target_of(a, key.data, i) < 0)
+				if (sy_buf_printf(&key, "dns:%s", dom) !=
+				        SY_OK ||
+				    (mine_key(a, key.data) &&
+				        target_of(a, key.data, i) < 0))
 					a->err = SY_ENOMEM;
 				sy_buf_fini(&key);
 				free(dom);

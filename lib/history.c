@@ -428,8 +428,8 @@ enqueue(struct sy_history *h, const char *url, int64_t now,
 	if (nv == NULL)
 		return SY_ENOMEM;
 	b->v = nv;
-	need = len0(url) + len0(v->rule) + len0(v->message) + len0(v->etag) +
-	    len0(v->last_modified);
+	need = strlen(url) + 1 + len0(v->rule) + len0(v->message) +
+	    len0(v->etag) + len0(v->last_modified);
 	p = malloc(need);
 	if (p == NULL)
 		return SY_ENOMEM;

@@ -107,8 +107,9 @@ number(const char *opt, const char *arg, long long min, long long max)
  */
 static int
 merge(char *const *files, size_t n, enum sy_format fmt, bool strict,
-    struct sy_emit_opts *eo)
+    const struct sy_emit_opts *opts)
 {
+	struct sy_emit_opts eo = *opts;
 	struct sy_merge m;
 	struct sy_buf problems;
 	enum sy_err e;
@@ -133,9 +134,9 @@ merge(char *const *files, size_t n, enum sy_format fmt, bool strict,
 		goto out;
 	}
 	m.run.strict = m.run.strict || strict;
-	eo->checked = m.run.checked;
-	eo->run = &m.run;
-	if (sy_diags_emit(&m.diags, fmt, eo, stdout) != SY_OK) {
+	eo.checked = m.run.checked;
+	eo.run = &m.run;
+	if (sy_diags_emit(&m.diags, fmt, &eo, stdout) != SY_OK) {
 		fprintf(stderr, "%s: writing the report: %s\n", prog,
 		    strerror(errno));
 		status = 2;
@@ -144,7 +145,7 @@ merge(char *const *files, size_t n, enum sy_format fmt, bool strict,
 	if (m.diags.count[SY_ERROR] > 0 ||
 	    (m.run.strict && m.diags.count[SY_WARNING] > 0))
 		status = 1;
-	if (!eo->quiet)
+	if (!eo.quiet)
 		fprintf(stderr,
 		    "%s: %zu shard reports merged: %zu links and %zu mail "
 		    "domains, %zu checked, %zu fine recently; %zu errors, %zu "

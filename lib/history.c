@@ -304,7 +304,8 @@ apply(struct sy_history *h, struct sy_hist_batch *b)
 {
 	if (b->n == 0 && !b->have_run)
 		return SY_OK;
-	qsort(b->v, b->n, sizeof(*b->v), put_cmp);
+	if (b->n > 1)
+		qsort(b->v, b->n, sizeof(*b->v), put_cmp);
 	return h->ops->put(h, b->v, b->n, b->have_run ? &b->run : NULL);
 }
 

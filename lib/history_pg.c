@@ -609,8 +609,13 @@ pg_lock(struct sy_history *h, bool wait, unsigned k, unsigned n)
 			PQclear(
 			    PQexec(b->conn, "SELECT pg_advisory_unlock_all()"));
 	}
-	if (wait && err == SY_OK)
-		err = set_lock_timeout(h, b->wait_ms);
+	if (wait) {
+		/* Back to the statements' own wait, whatever happened. */
+		enum sy_err e2 = set_lock_timeout(h, b->wait_ms);
+
+		if (err == SY_OK)
+			err = e2;
+	}
 	if (err == SY_OK) {
 		b->lk = k;
 		b->ln = n;

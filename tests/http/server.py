@@ -154,6 +154,11 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(int(arg("ms", "1000")) / 1000.0)
             self.send(200, PAGE)
+        elif path.startswith("/slow-once/"):
+            # slow the first time it is asked for, quick afterwards
+            if self.bump(path) == 1:
+                time.sleep(int(arg("ms", "1000")) / 1000.0)
+            self.send(200, PAGE)
         elif path == "/head405":
             if self.command == "HEAD":
                 self.send(405, b"", headers=[("Allow", "GET")])

@@ -23,12 +23,12 @@
  * Writes.  Every write is a transaction: a run killed at any point (even
  * SIGKILL) leaves a consistent history holding exactly the transactions
  * it committed.  Between sy_history_begin() and sy_history_commit() the
- * verdicts are queued and applied in batches, each one transaction of at
- * most SY_HISTORY_BATCH verdicts (and at most SY_HISTORY_BATCH_S seconds
- * old), in byte order of the URL: a batch holds the database's write
- * lock (SQLite) or its rows' locks (PostgreSQL) for milliseconds only,
- * so shards and overlapping runs write side by side, and two writers
- * that lock rows in the same order never deadlock.  The counting rule
+ * verdicts are queued and applied in batches (see sy_history_begin()),
+ * each one transaction of at most SY_HISTORY_BATCH verdicts in byte
+ * order of the URL: a batch holds the database's write lock (SQLite) or
+ * its rows' locks (PostgreSQL) for milliseconds only, so shards and
+ * overlapping runs write side by side, and two writers that lock rows
+ * in the same order never deadlock.  The counting rule
  * below is applied by one UPSERT (INSERT ... ON CONFLICT DO UPDATE) that
  * reads the committed row under its lock, so two runs recording the same
  * URL at once never lose an update.
@@ -187,8 +187,10 @@ void sy_history_unlock(struct sy_history *h);
 /*
  * Batches writes: the sy_history_record() and sy_history_run_add() calls
  * between begin and commit are queued and applied in transactions of at
- * most SY_HISTORY_BATCH verdicts.  A full queue, or one older than
- * SY_HISTORY_BATCH_S seconds, is handed to a thread of its own that
+ * most SY_HISTORY_BATCH verdicts.  A full queue, or one whose first
+ * verdict is SY_HISTORY_BATCH_S seconds old when another is recorded
+ * (no clock of its own: a quiet queue waits for the next verdict or for
+ * commit), is handed to a thread of its own that
  * applies it while the caller goes on queueing (a link checker's event
  * loop never waits for the database); any other call (a read, a lock,
  * commit) first waits for that thread, and commit applies the rest.  A

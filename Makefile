@@ -24,17 +24,18 @@ VALGRIND =
 
 # Debian packages: the build needs the -dev ones, the tests the rest.
 DEB_BUILD = pkg-config gcc make libc6-dev libxml2-dev libcurl4-openssl-dev \
-    libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev tzdata
+    libcsv-dev libsqlite3-dev libcmark-dev libidn2-dev libjansson-dev libc-ares-dev \
+    libpq-dev tzdata
 DEB_TEST = libxml2-utils python3 python3-feedparser openssl ca-certificates curl \
     cppcheck clang-tidy-14 clang-format-14 mandoc clang libclang-rt-14-dev \
-    nginx-light iproute2 python3-commonmark \
+    nginx-light iproute2 python3-commonmark postgresql \
     chromium tidy python3-html5lib fonts-wqy-microhei
 DEB_LINT = cppcheck clang-tidy-14 clang-format-14 mandoc
 DEB_BENCH = nginx-light wrk linkchecker time bc
 # make deb, make dist and tests/cli/7000-package.t (which builds the .deb).
 DEB_PKG = debhelper dpkg-dev fakeroot lintian blhc git tar gzip
 
-PKGS = libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson libcares
+PKGS = libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson libcares libpq
 # Evaluated when used, so that "make deps" can run before pkg-config.
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -120,7 +121,7 @@ $(B)/syndic-%: $(B)/cmd/syndic-%/main.o $(LIB)
 $(B)/syndic-build: LDLIBS = $(BUILD_LDLIBS)
 $(B)/lib/dl.o: SY_CFLAGS += $(DL_CFLAGS)
 
-$(B)/tests/%_test: tests/unit/%_test.c tests/unit/t.h $(LIB) $(HDR)
+$(B)/tests/%_test: tests/unit/%_test.c tests/unit/t.h tests/unit/pg.h $(LIB) $(HDR)
 	@mkdir -p $(@D)
 	$(CC) $(SY_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 

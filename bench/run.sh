@@ -17,7 +17,10 @@
 #          and jansson and compared with the entries (bench/readback.c).
 # BENCH_ROWS="100000 1000000" and BENCH_URLS=10000 change the sizes,
 # BENCH_REPEAT=3 the runs of each command (the median is reported);
-# BENCH_ONLY=build|lint|links|report|rebuild runs one part; BENCH_NO_LINKCHECKER=1 skips
+#   shards: syndic-links split into 4 and 8 shards against one run, on
+#          100,000 links, with no, SQLite and PostgreSQL history
+#          (bench/shards.sh says how).
+# BENCH_ONLY=build|lint|links|report|rebuild|shards runs one part; BENCH_NO_LINKCHECKER=1 skips
 # LinkChecker (run once: about 11 minutes for 10,000 URLs).  Everything
 # runs on this machine; the servers listen on 127.0.0.x only and are
 # stopped by pid.
@@ -292,6 +295,12 @@ print("   the run: %d fine, %d broken, %d blocked, %d redirected" % r)' \
 	wait "$rpid" 2>/dev/null
 fi
 # ---- end of report -------------------------------------------------------
+
+# ---- shards (issue 14): its own script, its own servers ----------------
+if [ "$ONLY" = all ] || [ "$ONLY" = shards ]; then
+	B=$B sh "$top/bench/shards.sh" || echo "bench: the shards part failed"
+fi
+# ---- end of shards ----------------------------------------------------
 
 [ "$ONLY" = all ] || [ "$ONLY" = links ] || exit 0
 echo "== links: $URLS distinct URLs over 8 hosts (127.0.0.1-8), nginx"

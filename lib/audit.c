@@ -19,6 +19,7 @@
 #include "html.h"
 #include "manifest.h"
 #include "rules.h"
+#include "shard.h"
 #include "strmap.h"
 #include "url.h"
 #include "util.h"
@@ -52,6 +53,8 @@ struct audit {
 	struct sy_linkset *ls; /* o->links: ls->v[lbase + i] is t[i]'s */
 	size_t lbase;
 	int64_t now;
+	unsigned sk, sn; /* this run's shard, 1/1 for the whole audit */
+	size_t places;   /* links and addresses found, every shard's */
 	enum sy_err err;
 };
 
@@ -61,6 +64,58 @@ sy_audit_opts_init(struct sy_audit_opts *o)
 	memset(o, 0, sizeof(*o));
 	sy_linkcheck_opts_init(&o->lc);
 	o->fail_after = 1;
+}
+
+/*
+ * Which findings are this shard's.  A link is its host's shard's
+ * (shard.h), a mail domain its hash's, and what belongs to no host is
+ * shard 1's.  A whole audit has it all.
+ */
+static bool
+mine_first(const struct audit *a)
+{
+	return a->sk == 1;
+}
+
+static bool
+mine_url(struct audit *a, const char *url)
+{
+	unsigned s;
+
+	if (a->sn <= 1)
+		return true;
+	if (sy_shard_of_url(url, a->sn, &s) != SY_OK) {
+		a->err = SY_ENOMEM;
+		return false;
+	}
+	return s == a->sk;
+}
+
+static bool
+mine_key(const struct audit *a, const char *key)
+{
+	return a->sn <= 1 || sy_shard_of_key(key, strlen(key), a->sn) == a->sk;
+}
+
+/*
+ * Keeps an occurrence found in a list, a page or a feed, unless it is an
+ * http(s) link of another shard's host: a shard reads every input, but
+ * keeps (and later checks) its own links only.
+ */
+static enum sy_err
+add_occ(struct audit *a, const char *url, const char *abs, const char *path,
+    size_t line, size_t column, const char *entry, const char *field,
+    size_t mline, const char *title)
+{
+	const char *u = abs != NULL ? abs : url;
+
+	a->places++;
+	if (a->sn > 1 &&
+	    (sy_url_has_scheme(u, "http") || sy_url_has_scheme(u, "https")) &&
+	    !mine_url(a, u))
+		return a->err;
+	return sy_occs_add(
+	    &a->occs, url, abs, path, line, column, entry, field, mline, title);
 }
 
 /* Rules a link audit reports from a manifest's own checks. */
@@ -106,6 +161,13 @@ gather_manifest(struct audit *a, const char *path)
 
 		if (!link_rule(dg->rule))
 			continue;
+		/* A manifest's own finding: its link's shard's, or shard 1's.
+		 */
+		if (dg->url != NULL ? !mine_url(a, dg->url) : !mine_first(a)) {
+			if (a->err != SY_OK)
+				e = a->err;
+			continue;
+		}
 		nd = sy_diag_add(
 		    a->d, &pos, dg->severity, dg->rule, "%s", dg->message);
 		if (nd == NULL || sy_diag_set_entry(nd, dg->entry) != SY_OK ||
@@ -116,6 +178,7 @@ gather_manifest(struct audit *a, const char *path)
 	sy_diags_fini(&tmp);
 	for (i = first; i < a->occs.n; i++)
 		a->occs.v[i].checked = true;
+	a->places += a->occs.n - first;
 	return e;
 }
 
@@ -146,12 +209,12 @@ gather_html(
 			if (abs == NULL)
 				continue;
 		}
-		e = sy_occs_add(&a->occs, u, abs, path, links.v[i].line, 0,
-		    NULL, NULL, links.v[i].line, NULL);
+		e = add_occ(a, u, abs, path, links.v[i].line, 0, NULL, NULL,
+		    links.v[i].line, NULL);
 		free(abs);
 	}
 	sy_links_fini(&links);
-	if (e == SY_OK && relative > 0) {
+	if (e == SY_OK && relative > 0 && mine_first(a)) {
 		struct sy_pos pos = {path, 0, 0};
 
 		if (sy_diag_add(a->d, &pos, SY_NOTE, SY_R_LINK_UNCHECKED,
@@ -178,8 +241,7 @@ gather_list(struct audit *a, const char *path, char *data)
 		sy_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
-		e = sy_occs_add(
-		    &a->occs, line, NULL, path, n, 0, NULL, NULL, n, NULL);
+		e = add_occ(a, line, NULL, path, n, 0, NULL, NULL, n, NULL);
 	}
 	return e;
 }
@@ -187,7 +249,7 @@ gather_list(struct audit *a, const char *path, char *data)
 static enum sy_err
 feed_occ(void *arg, const struct sy_feedread_link *k)
 {
-	return sy_occs_add(arg, k->url, k->abs, k->path, k->line, k->column,
+	return add_occ(arg, k->url, k->abs, k->path, k->line, k->column,
 	    k->entry, k->field, k->line, NULL);
 }
 
@@ -207,7 +269,8 @@ gather_file(struct audit *a, const char *path)
 	if (sy_utf8_valid_prefix(data, len) != len) {
 		struct sy_pos pos = {path, 0, 0};
 
-		if (sy_diag_add(a->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
+		if (mine_first(a) &&
+		    sy_diag_add(a->d, &pos, SY_ERROR, SY_R_CSV_ENCODING,
 		        "not UTF-8 text") == NULL)
 			e = SY_ENOMEM;
 		free(data);
@@ -222,8 +285,7 @@ gather_file(struct audit *a, const char *path)
 	} else {
 		kind = sy_feedread_detect(data, len);
 		if (kind != SY_FEED_UNKNOWN)
-			e = sy_feedread_links(
-			    path, data, len, feed_occ, &a->occs);
+			e = sy_feedread_links(path, data, len, feed_occ, a);
 		else
 			e = gather_list(a, path, data);
 	}
@@ -315,7 +377,8 @@ classify(struct audit *a)
 				a->err = SY_ENOMEM;
 				return;
 			}
-			if (!c->checked && sy_mailto_check(u, &f))
+			if (!c->checked && mine_first(a) &&
+			    sy_mailto_check(u, &f))
 				report_at(a, i, 0, f.severity, f.rule, 0, "%s",
 				    f.message);
 			for (k = 0; k < n; k++) {
@@ -331,7 +394,8 @@ classify(struct audit *a)
 				sy_buf_init(&key, 0);
 				if (sy_buf_printf(&key, "dns:%s", dom) !=
 				        SY_OK ||
-				    target_of(a, key.data, i) < 0)
+				    (mine_key(a, key.data) &&
+				        target_of(a, key.data, i) < 0))
 					a->err = SY_ENOMEM;
 				sy_buf_fini(&key);
 				free(dom);
@@ -342,6 +406,8 @@ classify(struct audit *a)
 		if (!sy_url_has_scheme(u, "http") &&
 		    !sy_url_has_scheme(u, "https"))
 			continue; /* tel:, ftp:, relative: not ours */
+		if (!mine_url(a, u))
+			continue; /* another shard's host (or out of memory) */
 		if (!c->checked) {
 			if (sy_url_check_memo(
 			        u, SY_URL_HTTP, &f, &a->urlmemo)) {
@@ -553,20 +619,69 @@ lres_stored(struct audit *a, struct target *t, enum sy_link_state state,
 	return sy_linkres_set_message(lr, t->rec.message);
 }
 
-/* Reads what history knows; false when the target need not be checked. */
+static enum sy_err
+dup_str(char **dst, const char *s)
+{
+	*dst = NULL;
+	if (s == NULL)
+		return SY_OK;
+	*dst = sy_strdup(s);
+	return *dst != NULL ? SY_OK : SY_ENOMEM;
+}
+
+/* A record of the history becomes target i's own. */
+static int
+keep_rec(void *ctx, size_t i, const struct sy_hist_rec *r)
+{
+	struct audit *a = ctx;
+	struct sy_hist_rec *o = &a->t[i].rec;
+
+	*o = *r;
+	o->rule = o->message = o->etag = o->last_modified = NULL;
+	a->t[i].have_rec = true;
+	if (dup_str(&o->rule, r->rule) != SY_OK ||
+	    dup_str(&o->message, r->message) != SY_OK ||
+	    dup_str(&o->etag, r->etag) != SY_OK ||
+	    dup_str(&o->last_modified, r->last_modified) != SY_OK) {
+		a->err = SY_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * What the history knows of every target, in one go (a few round trips
+ * to a database server, not one per link).
+ */
+static enum sy_err
+read_history(struct audit *a)
+{
+	const char **keys;
+	enum sy_err e;
+	size_t i;
+
+	if (a->h == NULL || a->nt == 0)
+		return SY_OK;
+	keys = sy_reallocarray(NULL, a->nt, sizeof(*keys));
+	if (keys == NULL)
+		return SY_ENOMEM;
+	for (i = 0; i < a->nt; i++)
+		keys[i] = a->t[i].key;
+	e = sy_history_get_many(a->h, keys, a->nt, keep_rec, a);
+	free(keys);
+	if (a->err != SY_OK)
+		return a->err;
+	return e == SY_OK ? SY_OK : SY_EDB;
+}
+
+/* False when history says the target need not be checked now. */
 static bool
 due(struct audit *a, struct target *t)
 {
-	bool found = false;
-
 	if (a->h == NULL)
 		return true;
-	if (sy_history_get(a->h, t->key, &t->rec, &found) != SY_OK) {
-		a->err = SY_EDB;
-		return false;
-	}
-	t->have_rec = found;
-	if (sy_history_due(found ? &t->rec : NULL, a->now, a->o->max_age_s))
+	if (sy_history_due(
+	        t->have_rec ? &t->rec : NULL, a->now, a->o->max_age_s))
 		return true;
 	a->st->skipped++;
 	if (lres_stored(a, t, SY_LINK_SKIPPED, sy_rule_by_name(t->rec.rule)) !=
@@ -584,6 +699,9 @@ check_all(struct audit *a)
 	size_t i, ndom = 0;
 	enum sy_err e = SY_OK;
 
+	e = read_history(a);
+	if (e != SY_OK)
+		return e;
 	lc = sy_linkcheck_new(&a->o->lc);
 	if (lc == NULL)
 		return SY_ENOMEM;
@@ -731,14 +849,15 @@ open_history(struct audit *a, char *msg, size_t msglen)
 		}
 	}
 	a->dbpath = path;
-	if (a->o->from_history && access(path, F_OK) != 0) {
+	if (a->o->from_history && !sy_history_is_url(path) &&
+	    access(path, F_OK) != 0) {
 		snprintf(msg, msglen, "%s", path);
 		return SY_EIO;
 	}
 	e = sy_history_open(path, 5000, &a->h, msg, msglen);
 	if (e != SY_OK || a->o->from_history)
 		return e;
-	e = sy_history_lock(a->h, a->o->wait_lock);
+	e = sy_history_lock_shard(a->h, a->o->wait_lock, a->sk, a->sn);
 	if (e != SY_OK) {
 		snprintf(msg, msglen, "%s", sy_history_errmsg(a->h));
 		sy_history_close(a->h);
@@ -877,6 +996,12 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 	a.ls = o->links;
 	a.lbase = a.ls != NULL ? a.ls->n : 0;
 	a.now = o->now != 0 ? o->now : (int64_t)time(NULL);
+	a.sk = 1;
+	a.sn = 1;
+	if (o->shard.n > 1 && o->shard.k >= 1 && o->shard.k <= o->shard.n) {
+		a.sk = o->shard.k;
+		a.sn = o->shard.n;
+	}
 	sy_occs_init(&a.occs);
 	sy_strmap_init(&a.map);
 	sy_url_memo_init(&a.urlmemo);
@@ -897,7 +1022,7 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 		if (e != SY_OK)
 			goto out;
 	}
-	st->occurrences = a.occs.n;
+	st->occurrences = a.places;
 	for (i = 0; i < a.nt; i++) {
 		if (a.t[i].domain != NULL)
 			st->domains++;
@@ -919,6 +1044,9 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 	}
 	e = check_all(&a);
 	st->duration_ms = (long)(mono_ms() - t0);
+	/* A batch applied during the checks may have failed. */
+	if (e == SY_EDB && msg[0] == '\0' && a.h != NULL)
+		snprintf(msg, msglen, "%s", sy_history_errmsg(a.h));
 	if (e == SY_OK && a.h != NULL && st->checked + st->skipped > 0) {
 		struct sy_hist_run run;
 
@@ -930,6 +1058,8 @@ sy_audit_run(char *const *files, size_t nfiles, const struct sy_audit_opts *o,
 		run.blocked = (long)st->blocked;
 		run.redirected = (long)st->redirected;
 		run.skipped = (long)st->skipped;
+		run.shard = (int)a.sk;
+		run.shards = (int)a.sn;
 		e = sy_history_run_add(a.h, &run);
 		if (e != SY_OK)
 			snprintf(msg, msglen, "%s", sy_history_errmsg(a.h));

@@ -16,12 +16,14 @@
 #include "diag.h"
 #include "linkcheck.h"
 #include "linkset.h"
+#include "shard.h"
 #include "syndic.h"
 
 struct sy_audit_opts {
 	struct sy_linkcheck_opts lc;  /* engine settings */
 	bool offline;                 /* syntax and site rules only */
-	const char *db_path;          /* NULL: the default path */
+	const char *db_path;          /* SQLite file or postgresql:// URL;
+	                                 NULL: the default path */
 	bool no_db;                   /* no history at all */
 	bool wait_lock;               /* wait for a running audit */
 	int64_t max_age_s;            /* skip links fine this recently */
@@ -46,12 +48,21 @@ struct sy_audit_opts {
 	 */
 	struct sy_linkset *links;
 	size_t runs_max;
+	/*
+	 * The shard of the audit this run does (shard.h); {0, 0} and
+	 * {1, 1} are the whole audit.  A shard checks the links of its
+	 * hosts and the mail domains of its hash only, and reports their
+	 * findings; findings tied to no host (a file that cannot be read,
+	 * a manifest's own errors, a mailto: that is not one) are shard
+	 * 1's, so that the shards' reports hold each diagnostic once.
+	 */
+	struct sy_shard shard;
 };
 
 struct sy_audit_stats {
 	size_t occurrences; /* links and addresses found */
-	size_t urls;        /* distinct http(s) URLs */
-	size_t domains;     /* distinct mail domains */
+	size_t urls;        /* distinct http(s) URLs (of this shard) */
+	size_t domains;     /* distinct mail domains (of this shard) */
 	size_t checked;     /* URLs and domains checked this run */
 	size_t skipped;     /* fine recently (--max-age) */
 	/* The verdicts of this run on checked URLs and domains: */

@@ -614,11 +614,12 @@ linkres_json(const struct sy_linkres *r)
 static json_t *
 run_json(const struct sy_hist_run *r)
 {
-	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "started",
-	    jtime(r->started), "finished", jtime(r->finished), "fine",
-	    (json_int_t)r->fine, "broken", (json_int_t)r->broken, "blocked",
-	    (json_int_t)r->blocked, "redirected", (json_int_t)r->redirected,
-	    "skipped", (json_int_t)r->skipped);
+	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:i, s:i}",
+	    "started", jtime(r->started), "finished", jtime(r->finished),
+	    "fine", (json_int_t)r->fine, "broken", (json_int_t)r->broken,
+	    "blocked", (json_int_t)r->blocked, "redirected",
+	    (json_int_t)r->redirected, "skipped", (json_int_t)r->skipped,
+	    "shard", r->shard, "shards", r->shards);
 }
 
 static const char *const source_names[] = {
@@ -686,6 +687,7 @@ diag_json(const struct sy_diag *dg, const struct sy_linkset *links)
 	    json_object_set_new(o, "status",
 	        dg->status ? json_integer(dg->status) : json_null()) < 0 ||
 	    (dg->title != NULL && jset_str(o, "title", dg->title) < 0) ||
+	    (lr != NULL && jset_str(o, "target", lr->key) < 0) ||
 	    (lr != NULL && link_json(o, lr) < 0)) {
 		json_decref(o);
 		return NULL;
@@ -703,6 +705,39 @@ json_write(json_t *root, FILE *out)
 	return SY_OK;
 }
 
+/* The "run" object of syndic-links (struct sy_emit_run). */
+static json_t *
+emit_run_json(const struct sy_emit_opts *o)
+{
+	const struct sy_emit_run *r = o->run;
+	json_t *j = json_object(), *in = json_array();
+	size_t i;
+
+	if (j == NULL || in == NULL)
+		goto fail;
+	for (i = 0; i < r->ninputs; i++)
+		if (json_array_append_new(in, jstr(r->inputs[i])) < 0)
+			goto fail;
+	if (jset_str(j, "tool", o->tool) < 0 ||
+	    jset_str(j, "version", o->version) < 0 ||
+	    jset_int(j, "shard", r->shard) < 0 ||
+	    jset_int(j, "shards", r->shards) < 0 ||
+	    json_object_set(j, "inputs", in) < 0 ||
+	    jset_int(j, "places", r->places) < 0 ||
+	    jset_int(j, "links", r->links) < 0 ||
+	    jset_int(j, "domains", r->domains) < 0 ||
+	    jset_int(j, "checked", r->checked) < 0 ||
+	    jset_int(j, "skipped", r->skipped) < 0 ||
+	    json_object_set_new(j, "strict", json_boolean(r->strict)) < 0)
+		goto fail;
+	json_decref(in);
+	return j;
+fail:
+	json_decref(in);
+	json_decref(j);
+	return NULL;
+}
+
 static enum sy_err
 emit_json(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 {
@@ -714,6 +749,10 @@ emit_json(const struct sy_diags *d, const struct sy_emit_opts *o, FILE *out)
 	arr = json_array();
 	sum = json_object();
 	if (root == NULL || arr == NULL || sum == NULL)
+		goto out;
+	/* First, so that a report cut short still says which run it was. */
+	if (o->run != NULL &&
+	    json_object_set_new(root, "run", emit_run_json(o)) < 0)
 		goto out;
 	for (i = 0; i < d->n; i++) {
 		json_t *j;
@@ -1208,8 +1247,7 @@ enum sy_err
 sy_diags_emit(struct sy_diags *d, enum sy_format fmt,
     const struct sy_emit_opts *opts, FILE *out)
 {
-	struct sy_emit_opts o = {
-	    "syndic", "", false, 0, NULL, NULL, NULL, 0, 0};
+	struct sy_emit_opts o = {.tool = "syndic", .version = ""};
 	enum sy_err e = SY_OK;
 
 	if (opts != NULL)

@@ -145,6 +145,23 @@ enum sy_format {
 /* "text", "json", ...; returns 0 or -1 for an unknown name. */
 int sy_format_parse(const char *name, enum sy_format *out);
 
+/*
+ * What a syndic-links run says about itself in its json report (a "run"
+ * object, first), so that the reports of an audit's shards can be merged
+ * (merge.h) and checked for a whole: every shard once, the same inputs.
+ */
+struct sy_emit_run {
+	unsigned shard;            /* 1..shards */
+	unsigned shards;           /* 1 when the audit was not split */
+	const char *const *inputs; /* the files audited (borrowed) */
+	size_t ninputs;
+	size_t places;  /* links and addresses found (the same in each shard) */
+	size_t links;   /* distinct http(s) links of this shard */
+	size_t domains; /* distinct mail domains of this shard */
+	size_t checked; /* links and domains checked */
+	size_t skipped; /* fine recently (--max-age), not checked */
+	bool strict;    /* --strict: warnings fail the run too */
+};
 struct sy_linkset; /* linkset.h */
 
 struct sy_emit_opts {
@@ -162,6 +179,7 @@ struct sy_emit_opts {
 	char *const *inputs; /* the files named (borrowed), for html */
 	size_t ninputs;
 	int64_t now; /* html: the page's date; 0 = the clock */
+	const struct sy_emit_run *run; /* json: the "run" object, or NULL */
 };
 
 /*

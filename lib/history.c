@@ -1,103 +1,25 @@
 /*
- * history: the SQLite link history.  See history.h for the contract and
- * the counting rule; the counters are updated by one UPSERT statement so
- * that a verdict is applied atomically and in a single round trip.
+ * history.c: the front of the link history.  It opens the backend that
+ * where names (history_sqlite.c or history_pg.c, see history_int.h),
+ * queues the writes of a batch and hands them over sorted, and holds the
+ * pure policy functions (due, should_report, note, outcome_of) that both
+ * backends share.  See history.h for the contract.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <sqlite3.h>
 
 #include "history.h"
+#include "history_int.h"
 #include "util.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-struct sy_history {
-	sqlite3 *db;
-	char *path;
-	char *lockpath;
-	int lockfd; /* -1 when the run lock is not held */
-	bool in_tx;
-	sqlite3_stmt *get;
-	sqlite3_stmt *put;
-	char err[512];
-};
-
-static const char schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS links ("
-    " url TEXT PRIMARY KEY NOT NULL,"
-    " outcome INTEGER NOT NULL,"
-    " rule TEXT,"
-    " status INTEGER NOT NULL DEFAULT 0,"
-    " message TEXT,"
-    " first_failure INTEGER NOT NULL DEFAULT 0,"
-    " failures INTEGER NOT NULL DEFAULT 0,"
-    " last_success INTEGER NOT NULL DEFAULT 0,"
-    " last_checked INTEGER NOT NULL DEFAULT 0,"
-    " etag TEXT,"
-    " last_modified TEXT);"
-    "CREATE INDEX IF NOT EXISTS links_checked ON links(last_checked);"
-    "CREATE TABLE IF NOT EXISTS runs ("
-    " id INTEGER PRIMARY KEY,"
-    " started INTEGER NOT NULL,"
-    " finished INTEGER NOT NULL,"
-    " fine INTEGER NOT NULL,"
-    " broken INTEGER NOT NULL,"
-    " blocked INTEGER NOT NULL,"
-    " redirected INTEGER NOT NULL,"
-    " skipped INTEGER NOT NULL);";
-
-static const char get_sql[] =
-    "SELECT outcome, rule, status, message, first_failure, failures,"
-    " last_success, last_checked, etag, last_modified"
-    " FROM links WHERE url = ?1";
-
-/*
- * ?1 url, ?2 outcome (0 ok, 1 fail, 2 unknown), ?3 rule, ?4 status,
- * ?5 message, ?6 now, ?7 etag, ?8 last_modified.  In DO UPDATE the bare
- * column names are the row's old values.
- */
-static const char put_sql[] =
-    "INSERT INTO links (url, outcome, rule, status, message,"
-    " first_failure, failures, last_success, last_checked, etag,"
-    " last_modified) VALUES (?1, ?2, ?3, ?4, ?5,"
-    " CASE WHEN ?2 = 1 THEN ?6 ELSE 0 END,"
-    " CASE WHEN ?2 = 1 THEN 1 ELSE 0 END,"
-    " CASE WHEN ?2 = 0 THEN ?6 ELSE 0 END,"
-    " ?6,"
-    " CASE WHEN ?2 = 0 THEN nullif(?7, '') END,"
-    " CASE WHEN ?2 = 0 THEN nullif(?8, '') END)"
-    " ON CONFLICT(url) DO UPDATE SET"
-    " outcome = ?2, rule = ?3, status = ?4, message = ?5,"
-    " first_failure = CASE ?2 WHEN 0 THEN 0"
-    "  WHEN 1 THEN CASE WHEN failures = 0 OR first_failure = 0"
-    "   THEN ?6 ELSE first_failure END"
-    "  ELSE first_failure END,"
-    " failures = CASE ?2 WHEN 0 THEN 0 WHEN 1 THEN failures + 1"
-    "  ELSE failures END,"
-    " last_success = CASE WHEN ?2 = 0 THEN ?6 ELSE last_success END,"
-    " last_checked = ?6,"
-    " etag = CASE WHEN ?2 = 0 AND ?7 IS NOT NULL THEN nullif(?7, '')"
-    "  ELSE etag END,"
-    " last_modified = CASE WHEN ?2 = 0 AND ?8 IS NOT NULL"
-    "  THEN nullif(?8, '') ELSE last_modified END";
-
-static void setmsg(char *msg, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-setmsg(char *msg, size_t len, const char *fmt, ...)
+void
+sy_hist_setmsg(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,20 +30,14 @@ setmsg(char *msg, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Multi-line quick_check reports become one line. */
-static void
-flatten(char *s)
+void
+sy_hist_seterr(struct sy_history *h, const char *fmt, ...)
 {
-	for (; *s != '\0'; s++)
-		if (*s == '\n' || *s == '\r' || *s == '\t')
-			*s = ' ';
-}
+	va_list ap;
 
-static enum sy_err
-dberr(struct sy_history *h)
-{
-	setmsg(h->err, sizeof(h->err), "%s", sqlite3_errmsg(h->db));
-	return SY_EDB;
+	va_start(ap, fmt);
+	(void)vsnprintf(h->err, sizeof(h->err), fmt, ap);
+	va_end(ap);
 }
 
 static char *
@@ -231,259 +147,97 @@ out:
 	return err;
 }
 
-static bool
-is_corrupt_code(int rc)
+bool
+sy_history_is_url(const char *where)
 {
-	rc &= 0xff;
-	return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
+	return where != NULL &&
+	    (sy_has_prefix_ci(where, "postgresql://") ||
+	        sy_has_prefix_ci(where, "postgres://"));
 }
 
-/*
- * Runs PRAGMA quick_check.  Returns SQLITE_OK when the database is
- * sound, SQLITE_CORRUPT when the check found damage, or the error code
- * (SQLITE_NOTADB for a file that is not a database).
- */
-static int
-quick_check(sqlite3 *db, char *why, size_t whylen)
+/* Length of a "scheme://" prefix of s, or 0. */
+static size_t
+url_scheme_len(const char *s)
 {
-	sqlite3_stmt *st = NULL;
-	const unsigned char *res;
-	int rc;
+	size_t i;
 
-	rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		setmsg(why, whylen, "%s", sqlite3_errmsg(db));
-		return rc;
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		res = sqlite3_column_text(st, 0);
-		if (res != NULL && strcmp((const char *)res, "ok") == 0) {
-			rc = SQLITE_OK;
-		} else {
-			setmsg(why, whylen, "quick_check: %s",
-			    res != NULL ? (const char *)res : "?");
-			rc = SQLITE_CORRUPT;
-		}
-	} else {
-		setmsg(why, whylen, "%s", sqlite3_errmsg(db));
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int
-get_user_version(sqlite3 *db, int *v)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Renames path (and its -wal; the -shm is rebuilt) to path.corrupt-TS. */
-static enum sy_err
-move_aside(const char *path, char *dst, size_t dstlen)
-{
-	char ts[32], wal[4100], walto[4300], shm[4100];
-	struct tm tm;
-	time_t now = time(NULL);
-	int i;
-
-	if (gmtime_r(&now, &tm) == NULL)
-		return SY_EIO;
-	if (strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm) == 0) {
-		errno = ERANGE;
-		return SY_EIO;
-	}
-	for (i = 0; i < 100; i++) {
-		if (i == 0)
-			snprintf(dst, dstlen, "%s.corrupt-%s", path, ts);
-		else
-			snprintf(dst, dstlen, "%s.corrupt-%s-%d", path, ts, i);
-		if (access(dst, F_OK) != 0)
-			break;
-	}
-	if (rename(path, dst) != 0)
-		return SY_EIO;
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	snprintf(walto, sizeof(walto), "%s-wal", dst);
-	snprintf(shm, sizeof(shm), "%s-shm", path);
-	if (rename(wal, walto) != 0 && errno != ENOENT)
-		return SY_EIO;
-	if (unlink(shm) != 0 && errno != ENOENT)
-		return SY_EIO;
-	return SY_OK;
-}
-
-/*
- * Opens path and checks it.  *corrupt tells a damaged file (to move
- * aside) from another failure.
- */
-static enum sy_err
-try_open(const char *path, int wait_ms, sqlite3 **out, bool *corrupt, char *why,
-    size_t whylen)
-{
-	sqlite3 *db = NULL;
-	int rc, version = 0;
-	char *emsg = NULL;
-	enum sy_err err = SY_EDB;
-
-	*out = NULL;
-	*corrupt = false;
-	rc = sqlite3_open_v2(
-	    path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK) {
-		setmsg(why, whylen, "%s",
-		    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-		*corrupt = is_corrupt_code(rc);
-		goto out;
-	}
-	sqlite3_extended_result_codes(db, 1);
-	sqlite3_busy_timeout(db, wait_ms > 0 ? wait_ms : 0);
-	rc = quick_check(db, why, whylen);
-	if (rc != SQLITE_OK) {
-		*corrupt = is_corrupt_code(rc);
-		goto out;
-	}
-	rc = sqlite3_exec(db,
-	    "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=NORMAL",
-	    NULL, NULL, &emsg);
-	if (rc != SQLITE_OK)
-		goto execfail;
-	rc = get_user_version(db, &version);
-	if (rc != SQLITE_OK) {
-		setmsg(why, whylen, "%s", sqlite3_errmsg(db));
-		*corrupt = is_corrupt_code(rc);
-		goto out;
-	}
-	if (version > SY_HISTORY_SCHEMA) {
-		setmsg(why, whylen,
-		    "%s: schema version %d is newer than this "
-		    "syndic understands (%d); upgrade syndic or use another "
-		    "--db",
-		    path, version, SY_HISTORY_SCHEMA);
-		goto out;
-	}
-	if (version < SY_HISTORY_SCHEMA) {
-		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &emsg);
-		if (rc != SQLITE_OK)
-			goto execfail;
-		rc = sqlite3_exec(db, schema_sql, NULL, NULL, &emsg);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db,
-			    "PRAGMA user_version = " STR(
-			        SY_HISTORY_SCHEMA) "; COMMIT",
-			    NULL, NULL, &emsg);
-		if (rc != SQLITE_OK) {
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			goto execfail;
-		}
-	}
-	*out = db;
-	db = NULL;
-	err = SY_OK;
-	goto out;
-execfail:
-	setmsg(why, whylen, "%s", emsg != NULL ? emsg : sqlite3_errstr(rc));
-	*corrupt = is_corrupt_code(rc);
-out:
-	sqlite3_free(emsg);
-	sqlite3_close(db);
-	return err;
+	if (!SY_ISALPHA(s[0]))
+		return 0;
+	for (i = 1;
+	     SY_ISALNUM(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'; i++)
+		;
+	return strncmp(s + i, "://", 3) == 0 ? i : 0;
 }
 
 enum sy_err
-sy_history_open(const char *path, int wait_ms, struct sy_history **out,
+sy_history_open(const char *where, int wait_ms, struct sy_history **out,
     char *msg, size_t msglen)
 {
-	struct sy_history *h = NULL;
-	sqlite3 *db = NULL;
-	char why[512] = "", aside[4200];
-	bool corrupt;
+	struct sy_history *h;
 	enum sy_err err;
-	int rc;
+	size_t sl;
 
 	*out = NULL;
-	setmsg(msg, msglen, "%s", "");
-	if (path == NULL || path[0] == '\0' || strlen(path) > 4000) {
-		setmsg(msg, msglen, "invalid database path");
+	sy_hist_setmsg(msg, msglen, "%s", "");
+	if (where == NULL || where[0] == '\0' || strlen(where) > 4000) {
+		sy_hist_setmsg(msg, msglen, "invalid database path");
 		return SY_EINVAL;
 	}
-	err = try_open(path, wait_ms, &db, &corrupt, why, sizeof(why));
-	if (err != SY_OK && corrupt) {
-		err = move_aside(path, aside, sizeof(aside));
-		if (err != SY_OK) {
-			setmsg(msg, msglen,
-			    "%s is damaged (%s) and cannot be "
-			    "moved aside: %s",
-			    path, why, strerror(errno));
-			return err;
-		}
-		flatten(why);
-		setmsg(msg, msglen,
-		    "%s was damaged (%s); moved aside to %s "
-		    "and started afresh",
-		    path, why, aside);
-		err = try_open(path, wait_ms, &db, &corrupt, why, sizeof(why));
-	}
-	if (err != SY_OK) {
-		setmsg(msg, msglen, "%s", why);
-		return err;
+	sl = url_scheme_len(where);
+	if (sl > 0 && !sy_history_is_url(where)) {
+		sy_hist_setmsg(msg, msglen,
+		    "%.*s:// is not a history this syndic knows: give a "
+		    "postgresql:// URL or the path of an SQLite file",
+		    (int)(sl > 40 ? 40 : sl), where);
+		return SY_EINVAL;
 	}
 	h = calloc(1, sizeof(*h));
-	if (h == NULL)
-		goto nomem;
-	h->db = db;
-	h->lockfd = -1;
-	h->path = sy_strdup(path);
-	h->lockpath = concat(path, ".lock");
-	if (h->path == NULL || h->lockpath == NULL)
-		goto nomem;
-	rc = sqlite3_prepare_v3(
-	    db, get_sql, -1, SQLITE_PREPARE_PERSISTENT, &h->get, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(
-		    db, put_sql, -1, SQLITE_PREPARE_PERSISTENT, &h->put, NULL);
-	if (rc != SQLITE_OK) {
-		setmsg(msg, msglen, "%s", sqlite3_errmsg(db));
-		sy_history_close(h);
-		return SY_EDB;
+	if (h == NULL) {
+		sy_hist_setmsg(msg, msglen, "out of memory");
+		return SY_ENOMEM;
+	}
+	if (sl > 0)
+		err = sy_hist_pg_open(h, where, wait_ms, msg, msglen);
+	else
+		err = sy_hist_sqlite_open(h, where, wait_ms, msg, msglen);
+	if (err != SY_OK) {
+		free(h);
+		return err;
 	}
 	*out = h;
 	return SY_OK;
-nomem:
-	if (h != NULL)
-		sy_history_close(h);
-	else
-		sqlite3_close(db);
-	setmsg(msg, msglen, "out of memory");
-	return SY_ENOMEM;
 }
+
+const char *
+sy_history_backend(const struct sy_history *h)
+{
+	return h->ops->name;
+}
+
+static void
+batch_drop(struct sy_hist_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->v[i].mem);
+	b->n = 0;
+	b->have_run = false;
+}
+
+static void wait_writer(struct sy_history *h);
+static enum sy_err settle(struct sy_history *h);
 
 void
 sy_history_close(struct sy_history *h)
 {
 	if (h == NULL)
 		return;
-	if (h->in_tx)
-		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_finalize(h->get);
-	sqlite3_finalize(h->put);
-	sqlite3_close(h->db);
-	sy_history_unlock(h);
-	free(h->path);
-	free(h->lockpath);
+	wait_writer(h);
+	batch_drop(&h->q);
+	free(h->q.v);
+	free(h->w.v);
+	h->ops->close(h);
 	free(h);
 }
 
@@ -496,242 +250,331 @@ sy_history_errmsg(const struct sy_history *h)
 enum sy_err
 sy_history_lock(struct sy_history *h, bool wait)
 {
-	char pid[32], held[32];
-	ssize_t n;
-	int fd, rc, len;
+	return sy_history_lock_shard(h, wait, 1, 1);
+}
 
+enum sy_err
+sy_history_lock_shard(struct sy_history *h, bool wait, unsigned k, unsigned n)
+{
+	enum sy_err err = settle(h);
+
+	if (err != SY_OK)
+		return err;
 	h->err[0] = '\0';
-	if (h->lockfd >= 0)
-		return SY_OK;
-	fd = open(h->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		setmsg(h->err, sizeof(h->err), "%s: %s", h->lockpath,
-		    strerror(errno));
-		return SY_EIO;
+	if (n == 0 || k == 0 || k > n) {
+		sy_hist_seterr(h, "no shard %u of %u", k, n);
+		return SY_EINVAL;
 	}
-	do {
-		rc = flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB));
-	} while (rc != 0 && errno == EINTR);
-	if (rc != 0) {
-		int e = errno;
-
-		if (e == EWOULDBLOCK) {
-			n = pread(fd, held, sizeof(held) - 1, 0);
-			held[n > 0 ? n : 0] = '\0';
-			held[strcspn(held, "\n")] = '\0';
-			setmsg(h->err, sizeof(h->err),
-			    "another run holds %s "
-			    "(pid %s)",
-			    h->lockpath, held[0] ? held : "?");
-			close(fd);
-			return SY_EBUSY;
-		}
-		setmsg(
-		    h->err, sizeof(h->err), "%s: %s", h->lockpath, strerror(e));
-		close(fd);
-		errno = e;
-		return SY_EIO;
-	}
-	/* The pid is only for the message above; failure to write is fine. */
-	len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)len, 0) < 0)
-		errno = 0;
-	h->lockfd = fd;
-	return SY_OK;
+	return h->ops->lock(h, wait, k, n);
 }
 
 void
 sy_history_unlock(struct sy_history *h)
 {
-	if (h == NULL || h->lockfd < 0)
+	if (h == NULL)
 		return;
-	/* Closing the only descriptor releases the flock. */
-	close(h->lockfd);
-	h->lockfd = -1;
+	wait_writer(h); /* its error is told by the next call that applies */
+	h->ops->unlock(h);
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Queue order for put(): byte order of the URL, then the order queued. */
+static int
+put_cmp(const void *a, const void *b)
+{
+	const struct sy_hist_put *x = a, *y = b;
+	int c = strcmp(x->url, y->url);
+
+	if (c != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Applies b in one transaction, in byte order of the URL. */
+static enum sy_err
+apply(struct sy_history *h, struct sy_hist_batch *b)
+{
+	if (b->n == 0 && !b->have_run)
+		return SY_OK;
+	if (b->n > 1)
+		qsort(b->v, b->n, sizeof(*b->v), put_cmp);
+	return h->ops->put(h, b->v, b->n, b->have_run ? &b->run : NULL);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct sy_history *h = arg;
+
+	h->werr = apply(h, &h->w);
+	return NULL;
+}
+
+/* Waits for the batch in flight; its result stays in h->werr. */
+static void
+wait_writer(struct sy_history *h)
+{
+	if (!h->writing)
+		return;
+	pthread_join(h->writer, NULL);
+	h->writing = false;
+	batch_drop(&h->w);
+}
+
+/* Waits for the batch in flight and hands its result over, once. */
+static enum sy_err
+settle(struct sy_history *h)
+{
+	enum sy_err err;
+
+	wait_writer(h);
+	err = h->werr;
+	h->werr = SY_OK;
+	return err;
+}
+
+/*
+ * Hands the queue to a writer thread and returns at once (the caller's
+ * event loop goes on), after the batch before it is done.  Without a
+ * thread, applies it here.
+ */
+static enum sy_err
+flush_async(struct sy_history *h)
+{
+	struct sy_hist_batch t;
+	enum sy_err err = settle(h);
+
+	if (err != SY_OK || (h->q.n == 0 && !h->q.have_run))
+		return err;
+	t = h->w;
+	h->w = h->q;
+	h->q = t;
+	if (pthread_create(&h->writer, NULL, writer_main, h) == 0) {
+		h->writing = true;
+		return SY_OK;
+	}
+	err = apply(h, &h->w);
+	batch_drop(&h->w);
+	return err;
+}
+
+/* Applies everything queued and in flight before returning. */
+static enum sy_err
+flush(struct sy_history *h)
+{
+	enum sy_err err = settle(h);
+
+	if (err == SY_OK)
+		err = apply(h, &h->q);
+	batch_drop(&h->q);
+	return err;
 }
 
 enum sy_err
 sy_history_begin(struct sy_history *h)
 {
-	if (h->in_tx)
-		return SY_OK;
-	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		return dberr(h);
-	h->in_tx = true;
+	h->batching = true;
 	return SY_OK;
 }
 
 enum sy_err
 sy_history_commit(struct sy_history *h)
 {
-	if (!h->in_tx)
-		return SY_OK;
-	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		enum sy_err err = dberr(h);
+	enum sy_err err = flush(h);
 
-		if (sqlite3_get_autocommit(h->db))
-			h->in_tx = false;
-		return err;
-	}
-	h->in_tx = false;
-	return SY_OK;
-}
-
-/*
- * The columns of get_sql (and of sy_history_each's walk) into rec; its
- * strings point into st's row, valid until the next step.
- */
-static void
-row_to_rec(sqlite3_stmt *st, struct sy_hist_rec *r)
-{
-	int o = sqlite3_column_int(st, 0);
-
-	memset(r, 0, sizeof(*r));
-	r->outcome = o == 0 ? SY_HIST_OK
-	    : o == 1        ? SY_HIST_FAIL
-	                    : SY_HIST_UNKNOWN;
-	r->rule = (char *)sqlite3_column_text(st, 1);
-	r->status = sqlite3_column_int(st, 2);
-	r->message = (char *)sqlite3_column_text(st, 3);
-	r->first_failure = sqlite3_column_int64(st, 4);
-	r->failures = (long)sqlite3_column_int64(st, 5);
-	r->last_success = sqlite3_column_int64(st, 6);
-	r->last_checked = sqlite3_column_int64(st, 7);
-	r->etag = (char *)sqlite3_column_text(st, 8);
-	r->last_modified = (char *)sqlite3_column_text(st, 9);
-}
-
-static enum sy_err
-dup_opt(char **s)
-{
-	if (*s == NULL)
-		return SY_OK;
-	*s = sy_strdup(*s);
-	return *s != NULL ? SY_OK : SY_ENOMEM;
-}
-
-enum sy_err
-sy_history_get(
-    struct sy_history *h, const char *url, struct sy_hist_rec *rec, bool *found)
-{
-	struct sy_hist_rec r = {0}; /* for cppcheck: own[] takes addresses */
-	char **own[] = {&r.rule, &r.message, &r.etag, &r.last_modified};
-	enum sy_err err = SY_OK;
-	int rc, i;
-
-	memset(rec, 0, sizeof(*rec));
-	*found = false;
-	if (sqlite3_bind_text(h->get, 1, url, -1, SQLITE_STATIC) != SQLITE_OK) {
-		err = dberr(h);
-		goto out;
-	}
-	rc = sqlite3_step(h->get);
-	if (rc == SQLITE_DONE)
-		goto out;
-	if (rc != SQLITE_ROW) {
-		err = dberr(h);
-		goto out;
-	}
-	row_to_rec(h->get, &r);
-	/* Each string borrowed from the row becomes the record's own. */
-	for (i = 0; i < 4; i++) {
-		if (dup_opt(own[i]) != SY_OK) {
-			while (++i < 4)
-				*own[i] = NULL;
-			sy_hist_rec_fini(&r);
-			err = SY_ENOMEM;
-			goto out;
-		}
-	}
-	*rec = r;
-	*found = true;
-out:
-	sqlite3_reset(h->get);
-	sqlite3_clear_bindings(h->get);
+	h->batching = false;
 	return err;
 }
 
-static int
-bind_opt(sqlite3_stmt *st, int i, const char *s)
+/* A copy of s into *p, advancing it; NULL stays NULL. */
+static const char *
+put_str(char **p, const char *s)
 {
+	size_t n;
+	char *d = *p;
+
 	if (s == NULL)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(d, s, n);
+	*p += n;
+	return d;
+}
+
+static size_t
+len0(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+/* Appends a copy of the verdict to the queue. */
+static enum sy_err
+enqueue(struct sy_history *h, const char *url, int64_t now,
+    const struct sy_hist_verdict *v)
+{
+	struct sy_hist_batch *b = &h->q;
+	struct sy_hist_put *nv, *e;
+	size_t need;
+	char *p;
+
+	nv = sy_grow(b->v, &b->cap, b->n + 1, sizeof(*nv), 64);
+	if (nv == NULL)
+		return SY_ENOMEM;
+	b->v = nv;
+	need = strlen(url) + 1 + len0(v->rule) + len0(v->message) +
+	    len0(v->etag) + len0(v->last_modified);
+	p = malloc(need);
+	if (p == NULL)
+		return SY_ENOMEM;
+	e = &b->v[b->n];
+	memset(e, 0, sizeof(*e));
+	e->mem = p;
+	e->url = put_str(&p, url);
+	e->now = now;
+	e->outcome = v->outcome;
+	e->rule = put_str(&p, v->rule);
+	e->status = v->status;
+	e->message = put_str(&p, v->message);
+	e->etag = put_str(&p, v->etag);
+	e->last_modified = put_str(&p, v->last_modified);
+	e->seq = b->n;
+	if (b->n == 0)
+		h->q_since = mono_now();
+	b->n++;
+	return SY_OK;
 }
 
 enum sy_err
 sy_history_record(struct sy_history *h, const char *url, int64_t now,
     const struct sy_hist_verdict *v)
 {
-	sqlite3_stmt *st = h->put;
-	enum sy_err err = SY_OK;
-	int rc;
+	struct sy_hist_put one;
+	enum sy_err err;
 
 	if (v->outcome != SY_HIST_OK && v->outcome != SY_HIST_FAIL &&
 	    v->outcome != SY_HIST_UNKNOWN)
 		return SY_EINVAL;
-	rc = sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 2, (int)v->outcome);
-	if (rc == SQLITE_OK)
-		rc = bind_opt(st, 3, v->rule);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 4, v->status);
-	if (rc == SQLITE_OK)
-		rc = bind_opt(st, 5, v->message);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 6, now);
-	if (rc == SQLITE_OK)
-		rc = bind_opt(st, 7, v->etag);
-	if (rc == SQLITE_OK)
-		rc = bind_opt(st, 8, v->last_modified);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		err = dberr(h);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	if (h->ops->utf8_keys &&
+	    sy_utf8_valid_prefix(url, strlen(url)) != strlen(url)) {
+		sy_hist_seterr(h, "a URL that is not UTF-8 cannot be stored");
+		return SY_EINVAL;
+	}
+	if (!h->batching) {
+		err = settle(h);
+		if (err != SY_OK)
+			return err;
+		memset(&one, 0, sizeof(one));
+		one.url = url;
+		one.now = now;
+		one.outcome = v->outcome;
+		one.rule = v->rule;
+		one.status = v->status;
+		one.message = v->message;
+		one.etag = v->etag;
+		one.last_modified = v->last_modified;
+		return h->ops->put(h, &one, 1, NULL);
+	}
+	err = enqueue(h, url, now, v);
+	if (err != SY_OK)
+		return err;
+	if (h->q.n >= SY_HISTORY_BATCH ||
+	    mono_now() - h->q_since >= SY_HISTORY_BATCH_S)
+		return flush_async(h);
+	return SY_OK;
+}
+
+struct get_one {
+	struct sy_hist_rec *rec;
+	bool *found;
+	enum sy_err err;
+};
+
+static enum sy_err
+dup_opt(char **dst, const char *s)
+{
+	*dst = NULL;
+	if (s == NULL)
+		return SY_OK;
+	*dst = sy_strdup(s);
+	return *dst != NULL ? SY_OK : SY_ENOMEM;
+}
+
+/* The borrowed record of get_many becomes the caller's own. */
+static int
+get_one_fn(void *ctx, size_t i, const struct sy_hist_rec *r)
+{
+	struct get_one *g = ctx;
+	struct sy_hist_rec *o = g->rec;
+
+	(void)i;
+	*o = *r;
+	o->rule = o->message = o->etag = o->last_modified = NULL;
+	if (dup_opt(&o->rule, r->rule) != SY_OK ||
+	    dup_opt(&o->message, r->message) != SY_OK ||
+	    dup_opt(&o->etag, r->etag) != SY_OK ||
+	    dup_opt(&o->last_modified, r->last_modified) != SY_OK) {
+		sy_hist_rec_fini(o);
+		g->err = SY_ENOMEM;
+		return 1;
+	}
+	*g->found = true;
+	return 0;
+}
+
+enum sy_err
+sy_history_get(
+    struct sy_history *h, const char *url, struct sy_hist_rec *rec, bool *found)
+{
+	struct get_one g = {rec, found, SY_OK};
+	enum sy_err err;
+
+	memset(rec, 0, sizeof(*rec));
+	*found = false;
+	err = sy_history_get_many(h, &url, 1, get_one_fn, &g);
+	if (g.err != SY_OK) {
+		*found = false;
+		return g.err;
+	}
 	return err;
 }
 
-static enum sy_err
-exec_count(struct sy_history *h, const char *sql, int64_t arg, long *n)
+enum sy_err
+sy_history_get_many(struct sy_history *h, const char *const *urls, size_t n,
+    sy_hist_many_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
-	enum sy_err err = SY_OK;
-	int rc;
+	enum sy_err err = flush(h);
 
-	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) > 0)
-		rc = sqlite3_bind_int64(st, 1, arg);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = (long)sqlite3_column_int64(st, 0);
-	} else if (rc == SQLITE_DONE) {
-		*n = sqlite3_changes(h->db);
-	} else {
-		err = dberr(h);
-	}
-	sqlite3_finalize(st);
-	return err;
+	if (err != SY_OK || n == 0)
+		return err;
+	return h->ops->get_many(h, urls, n, fn, ctx);
 }
 
 enum sy_err
 sy_history_count(struct sy_history *h, long *n)
 {
+	enum sy_err err = flush(h);
+
 	*n = 0;
-	return exec_count(h, "SELECT count(*) FROM links", 0, n);
+	return err != SY_OK ? err : h->ops->count(h, n);
 }
 
 enum sy_err
 sy_history_prune(struct sy_history *h, int64_t before, long *n)
 {
 	long dummy = 0;
+	enum sy_err err = flush(h);
 
-	return exec_count(h, "DELETE FROM links WHERE last_checked < ?1",
-	    before, n != NULL ? n : &dummy);
+	if (err != SY_OK)
+		return err;
+	return h->ops->prune(h, before, n != NULL ? n : &dummy);
 }
 
 bool
@@ -783,115 +626,42 @@ sy_history_note(
 enum sy_err
 sy_history_run_add(struct sy_history *h, const struct sy_hist_run *run)
 {
-	static const char sql[] =
-	    "INSERT INTO runs (started, finished, fine, broken, blocked,"
-	    " redirected, skipped) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	const long n[] = {run->fine, run->broken, run->blocked, run->redirected,
-	    run->skipped};
-	sqlite3_stmt *st = NULL;
-	enum sy_err err = SY_OK;
-	int rc, i;
+	struct sy_hist_run r = *run;
+	enum sy_err err;
 
-	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 1, run->started);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, run->finished);
-	for (i = 0; i < 5 && rc == SQLITE_OK; i++)
-		rc = sqlite3_bind_int64(st, i + 3, n[i]);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		err = dberr(h);
-	sqlite3_finalize(st);
-	return err;
+	if (r.shards <= 0 || r.shard <= 0 || r.shard > r.shards) {
+		r.shard = 1;
+		r.shards = 1;
+	}
+	if (!h->batching) {
+		err = settle(h);
+		return err != SY_OK ? err : h->ops->put(h, NULL, 0, &r);
+	}
+	if (h->q.have_run) {
+		err = flush(h);
+		if (err != SY_OK)
+			return err;
+	}
+	h->q.run = r;
+	h->q.have_run = true;
+	return SY_OK;
 }
 
 enum sy_err
 sy_history_runs(
     struct sy_history *h, size_t max, struct sy_hist_run **out, size_t *n)
 {
-	/* The newest max by id, then oldest first; -1 is no limit. */
-	static const char sql[] =
-	    "SELECT started, finished, fine, broken, blocked, redirected,"
-	    " skipped FROM (SELECT * FROM runs ORDER BY id DESC LIMIT ?1)"
-	    " ORDER BY id";
-	struct sy_hist_run *v = NULL, *nv;
-	size_t len = 0, cap = 0;
-	sqlite3_stmt *st = NULL;
-	enum sy_err err = SY_OK;
-	int rc;
+	enum sy_err err = flush(h);
 
 	*out = NULL;
 	*n = 0;
-	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 1,
-		    max == 0 || max > INT64_MAX ? -1 : (sqlite3_int64)max);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return dberr(h);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sy_hist_run *r;
-
-		if (len == cap) {
-			cap = cap ? cap * 2 : 16;
-			nv = sy_reallocarray(v, cap, sizeof(*v));
-			if (nv == NULL) {
-				err = SY_ENOMEM;
-				break;
-			}
-			v = nv;
-		}
-		r = &v[len++];
-		r->started = sqlite3_column_int64(st, 0);
-		r->finished = sqlite3_column_int64(st, 1);
-		r->fine = (long)sqlite3_column_int64(st, 2);
-		r->broken = (long)sqlite3_column_int64(st, 3);
-		r->blocked = (long)sqlite3_column_int64(st, 4);
-		r->redirected = (long)sqlite3_column_int64(st, 5);
-		r->skipped = (long)sqlite3_column_int64(st, 6);
-	}
-	if (err == SY_OK && rc != SQLITE_DONE)
-		err = dberr(h);
-	sqlite3_finalize(st);
-	if (err != SY_OK) {
-		free(v);
-		return err;
-	}
-	*out = len > 0 ? v : NULL;
-	if (len == 0)
-		free(v);
-	*n = len;
-	return SY_OK;
+	return err != SY_OK ? err : h->ops->runs(h, max, out, n);
 }
 
 enum sy_err
 sy_history_each(struct sy_history *h, sy_hist_each_fn fn, void *ctx)
 {
-	static const char sql[] =
-	    "SELECT outcome, rule, status, message, first_failure, failures,"
-	    " last_success, last_checked, etag, last_modified, url"
-	    " FROM links ORDER BY url";
-	sqlite3_stmt *st = NULL;
-	enum sy_err err = SY_OK;
-	int rc;
+	enum sy_err err = flush(h);
 
-	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return dberr(h);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sy_hist_rec r;
-		const unsigned char *url = sqlite3_column_text(st, 10);
-
-		row_to_rec(st, &r);
-		if (fn(ctx, url != NULL ? (const char *)url : "", &r) != 0) {
-			err = SY_EINVAL;
-			break;
-		}
-	}
-	if (err == SY_OK && rc != SQLITE_DONE)
-		err = dberr(h);
-	sqlite3_finalize(st);
-	return err;
+	return err != SY_OK ? err : h->ops->each(h, fn, ctx);
 }

@@ -1,21 +1,46 @@
 /*
- * history: the link history of syndic-links, one SQLite database per
- * user (default $XDG_CACHE_HOME/syndic/links.db).  For each checked URL
- * (or "mailto:addr"; the key is any string the caller chooses) it keeps
- * the last verdict, the first failure of the current failing streak, the
+ * history: the link history of syndic-links.  For each checked URL (or
+ * "dns:domain"; the key is any string the caller chooses) it keeps the
+ * last verdict, the first failure of the current failing streak, the
  * number of consecutive failing runs, the last success, the last check,
- * and the validators (ETag, Last-Modified) for conditional requests.
+ * and the validators (ETag, Last-Modified) for conditional requests; and
+ * a log of the runs.
  *
- * Robustness:
- * - WAL journal, synchronous=NORMAL, every write inside a transaction: a
- *   run killed at any point (even SIGKILL) leaves a consistent database
- *   holding exactly the transactions it committed.
- * - A file that is not a database, or that fails PRAGMA quick_check, is
- *   moved aside to FILE.corrupt-YYYYMMDDTHHMMSSZ and rebuilt empty.
- * - Overlapping runs (two cron jobs) are kept apart by an flock(2) on
- *   FILE.lock, which the kernel releases when the holder dies.
- * - The schema version lives in PRAGMA user_version; a database written
- *   by a newer syndic is refused, never downgraded.
+ * One interface, two backends, the same semantics:
+ * - SQLite, the default: one file per user ($XDG_CACHE_HOME/syndic/
+ *   links.db).  WAL journal, synchronous=NORMAL.  A file that is not a
+ *   database, or that fails PRAGMA quick_check, is moved aside to
+ *   FILE.corrupt-YYYYMMDDTHHMMSSZ and rebuilt empty.  The schema version
+ *   lives in PRAGMA user_version.
+ * - PostgreSQL, given as a postgresql:// (or postgres://) URL, through
+ *   libpq: one database shared by the machines of a sharded audit.  The
+ *   tables are syndic_links, syndic_runs and syndic_schema (the version)
+ *   in the connection's current schema.
+ * Both create and migrate their schema themselves, in one transaction,
+ * and refuse, without writing anything, a database written by a newer
+ * syndic.
+ *
+ * Writes.  Every write is a transaction: a run killed at any point (even
+ * SIGKILL) leaves a consistent history holding exactly the transactions
+ * it committed.  Between sy_history_begin() and sy_history_commit() the
+ * verdicts are queued and applied in batches (see sy_history_begin()),
+ * each one transaction of at most SY_HISTORY_BATCH verdicts in byte
+ * order of the URL: a batch holds the database's write lock (SQLite) or
+ * its rows' locks (PostgreSQL) for milliseconds only, so shards and
+ * overlapping runs write side by side, and two writers that lock rows
+ * in the same order never deadlock.  The counting rule
+ * below is applied by one UPSERT (INSERT ... ON CONFLICT DO UPDATE) that
+ * reads the committed row under its lock, so two runs recording the same
+ * URL at once never lose an update.
+ *
+ * The run lock keeps two runs of the same audit apart (two cron jobs
+ * that overlap): a whole run takes it exclusively, a shard K/N takes it
+ * shared together with a lock of its own on K/N, so the shards of one
+ * audit run side by side, but not beside a whole run nor beside the same
+ * shard started twice.  SQLite: flock(2) on FILE.lock (and on
+ * FILE.shard-K-of-N.lock); PostgreSQL: session advisory locks, keyed by
+ * the schema.  Both are released by the kernel or the server when the
+ * holder dies.
  *
  * Counting rule.  Each run records one verdict per URL, of one of three
  * outcomes:
@@ -41,8 +66,16 @@
 #include "diag.h"
 #include "syndic.h"
 
-/* The schema version this code writes (PRAGMA user_version). */
-#define SY_HISTORY_SCHEMA 2
+/*
+ * The schema version this code writes (SQLite: PRAGMA user_version;
+ * PostgreSQL: syndic_schema.version).  2 added the run log, 3 the shard
+ * of a run.
+ */
+#define SY_HISTORY_SCHEMA 3
+
+/* The largest batch of queued verdicts, and its longest age in seconds. */
+#define SY_HISTORY_BATCH 1000
+#define SY_HISTORY_BATCH_S 2
 
 struct sy_history; /* opaque */
 
@@ -98,18 +131,34 @@ enum sy_hist_outcome sy_history_outcome_of(enum sy_rule rule);
 enum sy_err sy_history_default_path(char **out);
 
 /*
- * Opens (creating if need be) the database at path and brings its schema
- * up to date.  wait_ms is SQLite's busy timeout (how long one statement
- * waits for another process's write lock).  On success *out is the new
+ * True when where names a PostgreSQL database (a postgresql:// or
+ * postgres:// URL) rather than an SQLite file.
+ */
+bool sy_history_is_url(const char *where);
+
+/*
+ * Opens the history at where: an SQLite file (created if need be) or a
+ * postgresql:// URL (libpq's URI syntax; the password may also come from
+ * PGPASSWORD or ~/.pgpass), and brings its schema up to date.  wait_ms
+ * is how long one statement waits for another process's lock (SQLite's
+ * busy timeout, PostgreSQL's lock_timeout).  On success *out is the new
  * handle and msg holds "" or a notice for the user (a corrupt file that
  * was moved aside).  On failure *out is NULL and msg says why (for
- * SY_EDB: a newer schema, or SQLite's message).  msg may be NULL when
- * msglen is 0; it is always NUL-terminated otherwise.
+ * SY_EDB: a newer schema, the database's or libpq's message, never the
+ * password); SY_EINVAL for an empty where or a URL of another scheme.
+ * msg may be NULL when msglen is 0; it is always NUL-terminated
+ * otherwise.
  */
-enum sy_err sy_history_open(const char *path, int wait_ms,
+enum sy_err sy_history_open(const char *where, int wait_ms,
     struct sy_history **out, char *msg, size_t msglen);
 
-/* Rolls back an open transaction, drops the run lock, closes. */
+/* "sqlite" or "postgresql". */
+const char *sy_history_backend(const struct sy_history *h);
+
+/*
+ * Drops the verdicts queued since sy_history_begin() and not yet applied
+ * (as a rollback would), drops the run lock, closes.
+ */
 void sy_history_close(struct sy_history *h);
 
 /*
@@ -119,17 +168,35 @@ void sy_history_close(struct sy_history *h);
 const char *sy_history_errmsg(const struct sy_history *h);
 
 /*
- * Takes the run lock (flock on PATH.lock).  With wait, blocks until the
- * other run ends; without, returns SY_EBUSY at once when another process
- * (or another handle) holds it; sy_history_errmsg() then names the lock
- * file and the holder's pid.  Taking it twice on one handle is a no-op.
+ * Takes the run lock of a whole run (exclusive).  With wait, blocks
+ * until the other run ends; without, returns SY_EBUSY at once when
+ * another process (or another handle) holds it; sy_history_errmsg() then
+ * says who.  Taking it twice on one handle is a no-op.
  */
 enum sy_err sy_history_lock(struct sy_history *h, bool wait);
+
+/*
+ * The run lock of shard k of n (1 <= k <= n): shared with the other
+ * shards, exclusive against a whole run and against another run of the
+ * same k/n.  k = n = 1 is sy_history_lock().  SY_EINVAL for a bad k/n.
+ */
+enum sy_err sy_history_lock_shard(
+    struct sy_history *h, bool wait, unsigned k, unsigned n);
 void sy_history_unlock(struct sy_history *h);
 
 /*
- * Batches writes: every sy_history_record() between begin and commit is
- * one transaction (one fsync).  Without begin, each record commits alone.
+ * Batches writes: the sy_history_record() and sy_history_run_add() calls
+ * between begin and commit are queued and applied in transactions of at
+ * most SY_HISTORY_BATCH verdicts.  A full queue, or one whose first
+ * verdict is SY_HISTORY_BATCH_S seconds old when another is recorded
+ * (no clock of its own: a quiet queue waits for the next verdict or for
+ * commit), is handed to a thread of its own that
+ * applies it while the caller goes on queueing (a link checker's event
+ * loop never waits for the database); any other call (a read, a lock,
+ * commit) first waits for that thread, and commit applies the rest.  A
+ * run added is applied with the last batch.  Without begin, each call is
+ * its own transaction.  A failed batch is dropped whole, and the next
+ * call that waits for it returns its error.
  */
 enum sy_err sy_history_begin(struct sy_history *h);
 enum sy_err sy_history_commit(struct sy_history *h);
@@ -141,7 +208,21 @@ enum sy_err sy_history_commit(struct sy_history *h);
 enum sy_err sy_history_get(struct sy_history *h, const char *url,
     struct sy_hist_rec *rec, bool *found);
 
-/* Records one run's verdict on url at time now (see the counting rule). */
+/*
+ * Looks n URLs up at once, in few round trips: calls fn(ctx, i, rec) for
+ * every urls[i] that is stored (in no set order; rec is valid during the
+ * call only).  A non-zero return from fn stops: SY_EINVAL then.
+ */
+typedef int (*sy_hist_many_fn)(
+    void *ctx, size_t i, const struct sy_hist_rec *rec);
+enum sy_err sy_history_get_many(struct sy_history *h, const char *const *urls,
+    size_t n, sy_hist_many_fn fn, void *ctx);
+
+/*
+ * Records one run's verdict on url at time now (see the counting rule).
+ * SY_EINVAL for a bad outcome, or a URL that is not UTF-8 when the
+ * backend is PostgreSQL.
+ */
 enum sy_err sy_history_record(struct sy_history *h, const char *url,
     int64_t now, const struct sy_hist_verdict *v);
 
@@ -187,9 +268,11 @@ struct sy_hist_run {
 	long blocked;     /* link-blocked, link-unchecked, link-private */
 	long redirected;  /* link-redirect (also counted in fine) */
 	long skipped;     /* not due (--max-age), not fetched */
+	int shard;        /* the run was shard K of N: K (1..N) */
+	int shards;       /* N; 1 for a whole run (0 is taken as 1/1) */
 };
 
-/* Appends one run to the run log. */
+/* Appends one run to the run log (queued between begin and commit). */
 enum sy_err sy_history_run_add(
     struct sy_history *h, const struct sy_hist_run *run);
 

@@ -1,7 +1,8 @@
 /*
- * linkcheck_int: internals of linkcheck.c exposed for its unit test only
+ * linkcheck_int: internals of linkcheck.c exposed for its unit test
  * (tests/unit/linkcheck_test.c compares the two ways of making a host
- * key).  Nothing else includes this header.
+ * key) and for shard.c, which splits an audit by the same host key the
+ * engine queues links by.  Nothing else includes this header.
  */
 #ifndef SY_LINKCHECK_INT_H
 #define SY_LINKCHECK_INT_H

@@ -12,10 +12,13 @@
 #include <libxml/parser.h>
 
 #include "lib/audit.h"
+#include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/diag.h"
 #include "lib/dl.h"
 #include "lib/linkset.h"
+#include "lib/merge.h"
+#include "lib/shard.h"
 #include "lib/util.h"
 
 static const char *prog = "syndic-links";
@@ -26,21 +29,26 @@ usage(FILE *fp, int status)
 	fprintf(fp,
 	    "usage: %s [options] FILE...\n"
 	    "       %s --history-report [options] [FILE...]\n"
+	    "       %s --merge [--format FMT] [-q] [--strict] REPORT...\n"
 	    "  FILE: manifests (.csv), feeds, HTML/Markdown files, URL "
 	    "lists; - is stdin\n"
+	    "  REPORT: the --format json reports of an audit's shards\n"
 	    "      --allow-private   check loopback and private targets too\n"
 	    "      --base URL        resolve relative links of HTML/Markdown "
 	    "files\n"
 	    "      --cacert FILE     trust the CA certificates in FILE "
 	    "(PEM) instead of the system's\n"
 	    "      --columns FILE    columns file for manifests\n"
-	    "      --db FILE         history (default "
-	    "$XDG_CACHE_HOME/syndic/links.db)\n"
+	    "      --db FILE         the same as --history\n"
 	    "      --deadline SECS   end the whole run by then (default 600)\n"
 	    "      --fail-after N    an error only after N failing runs "
 	    "(default 1)\n"
 	    "      --format FMT      text, json, github, junit, sarif, "
 	    "markdown, html\n"
+	    "      --history WHERE   the history: an SQLite file or a "
+	    "postgresql:// URL\n"
+	    "                        (default $SYNDIC_HISTORY, else "
+	    "$XDG_CACHE_HOME/syndic/links.db)\n"
 	    "      --history-report  the report from the history alone, no "
 	    "new run\n"
 	    "      --interval MS     least gap between requests to one host "
@@ -48,6 +56,8 @@ usage(FILE *fp, int status)
 	    "      --jobs N          transfers at once (default 64)\n"
 	    "      --max-age SECS    skip links fine this recently (default "
 	    "0)\n"
+	    "      --merge           merge the shards' json reports into "
+	    "one report\n"
 	    "      --no-db           keep no history\n"
 	    "      --offline         syntax and site rules only, no network\n"
 	    "  -o, --output FILE     write the report to FILE (replaced "
@@ -56,6 +66,10 @@ usage(FILE *fp, int status)
 	    "  -q, --quiet           problems only: no notes, no progress\n"
 	    "      --retries N       retries of transient failures (default "
 	    "2)\n"
+	    "      --shard K/N       check shard K of N only: the hosts "
+	    "hashed to it\n"
+	    "      --shards N        the same, K from $JOB_COMPLETION_INDEX "
+	    "+ 1 (Kubernetes)\n"
 	    "      --strict          warnings fail too\n"
 	    "      --timeout SECS    whole time of one request (default 20)\n"
 	    "      --user-agent STR  User-Agent header\n"
@@ -63,7 +77,7 @@ usage(FILE *fp, int status)
 	    "exiting\n"
 	    "  -h, --help            this help\n"
 	    "  -V, --version         print the version\n",
-	    prog, prog);
+	    prog, prog, prog);
 	exit(status);
 }
 
@@ -92,6 +106,108 @@ number(const char *opt, const char *arg, long long min, long long max)
 		bad_usage("%s wants a number from %lld to %lld, not \"%s\"",
 		    opt, min, max, arg);
 	return v;
+}
+
+/*
+ * --merge: the shards' reports into one, in any format, with the exit
+ * status one run of the whole audit would have had.
+ */
+static int
+merge(char *const *files, size_t n, enum sy_format fmt, bool strict,
+    const struct sy_emit_opts *opts, const char *output)
+{
+	struct sy_emit_opts eo = *opts;
+	struct sy_merge m;
+	struct sy_buf problems;
+	enum sy_err e;
+	char *line, *nl;
+	int status = 0;
+
+	sy_merge_init(&m);
+	sy_buf_init(&problems, 0);
+	e = sy_merge_reports(files, n, &m, &problems);
+	if (e != SY_OK) {
+		for (line = problems.data; line != NULL && *line != '\0';
+		     line = nl) {
+			nl = strchr(line, '\n');
+			if (nl != NULL)
+				*nl++ = '\0';
+			fprintf(stderr, "%s: %s\n", prog, line);
+		}
+		if (e != SY_EINVAL)
+			fprintf(stderr, "%s: %s\n", prog, sy_strerror(e));
+		fprintf(stderr, "%s: nothing merged\n", prog);
+		status = 2;
+		goto out;
+	}
+	m.run.strict = m.run.strict || strict;
+	eo.checked = m.run.checked;
+	eo.run = &m.run;
+	/* The links, counts and run log of every shard: json and html. */
+	eo.links = m.have_links ? &m.links : NULL;
+	eo.inputs = m.inputs;
+	eo.ninputs = m.ninputs;
+	if (sy_diags_emit_path(&m.diags, fmt, &eo, output) != SY_OK) {
+		fprintf(stderr, "%s: writing the report%s%s: %s\n", prog,
+		    output != NULL ? " to " : "", output != NULL ? output : "",
+		    strerror(errno));
+		status = 2;
+		goto out;
+	}
+	if (m.diags.count[SY_ERROR] > 0 ||
+	    (m.run.strict && m.diags.count[SY_WARNING] > 0))
+		status = 1;
+	if (!eo.quiet)
+		fprintf(stderr,
+		    "%s: %zu shard reports merged: %zu links and %zu mail "
+		    "domains, %zu checked, %zu fine recently; %zu errors, %zu "
+		    "warnings\n",
+		    prog, n, m.run.links, m.run.domains, m.run.checked,
+		    m.run.skipped, m.diags.count[SY_ERROR],
+		    m.diags.count[SY_WARNING]);
+out:
+	sy_buf_fini(&problems);
+	sy_merge_fini(&m);
+	return status;
+}
+
+/*
+ * The shard of this run: --shard K/N, or --shards N with K from the
+ * index a Kubernetes Indexed Job gives each pod (zero-based), or both
+ * when they agree.
+ */
+static void
+pick_shard(const char *shard_arg, long long shards, struct sy_shard *out)
+{
+	struct sy_shard s = {1, 1};
+	const char *idx;
+	char why[128];
+	long long v;
+
+	if (shard_arg != NULL &&
+	    sy_shard_parse(shard_arg, &s, why, sizeof(why)) != 0)
+		bad_usage("--shard %s: %s", shard_arg, why);
+	if (shards > 0) {
+		idx = getenv("JOB_COMPLETION_INDEX");
+		if (idx == NULL || idx[0] == '\0')
+			bad_usage("--shards %lld takes the shard from "
+			          "JOB_COMPLETION_INDEX (a Kubernetes Indexed "
+			          "Job sets it), which is not set; or give "
+			          "--shard K/N",
+			    shards);
+		if (sy_strtoll(idx, 0, shards - 1, &v) != 0)
+			bad_usage("JOB_COMPLETION_INDEX is \"%s\": with "
+			          "--shards %lld it is 0 to %lld",
+			    idx, shards, shards - 1);
+		if (shard_arg != NULL &&
+		    (s.k != (unsigned)v + 1 || s.n != (unsigned)shards))
+			bad_usage("--shard %s disagrees with --shards %lld and "
+			          "JOB_COMPLETION_INDEX=%s (shard %lld/%lld)",
+			    shard_arg, shards, idx, v + 1, shards);
+		s.k = (unsigned)v + 1;
+		s.n = (unsigned)shards;
+	}
+	*out = s;
 }
 
 struct progress {
@@ -129,10 +245,12 @@ main(int argc, char **argv)
 	    {"fail-after", required_argument, NULL, 'F'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"history", required_argument, NULL, 'd'},
 	    {"history-report", no_argument, NULL, 'R'},
 	    {"interval", required_argument, NULL, 'i'},
 	    {"jobs", required_argument, NULL, 'j'},
 	    {"max-age", required_argument, NULL, 'm'},
+	    {"merge", no_argument, NULL, 'M'},
 	    {"no-db", no_argument, NULL, 'n'},
 	    {"offline", no_argument, NULL, 'O'},
 	    {"oembed-endpoint", required_argument, NULL, 'E'},
@@ -140,6 +258,8 @@ main(int argc, char **argv)
 	    {"per-host", required_argument, NULL, 'H'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"retries", required_argument, NULL, 'r'},
+	    {"shard", required_argument, NULL, 'S'},
+	    {"shards", required_argument, NULL, 'X'},
 	    {"strict", no_argument, NULL, 's'},
 	    {"timeout", required_argument, NULL, 't'},
 	    {"tz", required_argument, NULL, 'z'},
@@ -153,13 +273,14 @@ main(int argc, char **argv)
 	struct sy_linkset ls;
 	struct sy_diags d;
 	struct sy_emit_opts eo;
+	struct sy_emit_run run;
 	struct progress prog_state;
 	enum sy_format fmt = SY_FMT_TEXT;
 	enum sy_err e;
-	bool strict = false;
-	const char *output = NULL, *env;
-	long long epoch;
-	char msg[512];
+	bool strict = false, merging = false;
+	const char *output = NULL, *shard_arg = NULL, *env;
+	long long epoch, shards = 0;
+	char msg[512], where[32] = "";
 	int c, status = 0;
 
 	sy_audit_opts_init(&o);
@@ -215,6 +336,9 @@ main(int argc, char **argv)
 		case 'j':
 			o.lc.jobs = (size_t)number("--jobs", optarg, 1, 1024);
 			break;
+		case 'M':
+			merging = true;
+			break;
 		case 'm':
 			o.max_age_s =
 			    number("--max-age", optarg, 0, 366 * 86400LL);
@@ -243,6 +367,9 @@ main(int argc, char **argv)
 		case 'r':
 			o.lc.retries = (int)number("--retries", optarg, 0, 10);
 			break;
+		case 'S':
+			shard_arg = optarg;
+			break;
 		case 's':
 			strict = true;
 			break;
@@ -259,6 +386,9 @@ main(int argc, char **argv)
 		case 'w':
 			o.wait_lock = true;
 			break;
+		case 'X':
+			shards = number("--shards", optarg, 1, SY_SHARD_MAX);
+			break;
 		case 'z':
 			if (!sy_tz_is_valid(optarg))
 				bad_usage("unknown time zone \"%s\"", optarg);
@@ -271,11 +401,26 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0 && !o.from_history)
-		bad_usage("no file given");
+	if (argc == 0 && (merging || !o.from_history))
+		bad_usage(merging ? "no report given" : "no file given");
+	if (merging) {
+		if (shard_arg != NULL || shards > 0)
+			bad_usage("--merge puts the shards' reports together: "
+			          "it takes no --shard or --shards");
+		if (o.from_history)
+			bad_usage("--merge puts reports together: not with "
+			          "--history-report");
+		return merge(argv, (size_t)argc, fmt, strict, &eo, output);
+	}
 	if (o.from_history && (o.offline || o.no_db))
 		bad_usage("--history-report reads the history: not with %s",
 		    o.offline ? "--offline" : "--no-db");
+	pick_shard(shard_arg, shards, &o.shard);
+	if (o.db_path == NULL && !o.no_db) {
+		env = getenv("SYNDIC_HISTORY");
+		if (env != NULL && env[0] != '\0')
+			o.db_path = env;
+	}
 	if (o.lc.connect_timeout_ms > o.lc.timeout_ms)
 		o.lc.connect_timeout_ms = o.lc.timeout_ms;
 	if (!eo.quiet && isatty(STDERR_FILENO)) {
@@ -306,6 +451,7 @@ main(int argc, char **argv)
 	e = sy_audit_run(argv, (size_t)argc, &o, &d, &st, msg, sizeof(msg));
 	if (prog_state.shown)
 		fputc('\n', stderr);
+	/* A run that failed writes no report: half a report would pass. */
 	if (e == SY_EIO) {
 		fprintf(stderr, "%s: %s: %s\n", prog, msg, strerror(errno));
 		status = 2;
@@ -316,10 +462,23 @@ main(int argc, char **argv)
 	} else if (msg[0] != '\0') {
 		fprintf(stderr, "%s: warning: %s\n", prog, msg);
 	}
+	memset(&run, 0, sizeof(run));
+	run.shard = o.shard.k;
+	run.shards = o.shard.n;
+	run.inputs = (const char *const *)argv;
+	run.ninputs = (size_t)argc;
+	run.places = st.occurrences;
+	run.links = st.urls;
+	run.domains = st.domains;
+	run.checked = st.checked;
+	run.skipped = st.skipped;
+	run.strict = strict;
 	eo.checked = st.checked;
-	if (e != SY_OK && e != SY_EIO)
-		eo.links = NULL; /* a failed audit has no verdicts to show */
-	if (sy_diags_emit_path(&d, fmt, &eo, output) != SY_OK) {
+	eo.run = &run;
+	if (o.shard.n > 1)
+		snprintf(where, sizeof(where), "shard %u/%u: ", o.shard.k,
+		    o.shard.n);
+	if (status == 0 && sy_diags_emit_path(&d, fmt, &eo, output) != SY_OK) {
 		fprintf(stderr, "%s: writing the report%s%s: %s\n", prog,
 		    output != NULL ? " to " : "", output != NULL ? output : "",
 		    strerror(errno));
@@ -329,8 +488,8 @@ main(int argc, char **argv)
 	    (d.count[SY_ERROR] > 0 || (strict && d.count[SY_WARNING] > 0)))
 		status = 1;
 	if (e == SY_OK && st.urls + st.domains == 0)
-		fprintf(
-		    stderr, "%s: found no link or address to check\n", prog);
+		fprintf(stderr, "%s: %sfound no link or address to check\n",
+		    prog, where);
 	else if (e == SY_OK && !eo.quiet && o.from_history)
 		fprintf(stderr,
 		    "%s: %zu links and %zu mail domains (%zu places) from the "
@@ -339,10 +498,11 @@ main(int argc, char **argv)
 		    d.count[SY_ERROR], d.count[SY_WARNING]);
 	else if (e == SY_OK && !eo.quiet)
 		fprintf(stderr,
-		    "%s: %zu links and %zu mail domains (%zu places): %zu "
+		    "%s: %s%zu links and %zu mail domains (%zu places): %zu "
 		    "checked, %zu fine recently; %zu errors, %zu warnings\n",
-		    prog, st.urls, st.domains, st.occurrences, st.checked,
-		    st.skipped, d.count[SY_ERROR], d.count[SY_WARNING]);
+		    prog, where, st.urls, st.domains, st.occurrences,
+		    st.checked, st.skipped, d.count[SY_ERROR],
+		    d.count[SY_WARNING]);
 	sy_diags_fini(&d);
 	sy_linkset_fini(&ls);
 	curl_global_cleanup();

@@ -2,9 +2,12 @@
 """Fixture HTTP(S) server for the syndic-links tests (stdlib only).
 
 server.py [--tls CERT KEY] [--port N] [--bind ADDR] [--port-file FILE]
+          [--ports N]
 
 Binds (port 0 = ephemeral), prints "PORT\\n" on stdout (or writes it to
---port-file) once listening, and serves until killed.  Scenarios are
+--port-file) once listening, and serves until killed.  With --ports N it
+listens on N ephemeral ports (N authorities for the sharding tests, one
+set of counters) and the line holds the N ports, blank-separated.  Scenarios are
 chosen by path; see SCENARIOS below.  /stats returns JSON with hits per
 path and the highest number of requests in flight at once, overall and
 per first path segment, so tests can assert "checked once" and "per-host
@@ -102,6 +105,7 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(int(arg("ms")) / 1000.0)
             etag = '"v1"'
             if self.headers.get("If-None-Match") == etag:
+                self.bump("304 " + path)
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", "0")
@@ -149,6 +153,11 @@ class Handler(BaseHTTPRequestHandler):
             self.redirect(302, "/loop/a")
         elif path == "/slow":
             time.sleep(int(arg("ms", "1000")) / 1000.0)
+            self.send(200, PAGE)
+        elif path.startswith("/slow-once/"):
+            # slow the first time it is asked for, quick afterwards
+            if self.bump(path) == 1:
+                time.sleep(int(arg("ms", "1000")) / 1000.0)
             self.send(200, PAGE)
         elif path == "/head405":
             if self.command == "HEAD":
@@ -285,20 +294,24 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--bind", default="127.0.0.1")
     ap.add_argument("--port-file")
+    ap.add_argument("--ports", type=int, default=1)
     a = ap.parse_args()
     srv = Server((a.bind, a.port), Handler)
+    more = [Server((a.bind, 0), Handler) for _ in range(a.ports - 1)]
+    for m in more:
+        threading.Thread(target=m.serve_forever, daemon=True).start()
     if a.tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls[0], a.tls[1])
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    port = srv.server_address[1]
+    port = " ".join(str(x.server_address[1]) for x in [srv] + more)
     if a.port_file:
         with open(a.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % port)
+            f.write("%s\n" % port)
         import os
         os.rename(a.port_file + ".tmp", a.port_file)
     else:
-        sys.stdout.write("%d\n" % port)
+        sys.stdout.write("%s\n" % port)
         sys.stdout.flush()
     try:
         srv.serve_forever()

@@ -16,16 +16,49 @@
 #include <sqlite3.h>
 
 #include "lib/util.h"
+#include "tests/unit/pg.h"
 #include "tests/unit/t.h"
 
+/*
+ * Every test of the history's contract runs twice: on SQLite files in a
+ * temporary folder, then on a PostgreSQL server this test starts (tests/
+ * pg.sh), one schema per test.  Tests of one backend's own machinery
+ * (SQLite's corrupt files and old versions, PostgreSQL's connection
+ * errors) run once.
+ */
+
 #define DAY 86400
+#define PATHLEN 640
 
 static char tmpdir[64];
+static char pg_url[512]; /* the server's database "postgres" */
+static bool on_pg;       /* the backend under test */
 
 static void
 path_in(char *buf, size_t len, const char *name)
 {
 	snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+/*
+ * A fresh, empty history called name for the backend under test: a file
+ * name.db, or a new schema name (the URL's search_path).
+ */
+static void
+where(char *buf, size_t len, const char *name)
+{
+	char sql[256], got[256];
+
+	if (!on_pg) {
+		snprintf(buf, len, "%s/%s.db", tmpdir, name);
+		return;
+	}
+	snprintf(sql, sizeof(sql),
+	    "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", name, name);
+	pg_query(pg_url, sql, got, sizeof(got));
+	if (strcmp(got, "(done)") != 0)
+		printf("# schema %s: %s\n", name, got);
+	snprintf(buf, len, "%s?options=-csearch_path%%3D%s", pg_url, name);
 }
 
 static double
@@ -59,6 +92,17 @@ raw_query(const char *path, const char *sql, char *out, size_t len)
 	sqlite3_close(db);
 }
 
+/* The same on the backend under test: sqlite_sql on a file, pg_sql. */
+static void
+raw(const char *w, const char *sqlite_sql, const char *pg_sql, char *out,
+    size_t len)
+{
+	if (on_pg)
+		pg_query(w, pg_sql, out, len);
+	else
+		raw_query(w, sqlite_sql, out, len);
+}
+
 static struct sy_history *
 open_ok(const char *path, char *msg, size_t len)
 {
@@ -66,37 +110,45 @@ open_ok(const char *path, char *msg, size_t len)
 	enum sy_err err;
 
 	err = sy_history_open(path, 2000, &h, msg, len);
-	T_INTEQ(err, SY_OK, "open %s (%s)", path, msg);
+	T_INTEQ(err, SY_OK, "open (%s)", msg);
 	return h;
 }
 
 static void
 test_schema(void)
 {
-	char path[128], msg[512], got[64];
+	char path[PATHLEN], msg[512], got[64];
 	struct sy_history *h;
 	struct sy_hist_rec rec;
 	bool found = true;
 	long n = -1;
 
-	path_in(path, sizeof(path), "schema.db");
+	where(path, sizeof(path), "schema");
 	h = open_ok(path, msg, sizeof(msg));
 	if (h == NULL)
 		return;
 	T_STREQ(msg, "", "fresh open has no notice");
+	T_STREQ(sy_history_backend(h), on_pg ? "postgresql" : "sqlite",
+	    "the backend the name asks for");
 	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
 	T_INTEQ(n, 0, "empty");
 	T_INTEQ(sy_history_get(h, "https://x.test/", &rec, &found), SY_OK,
 	    "get missing");
 	T_OK(!found, "missing url not found");
 	sy_history_close(h);
-	raw_query(path, "PRAGMA user_version", got, sizeof(got));
-	T_STREQ(got, "2", "user_version is the schema version");
-	raw_query(path, "PRAGMA journal_mode", got, sizeof(got));
-	T_STREQ(got, "wal", "WAL journal");
+	raw(path, "PRAGMA user_version", "SELECT version FROM syndic_schema",
+	    got, sizeof(got));
+	T_STREQ(got, "3", "the schema version is stored");
+	if (!on_pg) {
+		raw_query(path, "PRAGMA journal_mode", got, sizeof(got));
+		T_STREQ(got, "wal", "WAL journal");
+	}
 	/* Reopening an existing database is fine and keeps it. */
 	h = open_ok(path, msg, sizeof(msg));
 	sy_history_close(h);
+	raw(path, "SELECT count(*) FROM pragma_user_version",
+	    "SELECT count(*) FROM syndic_schema", got, sizeof(got));
+	T_STREQ(got, "1", "one version, also after a second open");
 }
 
 static void
@@ -113,25 +165,81 @@ test_open_fails(void)
 	    "empty path");
 	T_INTEQ(sy_history_open(tmpdir, 100, &h, NULL, 0), SY_EDB,
 	    "a folder is not a database (and msg may be NULL)");
+	T_INTEQ(sy_history_open("mysql://db.test/x", 100, &h, msg, sizeof(msg)),
+	    SY_EINVAL, "a URL of another scheme");
+	T_OK(strstr(msg, "mysql://") != NULL && strstr(msg, "postgresql://"),
+	    "says which URLs work: %s", msg);
+	T_OK(sy_history_is_url("postgresql://u@h/db") &&
+	        sy_history_is_url("POSTGRES://h/db") &&
+	        !sy_history_is_url("links.db") &&
+	        !sy_history_is_url("/var/postgresql://x"),
+	    "sy_history_is_url");
+}
+
+/* PostgreSQL: a server that is not there, a wrong password. */
+static void
+test_pg_connect_fails(void)
+{
+	struct sy_history *h = (struct sy_history *)1;
+	char url[PATHLEN], msg[512], *at, *pw;
+	enum sy_err err;
+
+	err = sy_history_open(
+	    "postgresql://syndic:topsecret@%2Fnonexistent-dir%2Fsock/db", 100,
+	    &h, msg, sizeof(msg));
+	T_INTEQ(err, SY_EDB, "no server: SY_EDB");
+	T_OK(h == NULL &&
+	        strstr(msg,
+	            "cannot connect to "
+	            "postgresql://syndic@/nonexistent-dir/"
+	            "sock/db") != NULL,
+	    "names the database: %s", msg);
+	T_OK(strstr(msg, "topsecret") == NULL, "never the password");
+	/* The right URL with another password. */
+	snprintf(url, sizeof(url), "%s", pg_url);
+	pw = strchr(url + 13, ':');
+	at = strchr(url + 13, '@');
+	if (pw != NULL && at != NULL && pw < at) {
+		memmove(pw + 1 + 8, at, strlen(at) + 1);
+		memcpy(pw + 1, "sekr1tXq", 8);
+	}
+	h = (struct sy_history *)1;
+	err = sy_history_open(url, 100, &h, msg, sizeof(msg));
+	T_INTEQ(err, SY_EDB, "wrong password: SY_EDB");
+	T_OK(h == NULL && strstr(msg, "password authentication failed") != NULL,
+	    "says so: %s", msg);
+	T_OK(strstr(msg, "sekr1tXq") == NULL, "without the password");
+	err = sy_history_open(
+	    "postgresql://h:notaport/db", 100, &h, msg, sizeof(msg));
+	T_INTEQ(err, SY_EDB, "a URL libpq cannot read: SY_EDB");
+	T_OK(msg[0] != '\0', "with a message: %s", msg);
 }
 
 static void
 test_future_version(void)
 {
-	char path[128], msg[512], got[64];
+	char path[PATHLEN], msg[512], got[64];
 	struct sy_history *h = (struct sy_history *)1;
+	struct sy_hist_verdict ok = {SY_HIST_OK, NULL, 200, NULL, NULL, NULL};
 
-	path_in(path, sizeof(path), "future.db");
+	where(path, sizeof(path), "future");
 	h = open_ok(path, msg, sizeof(msg));
+	if (h != NULL)
+		sy_history_record(h, "https://a.test/", 5, &ok);
 	sy_history_close(h);
-	raw_query(path, "PRAGMA user_version = 7", got, sizeof(got));
+	raw(path, "PRAGMA user_version = 7",
+	    "UPDATE syndic_schema SET version = 7", got, sizeof(got));
 	T_INTEQ(sy_history_open(path, 100, &h, msg, sizeof(msg)), SY_EDB,
 	    "newer schema refused");
 	T_OK(h == NULL, "no handle on failure");
 	T_OK(strstr(msg, "schema version 7 is newer") != NULL,
 	    "clear message: %s", msg);
-	raw_query(path, "PRAGMA user_version", got, sizeof(got));
+	raw(path, "PRAGMA user_version", "SELECT version FROM syndic_schema",
+	    got, sizeof(got));
 	T_STREQ(got, "7", "newer database left untouched");
+	raw(path, "SELECT count(*) FROM links",
+	    "SELECT count(*) FROM syndic_links", got, sizeof(got));
+	T_STREQ(got, "1", "its links too");
 }
 
 struct step {
@@ -161,13 +269,13 @@ test_counters(void)
 	    {SY_HIST_OK, 9 * DAY, "\"v2\"", 0, 0, 9 * DAY, "\"v2\""},
 	    {SY_HIST_OK, 10 * DAY, "", 0, 0, 10 * DAY, NULL},
 	};
-	char path[128], msg[512];
+	char path[PATHLEN], msg[512];
 	struct sy_history *h;
 	struct sy_hist_rec rec;
 	bool found;
 	size_t i;
 
-	path_in(path, sizeof(path), "counters.db");
+	where(path, sizeof(path), "counters");
 	h = open_ok(path, msg, sizeof(msg));
 	if (h == NULL)
 		return;
@@ -255,6 +363,98 @@ test_counters(void)
 		T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
 		T_INTEQ(n, 2, "two left");
 	}
+	sy_history_close(h);
+}
+
+/* Reads many URLs at once: every stored one, by its index. */
+struct many {
+	long seen[2600];
+	size_t calls;
+	size_t stop_at;
+};
+
+static int
+many_fn(void *ctx, size_t i, const struct sy_hist_rec *rec)
+{
+	struct many *m = ctx;
+
+	m->calls++;
+	if (i < SY_NELEM(m->seen))
+		m->seen[i] = (long)rec->last_checked;
+	return m->stop_at != 0 && m->calls == m->stop_at;
+}
+
+static void
+test_get_many(void)
+{
+	struct sy_hist_verdict ok = {
+	    SY_HIST_OK, NULL, 200, NULL, "\"e\"", NULL};
+	char path[PATHLEN], msg[512];
+	static char urls[2500][48];
+	const char *p[2500];
+	struct sy_history *h;
+	struct many *m;
+	size_t i, bad = 0;
+
+	where(path, sizeof(path), "many");
+	h = open_ok(path, msg, sizeof(msg));
+	m = calloc(1, sizeof(*m));
+	if (h == NULL || m == NULL) {
+		free(m);
+		sy_history_close(h);
+		return;
+	}
+	sy_history_begin(h);
+	for (i = 0; i < 2500; i++) {
+		snprintf(urls[i], sizeof(urls[i]), "https://m%zu.test/%zu",
+		    i % 7, i);
+		p[i] = urls[i];
+		/* every third one is stored, checked at 1000 + i */
+		if (i % 3 == 0)
+			sy_history_record(h, urls[i], 1000 + (int64_t)i, &ok);
+	}
+	T_INTEQ(sy_history_get_many(h, p, 2500, many_fn, m), SY_OK,
+	    "2500 at once (reads the queue's writes first)");
+	for (i = 0; i < 2500; i++)
+		if (m->seen[i] != (i % 3 == 0 ? 1000 + (long)i : 0))
+			bad++;
+	T_INTEQ(m->calls, 834, "one call per stored URL");
+	T_INTEQ(bad, 0, "each at its own index");
+	memset(m, 0, sizeof(*m));
+	m->stop_at = 3;
+	T_INTEQ(sy_history_get_many(h, p, 2500, many_fn, m), SY_EINVAL,
+	    "fn stops it");
+	T_INTEQ(m->calls, 3, "after three");
+	T_INTEQ(sy_history_commit(h), SY_OK, "commit");
+	free(m);
+	sy_history_close(h);
+}
+
+/* PostgreSQL keeps UTF-8 text only: a URL that is not is refused. */
+static void
+test_not_utf8(void)
+{
+	struct sy_hist_verdict v = {SY_HIST_FAIL, "link-broken", 404,
+	    "bad \xff\xfe bytes", "\"x\xc3\"", NULL};
+	char path[PATHLEN], msg[512];
+	struct sy_history *h;
+	struct sy_hist_rec rec;
+	bool found = false;
+
+	where(path, sizeof(path), "utf8");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_INTEQ(sy_history_record(h, "https://x.test/\xff", 1, &v),
+	    on_pg ? SY_EINVAL : SY_OK, "a URL that is not UTF-8");
+	T_INTEQ(sy_history_record(h, "https://x.test/ok", 1, &v), SY_OK,
+	    "a message that is not UTF-8");
+	T_INTEQ(sy_history_get(h, "https://x.test/ok", &rec, &found), SY_OK,
+	    "read back");
+	T_STREQ(rec.message,
+	    on_pg ? "bad \xef\xbf\xbd\xef\xbf\xbd bytes" : "bad \xff\xfe bytes",
+	    "stored (PostgreSQL: U+FFFD for each bad byte)");
+	sy_hist_rec_fini(&rec);
 	sy_history_close(h);
 }
 
@@ -372,7 +572,7 @@ test_note_and_outcome(void)
 static void
 test_batch(void)
 {
-	char path[128], msg[512], url[64];
+	char path[PATHLEN], msg[512], url[64];
 	struct sy_history *h;
 	struct sy_hist_verdict ok = {
 	    SY_HIST_OK, NULL, 200, NULL, "\"e\"", NULL};
@@ -382,7 +582,7 @@ test_batch(void)
 	bool found;
 	int i, bad = 0;
 
-	path_in(path, sizeof(path), "batch.db");
+	where(path, sizeof(path), "batch");
 	h = open_ok(path, msg, sizeof(msg));
 	if (h == NULL)
 		return;
@@ -406,11 +606,11 @@ test_batch(void)
 	T_INTEQ(bad, 0, "10000 records written and read back");
 	T_INTEQ(sy_history_count(h, &n), SY_OK, "count");
 	T_INTEQ(n, 10000, "10000 rows");
-	printf("# 10000 records in one transaction: %.1f ms; 10000 gets: "
+	printf("# %s: 10000 records in batches: %.1f ms; 10000 gets: "
 	       "%.1f ms\n",
-	    (t1 - t0) * 1e3, (t2 - t1) * 1e3);
+	    sy_history_backend(h), (t1 - t0) * 1e3, (t2 - t1) * 1e3);
 	T_OK(t1 - t0 < 5.0, "batched writes are fast (%.3f s)", t1 - t0);
-	/* A transaction left open at close is rolled back. */
+	/* A batch still queued at close is dropped, as a rollback. */
 	sy_history_begin(h);
 	sy_history_record(h, "https://rolled.back/", 1, &ok);
 	sy_history_close(h);
@@ -419,10 +619,9 @@ test_batch(void)
 	t1 = now_s();
 	if (h == NULL)
 		return;
-	printf(
-	    "# open with quick_check, 10000 rows: %.1f ms\n", (t1 - t0) * 1e3);
+	printf("# open, 10000 rows: %.1f ms\n", (t1 - t0) * 1e3);
 	sy_history_get(h, "https://rolled.back/", &rec, &found);
-	T_OK(!found, "open transaction rolled back at close");
+	T_OK(!found, "the queued batch dropped at close");
 	sy_hist_rec_fini(&rec);
 	sy_history_close(h);
 }
@@ -559,17 +758,80 @@ writer_child(const char *path, int fd)
 	}
 }
 
+/* Rows of path as another connection sees them. */
+static long
+rows_seen(const char *path)
+{
+	char got[64];
+	long long n = -1;
+
+	raw(path, "SELECT count(*) FROM links",
+	    "SELECT count(*) FROM syndic_links", got, sizeof(got));
+	if (sy_strtoll(got, 0, 1LL << 40, &n) != 0)
+		return -1;
+	return (long)n;
+}
+
+/*
+ * A batch is applied while the run goes on: once SY_HISTORY_BATCH
+ * verdicts are queued (by a thread of its own: the rows show up soon
+ * after, polled for at most 10 s), and once the oldest queued verdict is
+ * SY_HISTORY_BATCH_S seconds old; so a run killed later keeps them.
+ */
+static void
+test_batch_flush(void)
+{
+	struct sy_hist_verdict ok = {SY_HIST_OK, NULL, 200, NULL, NULL, NULL};
+	char path[PATHLEN], msg[512], url[64];
+	struct sy_history *h;
+	double t0, tq, waited;
+	long seen = 0;
+	int i;
+
+	where(path, sizeof(path), "flush");
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	sy_history_begin(h);
+	for (i = 0; i < SY_HISTORY_BATCH + 10; i++) {
+		snprintf(url, sizeof(url), "https://f.test/%d", i);
+		sy_history_record(h, url, 1, &ok);
+	}
+	tq = t0 = now_s(); /* the last 10 were queued by now */
+	while ((seen = rows_seen(path)) < SY_HISTORY_BATCH && now_s() - t0 < 10)
+		usleep(20000);
+	T_INTEQ(seen, SY_HISTORY_BATCH,
+	    "a full batch is applied before commit, the rest still queued");
+	/* One more verdict, then others every 50 ms: applied by age. */
+	t0 = now_s();
+	i = 0;
+	while ((seen = rows_seen(path)) <= SY_HISTORY_BATCH + 10 &&
+	    now_s() - t0 < 10) {
+		snprintf(url, sizeof(url), "https://f.test/late/%d", i++);
+		sy_history_record(h, url, 1, &ok);
+		usleep(50000);
+	}
+	waited = now_s() - tq;
+	T_OK(seen > SY_HISTORY_BATCH + 10 && waited >= SY_HISTORY_BATCH_S - 0.1,
+	    "a queue %d s old is applied (after %.1f s)", SY_HISTORY_BATCH_S,
+	    waited);
+	T_INTEQ(sy_history_commit(h), SY_OK, "commit");
+	T_INTEQ(rows_seen(path), SY_HISTORY_BATCH + 10 + i,
+	    "everything after commit");
+	sy_history_close(h);
+}
+
 static void
 test_kill9(void)
 {
-	char path[128], msg[512], got[64];
+	char path[PATHLEN], msg[512], got[64];
 	struct sy_history *h;
 	int p[2], status = 0, commits = 0;
 	long n = -1;
 	char c;
 	pid_t pid;
 
-	path_in(path, sizeof(path), "kill9.db");
+	where(path, sizeof(path), "kill9");
 	h = open_ok(path, msg, sizeof(msg)); /* the schema exists first */
 	sy_history_close(h);
 	if (pipe(p) != 0) {
@@ -605,20 +867,31 @@ test_kill9(void)
 	    n, commits);
 	T_INTEQ(n % 100, 0, "no partial transaction (%ld rows)", n);
 	sy_history_close(h);
-	raw_query(path, "PRAGMA quick_check", got, sizeof(got));
-	T_STREQ(got, "ok", "quick_check after kill -9");
+	if (!on_pg) {
+		raw_query(path, "PRAGMA quick_check", got, sizeof(got));
+		T_STREQ(got, "ok", "quick_check after kill -9");
+	} else {
+		pg_query(path,
+		    "SELECT count(*) FROM syndic_links WHERE failures <> 1"
+		    " OR first_failure <> last_checked OR outcome <> 1",
+		    got, sizeof(got));
+		T_STREQ(got, "0", "every row as the counting rule made it");
+	}
 }
 
-/* Child: takes the lock, says so, then waits for a byte or death. */
+/*
+ * Child: takes the lock of shard k/n (1/1: the whole run's), says so,
+ * then waits for a byte or death.
+ */
 static void
-locker_child(const char *path, int ready, int go)
+locker_child(const char *path, unsigned k, unsigned n, int ready, int go)
 {
 	struct sy_history *h;
 	char msg[256], c;
 
 	if (sy_history_open(path, 1000, &h, msg, sizeof(msg)) != SY_OK)
 		_exit(3);
-	if (sy_history_lock(h, false) != SY_OK)
+	if (sy_history_lock_shard(h, false, k, n) != SY_OK)
 		_exit(4);
 	if (write(ready, "L", 1) != 1)
 		_exit(5);
@@ -629,7 +902,7 @@ locker_child(const char *path, int ready, int go)
 }
 
 static pid_t
-spawn_locker(const char *path, int *go_w)
+spawn_locker(const char *path, unsigned k, unsigned n, int *go_w)
 {
 	int ready[2], go[2];
 	char c = 0;
@@ -642,7 +915,7 @@ spawn_locker(const char *path, int *go_w)
 	if (pid == 0) {
 		close(ready[0]);
 		close(go[1]);
-		locker_child(path, ready[1], go[0]);
+		locker_child(path, k, n, ready[1], go[0]);
 	}
 	close(ready[1]);
 	close(go[0]);
@@ -653,30 +926,53 @@ spawn_locker(const char *path, int *go_w)
 	return pid;
 }
 
+/*
+ * The lock of a holder that died is free once the kernel (flock) or the
+ * server (the session's advisory locks) has seen it go: the server ends
+ * the session a moment after the client's socket closes, so this polls,
+ * for at most five seconds.
+ */
+static enum sy_err
+lock_soon(struct sy_history *h, unsigned k, unsigned n)
+{
+	enum sy_err err;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		err = sy_history_lock_shard(h, false, k, n);
+		if (err != SY_EBUSY)
+			return err;
+		usleep(10000);
+	}
+	return err;
+}
+
 static void
 test_lock(void)
 {
-	char path[128], msg[512];
+	char path[PATHLEN], msg[512];
 	struct sy_history *h, *h2;
-	int go = -1, status = 0;
-	pid_t pid;
+	int go = -1, go2 = -1, status = 0;
+	pid_t pid, pid2;
 
-	path_in(path, sizeof(path), "lock.db");
+	where(path, sizeof(path), "lock");
 	h = open_ok(path, msg, sizeof(msg));
 	if (h == NULL)
 		return;
 
 	/* Child holds the lock, then dies by SIGKILL. */
-	pid = spawn_locker(path, &go);
+	pid = spawn_locker(path, 1, 1, &go);
 	T_OK(pid > 0, "child holds the lock");
 	T_INTEQ(sy_history_lock(h, false), SY_EBUSY, "second run: busy");
-	T_OK(strstr(sy_history_errmsg(h), "lock.db.lock") != NULL &&
-	        strstr(sy_history_errmsg(h), "pid") != NULL,
-	    "busy message: %s", sy_history_errmsg(h));
+	T_OK(strstr(sy_history_errmsg(h), "another run holds") != NULL &&
+	        strstr(sy_history_errmsg(h),
+	            on_pg ? "syndic-links/" : "lock.db.lock") != NULL &&
+	        (on_pg || strstr(sy_history_errmsg(h), "pid") != NULL),
+	    "busy message names the holder: %s", sy_history_errmsg(h));
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	close(go);
-	T_INTEQ(sy_history_lock(h, false), SY_OK, "free after kill -9");
+	T_INTEQ(lock_soon(h, 1, 1), SY_OK, "free after kill -9");
 	T_INTEQ(sy_history_lock(h, false), SY_OK, "relock is a no-op");
 
 	/* A second handle in this process is excluded too. */
@@ -691,7 +987,7 @@ test_lock(void)
 	}
 
 	/* Child holds it and exits normally; a waiting lock gets it. */
-	pid = spawn_locker(path, &go);
+	pid = spawn_locker(path, 1, 1, &go);
 	T_OK(pid > 0, "child holds the lock again");
 	T_INTEQ(sy_history_lock(h, false), SY_EBUSY, "busy again");
 	if (write(go, "x", 1) != 1)
@@ -701,7 +997,122 @@ test_lock(void)
 	close(go);
 	T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "child exited cleanly");
+	sy_history_unlock(h);
+
+	/* Shards: side by side, but not twice, and not beside a whole run. */
+	pid = spawn_locker(path, 1, 4, &go);
+	T_OK(pid > 0, "a child holds shard 1/4");
+	pid2 = spawn_locker(path, 2, 4, &go2);
+	T_OK(pid2 > 0, "another child holds shard 2/4 beside it");
+	T_INTEQ(sy_history_lock_shard(h, false, 2, 4), SY_EBUSY,
+	    "shard 2/4 a second time: busy");
+	T_OK(strstr(sy_history_errmsg(h), "shard 2/4") != NULL,
+	    "says which shard: %s", sy_history_errmsg(h));
+	T_INTEQ(sy_history_lock(h, false), SY_EBUSY,
+	    "a whole run beside shards: busy");
+	T_OK(strstr(sy_history_errmsg(h), "shards of another run") != NULL,
+	    "says shards hold it: %s", sy_history_errmsg(h));
+	T_INTEQ(sy_history_lock_shard(h, false, 3, 4), SY_OK,
+	    "shard 3/4 beside them");
+	sy_history_unlock(h);
+	T_INTEQ(sy_history_lock_shard(h, false, 5, 4), SY_EINVAL,
+	    "shard 5/4: EINVAL");
+	T_INTEQ(sy_history_lock_shard(h, false, 0, 4), SY_EINVAL,
+	    "shard 0/4: EINVAL");
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	close(go);
+	T_INTEQ(lock_soon(h, 1, 4), SY_OK, "shard 1/4 free after kill -9");
+	sy_history_unlock(h);
+	if (write(go2, "x", 1) != 1)
+		T_OK(0, "write go");
+	waitpid(pid2, &status, 0);
+	close(go2);
+	T_INTEQ(lock_soon(h, 1, 1), SY_OK, "whole run once the shards end");
+	/* A shard waits for a whole run. */
 	sy_history_close(h);
+}
+
+/*
+ * Child: records rounds of failures on the same URLs as its siblings,
+ * in batches (forward or backward order: the front sorts each batch) or
+ * one by one; exits 0 when every call succeeded.
+ */
+static void
+racer_child(const char *path, int id, int rounds, int nurls)
+{
+	struct sy_hist_verdict bad = {
+	    SY_HIST_FAIL, "link-broken", 404, "Not Found", NULL, NULL};
+	struct sy_history *h;
+	char url[64], msg[256];
+	int r, i, k;
+
+	if (sy_history_open(path, 20000, &h, msg, sizeof(msg)) != SY_OK) {
+		printf("# racer %d: %s\n", id, msg);
+		_exit(3);
+	}
+	for (r = 0; r < rounds; r++) {
+		bool batch = (r + id) % 3 != 0;
+
+		if (batch && sy_history_begin(h) != SY_OK)
+			_exit(4);
+		for (k = 0; k < nurls; k++) {
+			i = id % 2 == 0 ? k : nurls - 1 - k;
+			snprintf(url, sizeof(url), "https://race.test/%d", i);
+			if (sy_history_record(h, url, 100 + r, &bad) != SY_OK) {
+				printf("# racer %d: %s\n", id,
+				    sy_history_errmsg(h));
+				_exit(5);
+			}
+		}
+		if (batch && sy_history_commit(h) != SY_OK) {
+			printf("# racer %d: %s\n", id, sy_history_errmsg(h));
+			_exit(6);
+		}
+	}
+	sy_history_close(h);
+	_exit(0);
+}
+
+/*
+ * Four processes record failures on the same 60 URLs at once: no update
+ * may be lost (each URL ends with failures = 4 x rounds) and no writer
+ * may fail (a deadlock or a busy timeout would end one).
+ */
+static void
+test_concurrent(void)
+{
+	enum { RACERS = 4, ROUNDS = 15, URLS = 60 };
+	char path[PATHLEN], msg[512], got[64];
+	struct sy_history *h;
+	pid_t pid[RACERS];
+	int i, status, clean = 0;
+
+	where(path, sizeof(path), "race");
+	h = open_ok(path, msg, sizeof(msg));
+	sy_history_close(h);
+	fflush(stdout);
+	for (i = 0; i < RACERS; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0)
+			racer_child(path, i, ROUNDS, URLS);
+	}
+	for (i = 0; i < RACERS; i++)
+		if (pid[i] > 0 && waitpid(pid[i], &status, 0) == pid[i] &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			clean++;
+	T_INTEQ(clean, RACERS, "%d writers at once, none failed", RACERS);
+	raw(path, "SELECT count(*) FROM links WHERE failures = 60",
+	    "SELECT count(*) FROM syndic_links WHERE failures = 60", got,
+	    sizeof(got));
+	T_STREQ(got, "60", "no lost update: every URL counted %d x %d failures",
+	    RACERS, ROUNDS);
+	raw(path,
+	    "SELECT min(first_failure) || ' ' || max(last_checked) FROM links",
+	    "SELECT min(first_failure) || ' ' || max(last_checked)"
+	    " FROM syndic_links",
+	    got, sizeof(got));
+	T_STREQ(got, "100 114", "the first failure kept, the last check set");
 }
 
 static void
@@ -751,7 +1162,7 @@ test_migrate_v1(void)
 {
 	char path[128], msg[512], got[64];
 	struct sy_history *h;
-	struct sy_hist_run run = {100, 160, 5, 1, 2, 1, 3}, *runs = NULL;
+	struct sy_hist_run run = {100, 160, 5, 1, 2, 1, 3, 2, 4}, *runs = NULL;
 	size_t n = 9;
 	long count = 0;
 	sqlite3 *db = NULL;
@@ -784,21 +1195,69 @@ test_migrate_v1(void)
 	T_INTEQ(sy_history_run_add(h, &run), SY_OK, "a run can be added");
 	sy_history_close(h);
 	raw_query(path, "PRAGMA user_version", got, sizeof(got));
-	T_STREQ(got, "2", "migrated to version 2");
-	raw_query(path, "SELECT broken FROM runs", got, sizeof(got));
-	T_STREQ(got, "1", "the run is stored");
+	T_STREQ(got, "3", "migrated to version 3");
+	raw_query(path,
+	    "SELECT broken || ' ' || shard || '/' || shards FROM runs", got,
+	    sizeof(got));
+	T_STREQ(got, "1 2/4", "the run is stored with its shard");
+}
+
+/* A version-2 run log gains the shard columns; old runs were 1/1. */
+static void
+test_migrate_v2(void)
+{
+	char path[128], msg[512], got[64];
+	struct sy_history *h;
+	struct sy_hist_run *runs = NULL;
+	size_t n = 0;
+	sqlite3 *db = NULL;
+
+	path_in(path, sizeof(path), "v2.db");
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db,
+	        "CREATE TABLE links (url TEXT PRIMARY KEY NOT NULL,"
+	        " outcome INTEGER NOT NULL, rule TEXT,"
+	        " status INTEGER NOT NULL DEFAULT 0, message TEXT,"
+	        " first_failure INTEGER NOT NULL DEFAULT 0,"
+	        " failures INTEGER NOT NULL DEFAULT 0,"
+	        " last_success INTEGER NOT NULL DEFAULT 0,"
+	        " last_checked INTEGER NOT NULL DEFAULT 0, etag TEXT,"
+	        " last_modified TEXT);"
+	        "CREATE TABLE runs (id INTEGER PRIMARY KEY,"
+	        " started INTEGER NOT NULL, finished INTEGER NOT NULL,"
+	        " fine INTEGER NOT NULL, broken INTEGER NOT NULL,"
+	        " blocked INTEGER NOT NULL, redirected INTEGER NOT NULL,"
+	        " skipped INTEGER NOT NULL);"
+	        "INSERT INTO runs VALUES (1, 10, 20, 7, 1, 0, 0, 2);"
+	        "PRAGMA user_version = 2",
+	        NULL, NULL, NULL) != SQLITE_OK)
+		T_OK(0, "make a v2 database: %s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_INTEQ(sy_history_runs(h, 0, &runs, &n), SY_OK, "runs of a v2 db");
+	T_INTEQ(n, 1, "the old run is kept");
+	if (n == 1)
+		T_OK(runs[0].fine == 7 && runs[0].skipped == 2 &&
+		        runs[0].shard == 1 && runs[0].shards == 1,
+		    "as a whole run, 1/1");
+	free(runs);
+	sy_history_close(h);
+	raw_query(path, "PRAGMA user_version", got, sizeof(got));
+	T_STREQ(got, "3", "migrated to version 3");
 }
 
 static void
 test_runs(void)
 {
-	char path[128], msg[512];
+	char path[PATHLEN], msg[512];
 	struct sy_history *h;
 	struct sy_hist_run r, *runs = NULL;
 	size_t n = 0, i;
 	bool ok = true;
 
-	path_in(path, sizeof(path), "runs.db");
+	where(path, sizeof(path), "runs");
 	h = open_ok(path, msg, sizeof(msg));
 	if (h == NULL)
 		return;
@@ -811,6 +1270,8 @@ test_runs(void)
 		r.blocked = (long)(i % 3);
 		r.redirected = (long)(i % 5);
 		r.skipped = (long)(i * 2);
+		r.shard = (int)(i % 4) + 1;
+		r.shards = i < 20 ? 4 : 0; /* 0: a whole run, stored 1/1 */
 		if (sy_history_run_add(h, &r) != SY_OK)
 			ok = false;
 	}
@@ -824,6 +1285,9 @@ test_runs(void)
 		T_INTEQ(runs[7].skipped, 14, "skipped");
 		T_INTEQ(runs[7].blocked, 1, "blocked");
 		T_INTEQ(runs[7].redirected, 2, "redirected");
+		T_OK(runs[7].shard == 4 && runs[7].shards == 4, "shard 4/4");
+		T_OK(runs[27].shard == 1 && runs[27].shards == 1,
+		    "a whole run is 1/1");
 	}
 	free(runs);
 	T_INTEQ(sy_history_runs(h, 10, &runs, &n), SY_OK, "newest 10");
@@ -832,6 +1296,18 @@ test_runs(void)
 		T_INTEQ(runs[0].fine, 30, "the 31st run first");
 		T_INTEQ(runs[9].fine, 39, "the newest last");
 	}
+	free(runs);
+	/* A run added in a batch is applied with its last verdicts. */
+	memset(&r, 0, sizeof(r));
+	r.started = 5;
+	sy_history_begin(h);
+	sy_history_run_add(h, &r);
+	sy_history_close(h);
+	h = open_ok(path, msg, sizeof(msg));
+	if (h == NULL)
+		return;
+	T_INTEQ(sy_history_runs(h, 0, &runs, &n), SY_OK, "runs again");
+	T_INTEQ(n, 40, "a run queued and then dropped at close is not there");
 	free(runs);
 	sy_history_close(h);
 }
@@ -863,12 +1339,12 @@ test_each(void)
 	    "mailto:x@b.test", "https://b.test/"};
 	struct sy_hist_verdict fail = {
 	    SY_HIST_FAIL, "link-broken", 404, "404 Not Found", NULL, NULL};
-	char path[128], msg[512];
+	char path[PATHLEN], msg[512];
 	struct sy_history *h;
 	struct walk w;
 	size_t i;
 
-	path_in(path, sizeof(path), "each.db");
+	where(path, sizeof(path), "each");
 	h = open_ok(path, msg, sizeof(msg));
 	if (h == NULL)
 		return;
@@ -894,6 +1370,25 @@ test_each(void)
 	sy_history_close(h);
 }
 
+/* The tests of the contract, on the backend under test. */
+static void
+suite(void)
+{
+	printf("# backend: %s\n", on_pg ? "postgresql" : "sqlite");
+	test_schema();
+	test_future_version();
+	test_runs();
+	test_each();
+	test_counters();
+	test_get_many();
+	test_not_utf8();
+	test_batch();
+	test_batch_flush();
+	test_kill9();
+	test_lock();
+	test_concurrent();
+}
+
 int
 main(void)
 {
@@ -905,22 +1400,24 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	test_schema();
+	on_pg = false;
+	suite();
 	test_open_fails();
-	test_future_version();
 	test_migrate_v1();
-	test_runs();
-	test_each();
-	test_counters();
+	test_migrate_v2();
+	test_corrupt_garbage();
+	test_corrupt_page();
 	test_fail_after();
 	test_due();
 	test_note_and_outcome();
-	test_batch();
-	test_corrupt_garbage();
-	test_corrupt_page();
-	test_kill9();
-	test_lock();
 	test_default_path();
+	if (T_OK(pg_serve_start(pg_url, sizeof(pg_url)) == 0,
+	        "a PostgreSQL server for the tests (tests/pg.sh)")) {
+		on_pg = true;
+		suite();
+		test_pg_connect_fails();
+	}
+	pg_serve_stop();
 	rc = t_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

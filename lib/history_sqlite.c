@@ -60,9 +60,9 @@ static const char *const migrations[] = {
     " blocked INTEGER NOT NULL,"
     " redirected INTEGER NOT NULL,"
     " skipped INTEGER NOT NULL);",
-    /* 2 -> 3: the shard of a run */
-    "ALTER TABLE runs ADD COLUMN shard INTEGER NOT NULL DEFAULT 1;"
-    "ALTER TABLE runs ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;",
+    /* 2 -> 3: the shard of a run (two statements, one migration) */
+    ("ALTER TABLE runs ADD COLUMN shard INTEGER NOT NULL DEFAULT 1;"
+     "ALTER TABLE runs ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;"),
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == SY_HISTORY_SCHEMA,

@@ -37,11 +37,12 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 make --no-print-directory -s -j2 B=$B CC="$CC" \
     CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $SAN" \
     $B/libsyndic.a || exit 2
-PKGS="libxml-2.0 libcurl sqlite3 libcmark libidn2 jansson libcares"
+# The libraries are the Makefile's (one list: PKGS).
+PKGS=$(sed -n 's/^PKGS = //p' Makefile)
 cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -Wall \
     -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
     -Wwrite-strings -Wformat=2 -Wvla -g -O1 -fno-omit-frame-pointer $(pkg-config --cflags $PKGS)"
-libs="$(pkg-config --libs $PKGS) -lcsv -lresolv -lm -pthread"
+libs="$(pkg-config --libs $PKGS) -lcsv -ldl -lresolv -lm -pthread"
 mkdir -p $B/bin
 for t in $targets; do
 	src=tests/fuzz/fuzz_$t.c

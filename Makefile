@@ -144,9 +144,11 @@ test: all unit
 check: deps
 	@$(MAKE) --no-print-directory WERROR=-Werror checkall
 
+# The builds use every processor (NPROC); the tests run one at a time.
+NPROC != nproc 2>/dev/null || echo 1
 checkall:
-	@$(MAKE) --no-print-directory all unit
-	@$(MAKE) --no-print-directory B=$(B)/asan \
+	@$(MAKE) --no-print-directory -j$(NPROC) all unit
+	@$(MAKE) --no-print-directory -j$(NPROC) B=$(B)/asan \
 	    CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_CFLAGS)" all unit
 	@B=$(B) ASAN_B=$(B)/asan VALGRIND=$(VALGRIND) sh tests/run.sh
 

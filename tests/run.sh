@@ -14,8 +14,10 @@ trap 'rm -f "$log"' EXIT
 run_one() { # label command...
 	label=$1
 	shift
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
 	rc=$?
+	secs=$(($(date +%s) - t0))
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -23,10 +25,10 @@ run_one() { # label command...
 		echo "not ok - $label exited with status $rc"
 	fi
 	if [ "$f" -ne 0 ]; then
-		echo "# $label: $p passed, $f failed"
+		echo "# $label: $p passed, $f failed (${secs} s)"
 		grep -v '^ok ' "$log" | sed 's/^/#   /' | head -n 60
 	else
-		echo "# $label: $p passed"
+		echo "# $label: $p passed (${secs} s)"
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))

@@ -47,7 +47,8 @@ LDLIBS = $(DEP_LIBS) $(CSV_LIBS) -ldl -lresolv -lm -pthread
 # behind them would be loaded at every start, the up-to-date check's
 # included.  Their headers still come from pkg-config (DEP_CFLAGS); the
 # sonames lib/dl.c opens are read from the very files pkg-config names.
-BUILD_PKGS = $(filter-out libcurl libxml-2.0 libidn2 libcmark,$(PKGS))
+# The history's databases (SQLite, libpq) are syndic-links' alone.
+BUILD_PKGS = $(filter-out libcurl libxml-2.0 libidn2 libcmark sqlite3 libpq,$(PKGS))
 BUILD_LDLIBS = $(shell $(PKG_CONFIG) --libs $(BUILD_PKGS)) $(CSV_LIBS) \
     -ldl -lresolv -lm -pthread
 soname = $(shell readelf -d \

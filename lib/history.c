@@ -1,9 +1,10 @@
 /*
  * history.c: the front of the link history.  It opens the backend that
  * where names (history_sqlite.c or history_pg.c, see history_int.h),
- * queues the writes of a batch and hands them over sorted, and holds the
- * pure policy functions (due, should_report, note, outcome_of) that both
- * backends share.  See history.h for the contract.
+ * queues the writes of a batch and hands them over sorted.  The pure
+ * policy functions (due, should_report, note, outcome_of) are in
+ * history_policy.c, which needs no database.  See history.h for the
+ * contract.
  */
 #include <sys/stat.h>
 
@@ -64,22 +65,6 @@ sy_hist_rec_fini(struct sy_hist_rec *rec)
 	free(rec->etag);
 	free(rec->last_modified);
 	memset(rec, 0, sizeof(*rec));
-}
-
-enum sy_hist_outcome
-sy_history_outcome_of(enum sy_rule rule)
-{
-	switch (rule) {
-	case SY_R_NONE:
-	case SY_R_LINK_REDIRECT:
-		return SY_HIST_OK;
-	case SY_R_LINK_UNCHECKED:
-	case SY_R_LINK_BLOCKED:
-	case SY_R_LINK_PRIVATE:
-		return SY_HIST_UNKNOWN;
-	default:
-		return SY_HIST_FAIL;
-	}
 }
 
 /* mkdir -p for the parts after the existing prefix, with mode. */
@@ -575,52 +560,6 @@ sy_history_prune(struct sy_history *h, int64_t before, long *n)
 	if (err != SY_OK)
 		return err;
 	return h->ops->prune(h, before, n != NULL ? n : &dummy);
-}
-
-bool
-sy_history_due(const struct sy_hist_rec *rec, int64_t now, int64_t max_age_s)
-{
-	if (rec == NULL || max_age_s <= 0)
-		return true;
-	if (rec->outcome != SY_HIST_OK || rec->last_success == 0)
-		return true;
-	/* A clock that went backwards makes the record look fresh: recheck. */
-	if (now < rec->last_success)
-		return true;
-	return now - rec->last_success >= max_age_s;
-}
-
-bool
-sy_history_should_report(const struct sy_hist_rec *rec, int fail_after)
-{
-	if (rec == NULL || rec->outcome != SY_HIST_FAIL)
-		return false;
-	if (fail_after <= 1)
-		return rec->failures >= 1;
-	return rec->failures >= fail_after;
-}
-
-void
-sy_history_note(
-    const struct sy_hist_rec *rec, int fail_after, char *buf, size_t len)
-{
-	char day[16] = "?";
-	struct tm tm;
-	time_t t;
-
-	if (len == 0)
-		return;
-	t = (time_t)rec->first_failure;
-	/*
-	 * strftime leaves day undefined when the date does not fit (a year
-	 * of more than 9 digits, from a damaged database): say "?" then.
-	 */
-	if (rec->first_failure > 0 && gmtime_r(&t, &tm) != NULL &&
-	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
-		(void)snprintf(day, sizeof(day), "?");
-	snprintf(buf, len, "failing for %ld run%s since %s; reported after %d",
-	    rec->failures, rec->failures == 1 ? "" : "s", day,
-	    fail_after > 1 ? fail_after : 1);
 }
 
 enum sy_err

@@ -996,33 +996,22 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 }
 
 /*
- * sy_csv_read_at's direct way: true when the record at off was read (and
- * given to cb, whose value is in *ret), false when libcsv must do it.
+ * The record in raw[0, len) (writable, one byte more of room), at off on
+ * line, given to cb (its value in *ret) when it has the plain shape:
+ * true.  False when libcsv must read it; raw is then spoilt.
  */
 static bool
-read_at_plain(int fd, long long off, size_t line, size_t len, sy_csv_cb cb,
-    void *arg, int *ret)
+plain_record(char *raw, size_t len, bool eof, long long off, size_t line,
+    sy_csv_cb cb, void *arg, int *ret)
 {
 	struct sy_csv_record rec;
-	char *raw;
 	size_t *foff = NULL, cap = 0, nf = 0, i;
-	ssize_t got;
 	bool ok = false, xml_bad = false;
 
-	if (len == 0 || len > SY_CSV_MAX_RECORD)
-		return false;
-	/* One byte more than the record: an end of file says so. */
-	if ((raw = malloc(len + 1)) == NULL)
-		return false;
 	memset(&rec, 0, sizeof(rec));
-	do
-		got = pread(fd, raw, len + 1, (off_t)off);
-	while (got < 0 && errno == EINTR);
 	/* Only whole valid text (the first reading checked it; recheck). */
-	if (got < (ssize_t)len ||
-	    sy_text_valid_prefix(raw, len, &xml_bad) != len ||
-	    !split_plain(raw, len, got == (ssize_t)len, line, &foff,
-	        &rec.flines, &cap, &nf) ||
+	if (sy_text_valid_prefix(raw, len, &xml_bad) != len ||
+	    !split_plain(raw, len, eof, line, &foff, &rec.flines, &cap, &nf) ||
 	    (rec.fields = sy_reallocarray(NULL, nf, sizeof(char *))) == NULL)
 		goto out;
 	for (i = 0; i < nf; i++)
@@ -1038,8 +1027,46 @@ out:
 	free(rec.fields);
 	free(rec.flines);
 	free(foff);
+	return ok;
+}
+
+/*
+ * sy_csv_read_at's direct way: true when the record at off was read (and
+ * given to cb, whose value is in *ret), false when libcsv must do it.
+ */
+static bool
+read_at_plain(int fd, long long off, size_t line, size_t len, sy_csv_cb cb,
+    void *arg, int *ret)
+{
+	char *raw;
+	ssize_t got;
+	bool ok;
+
+	if (len == 0 || len > SY_CSV_MAX_RECORD)
+		return false;
+	/* One byte more than the record: an end of file says so. */
+	if ((raw = malloc(len + 1)) == NULL)
+		return false;
+	do
+		got = pread(fd, raw, len + 1, (off_t)off);
+	while (got < 0 && errno == EINTR);
+	ok = got >= (ssize_t)len &&
+	    plain_record(
+	        raw, len, got == (ssize_t)len, off, line, cb, arg, ret);
 	free(raw);
 	return ok;
+}
+
+enum sy_err
+sy_csv_read_at_buf(FILE *fp, const char *path, char *rec, size_t len, bool eof,
+    long long off, size_t line, sy_csv_cb cb, void *arg, struct sy_diags *d)
+{
+	int ret = 0;
+
+	if (len > 0 && len <= SY_CSV_MAX_RECORD &&
+	    plain_record(rec, len, eof, off, line, cb, arg, &ret))
+		return ret > 0 ? (enum sy_err)ret : SY_OK;
+	return sy_csv_read_at(fp, path, off, line, 0, cb, arg, d);
 }
 
 enum sy_err

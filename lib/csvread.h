@@ -65,6 +65,16 @@ enum sy_err sy_csv_read_fp(
 enum sy_err sy_csv_read_at(FILE *fp, const char *path, long long off,
     size_t line, size_t len, sy_csv_cb cb, void *arg, struct sy_diags *d);
 
+/*
+ * The same when the record's len bytes are already in hand (read with
+ * others at once): rec holds them, writable, with one byte more of room
+ * after them that may be written; eof says whether they end the file.
+ * rec is spoilt.  A record that is not of plain shape is read from fp.
+ */
+enum sy_err sy_csv_read_at_buf(FILE *fp, const char *path, char *rec,
+    size_t len, bool eof, long long off, size_t line, sy_csv_cb cb, void *arg,
+    struct sy_diags *d);
+
 /* All records in memory (small files: columns.csv, tests). */
 struct sy_csv {
 	struct sy_csv_record *rec;

@@ -31,6 +31,8 @@
 #define MAX_ARTICLE (8u << 20) /* bytes per article file */
 #define FAR_FUTURE (366 * 86400LL)
 #define EPOCH_1990 631152000LL
+/* The most read at once to fill a part (read_span). */
+#define SPAN_MAX (4LL << 20)
 
 enum {
 	F_ID,
@@ -2402,26 +2404,6 @@ sy_manifest_feeds_free(struct sy_feed *feeds, size_t n)
 	free(feeds);
 }
 
-/* One deferred entry, read again from fp by L. */
-static enum sy_err
-reread_one(struct loader *L, FILE *fp, struct sy_entry *en)
-{
-	struct sy_diags scratch;
-	enum sy_err e;
-
-	L->target = en;
-	sy_diags_init(&scratch);
-	e = sy_csv_read_at(
-	    fp, L->path, en->off, en->line, en->len, reread_cb, L, &scratch);
-	sy_diags_fini(&scratch);
-	L->target = NULL;
-	if (e == SY_OK && en->partial) {
-		errno = EAGAIN;
-		e = SY_EIO;
-	}
-	return e;
-}
-
 /* True if fp is still the file st describes, unchanged. */
 static bool
 same_file(FILE *fp, const struct stat *st)
@@ -2434,15 +2416,71 @@ same_file(FILE *fp, const struct stat *st)
 	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
 }
 
+/*
+ * The bytes of the deferred entries of f->entries[i..j) in one read,
+ * when they lie close together (the manifest in date order, the feed
+ * newest first): *buf (free it) holds the file from *lo, one byte more
+ * than needed.  False, *buf NULL, when they are far apart or cannot be
+ * read: each is read alone then.
+ */
+static bool
+read_span(struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j,
+    char **buf, long long *lo)
+{
+	long long a = -1, b = 0, sum = 0;
+	size_t k, n, got = 0;
+	ssize_t r;
+
+	*buf = NULL;
+	for (k = i; k < j; k++) {
+		const struct sy_entry *en = f->entries[k];
+
+		if (!en->partial || !en->deferred)
+			continue;
+		if (en->len == 0)
+			return false;
+		if (a < 0 || en->off < a)
+			a = en->off;
+		if (en->off + (long long)en->len > b)
+			b = en->off + (long long)en->len;
+		sum += en->len;
+	}
+	if (a < 0 || b - a > SPAN_MAX || b - a > 4 * sum)
+		return false;
+	n = (size_t)(b - a);
+	if ((*buf = malloc(n + 1)) == NULL)
+		return false;
+	while (got < n) {
+		r = pread(fileno(m->src->fp), *buf + got, n - got,
+		    (off_t)(a + (long long)got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got < n) {
+		free(*buf);
+		*buf = NULL;
+		return false;
+	}
+	*lo = a;
+	return true;
+}
+
 enum sy_err
 sy_manifest_fill(
     struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j)
 {
 	struct sy_msrc *src = m->src;
 	struct loader *L = NULL;
+	struct sy_diags scratch;
 	enum sy_err e = SY_OK;
+	char *span = NULL;
+	long long lo = 0;
 	size_t k;
 
+	sy_diags_init(&scratch);
 	for (k = i; k < j && e == SY_OK; k++) {
 		struct sy_entry *en = &m->entries[f->entries[k] - m->entries];
 
@@ -2460,15 +2498,31 @@ sy_manifest_fill(
 				errno = EAGAIN;
 				return SY_EIO;
 			}
+			(void)read_span(m, f, i, j, &span, &lo);
 		}
 		/* pread on the one stream: ranges may be read at once. */
-		e = reread_one(L, src->fp, en);
+		L->target = en;
+		if (span != NULL)
+			e = sy_csv_read_at_buf(src->fp, L->path,
+			    span + (en->off - lo), en->len,
+			    en->off + (long long)en->len == src->st.st_size,
+			    en->off, en->line, reread_cb, L, &scratch);
+		else
+			e = sy_csv_read_at(src->fp, L->path, en->off, en->line,
+			    en->len, reread_cb, L, &scratch);
+		L->target = NULL;
+		if (e == SY_OK && en->partial) {
+			errno = EAGAIN;
+			e = SY_EIO;
+		}
 	}
 	if (e == SY_OK && L != NULL && !same_file(src->fp, &src->st)) {
 		errno = EAGAIN;
 		e = SY_EIO;
 	}
+	free(span);
 	free(L);
+	sy_diags_fini(&scratch);
 	/* Finished here too, on the thread that read them. */
 	for (k = i; k < j && e == SY_OK; k++) {
 		struct sy_entry *en = &m->entries[f->entries[k] - m->entries];

@@ -1,9 +1,9 @@
 /*
  * fuzz_csv.c: sy_csv_read_fp on any bytes, through fmemopen; then every
- * record read again at its offset from a real file (tmpfile), once by
- * the direct split and once by libcsv (sy_csv_read_at with and without
- * its length): both must give the fields, lines and flag of the first
- * reading.
+ * record read again at its offset from a real file (tmpfile), by the
+ * direct split, by libcsv (sy_csv_read_at with and without its length)
+ * and from its bytes in hand (sy_csv_read_at_buf): each must give the
+ * fields, lines and flag of the first reading.
  */
 #include "lib/csvread.h"
 
@@ -70,15 +70,35 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fp = tmpfile();
 	if (fp != NULL && write(fileno(fp), data, size) == (ssize_t)size) {
 		/* The offsets of a real file are those of the memory one. */
-		for (k = 0; k < 2 && first.n <= MAXREC; k++) {
+		for (k = 0; k < 3 && first.n <= MAXREC; k++) {
 			memset(&again, 0, sizeof(again));
 			sy_buf_init(&again.text, 0);
 			for (j = 0; j < first.n; j++) {
-				FZ_ASSERT(first.len[j] > 0);
-				FZ_ASSERT(sy_csv_read_at(fp, "fuzz.csv",
-				              first.off[j], first.line[j],
-				              k == 0 ? first.len[j] : 0,
-				              on_record, &again, &d) == SY_OK);
+				size_t l = first.len[j];
+				long long o = first.off[j];
+				char *rec;
+
+				FZ_ASSERT(
+				    l > 0 && o >= 0 && (size_t)o + l <= size);
+				if (k < 2) {
+					FZ_ASSERT(sy_csv_read_at(fp, "fuzz.csv",
+					              o, first.line[j],
+					              k == 0 ? l : 0, on_record,
+					              &again, &d) == SY_OK);
+				} else if ((rec = malloc(l + 1)) != NULL) {
+					/* The bytes in hand, as a part's span.
+					 */
+					memcpy(rec, data + o, l);
+					rec[l] = 'X';
+					FZ_ASSERT(
+					    sy_csv_read_at_buf(fp, "fuzz.csv",
+					        rec, l, (size_t)o + l == size,
+					        o, first.line[j], on_record,
+					        &again, &d) == SY_OK);
+					free(rec);
+				} else {
+					break;
+				}
 				FZ_ASSERT(again.n == j + 1);
 			}
 			FZ_ASSERT(first.n == 0 ||

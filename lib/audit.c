@@ -619,16 +619,6 @@ lres_stored(struct audit *a, struct target *t, enum sy_link_state state,
 	return sy_linkres_set_message(lr, t->rec.message);
 }
 
-static enum sy_err
-dup_str(char **dst, const char *s)
-{
-	*dst = NULL;
-	if (s == NULL)
-		return SY_OK;
-	*dst = sy_strdup(s);
-	return *dst != NULL ? SY_OK : SY_ENOMEM;
-}
-
 /* A record of the history becomes target i's own. */
 static int
 keep_rec(void *ctx, size_t i, const struct sy_hist_rec *r)
@@ -636,16 +626,11 @@ keep_rec(void *ctx, size_t i, const struct sy_hist_rec *r)
 	struct audit *a = ctx;
 	struct sy_hist_rec *o = &a->t[i].rec;
 
-	*o = *r;
-	o->rule = o->message = o->etag = o->last_modified = NULL;
-	a->t[i].have_rec = true;
-	if (dup_str(&o->rule, r->rule) != SY_OK ||
-	    dup_str(&o->message, r->message) != SY_OK ||
-	    dup_str(&o->etag, r->etag) != SY_OK ||
-	    dup_str(&o->last_modified, r->last_modified) != SY_OK) {
+	if (sy_hist_rec_copy(o, r) != SY_OK) {
 		a->err = SY_ENOMEM;
 		return 1;
 	}
+	a->t[i].have_rec = true;
 	return 0;
 }
 

@@ -55,18 +55,6 @@ concat(const char *a, const char *b)
 	return s;
 }
 
-void
-sy_hist_rec_fini(struct sy_hist_rec *rec)
-{
-	if (rec == NULL)
-		return;
-	free(rec->rule);
-	free(rec->message);
-	free(rec->etag);
-	free(rec->last_modified);
-	memset(rec, 0, sizeof(*rec));
-}
-
 /* mkdir -p for the parts after the existing prefix, with mode. */
 static enum sy_err
 mkdirs(char *dir, mode_t mode)
@@ -482,16 +470,6 @@ struct get_one {
 	enum sy_err err;
 };
 
-static enum sy_err
-dup_opt(char **dst, const char *s)
-{
-	*dst = NULL;
-	if (s == NULL)
-		return SY_OK;
-	*dst = sy_strdup(s);
-	return *dst != NULL ? SY_OK : SY_ENOMEM;
-}
-
 /* The borrowed record of get_many becomes the caller's own. */
 static int
 get_one_fn(void *ctx, size_t i, const struct sy_hist_rec *r)
@@ -500,13 +478,7 @@ get_one_fn(void *ctx, size_t i, const struct sy_hist_rec *r)
 	struct sy_hist_rec *o = g->rec;
 
 	(void)i;
-	*o = *r;
-	o->rule = o->message = o->etag = o->last_modified = NULL;
-	if (dup_opt(&o->rule, r->rule) != SY_OK ||
-	    dup_opt(&o->message, r->message) != SY_OK ||
-	    dup_opt(&o->etag, r->etag) != SY_OK ||
-	    dup_opt(&o->last_modified, r->last_modified) != SY_OK) {
-		sy_hist_rec_fini(o);
+	if (sy_hist_rec_copy(o, r) != SY_OK) {
 		g->err = SY_ENOMEM;
 		return 1;
 	}

@@ -100,6 +100,13 @@ struct sy_hist_rec {
 
 void sy_hist_rec_fini(struct sy_hist_rec *rec);
 
+/*
+ * *dst becomes a copy of src with strings of its own (a record a walk
+ * or a look-up lends).  SY_ENOMEM leaves *dst empty (zeroed).
+ */
+enum sy_err sy_hist_rec_copy(
+    struct sy_hist_rec *dst, const struct sy_hist_rec *src);
+
 /* What one run found for one URL, for sy_history_record(). */
 struct sy_hist_verdict {
 	enum sy_hist_outcome outcome;

@@ -1,14 +1,51 @@
 /*
- * history_policy.c: the link history's pure policy functions (history.h):
- * what a rule counts as, when a link is due, when a failing one is
- * reported, and the note before that.  Apart from the front and its
- * backends (history.c), so that a program that only reports verdicts
- * (syndic-build, syndic-lint through report.c) links no database.
+ * history_policy.c: the link history's pure functions (history.h): a
+ * record's copy and release, what a rule counts as, when a link is due,
+ * when a failing one is reported, and the note before that.  Apart from the
+ * front and its backends (history.c), so that a program that only reports
+ * verdicts (syndic-build, syndic-lint through report.c) links no database.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "history.h"
+#include "util.h"
+
+void
+sy_hist_rec_fini(struct sy_hist_rec *rec)
+{
+	if (rec == NULL)
+		return;
+	free(rec->rule);
+	free(rec->message);
+	free(rec->etag);
+	free(rec->last_modified);
+	memset(rec, 0, sizeof(*rec));
+}
+
+/* A copy of s, or NULL for NULL; false when out of memory. */
+static bool
+dup_opt(char **dst, const char *s)
+{
+	*dst = s != NULL ? sy_strdup(s) : NULL;
+	return s == NULL || *dst != NULL;
+}
+
+enum sy_err
+sy_hist_rec_copy(struct sy_hist_rec *dst, const struct sy_hist_rec *src)
+{
+	*dst = *src;
+	dst->rule = dst->message = dst->etag = dst->last_modified = NULL;
+	if (dup_opt(&dst->rule, src->rule) &&
+	    dup_opt(&dst->message, src->message) &&
+	    dup_opt(&dst->etag, src->etag) &&
+	    dup_opt(&dst->last_modified, src->last_modified))
+		return SY_OK;
+	sy_hist_rec_fini(dst);
+	return SY_ENOMEM;
+}
 
 enum sy_hist_outcome
 sy_history_outcome_of(enum sy_rule rule)

@@ -1261,15 +1261,71 @@ topk_free(struct loader *L)
 	L->ntops = 0;
 }
 
-/* The rows kept become partial entries, to be read again in full. */
+/* qsort order of stubs: a column's feed order, newest first. */
+static int
+stub_cmp(const void *pa, const void *pb)
+{
+	const struct stub *a = pa, *b = pb;
+
+	if (stub_worse(a, b))
+		return 1;
+	return stub_worse(b, a) ? -1 : 0;
+}
+
+/*
+ * Puts a column's stubs in its feed's order: reversed when they are in
+ * the opposite order (a manifest written oldest first, the usual case),
+ * left when already in order, sorted otherwise.
+ */
+static void
+stubs_order(struct stub *v, size_t n)
+{
+	size_t i, j;
+	bool fwd = true, rev = true;
+
+	for (i = 1; i < n && (fwd || rev); i++) {
+		if (stub_worse(&v[i - 1], &v[i]))
+			fwd = false;
+		else
+			rev = false;
+	}
+	if (fwd)
+		return;
+	if (!rev) {
+		qsort(v, n, sizeof(*v), stub_cmp);
+		return;
+	}
+	for (i = 0, j = n - 1; i < j; i++, j--) {
+		struct stub t = v[i];
+
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+/*
+ * The rows kept become partial entries, to be read again in full: in
+ * one allocation, each column's in its feed's order (so that neither
+ * prune nor make_feed has to sort them again).
+ */
 static enum sy_err
 topk_entries(struct loader *L)
 {
-	size_t i, k;
+	size_t i, k, total = L->m->n;
+	struct sy_entry *v;
 
+	for (i = 0; i < L->ntops; i++)
+		total += L->tops[i].n;
+	if (total > L->m->n) {
+		v = sy_grow(L->m->entries, &L->m->cap, total, sizeof(*v), 64);
+		if (v == NULL)
+			return SY_ENOMEM;
+		L->m->entries = v;
+	}
 	for (i = 0; i < L->ntops; i++) {
 		const struct topk *tk = &L->tops[i];
 
+		stubs_order(tk->v, tk->n);
 		for (k = 0; k < tk->n; k++) {
 			struct sy_entry e;
 
@@ -2132,7 +2188,13 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	e = topk_entries(&L);
 	if (e != SY_OK)
 		goto out;
-	prune(&L);
+	/*
+	 * Lazily, with a columns.csv, the limits are kept already (topk)
+	 * and nothing needs the entries in order: no sort of them all.
+	 * auto_columns needs each column's newest first.
+	 */
+	if (!L.lazy || !m->have_columns_file)
+		prune(&L);
 	e = L.err;
 	if (e == SY_OK && L.lazy)
 		e = reread(&L, fp, &st);
@@ -2241,7 +2303,12 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 	/* f->entries holds the column's entries (sy_manifest_feeds). */
 	f->col = col;
 	f->generator = "syndic " SY_VERSION;
-	qsort(f->entries, n, sizeof(*f->entries), newest_first);
+	/* Often in order already (topk_entries): then no sort. */
+	for (i = 1;
+	     i < n && newest_first(&f->entries[i - 1], &f->entries[i]) < 0; i++)
+		;
+	if (i < n)
+		qsort(f->entries, n, sizeof(*f->entries), newest_first);
 	if (limit > 0 && (size_t)limit < n)
 		n = (size_t)limit;
 	f->n = n;

@@ -1,9 +1,11 @@
 /*
  * strmap.c: open addressing with linear probing.  Each slot keeps the
  * key's hash and length, so that a probe compares whole keys only when
- * both agree; the keys live in an arena of 64 KiB chunks (one allocation
- * per chunk, not per key).  The hash reads eight bytes at a time and is
- * deterministic (no seed): a map's behaviour does not vary between runs.
+ * both agree; the keys live in an arena of chunks from 64 KiB, each twice
+ * the last up to 8 MiB (one allocation per chunk, not per key; the large
+ * ones and the slots in huge pages, sy_huge).  The hash reads eight bytes at a
+ * time and is deterministic (no seed): a map's behaviour does not vary between
+ * runs.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,7 +14,8 @@
 #include "strmap.h"
 #include "util.h"
 
-#define CHUNK_SIZE 65536 /* bytes of keys per arena chunk */
+#define CHUNK_SIZE 65536     /* bytes of keys in the first arena chunk */
+#define CHUNK_MAX (8u << 20) /* and at most in any */
 
 struct sy_strmap_slot {
 	const char *key; /* NULL: empty */
@@ -101,9 +104,12 @@ grow(struct sy_strmap *m)
 	struct sy_strmap_slot *old = m->slots, *slots;
 	size_t oldcap = m->cap;
 
-	slots = calloc(cap, sizeof(*slots));
+	/* Advised before the first touch: memset after sy_huge. */
+	slots = sy_reallocarray(NULL, cap, sizeof(*slots));
 	if (slots == NULL)
 		return SY_ENOMEM;
+	sy_huge(slots, cap * sizeof(*slots));
+	memset(slots, 0, cap * sizeof(*slots));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)
 			continue;
@@ -142,13 +148,20 @@ store(struct sy_strmap *m, const char *key, size_t len)
 		p = c->data;
 	} else {
 		if (m->left < len + 1) {
-			c = malloc(sizeof(*c) + CHUNK_SIZE);
+			/* Each chunk twice the last, up to CHUNK_MAX. */
+			size_t size = m->chunk < CHUNK_SIZE ? CHUNK_SIZE
+			    : m->chunk < CHUNK_MAX          ? 2 * m->chunk
+			                                    : CHUNK_MAX;
+
+			c = malloc(sizeof(*c) + size);
 			if (c == NULL)
 				return NULL;
+			sy_huge(c, sizeof(*c) + size);
+			m->chunk = size;
 			c->next = m->chunks;
 			m->chunks = c;
 			m->next = c->data;
-			m->left = CHUNK_SIZE;
+			m->left = size;
 		}
 		p = m->next;
 		m->next += len + 1;

@@ -18,6 +18,7 @@ struct sy_strmap {
 	struct sy_strmap_chunk *chunks; /* the key arena, newest first */
 	char *next;                     /* free space in chunks */
 	size_t left;
+	size_t chunk; /* the newest chunk's size */
 };
 
 void sy_strmap_init(struct sy_strmap *m);

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -66,9 +67,28 @@ sy_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
 		c *= 2;
 	}
 	nv = sy_reallocarray(v, c, size);
-	if (nv != NULL)
+	if (nv != NULL) {
 		*cap = c;
+		sy_huge(nv, c * size);
+	}
 	return nv;
+}
+
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+void
+sy_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+
+	if (p != NULL && n >= 2 * HUGE_PAGE && b > a)
+		(void)madvise((void *)a, (size_t)(b - a), MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 char *

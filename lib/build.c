@@ -30,13 +30,17 @@ static const struct {
 /*
  * Entries per part: a feed is read again, finished, written and let go
  * this many entries at a time (sy_manifest_fill), so that memory holds
- * one part, not the feed.  A part is cut into slices of SLICE entries,
+ * two parts, not the feed.  A part is cut into slices of SLICE entries,
  * each read, finished, written in every format and let go on one thread
- * (sy_par_for), many slices to a thread so that they end together.
+ * (sy_par_for), many slices to a thread so that they end together; the
+ * part before it goes to the files meanwhile, as one more item of the
+ * same loop (the slices' bytes in two sets that take turns).
  */
 #define PART 1024
 #define SLICE 64
 #define NSLICE (PART / SLICE)
+/* A file's bytes are sent on to the disk every KICK bytes. */
+#define KICK (8ll << 20)
 
 int
 sy_build_parse_formats(const char *s, unsigned *out)
@@ -72,12 +76,15 @@ struct job {
 	struct sy_atomic *tmp;
 	struct sy_out out;
 	bool open;
+	long long sent;   /* bytes appended so far */
+	long long kicked; /* of them, sent on to the disk (sy_atomic_kick) */
 };
 
 /*
- * A part of a feed being written: slice s holds entries [from + s *
- * SLICE, ...) and its bytes in format k go to buf[s][k] (memory), which
- * the caller appends to the files in order.
+ * A feed being written, a round at a time: the round's part, entries
+ * [from, to), is made into set cur (slice s's bytes in format k go to
+ * buf[cur][s][k]) while the part before it, wns slices in the other set,
+ * is appended to the files.
  */
 struct part {
 	struct sy_manifest *m;
@@ -85,7 +92,10 @@ struct part {
 	struct job *js;
 	size_t nj;
 	size_t from, to;
-	struct sy_out buf[NSLICE][SY_NELEM(formats)];
+	size_t cur;
+	size_t wns;  /* slices of the set 1 - cur to append; 0: none */
+	size_t wbad; /* the job whose append failed */
+	struct sy_out buf[2][NSLICE][SY_NELEM(formats)];
 	/* the failure of each slice: SIZE_MAX reading again, else the job */
 	size_t bad[NSLICE];
 };
@@ -140,9 +150,8 @@ warn_no_self(
  * feed and the manifest, each touching only its own entries.
  */
 static enum sy_err
-part_slice(size_t s, void *arg)
+part_slice(struct part *p, size_t s)
 {
-	struct part *p = arg;
 	size_t a = p->from + s * SLICE,
 	       b = a + SLICE < p->to ? a + SLICE : p->to;
 	size_t k, i;
@@ -156,7 +165,7 @@ part_slice(size_t s, void *arg)
 		e = SY_EINVAL;
 	for (k = 0; k < p->nj && e == SY_OK; k++) {
 		p->bad[s] = k;
-		struct sy_out *o = &p->buf[s][k];
+		struct sy_out *o = &p->buf[p->cur][s][k];
 
 		sy_out_reset(o);
 		for (i = a; i < b && e == SY_OK && o->err == SY_OK; i++)
@@ -169,11 +178,55 @@ part_slice(size_t s, void *arg)
 }
 
 /*
+ * The part before, in the set that is not cur, appended to every file
+ * in order; every KICK bytes a file is sent on its way to the disk, so
+ * that the fsync at the end has little left to wait for.
+ */
+static enum sy_err
+part_append(struct part *p)
+{
+	struct sy_out *v[NSLICE];
+	size_t k, s;
+
+	for (k = 0; k < p->nj; k++) {
+		struct job *j = &p->js[k];
+
+		p->wbad = k;
+		for (s = 0; s < p->wns; s++) {
+			v[s] = &p->buf[1 - p->cur][s][k];
+			j->sent += (long long)v[s]->len;
+		}
+		sy_out_append(&j->out, v, p->wns);
+		if (j->out.err != SY_OK)
+			return j->out.err;
+		if (j->sent - j->kicked >= KICK) {
+			sy_atomic_kick(j->tmp);
+			j->kicked = j->sent;
+		}
+	}
+	return SY_OK;
+}
+
+/* Item i of a round: the append of the part before first, if any. */
+static enum sy_err
+part_item(size_t i, void *arg)
+{
+	struct part *p = arg;
+
+	if (p->wns > 0) {
+		if (i == 0)
+			return part_append(p);
+		i--;
+	}
+	return part_slice(p, i);
+}
+
+/*
  * Writes feed f's files (jobs js[0..nj), one per format) under their
- * temporary names: the heads, then each part of the entries (part_slice
- * on every slice at once, the slices' bytes then appended in order),
- * then the ends.  *bad is the job that failed, or SIZE_MAX when reading
- * the entries again failed.
+ * temporary names: the heads, then each part of the entries (a round:
+ * its slices made while the part before is appended), then the ends.
+ * *bad is the job that failed, or SIZE_MAX when reading the entries
+ * again failed.
  */
 static enum sy_err
 write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
@@ -181,7 +234,7 @@ write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
 {
 	struct part *p;
 	enum sy_err e = SY_OK;
-	size_t i, k, s, ns, failed;
+	size_t i, k, s, t, ns, failed;
 
 	*bad = 0;
 	if (!sy_feed_head_is_writable(f))
@@ -192,9 +245,10 @@ write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
 	p->f = f;
 	p->js = js;
 	p->nj = nj;
-	for (s = 0; s < NSLICE; s++)
-		for (k = 0; k < nj; k++)
-			sy_out_init(&p->buf[s][k], NULL);
+	for (t = 0; t < 2; t++)
+		for (s = 0; s < NSLICE; s++)
+			for (k = 0; k < nj; k++)
+				sy_out_init(&p->buf[t][s][k], NULL);
 	for (k = 0; k < nj && e == SY_OK; k++) {
 		*bad = k;
 		sy_atomic_sweep(js[k].path);
@@ -205,20 +259,22 @@ write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
 		if ((e = js[k].out.err) == SY_OK)
 			e = formats[js[k].fmt].w->begin(&js[k].out, f);
 	}
-	for (p->from = 0; p->from < f->n && e == SY_OK; p->from = p->to) {
+	/* Rounds until the last part is made and appended. */
+	for (p->from = 0; e == SY_OK; p->from = p->to) {
 		p->to = f->n - p->from > PART ? p->from + PART : f->n;
 		ns = (p->to - p->from + SLICE - 1) / SLICE;
-		if ((e = sy_par_for(ns, 1, part_slice, p, &failed)) != SY_OK) {
-			*bad = p->bad[failed];
+		if (ns == 0 && p->wns == 0)
+			break;
+		e = sy_par_for(ns + (p->wns > 0), 1, part_item, p, &failed);
+		if (e != SY_OK) {
+			if (p->wns > 0 && failed == 0)
+				*bad = p->wbad;
+			else
+				*bad = p->bad[failed - (p->wns > 0)];
 			break;
 		}
-		for (s = 0; s < ns && e == SY_OK; s++)
-			for (k = 0; k < nj && e == SY_OK; k++) {
-				*bad = k;
-				sy_out_write(&js[k].out, p->buf[s][k].data,
-				    p->buf[s][k].len);
-				e = js[k].out.err;
-			}
+		p->wns = ns;
+		p->cur = 1 - p->cur;
 	}
 	for (k = 0; k < nj && e == SY_OK; k++) {
 		*bad = k;
@@ -231,9 +287,10 @@ write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
 			sy_out_fini(&js[i].out);
 			js[i].open = false;
 		}
-	for (s = 0; s < NSLICE; s++)
-		for (k = 0; k < nj; k++)
-			sy_out_fini(&p->buf[s][k]);
+	for (t = 0; t < 2; t++)
+		for (s = 0; s < NSLICE; s++)
+			for (k = 0; k < nj; k++)
+				sy_out_fini(&p->buf[t][s][k]);
 	free(p);
 	return e;
 }

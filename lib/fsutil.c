@@ -259,6 +259,18 @@ sy_atomic_finish(struct sy_atomic *a)
 	return SY_OK;
 }
 
+void
+sy_atomic_kick(struct sy_atomic *a)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (a->fp != NULL && !a->done)
+		(void)sync_file_range(
+		    fileno(a->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)a;
+#endif
+}
+
 enum sy_err
 sy_atomic_sync(struct sy_atomic *a)
 {

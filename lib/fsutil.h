@@ -63,6 +63,14 @@ enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
 enum sy_err sy_atomic_finish(struct sy_atomic *a);
 
 /*
+ * Asks the kernel to start writing out what the temporary file holds so
+ * far (Linux; elsewhere nothing): a large file then goes to the disk as
+ * it is made, and its fsync has only the end left to wait for.  The
+ * stdio buffer is not flushed: call it after writing past it.
+ */
+void sy_atomic_kick(struct sy_atomic *a);
+
+/*
  * Finishes (as above) if not done yet, then makes the temporary file
  * durable (fsync), unless it is the same as path.  Still no
  * rename: several files can be made durable before any of them replaces

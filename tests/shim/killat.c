@@ -1,9 +1,10 @@
 /*
  * killat.so: an LD_PRELOAD shim for crash tests.  It counts the calls a
  * program makes to the functions that matter for durable output (file
- * creation, writes through stdio, fsync, rename, unlink) and sends itself
- * SIGKILL on the N-th, N taken from $SY_KILL_AT.  With N = 1, 2, 3, ...
- * a test kills a build at every such point, deterministically.
+ * creation, writes through stdio and writev, fsync, rename, unlink) and
+ * sends itself SIGKILL on the N-th, N taken from $SY_KILL_AT.  With N =
+ * 1, 2, 3, ... a test kills a build at every such point,
+ * deterministically.
  * $SY_KILL_COUNT, when set, names a file that receives the number of
  * calls seen by a run that was not killed.  Writes count one in fifty,
  * which still kills inside every file.
@@ -13,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static long calls, at = -1, writes;
@@ -60,6 +62,15 @@ fwrite(const void *p, size_t size, size_t n, FILE *fp)
 	if (fp != stdout && fp != stderr && writes++ % 50 == 0)
 		tick();
 	return NEXT(fwrite)(p, size, n, fp);
+}
+
+/* The feeds' entries go out with writev, straight from memory. */
+ssize_t
+writev(int fd, const struct iovec *iov, int n)
+{
+	if (writes++ % 50 == 0)
+		tick();
+	return NEXT(writev)(fd, iov, n);
 }
 
 int

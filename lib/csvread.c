@@ -83,6 +83,8 @@ struct reader {
 	struct batch *cur;   /* being filled for the pipe */
 	struct sy_buf *ab;   /* where fields go: arena, or cur's data */
 	size_t rec_base;     /* where the current record starts in ab */
+	/* fast_record's fields: where each starts in ab, and its line */
+	size_t *pfoff, *pflines, pcap;
 };
 
 static void
@@ -108,9 +110,13 @@ batch_free_list(struct batch *b)
 	}
 }
 
-/* Adds the reader's current record, already in b's data, to b. */
+/*
+ * Adds the reader's current record, already in b's data, to b: its
+ * fields start at foff[] there, on lines flines[].
+ */
 static enum sy_err
-batch_add(struct batch *b, const struct reader *r)
+batch_add(struct batch *b, const struct reader *r, const size_t *foff,
+    const size_t *flines)
 {
 	size_t i, nf = r->rec.nfields;
 	struct brec *rv;
@@ -133,8 +139,8 @@ batch_add(struct batch *b, const struct reader *r)
 		return SY_ENOMEM;
 	b->rec = rv;
 	for (i = 0; i < nf; i++) {
-		b->foff[b->nf + i] = r->foff[i];
-		b->fline[b->nf + i] = r->rec.flines[i];
+		b->foff[b->nf + i] = foff[i];
+		b->fline[b->nf + i] = flines[i];
 	}
 	b->rec[b->n].line = r->rec.line;
 	b->rec[b->n].off = r->rec.off;
@@ -207,7 +213,8 @@ deliver(struct reader *r)
 		r->cbret = r->cb(&r->rec, r->arg);
 		return;
 	}
-	if (r->cur == NULL || batch_add(r->cur, r) != SY_OK) {
+	if (r->cur == NULL ||
+	    batch_add(r->cur, r, r->foff, r->rec.flines) != SY_OK) {
 		r->err = SY_ENOMEM;
 		return;
 	}
@@ -564,6 +571,62 @@ lines_fini(struct lines *l, long long consumed)
 	free(l->buf);
 }
 
+static bool split_plain(char *buf, size_t n, bool eof, size_t line,
+    size_t **foff, size_t **flines, size_t *cap, size_t *nf);
+
+/*
+ * A record that starts and ends on the line s[0, n) (its line end
+ * included), at offset off of the stream (or -1), read the direct way:
+ * when it is valid text of the plain shape (split_plain), it is copied
+ * into the batch, split there in place and delivered, and libcsv, which
+ * costs several times more a byte, never sees it: true (r->err or
+ * r->cbret may then be set).  False, nothing changed, when libcsv must
+ * read it: anything else, diagnostics included, is libcsv's.
+ */
+static bool
+fast_record(struct reader *r, const char *s, size_t n, long long off)
+{
+	struct sy_buf *ab = r->ab;
+	size_t base = ab->len, nf = 0, i;
+	bool xml_bad = false;
+
+	if (r->pipe == NULL || r->one || r->cur == NULL || r->damaged ||
+	    ab != &r->cur->data || base != r->rec_base || n == 0 ||
+	    n > SY_CSV_MAX_RECORD || r->records >= SY_CSV_MAX_RECORDS ||
+	    sy_text_valid_prefix(s, n, &xml_bad) != n)
+		return false;
+	/* n + 1 bytes: split_plain may write a NUL after the last field. */
+	if (sy_buf_append(ab, s, n) != SY_OK ||
+	    sy_buf_putc(ab, '\0') != SY_OK) {
+		r->err = SY_ENOMEM;
+		return true;
+	}
+	if (!split_plain(ab->data + base, n, s[n - 1] != '\n', r->line,
+	        &r->pfoff, &r->pflines, &r->pcap, &nf)) {
+		ab->len = base;
+		ab->data[base] = '\0';
+		return false;
+	}
+	for (i = 0; i < nf; i++)
+		r->pfoff[i] += base;
+	r->records++;
+	r->rec.line = r->line;
+	r->rec.off = off;
+	r->rec.len = off >= 0 ? n : 0;
+	r->rec.nfields = nf;
+	r->rec.xml_bad = xml_bad;
+	if (batch_add(r->cur, r, r->pfoff, r->pflines) != SY_OK)
+		r->err = SY_ENOMEM;
+	r->rec.nfields = 0;
+	r->rec.xml_bad = false;
+	r->rec_base = ab->len; /* delivered: it stays */
+	if (r->err == SY_OK &&
+	    (r->cur->n >= BATCH_RECORDS || r->cur->data.len >= BATCH_BYTES) &&
+	    !batch_send(r))
+		r->cbret = -1; /* the consumer stopped, for its own reason */
+	return true;
+}
+
 /* One reading of a stream. */
 struct job {
 	FILE *fp;
@@ -654,6 +717,21 @@ read_stream(struct job *j)
 		if (!r.in_record) {
 			if (blank(s, n))
 				continue;
+			/* A whole record on a whole line: the direct way. */
+			if (rest == 0 &&
+			    fast_record(
+			        &r, s, n, at < 0 ? -1 : at + (s - line))) {
+				if (r.err != SY_OK) {
+					e = r.err;
+					goto out;
+				}
+				if (r.cbret != 0) {
+					e = r.cbret < 0 ? SY_OK
+					                : (enum sy_err)r.cbret;
+					goto out;
+				}
+				continue;
+			}
 			r.in_record = true;
 			r.rec.line = r.line;
 			r.rec.off = at < 0 ? -1 : at + (s - line);
@@ -746,6 +824,8 @@ out:
 	free(r.rec.fields);
 	free(r.rec.flines);
 	free(r.foff);
+	free(r.pfoff);
+	free(r.pflines);
 	sy_buf_fini(&r.arena);
 	csv_free(&p);
 	lines_fini(&src, at);

@@ -192,11 +192,23 @@ fz_manifest_run(const uint8_t *data, size_t size, fz_feed_fn fn)
 	for (i = 0; i < nfeeds; i++) {
 		struct fz_out w;
 
+		/*
+		 * The entries of a column without a limit are read again
+		 * as they are written (syndic-build: a part at a time): all
+		 * at once here.  The manifest file is still there.
+		 */
+		e = sy_manifest_fill(&m, &feeds[i], 0, feeds[i].n);
+		if (e != SY_OK) {
+			fprintf(stderr, "sy_manifest_fill: %s\n",
+			    sy_strerror(e));
+			abort();
+		}
 		memset(&w, 0, sizeof(w));
 		fz_write_feed(&feeds[i], &w);
 		if (fn != NULL)
 			fn(&feeds[i], &w);
 		fz_out_fini(&w);
+		sy_manifest_unfill(&m, &feeds[i], 0, feeds[i].n);
 	}
 out:
 	sy_manifest_feeds_free(feeds, nfeeds);

@@ -469,6 +469,7 @@ struct lines {
 	size_t block;  /* the first read's size */
 	bool pread;    /* read fd at pos with pread, the stream untouched */
 	long long pos; /* with pread: where the next read starts */
+	long long lim; /* with pread: where reading stops, or -1 */
 };
 
 #define LINES_BLOCK (256u << 10)
@@ -480,6 +481,7 @@ lines_init(struct lines *l, FILE *fp, long long off, size_t block)
 	l->fp = fp;
 	l->block = block;
 	l->fd = -1;
+	l->lim = -1;
 	/* One record read again: pread at off, no seek of the stream. */
 	if (off >= 0 && block < LINES_BLOCK && fileno(fp) >= 0) {
 		l->fd = fileno(fp);
@@ -502,6 +504,7 @@ lines_next(struct lines *l, char **s)
 {
 	char *nl;
 	ssize_t got = 0;
+	size_t want;
 
 	if (l->fd < 0) {
 		got = getline(&l->buf, &l->cap, l->fp);
@@ -542,9 +545,14 @@ lines_next(struct lines *l, char **s)
 			l->buf = nb;
 			l->cap = cap;
 		}
-		got = l->pread ? pread(l->fd, l->buf + l->end, l->cap - l->end,
-		                     (off_t)l->pos)
-		               : read(l->fd, l->buf + l->end, l->cap - l->end);
+		want = l->cap - l->end;
+		if (l->pread && l->lim >= 0 &&
+		    (long long)want > l->lim - l->pos)
+			want = l->lim > l->pos ? (size_t)(l->lim - l->pos) : 0;
+		got = want == 0 ? 0
+		    : l->pread
+		    ? pread(l->fd, l->buf + l->end, want, (off_t)l->pos)
+		    : read(l->fd, l->buf + l->end, want);
 		if (got > 0 && l->pread)
 			l->pos += got;
 		if (got < 0 && errno == EINTR)
@@ -640,6 +648,9 @@ struct job {
 	struct pipe *pipe; /* records go there instead of to cb */
 	enum sy_err e;     /* the reading's outcome */
 	int errnum;        /* errno with SY_EIO */
+	long long end;     /* range: pread from base up to end (-1: EOF) */
+	bool range;
+	size_t lines; /* the last line read */
 };
 
 /*
@@ -683,7 +694,16 @@ read_stream(struct job *j)
 		return SY_ENOMEM;
 	}
 	/* One record read again: a small first read (grown as needed). */
-	lines_init(&src, fp, j->base, j->one ? 8192 : LINES_BLOCK);
+	if (j->range) {
+		/* pread from base to end: no seek, fp stays where it is. */
+		lines_init(&src, fp, -1, LINES_BLOCK);
+		src.fd = fileno(fp);
+		src.pread = true;
+		src.pos = j->base;
+		src.lim = j->end;
+	} else {
+		lines_init(&src, fp, j->base, j->one ? 8192 : LINES_BLOCK);
+	}
 	for (; !r.full && (got = lines_next(&src, &line)) > 0;
 	     at = at < 0 ? at : at + got) {
 		size_t n = (size_t)got, done, rest;
@@ -819,6 +839,7 @@ read_stream(struct job *j)
 	else if (r.pipe != NULL && r.cbret == 0)
 		(void)batch_send(&r);
 out:
+	j->lines = r.line;
 	rec_clear(&r);
 	batch_free(r.cur);
 	free(r.rec.fields);
@@ -917,12 +938,14 @@ batch_run(struct batch *b, char ***fv, size_t *fvcap, sy_csv_cb cb, void *arg)
 	return ret;
 }
 
-enum sy_err
-sy_csv_read_fp(
-    FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
+/*
+ * Runs job *jp (its cb and arg set): a reader thread reads and parses,
+ * cb runs on this one; alone on this one when threads are not to be had.
+ */
+static enum sy_err
+read_piped(struct job *jp, struct sy_diags *d)
 {
-	struct job j = {
-	    .fp = fp, .path = path, .base = ftello(fp), .cb = cb, .arg = arg};
+	struct job j = *jp;
 	struct pipe p;
 	struct sy_diags rd; /* the reader's, added to d when it is done */
 	struct batch *b;
@@ -949,7 +972,7 @@ sy_csv_read_fp(
 	}
 	while ((b = batch_take(&p)) != NULL) {
 		if (ret == 0)
-			ret = batch_run(b, &fv, &fvcap, cb, arg);
+			ret = batch_run(b, &fv, &fvcap, jp->cb, jp->arg);
 		if (ret != 0) {
 			/* Stop the reader; what it sent is let go. */
 			pthread_mutex_lock(&p.mu);
@@ -960,6 +983,7 @@ sy_csv_read_fp(
 		batch_return(&p, b);
 	}
 	pthread_join(t, NULL);
+	jp->lines = j.lines;
 	batch_free_list(p.spare);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
@@ -980,8 +1004,43 @@ alone:
 	j.d = d;
 	j.pipe = NULL;
 	e = read_stream(&j);
+	jp->lines = j.lines;
 	if (e == SY_EIO)
 		errno = j.errnum;
+	return e;
+}
+
+enum sy_err
+sy_csv_read_fp(
+    FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d)
+{
+	struct job j = {
+	    .fp = fp, .path = path, .base = ftello(fp), .cb = cb, .arg = arg};
+
+	return read_piped(&j, d);
+}
+
+enum sy_err
+sy_csv_read_range(FILE *fp, const char *path, long long off, long long end,
+    size_t line0, size_t *lines, sy_csv_cb cb, void *arg, struct sy_diags *d)
+{
+	struct job j = {.fp = fp,
+	    .path = path,
+	    .line0 = line0,
+	    .base = off,
+	    .end = end,
+	    .range = true,
+	    .cb = cb,
+	    .arg = arg};
+	enum sy_err e;
+
+	if (off < 0 || fileno(fp) < 0 || (end >= 0 && end < off)) {
+		errno = EINVAL;
+		return SY_EINVAL;
+	}
+	e = read_piped(&j, d);
+	if (lines != NULL)
+		*lines = j.lines;
 	return e;
 }
 

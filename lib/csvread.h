@@ -53,6 +53,18 @@ enum sy_err sy_csv_read_fp(
     FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d);
 
 /*
+ * The same on the bytes [off, end) of the regular file fp (end < 0: to
+ * its end), read with pread (fp's position is untouched, so that other
+ * ranges can be read at the same time), lines numbered after line0; off
+ * must be where a record starts, line0 the lines before it (the BOM and
+ * UTF-16 checks are for a range that starts the file).  *lines, when
+ * not NULL, gets the number of the last line read (line0 when none).
+ */
+enum sy_err sy_csv_read_range(FILE *fp, const char *path, long long off,
+    long long end, size_t line0, size_t *lines, sy_csv_cb cb, void *arg,
+    struct sy_diags *d);
+
+/*
  * Reads again the one record that starts at byte off of the seekable fp,
  * on physical line line, len bytes long (all three from an earlier read's
  * record; len may be 0): cb is called once with it, or not at all when

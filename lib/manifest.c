@@ -5,6 +5,7 @@
  * absolute links, URI forms, ids) is skipped when opts->build is false.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1994,6 +1995,245 @@ default_column(struct sy_manifest *m, const struct sy_manifest_opts *o)
 	return SY_OK;
 }
 
+/*
+ * A large manifest read in two halves at once (load_split): below
+ * SPLIT_MIN bytes one reading costs less than the threads.
+ */
+#define SPLIT_MIN (1u << 20)
+
+/* The second half's reading, on a thread of its own. */
+struct half {
+	struct loader L;
+	struct sy_manifest m;
+	struct sy_diags d;
+	FILE *fp;
+	long long off;
+	size_t lines;
+	enum sy_err e;
+};
+
+static void *
+half_main(void *arg)
+{
+	struct half *h = arg;
+
+	h->e = sy_csv_read_range(
+	    h->fp, h->L.path, h->off, -1, 0, &h->lines, row_cb, &h->L, &h->d);
+	return NULL;
+}
+
+/* The header, read alone: where it ends. */
+struct head {
+	struct loader *L;
+	long long end;
+};
+
+static int
+head_cb(struct sy_csv_record *rec, void *arg)
+{
+	struct head *h = arg;
+
+	h->end =
+	    rec->off >= 0 && rec->len > 0 ? rec->off + (long long)rec->len : -1;
+	return row_cb(rec, h->L);
+}
+
+/* Back to before the manifest's rows were read (load_split gave up). */
+static void
+loader_reset(struct loader *L)
+{
+	struct sy_manifest *m = L->m;
+	size_t i;
+
+	sy_strmap_fini(&L->ids);
+	sy_strmap_fini(&L->links);
+	sy_strmap_fini(&L->guids);
+	sy_strmap_fini(&L->topidx);
+	topk_free(L);
+	for (i = 0; i < m->n; i++)
+		sy_entry_fini(&m->entries[i]);
+	m->n = 0;
+	m->nrows = 0;
+	memset(&L->h, 0, sizeof(L->h));
+	L->err = SY_OK;
+	L->bad = false;
+	L->rec = NULL;
+	L->id = NULL;
+	L->title = NULL;
+}
+
+/* True when d holds a problem of the CSV itself. */
+static bool
+csv_trouble(const struct sy_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].rule == SY_R_CSV_SYNTAX ||
+		    d->v[i].rule == SY_R_CSV_ENCODING)
+			return true;
+	return false;
+}
+
+/* B's rows after A's: its entries and stubs, their lines shifted. */
+static enum sy_err
+merge_half(struct loader *L, struct half *b, size_t shift)
+{
+	struct sy_manifest *m = L->m;
+	size_t i, k;
+
+	for (i = 0; i < b->m.n; i++) {
+		b->m.entries[i].line += shift;
+		if (push_entry(m, &b->m.entries[i]) != SY_OK)
+			return SY_ENOMEM;
+		memset(&b->m.entries[i], 0, sizeof(b->m.entries[i]));
+	}
+	b->m.n = 0;
+	m->nrows += b->m.nrows;
+	for (i = 0; i < b->L.ntops; i++) {
+		const struct topk *src = &b->L.tops[i];
+		struct topk *tk = topk_of(L, src->slug ? src->slug : "");
+
+		if (tk == NULL)
+			return SY_ENOMEM;
+		for (k = 0; k < src->n; k++) {
+			struct stub st = src->v[k];
+
+			st.line += shift;
+			if (topk_offer(tk, &st) != SY_OK)
+				return SY_ENOMEM;
+		}
+	}
+	return SY_OK;
+}
+
+/*
+ * A large manifest from a regular file read in two halves at once, each
+ * with its own reader, checks, duplicate maps and best rows, then put
+ * together: the rows after the first line end past the middle are read
+ * on a thread of their own, numbered from 0, and shifted by the first
+ * half's lines when it is done.  The first half's reading proves the
+ * split: it must end there, out of any quote, with no problem of the
+ * CSV.  Whatever could read differently in one piece (a problem in the
+ * second half, where numbering and "first used on line" would differ, a
+ * duplicate across the halves, the record limit) makes it give up:
+ * everything is undone and false returned, for the one reading.  True
+ * when done: *e holds the outcome, the first half's diagnostics in d.
+ */
+static bool
+load_split(struct loader *L, FILE *fp, const struct stat *st,
+    struct sy_diags *d, enum sy_err *e)
+{
+	struct head hd = {L, -1};
+	struct half *b = NULL;
+	struct sy_diags da;
+	char win[65536];
+	long long mid, split = -1, at;
+	size_t lines = 0, i;
+	ssize_t got;
+	pthread_t t;
+	bool ok = false;
+
+	if (L->o->occs != NULL || st->st_size < (off_t)SPLIT_MIN)
+		return false;
+	sy_diags_init(&da);
+	L->d = &da;
+	/* The header alone, from a clean start: where the rows begin. */
+	if (sy_csv_read_at(fp, L->path, 0, 1, 0, head_cb, &hd, &da) != SY_OK ||
+	    da.n > 0 || !L->h.seen || L->err != SY_OK || hd.end <= 0 ||
+	    hd.end > (long long)sizeof(win))
+		goto undo;
+	do
+		got = pread(fileno(fp), win, (size_t)hd.end, 0);
+	while (got < 0 && errno == EINTR);
+	if (got != (ssize_t)hd.end || win[hd.end - 1] != '\n')
+		goto undo;
+	for (i = 0; i < (size_t)hd.end; i++)
+		lines += win[i] == '\n';
+	/* The second half starts after the first line end past the middle. */
+	mid = hd.end + ((long long)st->st_size - hd.end) / 2;
+	for (at = mid; split < 0 && at < (long long)st->st_size; at += got) {
+		char *nl;
+
+		do
+			got = pread(fileno(fp), win, sizeof(win), (off_t)at);
+		while (got < 0 && errno == EINTR);
+		if (got <= 0)
+			goto undo;
+		if ((nl = memchr(win, '\n', (size_t)got)) != NULL)
+			split = at + (nl - win) + 1;
+	}
+	if (split < 0 || split >= (long long)st->st_size)
+		goto undo;
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		goto undo;
+	b->L = *L;
+	b->m = *L->m;
+	b->m.entries = NULL;
+	b->m.n = b->m.cap = b->m.nrows = 0;
+	b->m.src = NULL;
+	b->L.m = &b->m;
+	b->L.d = &b->d;
+	b->L.tops = NULL;
+	b->L.ntops = 0;
+	sy_strmap_init(&b->L.topidx);
+	sy_strmap_init(&b->L.ids);
+	sy_strmap_init(&b->L.links);
+	sy_strmap_init(&b->L.guids);
+	sy_url_memo_init(&b->L.urlmemo);
+	sy_diags_init(&b->d);
+	b->fp = fp;
+	b->off = split;
+	if (pthread_create(&t, NULL, half_main, b) != 0) {
+		sy_url_memo_fini(&b->L.urlmemo);
+		free(b);
+		b = NULL;
+		goto undo;
+	}
+	*e = sy_csv_read_range(
+	    fp, L->path, hd.end, split, lines, &lines, row_cb, L, &da);
+	pthread_join(t, NULL);
+	if (*e == SY_OK)
+		*e = b->e;
+	if (*e != SY_OK) {
+		ok = true; /* a failure to report, not a reading to redo */
+		goto out;
+	}
+	if (b->d.n > 0 || csv_trouble(&da) || L->err != SY_OK ||
+	    b->L.err != SY_OK ||
+	    sy_strmap_overlap(&L->ids, &b->L.ids, NULL, NULL) ||
+	    sy_strmap_overlap(&L->links, &b->L.links, NULL, NULL) ||
+	    sy_strmap_overlap(&L->guids, &b->L.guids, NULL, NULL) ||
+	    L->m->nrows + b->m.nrows >= SY_CSV_MAX_RECORDS)
+		goto out;
+	*e = merge_half(L, b, lines);
+	if (*e == SY_OK)
+		*e = sy_diags_move(d, &da);
+	ok = true;
+out : {
+	/* B's own; what merge_half moved is gone from it. */
+	struct loader *bl = &b->L;
+
+	sy_strmap_fini(&bl->ids);
+	sy_strmap_fini(&bl->links);
+	sy_strmap_fini(&bl->guids);
+	sy_strmap_fini(&bl->topidx);
+	topk_free(bl);
+	sy_url_memo_fini(&bl->urlmemo);
+	for (i = 0; i < b->m.n; i++)
+		sy_entry_fini(&b->m.entries[i]);
+	free(b->m.entries);
+	sy_diags_fini(&b->d);
+	free(b);
+}
+undo:
+	if (!ok)
+		loader_reset(L);
+	L->d = d;
+	sy_diags_fini(&da);
+	return ok;
+}
+
 /* Columns named by entries but absent from the (missing) columns.csv. */
 static enum sy_err
 auto_columns(struct loader *L)
@@ -2170,7 +2410,8 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 			goto out;
 		}
 		L.lazy = o->build && S_ISREG(st.st_mode);
-		e = sy_csv_read_fp(fp, L.path, row_cb, &L, d);
+		if (!L.lazy || !load_split(&L, fp, &st, d, &e))
+			e = sy_csv_read_fp(fp, L.path, row_cb, &L, d);
 	}
 	if (e != SY_OK)
 		goto out;

@@ -218,3 +218,29 @@ sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v)
 		*v = s->v;
 	return true;
 }
+
+bool
+sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
+    size_t *va, size_t *vb)
+{
+	size_t i;
+
+	if (a->n == 0 || b->n == 0)
+		return false;
+	for (i = 0; i < b->cap; i++) {
+		const struct sy_strmap_slot *s = &b->slots[i], *t;
+
+		if (s->key == NULL)
+			continue;
+		/* The hash is the same in both: no need to compute it. */
+		t = find(a, s->key, s->len, s->hash);
+		if (t->key == NULL)
+			continue;
+		if (va != NULL)
+			*va = t->v;
+		if (vb != NULL)
+			*vb = s->v;
+		return true;
+	}
+	return false;
+}

@@ -84,6 +84,14 @@ collect(struct sy_csv_record *rec, void *arg)
 	return 0;
 }
 
+static int
+collect_none(struct sy_csv_record *rec, void *arg)
+{
+	(void)rec;
+	(void)arg;
+	return 0;
+}
+
 /* Reads len bytes of in as "t.csv" into s and d, both set up here. */
 static enum sy_err
 read_mem(const char *in, size_t len, struct seen *s, struct sy_diags *d)
@@ -241,6 +249,134 @@ reread_file(const char *in, size_t inlen, size_t *nrec)
 	return bad;
 }
 
+/*
+ * The file in[0, len) read whole, then in two ranges at every record
+ * that starts a line (sy_csv_read_range): the records of the two, the
+ * second numbered after the first's last line, must be the whole's, and
+ * the stream must not move.  Returns the splits that differ.
+ */
+static size_t
+split_file(const char *in, size_t len, size_t *nsplits)
+{
+	FILE *fp = tmpfile();
+	struct sy_diags d;
+	struct seen whole, two;
+	size_t k, lines, bad = 0;
+
+	*nsplits = 0;
+	if (fp == NULL || fwrite(in, 1, len, fp) != len || fflush(fp) != 0)
+		abort();
+	rewind(fp);
+	sy_diags_init(&d);
+	memset(&whole, 0, sizeof(whole));
+	sy_buf_init(&whole.recs, 0);
+	sy_buf_init(&whole.xml, 0);
+	if (sy_csv_read_fp(fp, "t.csv", collect, &whole, &d) != SY_OK)
+		bad++;
+	for (k = 1; d.n == 0 && k < whole.n; k++) {
+		long long at = whole.off[k], pos;
+
+		if (at <= 0 || in[at - 1] != '\n')
+			continue; /* not where a line starts */
+		(*nsplits)++;
+		memset(&two, 0, sizeof(two));
+		sy_buf_init(&two.recs, 0);
+		sy_buf_init(&two.xml, 0);
+		rewind(fp);
+		pos = ftello(fp);
+		if (sy_csv_read_range(fp, "t.csv", 0, at, 0, &lines, collect,
+		        &two, &d) != SY_OK ||
+		    lines != whole.line[k] - 1 ||
+		    sy_csv_read_range(fp, "t.csv", at, -1, lines, NULL, collect,
+		        &two, &d) != SY_OK ||
+		    d.n != 0 || ftello(fp) != pos ||
+		    strcmp(two.recs.data ? two.recs.data : "",
+		        whole.recs.data) != 0 ||
+		    strcmp(two.xml.data ? two.xml.data : "", whole.xml.data) !=
+		        0)
+			bad++;
+		sy_buf_fini(&two.recs);
+		sy_buf_fini(&two.xml);
+	}
+	sy_buf_fini(&whole.recs);
+	sy_buf_fini(&whole.xml);
+	sy_diags_fini(&d);
+	fclose(fp);
+	return bad;
+}
+
+static void
+test_ranges(void)
+{
+	size_t i, n, total = 0, bad = 0;
+	struct sy_diags d;
+	FILE *fp = tmpfile();
+
+	for (i = 0; i < SY_NELEM(cases); i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
+
+		bad += split_file(cases[i].in, len, &n);
+		total += n;
+	}
+	/*
+	 * Random well-formed files: plain and quoted fields (commas, line
+	 * ends, doubled quotes, CR inside), LF or CRLF, blank lines.
+	 */
+	for (i = 0; i < 2000; i++) {
+		static const char *const plain[] = {
+		    "ab", "\xc3\xa9", "x y", ""};
+		static const char *const quoted[] = {"\"a,b\"", "\"l1\nl2\"",
+		    "\"say \"\"hi\"\"\"", "\"cr\rin\"", "\"\"", "\"\n\""};
+		static unsigned seed = 777;
+		struct sy_buf b;
+		size_t r, f, nrec = 1 + i % 12;
+
+		sy_buf_init(&b, 0);
+		for (r = 0; r < nrec; r++) {
+			size_t nf = 1 + (seed >> 16) % 4;
+
+			for (f = 0; f < nf; f++) {
+				seed = seed * 1103515245u + 12345u;
+				if (f > 0)
+					sy_buf_putc(&b, ',');
+				if ((seed >> 16) % 3 == 0)
+					sy_buf_printf(&b, "%s",
+					    quoted[(seed >> 18) %
+					        SY_NELEM(quoted)]);
+				else
+					sy_buf_printf(&b, "%s",
+					    plain[(seed >> 18) %
+					        SY_NELEM(plain)]);
+			}
+			seed = seed * 1103515245u + 12345u;
+			sy_buf_printf(&b, "%s%s",
+			    (seed >> 16) % 2 ? "\r\n" : "\n",
+			    (seed >> 18) % 7 == 0 ? "\n" : "");
+		}
+		bad += split_file(b.data, b.len, &n);
+		total += n;
+		sy_buf_fini(&b);
+	}
+	T_OK(total > 3000, "random files split %zu times", total);
+	T_INTEQ(bad, 0,
+	    "%zu splits in two ranges: the same records, the same lines, the "
+	    "stream unmoved",
+	    total);
+	/* A range's end cuts a record short: the CSV says so. */
+	sy_diags_init(&d);
+	if (fp == NULL || fputs("a,\"b\nc\"\nd,e\n", fp) < 0 || fflush(fp) != 0)
+		abort();
+	T_OK(sy_csv_read_range(
+	         fp, "t.csv", 0, 6, 0, NULL, collect_none, NULL, &d) == SY_OK &&
+	        d.n == 1 && d.v[0].rule == SY_R_CSV_SYNTAX,
+	    "a range that ends inside quotes: an unterminated field");
+	T_OK(sy_csv_read_range(fp, "t.csv", 5, 2, 0, NULL, collect_none, NULL,
+	         &d) == SY_EINVAL,
+	    "a range that ends before it starts: SY_EINVAL");
+	sy_diags_fini(&d);
+	fclose(fp);
+}
+
 static void
 test_reread(void)
 {
@@ -302,6 +438,7 @@ main(void)
 	size_t i, k;
 
 	test_reread();
+	test_ranges();
 	for (i = 0; i < SY_NELEM(cases); i++) {
 		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
 		FILE *fp = fmemopen((void *)(uintptr_t)cases[i].in, len, "r");

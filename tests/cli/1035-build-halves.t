@@ -1,0 +1,102 @@
+#!/bin/sh
+# A manifest file of 1 MiB or more is read in two halves at once (the
+# rows after the first line end past the middle on a thread of their
+# own); whatever could read differently in one piece makes the build
+# read it again in one piece.  From a pipe it is always one piece, so
+# file and pipe must agree, in feeds and in diagnostics, whatever the
+# halves hold.
+. "$SY_TOP/tests/lib.sh"
+B="$SY_BIN/syndic-build"
+cd "$SY_TOP" || exit 2
+
+$PY bench/gen.py 3000 "$T/g" || { notok "generating"; done_testing; exit 0; }
+# No limits: every row deferred, read again as the feeds are written.
+sed 's/,100\(\r\{0,1\}\)$/,\1/' "$T/g/columns.csv" >"$T/columns.csv"
+check "the manifest is over 1 MiB" test "$(wc -c <"$T/g/manifest.csv")" \
+    -gt 1048576
+
+# both NAME DESC STATUS: builds $T/NAME.csv from the file and from a
+# pipe; both must exit with STATUS, write the same feeds and say the
+# same things (the pipe's "<stdin>" put back to the file's name).
+both() {
+	check_exit "$2: from the file, exit $3" "$3" $B -q --columns \
+	    "$T/columns.csv" -o "$T/$1.out" "$T/$1.csv"
+	sed "s|^$T/$1.csv:|F:|" "$T/stdout" "$T/stderr" >"$T/$1.err"
+	check_exit "$2: from a pipe, exit $3" "$3" $B -q --columns \
+	    "$T/columns.csv" -o "$T/$1.pipe" - <"$T/$1.csv"
+	sed 's|^<stdin>:|F:|' "$T/stdout" "$T/stderr" >"$T/$1.perr"
+	check_same "$2: the same diagnostics" "$T/$1.perr" "$T/$1.err"
+	if [ "$3" -eq 0 ]; then
+		check "$2: the same feeds" diff -r "$T/$1.out" "$T/$1.pipe"
+	else
+		check "$2: no feed written" test ! -e "$T/$1.out"
+	fi
+}
+
+# edit NAME PYTHON: $T/NAME.csv is the generated manifest changed by
+# PYTHON, which sees rows (header first), mid (the index of the row
+# the middle byte falls in) and writes nothing itself.
+edit() {
+	$PY - "$T/g/manifest.csv" "$T/$1.csv" "$2" <<'EOP'
+import csv, io, sys
+src, dst, code = sys.argv[1:4]
+rows = list(csv.reader(open(src, encoding="utf-8", newline="")))
+size, at, mid = len(open(src, "rb").read()), 0, None
+for i, r in enumerate(rows):
+    b = io.StringIO()
+    csv.writer(b).writerow(r)
+    at += len(b.getvalue().encode())
+    if mid is None and at > size // 2:
+        mid = i
+exec(code)
+csv.writer(open(dst, "w", encoding="utf-8", newline="")).writerows(rows)
+EOP
+}
+
+edit clean "pass"
+both clean "no problem" 0
+check "every row is in the feeds" test \
+    "$(cat "$T/clean.out"/*/rss.xml | grep -c '<item>')" = 3000
+
+# A warning in the first half only: the halves stand, the warning too.
+edit warn "rows[5][12] = ''; rows[5][11] = 'audio/mpeg'; rows[5][10] = 'https://m.example.org/a.mp3'"
+both warn "a warning in the first half" 0
+check_grep "the warning is on its line" '^F:6:' "$T/warn.err"
+
+# A row of the second half repeats an id of the first: one piece again,
+# where "first used on line" names the first half's line.
+edit dupid "rows[mid + 40][0] = rows[10][0]"
+both dupid "an id of the first half again in the second" 1
+check_grep "the duplicate names the line of the first" \
+    "first used on line 11" "$T/dupid.err"
+edit duplink "rows[-1][3] = rows[mid - 3][3]"
+both duplink "a link of the first half again in the second" 1
+
+# A bad date in the second half: one piece again, its line as written.
+edit baddate "rows[mid + 100][4] = 'yesterday'"
+both baddate "a bad date in the second half" 1
+check "the bad date is reported on its line" \
+    $PY - "$T/baddate.csv" "$T/baddate.err" <<'EOP'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+n = next(i for i, r in enumerate(rows) if r[4] == "yesterday")
+# every generated row is on one line: row n is on line n + 1
+err = open(sys.argv[2], encoding="utf-8").read()
+sys.exit(0 if ("F:%d:" % (n + 1)) in err else 1)
+EOP
+
+# Every content spread over lines: the first line end past the middle
+# falls inside a quoted field, so the first half cannot end there.
+edit quoted "rows[1:] = [r[:8] + [r[8].replace('</p>', '</p>\n')] + r[9:] for r in rows[1:]]"
+check "the first line end past the middle is inside quotes" \
+    $PY - "$T/quoted.csv" <<'EOP'
+import sys
+data = open(sys.argv[1], "rb").read()
+head = data.index(b"\n") + 1
+mid = head + (len(data) - head) // 2
+nl = data.index(b"\n", mid)
+sys.exit(0 if data[:nl].count(b'"') % 2 == 1 else 1)
+EOP
+both quoted "a split inside a quoted field" 0
+
+done_testing

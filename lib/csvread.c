@@ -1065,7 +1065,7 @@ static bool
 split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
     size_t **flines, size_t *cap, size_t *nf)
 {
-	char *p = buf, *w = buf, *end = buf + n;
+	char *p = buf, *w = buf, *end = buf + n, after;
 
 	*nf = 0;
 	for (;;) {
@@ -1119,7 +1119,12 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 			p = q;
 		}
 		(*nf)++;
-		if (p < end && *p == ',') {
+		/*
+		 * The byte after the field, read before its NUL goes in: w
+		 * is p itself when nothing before was unquoted.
+		 */
+		after = p < end ? *p : '\0';
+		if (after == ',') {
 			*w++ = '\0';
 			p++;
 			continue;
@@ -1128,9 +1133,11 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 		/* The record's end, and nothing after it. */
 		if (p == end)
 			return eof;
-		if (*p == '\r' && p + 1 < end && p[1] == '\n')
+		if (after == '\r' && p + 1 < end && p[1] == '\n') {
 			p++;
-		return *p == '\n' && p + 1 == end;
+			after = '\n';
+		}
+		return after == '\n' && p + 1 == end;
 	}
 }
 

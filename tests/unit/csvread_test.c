@@ -305,6 +305,66 @@ split_file(const char *in, size_t len, size_t *nsplits)
 	return bad;
 }
 
+static int
+count_cb(struct sy_csv_record *rec, void *arg)
+{
+	(void)rec;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * Records of plain shape are split directly, with no libcsv and no read:
+ * given a stream with nothing in it (/dev/null), sy_csv_read_at_buf
+ * still delivers them; a record libcsv must read (spaces to trim) is
+ * looked for in the stream and not found.
+ */
+static void
+test_direct(void)
+{
+	static const struct {
+		const char *in;
+		bool eof, direct;
+	} v[] = {
+	    {"a,b\n", false, true},
+	    {"a,b\r\n", false, true},
+	    {"a,b", true, true},
+	    {"a,,\n", false, true},
+	    {"\"q\",b\n", false, true},
+	    {"a,\"q\"\"x\"\"\"\r\n", false, true},
+	    {"\xe6\xa8\x99,\xe9\xa1\x8c\n", false, true},
+	    {"a ,b\n", false, false},
+	    {"a,b\n", true, true},
+	    {"a,b", false, false},
+	};
+	FILE *fp = fopen("/dev/null", "r");
+	struct sy_diags d;
+	size_t i, got, bad = 0;
+	char buf[64];
+
+	if (fp == NULL)
+		abort();
+	sy_diags_init(&d);
+	for (i = 0; i < SY_NELEM(v); i++) {
+		size_t n = strlen(v[i].in);
+
+		memcpy(buf, v[i].in, n + 1);
+		got = 0;
+		(void)sy_csv_read_at_buf(
+		    fp, "t.csv", buf, n, v[i].eof, 0, 1, count_cb, &got, &d);
+		if (got != (v[i].direct ? 1u : 0u)) {
+			printf("# direct split of \"%s\": %zu records\n",
+			    v[i].in, got);
+			bad++;
+		}
+	}
+	T_INTEQ(bad, 0,
+	    "plain records split directly, the rest left to "
+	    "libcsv");
+	sy_diags_fini(&d);
+	fclose(fp);
+}
+
 static void
 test_ranges(void)
 {
@@ -438,6 +498,7 @@ main(void)
 	size_t i, k;
 
 	test_reread();
+	test_direct();
 	test_ranges();
 	for (i = 0; i < SY_NELEM(cases); i++) {
 		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);

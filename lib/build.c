@@ -221,34 +221,59 @@ part_item(size_t i, void *arg)
 	return part_slice(p, i);
 }
 
+/* The slices' blocks, kept from feed to feed (they grow once). */
+static struct part *
+part_new(void)
+{
+	struct part *p = calloc(1, sizeof(*p));
+	size_t t, s, k;
+
+	if (p == NULL)
+		return NULL;
+	for (t = 0; t < 2; t++)
+		for (s = 0; s < NSLICE; s++)
+			for (k = 0; k < SY_NELEM(formats); k++)
+				sy_out_init(&p->buf[t][s][k], NULL);
+	return p;
+}
+
+static void
+part_free(struct part *p)
+{
+	size_t t, s, k;
+
+	if (p == NULL)
+		return;
+	for (t = 0; t < 2; t++)
+		for (s = 0; s < NSLICE; s++)
+			for (k = 0; k < SY_NELEM(formats); k++)
+				sy_out_fini(&p->buf[t][s][k]);
+	free(p);
+}
+
 /*
  * Writes feed f's files (jobs js[0..nj), one per format) under their
- * temporary names: the heads, then each part of the entries (a round:
- * its slices made while the part before is appended), then the ends.
- * *bad is the job that failed, or SIZE_MAX when reading the entries
- * again failed.
+ * temporary names, with p's blocks: the heads, then each part of the
+ * entries (a round: its slices made while the part before is appended),
+ * then the ends.  *bad is the job that failed, or SIZE_MAX when reading
+ * the entries again failed.
  */
 static enum sy_err
-write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
-    size_t *bad)
+write_feed(struct part *p, struct sy_manifest *m, struct sy_feed *f,
+    struct job *js, size_t nj, size_t *bad)
 {
-	struct part *p;
 	enum sy_err e = SY_OK;
-	size_t i, k, s, t, ns, failed;
+	size_t i, k, ns, failed;
 
 	*bad = 0;
 	if (!sy_feed_head_is_writable(f))
 		return SY_EINVAL;
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		return SY_ENOMEM;
 	p->m = m;
 	p->f = f;
 	p->js = js;
 	p->nj = nj;
-	for (t = 0; t < 2; t++)
-		for (s = 0; s < NSLICE; s++)
-			for (k = 0; k < nj; k++)
-				sy_out_init(&p->buf[t][s][k], NULL);
+	p->cur = 0;
+	p->wns = 0;
 	for (k = 0; k < nj && e == SY_OK; k++) {
 		*bad = k;
 		sy_atomic_sweep(js[k].path);
@@ -287,11 +312,6 @@ write_feed(struct sy_manifest *m, struct sy_feed *f, struct job *js, size_t nj,
 			sy_out_fini(&js[i].out);
 			js[i].open = false;
 		}
-	for (t = 0; t < 2; t++)
-		for (s = 0; s < NSLICE; s++)
-			for (k = 0; k < nj; k++)
-				sy_out_fini(&p->buf[t][s][k]);
-	free(p);
 	return e;
 }
 
@@ -323,6 +343,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	struct sy_feed *feeds = NULL;
 	struct sy_atomic *tmp = NULL;
 	struct job *jobs = NULL;
+	struct part *part = NULL;
 	struct sy_stamp stamp;
 	size_t nfeeds = 0, ntmp = 0, njobs = 0, i, k;
 	enum sy_err e;
@@ -381,7 +402,8 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		goto out;
 	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));
 	jobs = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*jobs));
-	if (tmp == NULL || jobs == NULL) {
+	part = part_new();
+	if (tmp == NULL || jobs == NULL || part == NULL) {
 		e = SY_ENOMEM;
 		goto out;
 	}
@@ -425,7 +447,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		free(dir);
 		ntmp = njobs;
 		e = write_feed(
-		    &m, &feeds[i], jobs + first, njobs - first, &bad);
+		    part, &m, &feeds[i], jobs + first, njobs - first, &bad);
 		if (e != SY_OK) {
 			/* The manifest changed, or an article went away. */
 			if (bad == SIZE_MAX && e == SY_EIO && errno == EAGAIN)
@@ -469,6 +491,7 @@ out:
 		free(jobs[i].path);
 	free(jobs);
 	free(tmp);
+	part_free(part);
 	sy_manifest_feeds_free(feeds, nfeeds);
 	sy_manifest_fini(&m);
 	sy_stamp_fini(&stamp);

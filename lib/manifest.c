@@ -2129,7 +2129,7 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 	struct sy_diags da;
 	char win[65536];
 	long long mid, split = -1, at;
-	size_t lines = 0, i;
+	size_t lines = 0, i, guess = 0;
 	ssize_t got;
 	pthread_t t;
 	bool ok = false;
@@ -2162,8 +2162,19 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 			goto undo;
 		if ((nl = memchr(win, '\n', (size_t)got)) != NULL)
 			split = at + (nl - win) + 1;
+		/* The line ends there: about how many rows a half holds. */
+		for (i = 0; at == mid && i < (size_t)got; i++)
+			guess += win[i] == '\n';
+		if (at == mid)
+			guess = (size_t)((double)guess / (double)got *
+			    (double)(st->st_size - hd.end) / 2 * 1.1);
 	}
 	if (split < 0 || split >= (long long)st->st_size)
+		goto undo;
+	/* The id and link maps sized once, not doubled row by row. */
+	if (guess > 0 && guess < SY_CSV_MAX_RECORDS &&
+	    (sy_strmap_reserve(&L->ids, guess) != SY_OK ||
+	        sy_strmap_reserve(&L->links, guess) != SY_OK))
 		goto undo;
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		goto undo;
@@ -2182,6 +2193,16 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 	sy_strmap_init(&b->L.guids);
 	sy_url_memo_init(&b->L.urlmemo);
 	sy_diags_init(&b->d);
+	if (guess > 0 && guess < SY_CSV_MAX_RECORDS &&
+	    (sy_strmap_reserve(&b->L.ids, guess) != SY_OK ||
+	        sy_strmap_reserve(&b->L.links, guess) != SY_OK)) {
+		sy_strmap_fini(&b->L.ids);
+		sy_strmap_fini(&b->L.links);
+		sy_url_memo_fini(&b->L.urlmemo);
+		free(b);
+		b = NULL;
+		goto undo;
+	}
 	b->fp = fp;
 	b->off = split;
 	if (pthread_create(&t, NULL, half_main, b) != 0) {

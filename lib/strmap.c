@@ -97,10 +97,11 @@ find(const struct sy_strmap *m, const char *key, size_t len, uint64_t h)
 	}
 }
 
+/* Moves the keys to cap slots (a power of two, above the keys held). */
 static enum sy_err
-grow(struct sy_strmap *m)
+rehash(struct sy_strmap *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64, i, j;
+	size_t i, j;
 	struct sy_strmap_slot *old = m->slots, *slots;
 	size_t oldcap = m->cap;
 
@@ -123,6 +124,23 @@ grow(struct sy_strmap *m)
 	m->slots = slots;
 	m->cap = cap;
 	return SY_OK;
+}
+
+static enum sy_err
+grow(struct sy_strmap *m)
+{
+	return rehash(m, m->cap ? m->cap * 2 : 64);
+}
+
+enum sy_err
+sy_strmap_reserve(struct sy_strmap *m, size_t n)
+{
+	size_t cap = 64;
+
+	/* put grows at 3/4 full: room for n keys without a move. */
+	while (cap < SIZE_MAX / 8 && cap * 3 < (n + 1) * 4)
+		cap *= 2;
+	return cap > m->cap ? rehash(m, cap) : SY_OK;
 }
 
 /* A copy of key[0..len) and its NUL in the arena, or NULL. */

@@ -31,6 +31,12 @@ void sy_strmap_fini(struct sy_strmap *m);
 enum sy_err sy_strmap_put(
     struct sy_strmap *m, const char *key, size_t v, bool *found, size_t *old);
 
+/*
+ * Makes room for n keys at once, so that putting them moves nothing
+ * (when the number is known or well guessed); SY_ENOMEM, m unchanged.
+ */
+enum sy_err sy_strmap_reserve(struct sy_strmap *m, size_t n);
+
 /* True and *v set when key is there. */
 bool sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v);
 

@@ -1052,9 +1052,10 @@ static const unsigned char stops[256] = {
  * The one record of buf[0, n) split in place as libcsv splits it
  * (CSV_STRICT, CSV_APPEND_NULL, spaces and tabs around fields trimmed),
  * when it has the plain shape that needs none of libcsv's leniency:
- * every field either unquoted, with no quote and no space or tab at
- * either end, or quoted from its first byte to a closing quote that a
- * comma or the record's end follows; the record ends with LF, CR LF or,
+ * every field either unquoted, with no quote (spaces and tabs at either
+ * end trimmed; not all blank), or quoted from its first byte to a
+ * closing quote that a comma or the record's end follows; the record
+ * ends with LF, CR LF or,
  * when eof, the end of buf.  buf must have room for n + 1 bytes: each
  * field is written over its own bytes, a NUL after it, and its start
  * and line (counted from line) stored in foff and flines (cap entries,
@@ -1069,7 +1070,7 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 
 	*nf = 0;
 	for (;;) {
-		char *q;
+		char *q, *a, *b;
 
 		if (*nf == *cap) {
 			size_t c = *cap ? *cap * 2 : 32, *v;
@@ -1110,12 +1111,17 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 				;
 			if (q < end && (*q == '"' || *q == '\0'))
 				return false;
-			if (q > p &&
-			    (p[0] == ' ' || p[0] == '\t' || q[-1] == ' ' ||
-			        q[-1] == '\t'))
-				return false;
-			memmove(w, p, (size_t)(q - p));
-			w += q - p;
+			/* Spaces and tabs around it go, as libcsv trims. */
+			a = p;
+			b = q;
+			while (a < b && (*a == ' ' || *a == '\t'))
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			if (a == b && q > p)
+				return false; /* all blank: libcsv's to judge */
+			memmove(w, a, (size_t)(b - a));
+			w += b - a;
 			p = q;
 		}
 		(*nf)++;

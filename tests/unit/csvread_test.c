@@ -333,7 +333,8 @@ test_direct(void)
 	    {"\"q\",b\n", false, true},
 	    {"a,\"q\"\"x\"\"\"\r\n", false, true},
 	    {"\xe6\xa8\x99,\xe9\xa1\x8c\n", false, true},
-	    {"a ,b\n", false, false},
+	    {"a ,\tb c \t\n", false, true},
+	    {" \t,b\n", false, false},
 	    {"a,b\n", true, true},
 	    {"a,b", false, false},
 	};

@@ -92,6 +92,14 @@ collect_none(struct sy_csv_record *rec, void *arg)
 	return 0;
 }
 
+static void
+seen_init(struct seen *s)
+{
+	memset(s, 0, sizeof(*s));
+	sy_buf_init(&s->recs, 0);
+	sy_buf_init(&s->xml, 0);
+}
+
 /* Reads len bytes of in as "t.csv" into s and d, both set up here. */
 static enum sy_err
 read_mem(const char *in, size_t len, struct seen *s, struct sy_diags *d)
@@ -100,9 +108,7 @@ read_mem(const char *in, size_t len, struct seen *s, struct sy_diags *d)
 	enum sy_err e;
 
 	sy_diags_init(d);
-	memset(s, 0, sizeof(*s));
-	sy_buf_init(&s->recs, 0);
-	sy_buf_init(&s->xml, 0);
+	seen_init(s);
 	if (fp == NULL)
 		return SY_EIO;
 	e = sy_csv_read_fp(fp, "t.csv", collect, s, d);
@@ -268,9 +274,7 @@ split_file(const char *in, size_t len, size_t *nsplits)
 		abort();
 	rewind(fp);
 	sy_diags_init(&d);
-	memset(&whole, 0, sizeof(whole));
-	sy_buf_init(&whole.recs, 0);
-	sy_buf_init(&whole.xml, 0);
+	seen_init(&whole);
 	if (sy_csv_read_fp(fp, "t.csv", collect, &whole, &d) != SY_OK)
 		bad++;
 	for (k = 1; d.n == 0 && k < whole.n; k++) {
@@ -279,9 +283,7 @@ split_file(const char *in, size_t len, size_t *nsplits)
 		if (at <= 0 || in[at - 1] != '\n')
 			continue; /* not where a line starts */
 		(*nsplits)++;
-		memset(&two, 0, sizeof(two));
-		sy_buf_init(&two.recs, 0);
-		sy_buf_init(&two.xml, 0);
+		seen_init(&two);
 		rewind(fp);
 		pos = ftello(fp);
 		if (sy_csv_read_range(fp, "t.csv", 0, at, 0, &lines, collect,
@@ -298,9 +300,7 @@ split_file(const char *in, size_t len, size_t *nsplits)
 		sy_buf_fini(&two.recs);
 		sy_buf_fini(&two.xml);
 	}
-	sy_buf_fini(&whole.recs);
-	sy_buf_fini(&whole.xml);
-	sy_diags_fini(&d);
+	seen_fini(&whole, &d);
 	fclose(fp);
 	return bad;
 }

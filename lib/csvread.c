@@ -1129,7 +1129,9 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 		 * The byte after the field, read before its NUL goes in: w
 		 * is p itself when nothing before was unquoted.
 		 */
-		after = p < end ? *p : '\0';
+		after = '\0';
+		if (p < end)
+			after = *p;
 		if (after == ',') {
 			*w++ = '\0';
 			p++;

@@ -199,8 +199,8 @@ fz_manifest_run(const uint8_t *data, size_t size, fz_feed_fn fn)
 		 */
 		e = sy_manifest_fill(&m, &feeds[i], 0, feeds[i].n);
 		if (e != SY_OK) {
-			fprintf(stderr, "sy_manifest_fill: %s\n",
-			    sy_strerror(e));
+			fprintf(
+			    stderr, "sy_manifest_fill: %s\n", sy_strerror(e));
 			abort();
 		}
 		memset(&w, 0, sizeof(w));

@@ -9,7 +9,8 @@
 #          wrk's request rate on the same server as the ceiling.
 #   no limit: the same rows without the columns' limits, every row in
 #          the feeds, at every size, beside the floor (a bare libcsv
-#          parse plus cat of the same number of bytes) and peak memory
+#          parse plus cat of the same number of bytes, and the same with
+#          an fsync of what cat wrote, as syndic-build does) and peak memory
 #          against the size of the feeds; npm feed once beyond 100,000
 #          rows, stopped after BENCH_NPM_TIMEOUT seconds (default 600).
 #   rebuild: a one-row manifest built again unchanged (median of 50).
@@ -126,6 +127,17 @@ if [ "$ONLY" = all ] || [ "$ONLY" = build ] || [ "$ONLY" = lint ]; then
 			rm -f "$W/cat.out"
 			echo "   syndic-build takes $(echo "$s1 / ($f1 + $f2)" |
 			    bc -l | cut -c1-5)x the floor ($f1 s + $f2 s)"
+			# syndic-build's files are on disk when it ends
+			# (fsync before the renames); cat's are not.  The
+			# same cat, then sync(1) of its file: the floor of
+			# output that survives a crash.
+			BEFORE="rm -f '$W/cat.out'" measure \
+			    "floor: the same cat, then fsync" sh -c \
+			    "cat '$u/out'/*/* >'$W/cat.out' && sync '$W/cat.out'"
+			f3=$(cat "$W/last.secs")
+			rm -f "$W/cat.out"
+			echo "   and $(echo "$s1 / ($f1 + $f3)" | bc -l |
+			    cut -c1-5)x that durable floor ($f1 s + $f3 s)"
 			# libxml2 and jansson read the feeds back to the
 			# entries written (a parse into trees: up to 100,000).
 			if [ "$n" -le 100000 ]; then

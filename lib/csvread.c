@@ -201,6 +201,23 @@ batch_send(struct reader *r)
 	return true;
 }
 
+/*
+ * The current record into the pipe's batch, its fields at foff[] in the
+ * batch's data on lines flines[]; the batch handed over once full.
+ */
+static void
+to_batch(struct reader *r, const size_t *foff, const size_t *flines)
+{
+	if (r->cur == NULL || batch_add(r->cur, r, foff, flines) != SY_OK) {
+		r->err = SY_ENOMEM;
+		return;
+	}
+	r->rec_base = r->ab->len; /* delivered: it stays */
+	if ((r->cur->n >= BATCH_RECORDS || r->cur->data.len >= BATCH_BYTES) &&
+	    !batch_send(r))
+		r->cbret = -1; /* the consumer stopped, for its own reason */
+}
+
 /* The record is complete: to the callback, or into the pipe. */
 static void
 deliver(struct reader *r)
@@ -213,15 +230,7 @@ deliver(struct reader *r)
 		r->cbret = r->cb(&r->rec, r->arg);
 		return;
 	}
-	if (r->cur == NULL ||
-	    batch_add(r->cur, r, r->foff, r->rec.flines) != SY_OK) {
-		r->err = SY_ENOMEM;
-		return;
-	}
-	r->rec_base = r->ab->len; /* delivered: it stays */
-	if ((r->cur->n >= BATCH_RECORDS || r->cur->data.len >= BATCH_BYTES) &&
-	    !batch_send(r))
-		r->cbret = -1; /* the consumer stopped, for its own reason */
+	to_batch(r, r->foff, r->rec.flines);
 }
 
 static void
@@ -474,19 +483,27 @@ struct lines {
 
 #define LINES_BLOCK (256u << 10)
 
+/*
+ * A stream's lines from off (or where it stands, off < 0).  With pread
+ * (and a descriptor): read at off up to lim (-1: the end) with pread(2),
+ * the stream never moved, so that other readers can share it; else from
+ * the descriptor after a seek to off where the stdio buffer allows one,
+ * or with getline.  block is the first read's size.
+ */
 static void
-lines_init(struct lines *l, FILE *fp, long long off, size_t block)
+lines_init(struct lines *l, FILE *fp, long long off, long long lim, bool pread,
+    size_t block)
 {
 	memset(l, 0, sizeof(*l));
 	l->fp = fp;
 	l->block = block;
 	l->fd = -1;
 	l->lim = -1;
-	/* One record read again: pread at off, no seek of the stream. */
-	if (off >= 0 && block < LINES_BLOCK && fileno(fp) >= 0) {
+	if (pread && off >= 0 && fileno(fp) >= 0) {
 		l->fd = fileno(fp);
 		l->pread = true;
 		l->pos = off;
+		l->lim = lim;
 		return;
 	}
 	/* Only where the stdio buffer can be left behind by a seek. */
@@ -623,15 +640,9 @@ fast_record(struct reader *r, const char *s, size_t n, long long off)
 	r->rec.len = off >= 0 ? n : 0;
 	r->rec.nfields = nf;
 	r->rec.xml_bad = xml_bad;
-	if (batch_add(r->cur, r, r->pfoff, r->pflines) != SY_OK)
-		r->err = SY_ENOMEM;
+	to_batch(r, r->pfoff, r->pflines);
 	r->rec.nfields = 0;
 	r->rec.xml_bad = false;
-	r->rec_base = ab->len; /* delivered: it stays */
-	if (r->err == SY_OK &&
-	    (r->cur->n >= BATCH_RECORDS || r->cur->data.len >= BATCH_BYTES) &&
-	    !batch_send(r))
-		r->cbret = -1; /* the consumer stopped, for its own reason */
 	return true;
 }
 
@@ -693,17 +704,12 @@ read_stream(struct job *j)
 		batch_free(r.cur);
 		return SY_ENOMEM;
 	}
-	/* One record read again: a small first read (grown as needed). */
-	if (j->range) {
-		/* pread from base to end: no seek, fp stays where it is. */
-		lines_init(&src, fp, -1, LINES_BLOCK);
-		src.fd = fileno(fp);
-		src.pread = true;
-		src.pos = j->base;
-		src.lim = j->end;
-	} else {
-		lines_init(&src, fp, j->base, j->one ? 8192 : LINES_BLOCK);
-	}
+	/*
+	 * A range, or one record read again (a small first read, grown as
+	 * needed): pread, fp untouched.
+	 */
+	lines_init(&src, fp, j->base, j->range ? j->end : -1,
+	    j->range || j->one, j->one ? 8192 : LINES_BLOCK);
 	for (; !r.full && (got = lines_next(&src, &line)) > 0;
 	     at = at < 0 ? at : at + got) {
 		size_t n = (size_t)got, done, rest;
@@ -1246,7 +1252,7 @@ sy_csv_read_at(FILE *fp, const char *path, long long off, size_t line,
 	    read_at_plain(fileno(fp), off, line, len, cb, arg, &ret))
 		return ret > 0 ? (enum sy_err)ret : SY_OK;
 	clearerr(fp);
-	/* With a descriptor, read at off with pread (lines_init). */
+	/* With a descriptor, read at off with pread (read_stream). */
 	if (fileno(fp) < 0 && fseeko(fp, (off_t)off, SEEK_SET) != 0)
 		return SY_EIO;
 	e = read_stream(&j);

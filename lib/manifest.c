@@ -1995,6 +1995,17 @@ default_column(struct sy_manifest *m, const struct sy_manifest_opts *o)
 	return SY_OK;
 }
 
+/* What reading the rows leaves in a loader: duplicate maps, best rows. */
+static void
+rows_fini(struct loader *L)
+{
+	sy_strmap_fini(&L->ids);
+	sy_strmap_fini(&L->links);
+	sy_strmap_fini(&L->guids);
+	sy_strmap_fini(&L->topidx);
+	topk_free(L);
+}
+
 /*
  * A large manifest read in two halves at once (load_split): below
  * SPLIT_MIN bytes one reading costs less than the threads.
@@ -2022,6 +2033,61 @@ half_main(void *arg)
 	return NULL;
 }
 
+static void
+half_free(struct half *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	rows_fini(&b->L);
+	sy_url_memo_fini(&b->L.urlmemo);
+	for (i = 0; i < b->m.n; i++)
+		sy_entry_fini(&b->m.entries[i]);
+	free(b->m.entries);
+	sy_diags_fini(&b->d);
+	free(b);
+}
+
+/*
+ * The second half of L's manifest, from byte off of fp: a loader of its
+ * own that shares L's read-only parts (options, header, columns, zones)
+ * and has its own rows, maps (room for about rows keys), best rows,
+ * verdicts and diagnostics; NULL when out of memory.
+ */
+static struct half *
+half_new(const struct loader *L, FILE *fp, long long off, size_t rows)
+{
+	struct half *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	b->L = *L;
+	b->m = *L->m;
+	b->m.entries = NULL;
+	b->m.n = b->m.cap = b->m.nrows = 0;
+	b->m.src = NULL;
+	b->L.m = &b->m;
+	b->L.d = &b->d;
+	b->L.tops = NULL;
+	b->L.ntops = 0;
+	sy_strmap_init(&b->L.topidx);
+	sy_strmap_init(&b->L.ids);
+	sy_strmap_init(&b->L.links);
+	sy_strmap_init(&b->L.guids);
+	sy_url_memo_init(&b->L.urlmemo);
+	sy_diags_init(&b->d);
+	b->fp = fp;
+	b->off = off;
+	if (rows > 0 &&
+	    (sy_strmap_reserve(&b->L.ids, rows) != SY_OK ||
+	        sy_strmap_reserve(&b->L.links, rows) != SY_OK)) {
+		half_free(b);
+		return NULL;
+	}
+	return b;
+}
+
 /* The header, read alone: where it ends. */
 struct head {
 	struct loader *L;
@@ -2045,11 +2111,7 @@ loader_reset(struct loader *L)
 	struct sy_manifest *m = L->m;
 	size_t i;
 
-	sy_strmap_fini(&L->ids);
-	sy_strmap_fini(&L->links);
-	sy_strmap_fini(&L->guids);
-	sy_strmap_fini(&L->topidx);
-	topk_free(L);
+	rows_fini(L);
 	for (i = 0; i < m->n; i++)
 		sy_entry_fini(&m->entries[i]);
 	m->n = 0;
@@ -2142,12 +2204,12 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 	if (sy_csv_read_at(fp, L->path, 0, 1, 0, head_cb, &hd, &da) != SY_OK ||
 	    da.n > 0 || !L->h.seen || L->err != SY_OK || hd.end <= 0 ||
 	    hd.end > (long long)sizeof(win))
-		goto undo;
+		goto out;
 	do
 		got = pread(fileno(fp), win, (size_t)hd.end, 0);
 	while (got < 0 && errno == EINTR);
 	if (got != (ssize_t)hd.end || win[hd.end - 1] != '\n')
-		goto undo;
+		goto out;
 	for (i = 0; i < (size_t)hd.end; i++)
 		lines += win[i] == '\n';
 	/* The second half starts after the first line end past the middle. */
@@ -2159,7 +2221,7 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 			got = pread(fileno(fp), win, sizeof(win), (off_t)at);
 		while (got < 0 && errno == EINTR);
 		if (got <= 0)
-			goto undo;
+			goto out;
 		if ((nl = memchr(win, '\n', (size_t)got)) != NULL)
 			split = at + (nl - win) + 1;
 		/* The line ends there: about how many rows a half holds. */
@@ -2170,47 +2232,18 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 			    (double)(st->st_size - hd.end) / 2 * 1.1);
 	}
 	if (split < 0 || split >= (long long)st->st_size)
-		goto undo;
+		goto out;
+	if (guess >= SY_CSV_MAX_RECORDS)
+		guess = 0;
 	/* The id and link maps sized once, not doubled row by row. */
-	if (guess > 0 && guess < SY_CSV_MAX_RECORDS &&
+	if (guess > 0 &&
 	    (sy_strmap_reserve(&L->ids, guess) != SY_OK ||
 	        sy_strmap_reserve(&L->links, guess) != SY_OK))
-		goto undo;
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		goto undo;
-	b->L = *L;
-	b->m = *L->m;
-	b->m.entries = NULL;
-	b->m.n = b->m.cap = b->m.nrows = 0;
-	b->m.src = NULL;
-	b->L.m = &b->m;
-	b->L.d = &b->d;
-	b->L.tops = NULL;
-	b->L.ntops = 0;
-	sy_strmap_init(&b->L.topidx);
-	sy_strmap_init(&b->L.ids);
-	sy_strmap_init(&b->L.links);
-	sy_strmap_init(&b->L.guids);
-	sy_url_memo_init(&b->L.urlmemo);
-	sy_diags_init(&b->d);
-	if (guess > 0 && guess < SY_CSV_MAX_RECORDS &&
-	    (sy_strmap_reserve(&b->L.ids, guess) != SY_OK ||
-	        sy_strmap_reserve(&b->L.links, guess) != SY_OK)) {
-		sy_strmap_fini(&b->L.ids);
-		sy_strmap_fini(&b->L.links);
-		sy_url_memo_fini(&b->L.urlmemo);
-		free(b);
-		b = NULL;
-		goto undo;
-	}
-	b->fp = fp;
-	b->off = split;
-	if (pthread_create(&t, NULL, half_main, b) != 0) {
-		sy_url_memo_fini(&b->L.urlmemo);
-		free(b);
-		b = NULL;
-		goto undo;
-	}
+		goto out;
+	if ((b = half_new(L, fp, split, guess)) == NULL)
+		goto out;
+	if (pthread_create(&t, NULL, half_main, b) != 0)
+		goto out;
 	*e = sy_csv_read_range(
 	    fp, L->path, hd.end, split, lines, &lines, row_cb, L, &da);
 	pthread_join(t, NULL);
@@ -2231,23 +2264,8 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 	if (*e == SY_OK)
 		*e = sy_diags_move(d, &da);
 	ok = true;
-out : {
-	/* B's own; what merge_half moved is gone from it. */
-	struct loader *bl = &b->L;
-
-	sy_strmap_fini(&bl->ids);
-	sy_strmap_fini(&bl->links);
-	sy_strmap_fini(&bl->guids);
-	sy_strmap_fini(&bl->topidx);
-	topk_free(bl);
-	sy_url_memo_fini(&bl->urlmemo);
-	for (i = 0; i < b->m.n; i++)
-		sy_entry_fini(&b->m.entries[i]);
-	free(b->m.entries);
-	sy_diags_fini(&b->d);
-	free(b);
-}
-undo:
+out:
+	half_free(b); /* what merge_half moved is gone from it */
 	if (!ok)
 		loader_reset(L);
 	L->d = d;
@@ -2483,12 +2501,8 @@ out:
 	saved = errno;
 	if (e == SY_OK && d->oom)
 		e = SY_ENOMEM;
-	sy_strmap_fini(&L.ids);
-	sy_strmap_fini(&L.links);
-	sy_strmap_fini(&L.guids);
+	rows_fini(&L);
 	sy_strmap_fini(&L.slugs);
-	sy_strmap_fini(&L.topidx);
-	topk_free(&L);
 	sy_url_memo_fini(&L.urlmemo);
 	for (i = 0; i < L.nzones; i++)
 		sy_tz_free(L.zones[i]);

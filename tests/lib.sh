@@ -7,7 +7,46 @@
 PY=/usr/bin/python3
 export LC_ALL=C.UTF-8
 T=$(mktemp -d "${TMPDIR:-/tmp}/syndic-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+
+# Servers a script starts in the background (serve); when it ends they
+# are stopped by pid, then the script's own at_exit runs if it has one
+# (a database, a network namespace), then $T goes.
+_pids=
+_end() {
+	for _p in $_pids; do
+		kill "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
+	done
+	if command -v at_exit >/dev/null 2>&1; then at_exit; fi
+	rm -rf "$T"
+}
+trap _end EXIT
+
+# serve COMMAND...: runs it in the background, to be stopped at the end,
+# its standard input the one serve is given (a background command's is
+# /dev/null otherwise, even with <&0: the DNS fixture reads a FIFO).
+serve() {
+	exec 9<&0
+	"$@" <&9 9<&- &
+	_pids="$_pids $!"
+	exec 9<&-
+}
+
+# wait_files FILE...: until each FILE holds something (a server's port),
+# for at most 10 s; false if one is still empty then.
+wait_files() {
+	_tries=0
+	while [ $_tries -lt 200 ]; do
+		_all=1
+		for _f; do
+			[ -s "$_f" ] || _all=0
+		done
+		[ $_all -eq 1 ] && return 0
+		sleep 0.05
+		_tries=$((_tries + 1))
+	done
+	return 1
+}
 # The tools' caches (syndic-build's up-to-date records, syndic-links'
 # history) stay inside the test's folder, away from the user's.
 export XDG_CACHE_HOME="$T/cache"

@@ -7,25 +7,12 @@
 K="$SY_BIN/syndic-links"
 cd "$SY_TOP" || exit 2
 
-pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
 
-$PY tests/http/server.py --port-file "$T/http.port" &
-pids="$pids $!"
+serve $PY tests/http/server.py --port-file "$T/http.port"
 mkfifo "$T/dns.in"
 exec 3<>"$T/dns.in"
-$PY tests/dns/server.py <"$T/dns.in" >"$T/dns.port" &
-pids="$pids $!"
-tries=0
-while { [ ! -s "$T/http.port" ] || [ ! -s "$T/dns.port" ]; } &&
-    [ $tries -lt 200 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+serve $PY tests/dns/server.py <"$T/dns.in" >"$T/dns.port"
+wait_files "$T/http.port" "$T/dns.port"
 P=$(cat "$T/http.port")
 D=$(head -n 1 "$T/dns.port")
 check "fixture servers are up" test -n "$P" -a -n "$D"

@@ -7,19 +7,8 @@
 K="$SY_BIN/syndic-links"
 cd "$SY_TOP" || exit 2
 
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-$PY tests/http/server.py --port-file "$T/port" &
-pid=$!
-tries=0
-while [ ! -s "$T/port" ] && [ $tries -lt 200 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+serve $PY tests/http/server.py --port-file "$T/port"
+wait_files "$T/port"
 U="http://127.0.0.1:$(cat "$T/port")"
 cat >"$T/urls.txt" <<EOT
 $U/endless#here

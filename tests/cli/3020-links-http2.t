@@ -12,12 +12,6 @@ if [ ! -x "$NGINX" ] || ! "$NGINX" -V 2>&1 | grep -q http_v2_module; then
 	done_testing
 	exit 0
 fi
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$T/key.pem" \
     -out "$T/cert.pem" >/dev/null 2>&1
@@ -40,8 +34,7 @@ http {
 	}
 }
 EOC
-"$NGINX" -p "$T/ng" -c "$T/ng/nginx.conf" -g 'daemon off;' &
-pid=$!
+serve "$NGINX" -p "$T/ng" -c "$T/ng/nginx.conf" -g 'daemon off;'
 tries=0
 until curl -sk "https://127.0.0.1:$port/" >/dev/null 2>&1 ||
     [ $tries -ge 100 ]; do

@@ -12,14 +12,10 @@ cd "$SY_TOP" || exit 2
 ns=sytest$$
 va=sya$$
 vb=syb$$
-pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+at_exit() {
 	ip link del "$va" 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
-	rm -rf "$T"
 }
-trap cleanup EXIT
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null ||
     ! ip netns add "$ns" 2>/dev/null; then
 	skip "needs root and ip netns"
@@ -35,17 +31,10 @@ if ! { ip link add "$va" type veth peer name "$vb" &&
 	done_testing
 	exit 0
 fi
-ip netns exec "$ns" $PY tests/http/server.py --bind 203.0.113.2 \
-    --port-file "$T/pub.port" &
-pids="$pids $!"
-$PY tests/http/server.py --port-file "$T/priv.port" &
-pids="$pids $!"
-tries=0
-while { [ ! -s "$T/pub.port" ] || [ ! -s "$T/priv.port" ]; } &&
-    [ $tries -lt 200 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+serve ip netns exec "$ns" $PY tests/http/server.py --bind 203.0.113.2 \
+    --port-file "$T/pub.port"
+serve $PY tests/http/server.py --port-file "$T/priv.port"
+wait_files "$T/pub.port" "$T/priv.port"
 PUB="http://203.0.113.2:$(cat "$T/pub.port")"
 PRIV="http://127.0.0.1:$(cat "$T/priv.port")"
 hits() {

@@ -12,21 +12,10 @@
 K="$SY_BIN/syndic-links"
 cd "$SY_TOP" || exit 2
 
-pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	pg_stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
+at_exit() { pg_stop; }
 
-$PY tests/http/server.py --port-file "$T/http.port" &
-pids="$pids $!"
-tries=0
-while [ ! -s "$T/http.port" ] && [ $tries -lt 200 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+serve $PY tests/http/server.py --port-file "$T/http.port"
+wait_files "$T/http.port"
 P=$(cat "$T/http.port")
 U="http://127.0.0.1:$P"
 check "fixture server is up" test -n "$P"

@@ -14,21 +14,10 @@
 K="$SY_BIN/syndic-links"
 cd "$SY_TOP" || exit 2
 
-pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	pg_stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
+at_exit() { pg_stop; }
 
-$PY tests/http/server.py --ports 16 --port-file "$T/http.port" &
-pids="$pids $!"
-tries=0
-while [ ! -s "$T/http.port" ] && [ $tries -lt 200 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+serve $PY tests/http/server.py --ports 16 --port-file "$T/http.port"
+wait_files "$T/http.port"
 PORTS=$(cat "$T/http.port")
 set -- $PORTS
 P=$1

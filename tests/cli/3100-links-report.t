@@ -14,33 +14,18 @@ R="$PY $SY_TOP/tests/report.py"
 BR="$PY $SY_TOP/tests/browser.py"
 cd "$SY_TOP" || exit 2
 
-pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
 if ! have_chromium || ! command -v tidy >/dev/null; then
 	skip "needs chromium and tidy (make deps installs them)"
 	done_testing
 	exit 0
 fi
 
-$PY tests/http/server.py --port-file "$T/http.port" &
-pids="$pids $!"
-$PY tests/http/server.py --bind 127.0.0.2 --port-file "$T/http2.port" &
-pids="$pids $!"
+serve $PY tests/http/server.py --port-file "$T/http.port"
+serve $PY tests/http/server.py --bind 127.0.0.2 --port-file "$T/http2.port"
 mkfifo "$T/dns.in"
 exec 3<>"$T/dns.in"
-$PY tests/dns/server.py <"$T/dns.in" >"$T/dns.port" &
-pids="$pids $!"
-tries=0
-while { [ ! -s "$T/http.port" ] || [ ! -s "$T/http2.port" ] ||
-    [ ! -s "$T/dns.port" ]; } &&
-    [ $tries -lt 200 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+serve $PY tests/dns/server.py <"$T/dns.in" >"$T/dns.port"
+wait_files "$T/http.port" "$T/http2.port" "$T/dns.port"
 P=$(cat "$T/http.port")
 D=$(head -n 1 "$T/dns.port")
 check "fixture servers are up" test -n "$P" -a -n "$D"

@@ -14,25 +14,14 @@ LINT="$SY_BIN/syndic-lint"
 R="$PY $SY_TOP/tests/report.py"
 cd "$SY_TOP" || exit 2
 
-pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
 if ! have_chromium || ! command -v tidy >/dev/null; then
 	skip "needs chromium and tidy (make deps installs them)"
 	done_testing
 	exit 0
 fi
 
-$PY tests/http/server.py --port-file "$T/http.port" &
-pids="$pids $!"
-tries=0
-while [ ! -s "$T/http.port" ] && [ $tries -lt 200 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+serve $PY tests/http/server.py --port-file "$T/http.port"
+wait_files "$T/http.port"
 P=$(cat "$T/http.port")
 check "fixture server is up" test -n "$P"
 U="http://127.0.0.1:$P"

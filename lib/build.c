@@ -39,8 +39,6 @@ static const struct {
 #define PART 1024
 #define SLICE 64
 #define NSLICE (PART / SLICE)
-/* A file's bytes are sent on to the disk every KICK bytes. */
-#define KICK (8ll << 20)
 
 int
 sy_build_parse_formats(const char *s, unsigned *out)
@@ -74,10 +72,8 @@ struct job {
 	size_t fmt; /* into formats[] */
 	char *path;
 	struct sy_atomic *tmp;
-	struct sy_out out;
+	struct sy_out out; /* the head and the end, on their way to tmp */
 	bool open;
-	long long sent;   /* bytes appended so far */
-	long long kicked; /* of them, sent on to the disk (sy_atomic_kick) */
 };
 
 /*
@@ -179,32 +175,37 @@ part_slice(struct part *p, size_t s)
 
 /*
  * The part before, in the set that is not cur, appended to every file
- * in order; every KICK bytes a file is sent on its way to the disk, so
- * that the fsync at the end has little left to wait for.
+ * in order (sy_atomic_write: the disk takes a file's bytes as they come).
  */
 static enum sy_err
 part_append(struct part *p)
 {
-	struct sy_out *v[NSLICE];
+	const struct sy_out *o;
 	size_t k, s;
+	enum sy_err e;
 
 	for (k = 0; k < p->nj; k++) {
-		struct job *j = &p->js[k];
-
 		p->wbad = k;
 		for (s = 0; s < p->wns; s++) {
-			v[s] = &p->buf[1 - p->cur][s][k];
-			j->sent += (long long)v[s]->len;
-		}
-		sy_out_append(&j->out, v, p->wns);
-		if (j->out.err != SY_OK)
-			return j->out.err;
-		if (j->sent - j->kicked >= KICK) {
-			sy_atomic_kick(j->tmp);
-			j->kicked = j->sent;
+			o = &p->buf[1 - p->cur][s][k];
+			if ((e = sy_atomic_write(
+			         p->js[k].tmp, o->data, o->len)) != SY_OK)
+				return e;
 		}
 	}
 	return SY_OK;
+}
+
+/* What job j's out holds (a head, an end) to its file. */
+static enum sy_err
+job_flush(struct job *j)
+{
+	enum sy_err e = j->out.err;
+
+	if (e == SY_OK)
+		e = sy_atomic_write(j->tmp, j->out.data, j->out.len);
+	sy_out_reset(&j->out);
+	return e;
 }
 
 /* Item i of a round: the append of the part before first, if any. */
@@ -279,10 +280,12 @@ write_feed(struct part *p, struct sy_manifest *m, struct sy_feed *f,
 		sy_atomic_sweep(js[k].path);
 		if ((e = sy_atomic_open(js[k].tmp, js[k].path)) != SY_OK)
 			break;
-		sy_out_init(&js[k].out, js[k].tmp->fp);
+		sy_out_init(&js[k].out, NULL);
 		js[k].open = true;
 		if ((e = js[k].out.err) == SY_OK)
 			e = formats[js[k].fmt].w->begin(&js[k].out, f);
+		if (e == SY_OK)
+			e = job_flush(&js[k]);
 	}
 	/* Rounds until the last part is made and appended. */
 	for (p->from = 0; e == SY_OK; p->from = p->to) {
@@ -304,7 +307,7 @@ write_feed(struct part *p, struct sy_manifest *m, struct sy_feed *f,
 	for (k = 0; k < nj && e == SY_OK; k++) {
 		*bad = k;
 		formats[js[k].fmt].w->end(&js[k].out, f);
-		if ((e = sy_out_flush(&js[k].out)) == SY_OK)
+		if ((e = job_flush(&js[k])) == SY_OK)
 			e = sy_atomic_finish(js[k].tmp);
 	}
 	for (i = 0; i < nj; i++)
@@ -492,6 +495,7 @@ out:
 	free(jobs);
 	free(tmp);
 	part_free(part);
+	sy_atomic_release();
 	sy_manifest_feeds_free(feeds, nfeeds);
 	sy_manifest_fini(&m);
 	sy_stamp_fini(&stamp);

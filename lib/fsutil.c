@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,44 @@
 #include "util.h"
 
 #define ATOMIC_BUFSZ (256u << 10)
+
+/*
+ * sy_atomic_write: bytes gather in DIO_BUF bytes aligned for direct I/O,
+ * and a full buffer is written by the file's writer thread while the
+ * other one fills.
+ */
+#define DIO_ALIGN 4096u
+#define DIO_BUF (4u << 20)
+
+/*
+ * Buffers let go, kept for the next files (up to DIO_SPARE): their pages
+ * are already there, where a new buffer's first touch faults on each.
+ */
+#define DIO_SPARE 8
+static struct {
+	pthread_mutex_t mu;
+	char *v[DIO_SPARE];
+	size_t n;
+} spare = {PTHREAD_MUTEX_INITIALIZER, {NULL}, 0};
+
+struct sy_dio {
+	int fd;
+	char *buf[2]; /* buf[cur] fills; the other may be being written */
+	int cur;
+	size_t fill; /* bytes in buf[cur] */
+	off_t off;   /* where buf[cur] goes in the file */
+	bool direct; /* O_DIRECT is on */
+	bool started;
+	pthread_t th;
+	/* between the filler and the writer */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const char *wbuf; /* being written: wlen bytes at woff; NULL: idle */
+	size_t wlen;
+	off_t woff;
+	bool quit;
+	int err; /* errno of the first failed write; 0 */
+};
 
 /* The watcher of sy_file_read (sy_file_read_watch); set between builds. */
 static struct {
@@ -189,7 +228,12 @@ same_content(const char *p1, const char *p2)
 	char ba[65536], bb[65536];
 	size_t na, nb;
 	bool same = false;
+	struct stat s1, s2;
 
+	/* Most changes change the size: then nothing needs reading. */
+	if (stat(p1, &s1) != 0 || stat(p2, &s2) != 0 ||
+	    s1.st_size != s2.st_size)
+		return false;
 	a = fopen(p1, "rb");
 	if (a == NULL)
 		return false;
@@ -230,6 +274,289 @@ fsync_dir(const char *path)
 	free(dir);
 }
 
+/* A buffer of DIO_BUF bytes, aligned for direct I/O (and huge pages). */
+static char *
+dio_buf_get(void)
+{
+	char *b = NULL;
+
+	pthread_mutex_lock(&spare.mu);
+	if (spare.n > 0)
+		b = spare.v[--spare.n];
+	pthread_mutex_unlock(&spare.mu);
+	if (b == NULL && (b = aligned_alloc(2u << 20, DIO_BUF)) != NULL)
+		sy_huge(b, DIO_BUF);
+	return b;
+}
+
+static void
+dio_buf_put(char *b)
+{
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&spare.mu);
+	if (spare.n < DIO_SPARE) {
+		spare.v[spare.n++] = b;
+		b = NULL;
+	}
+	pthread_mutex_unlock(&spare.mu);
+	free(b);
+}
+
+void
+sy_atomic_release(void)
+{
+	pthread_mutex_lock(&spare.mu);
+	while (spare.n > 0)
+		free(spare.v[--spare.n]);
+	pthread_mutex_unlock(&spare.mu);
+}
+
+/* Direct I/O off (for an unaligned end, or a file system that refused it). */
+static int
+dio_off(struct sy_dio *d)
+{
+	int fl;
+
+	d->direct = false;
+#ifdef O_DIRECT
+	fl = fcntl(d->fd, F_GETFL);
+	if (fl < 0 || fcntl(d->fd, F_SETFL, fl & ~O_DIRECT) != 0)
+		return errno ? errno : EIO;
+#else
+	(void)fl;
+#endif
+	return 0;
+}
+
+/* Writes p[0..n) at off whole; 0, or the errno of the failure. */
+static int
+dio_pwrite(struct sy_dio *d, const char *p, size_t n, off_t off)
+{
+	off_t from = off;
+	ssize_t got;
+	int err;
+
+	while (n > 0) {
+		got = pwrite(d->fd, p, n, off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && errno == EINVAL && d->direct) {
+			/* Refused after all: ordinary writes from here. */
+			if ((err = dio_off(d)) != 0)
+				return err;
+			continue;
+		}
+		if (got <= 0)
+			return got == 0 ? EIO : errno;
+		p += got;
+		n -= (size_t)got;
+		off += got;
+	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* Only a head start for fsync: its failure changes nothing. */
+	if (!d->direct)
+		(void)sync_file_range(
+		    d->fd, from, off - from, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)from;
+#endif
+	return 0;
+}
+
+static void *
+dio_main(void *arg)
+{
+	struct sy_dio *d = arg;
+	int err;
+
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		while (d->wbuf == NULL && !d->quit)
+			pthread_cond_wait(&d->cv, &d->mu);
+		if (d->wbuf == NULL)
+			break;
+		pthread_mutex_unlock(&d->mu);
+		err = dio_pwrite(d, d->wbuf, d->wlen, d->woff);
+		pthread_mutex_lock(&d->mu);
+		if (err != 0 && d->err == 0)
+			d->err = err;
+		d->wbuf = NULL;
+		pthread_cond_broadcast(&d->cv);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* Waits until the writer is idle; its first failure, or 0. */
+static int
+dio_wait(struct sy_dio *d)
+{
+	int err;
+
+	if (!d->started)
+		return d->err;
+	pthread_mutex_lock(&d->mu);
+	while (d->wbuf != NULL)
+		pthread_cond_wait(&d->cv, &d->mu);
+	err = d->err;
+	pthread_mutex_unlock(&d->mu);
+	return err;
+}
+
+/*
+ * The first full buffer: the second one, direct I/O if the file allows
+ * it, and the writer.  Without a thread, the writes are made in place.
+ */
+static enum sy_err
+dio_start(struct sy_dio *d)
+{
+	int fl;
+
+	d->buf[1] = dio_buf_get();
+	if (d->buf[1] == NULL)
+		return SY_ENOMEM;
+#ifdef O_DIRECT
+	fl = fcntl(d->fd, F_GETFL);
+	if (d->off % DIO_ALIGN == 0 && fl >= 0 &&
+	    fcntl(d->fd, F_SETFL, fl | O_DIRECT) == 0)
+		d->direct = true;
+#else
+	(void)fl;
+#endif
+	if (pthread_mutex_init(&d->mu, NULL) != 0)
+		return SY_OK;
+	if (pthread_cond_init(&d->cv, NULL) != 0) {
+		pthread_mutex_destroy(&d->mu);
+		return SY_OK;
+	}
+	if (pthread_create(&d->th, NULL, dio_main, d) != 0) {
+		pthread_cond_destroy(&d->cv);
+		pthread_mutex_destroy(&d->mu);
+		return SY_OK;
+	}
+	d->started = true;
+	return SY_OK;
+}
+
+/* buf[cur], full, to the writer; the other buffer fills next. */
+static enum sy_err
+dio_submit(struct sy_dio *d)
+{
+	enum sy_err e;
+	int err;
+
+	if (d->buf[1] == NULL && (e = dio_start(d)) != SY_OK)
+		return e;
+	if (!d->started) {
+		if ((err = dio_pwrite(d, d->buf[d->cur], d->fill, d->off)) != 0)
+			d->err = err;
+	} else {
+		pthread_mutex_lock(&d->mu);
+		while (d->wbuf != NULL)
+			pthread_cond_wait(&d->cv, &d->mu);
+		if ((err = d->err) == 0) {
+			d->wbuf = d->buf[d->cur];
+			d->wlen = d->fill;
+			d->woff = d->off;
+			pthread_cond_broadcast(&d->cv);
+		}
+		pthread_mutex_unlock(&d->mu);
+	}
+	if (err != 0) {
+		errno = err;
+		return SY_EIO;
+	}
+	d->off += (off_t)d->fill;
+	d->fill = 0;
+	d->cur = 1 - d->cur;
+	return SY_OK;
+}
+
+/* Stops the writer and lets d go (the file stays open: fp's). */
+static void
+dio_free(struct sy_dio *d)
+{
+	if (d == NULL)
+		return;
+	if (d->started) {
+		pthread_mutex_lock(&d->mu);
+		d->quit = true;
+		pthread_cond_broadcast(&d->cv);
+		pthread_mutex_unlock(&d->mu);
+		pthread_join(d->th, NULL);
+		pthread_cond_destroy(&d->cv);
+		pthread_mutex_destroy(&d->mu);
+	}
+	dio_buf_put(d->buf[0]);
+	dio_buf_put(d->buf[1]);
+	free(d);
+}
+
+/*
+ * The last buffer: its whole blocks direct, the rest (and the whole of a
+ * file under DIO_BUF) in an ordinary write.  0, or the first failure.
+ */
+static int
+dio_end(struct sy_dio *d)
+{
+	size_t head;
+	int err;
+
+	if ((err = dio_wait(d)) != 0)
+		return err;
+	head = d->direct ? d->fill & ~(size_t)(DIO_ALIGN - 1) : 0;
+	if (head > 0 &&
+	    (err = dio_pwrite(d, d->buf[d->cur], head, d->off)) != 0)
+		return err;
+	if (d->direct && (err = dio_off(d)) != 0)
+		return err;
+	if (d->fill > head)
+		err = dio_pwrite(d, d->buf[d->cur] + head, d->fill - head,
+		    d->off + (off_t)head);
+	return err;
+}
+
+enum sy_err
+sy_atomic_write(struct sy_atomic *a, const void *p, size_t n)
+{
+	struct sy_dio *d = a->dio;
+	const char *s = p;
+	size_t k;
+	enum sy_err e;
+
+	if (a->fp == NULL || a->done) {
+		errno = EBADF;
+		return SY_EIO;
+	}
+	if (d == NULL) {
+		if (fflush(a->fp) != 0)
+			return SY_EIO;
+		d = calloc(1, sizeof(*d));
+		if (d == NULL)
+			return SY_ENOMEM;
+		d->fd = fileno(a->fp);
+		d->off = lseek(d->fd, 0, SEEK_CUR);
+		d->buf[0] = dio_buf_get();
+		if (d->buf[0] == NULL || d->off < 0) {
+			e = d->off < 0 ? SY_EIO : SY_ENOMEM;
+			dio_free(d);
+			return e;
+		}
+		a->dio = d;
+	}
+	while (n > 0) {
+		k = DIO_BUF - d->fill < n ? DIO_BUF - d->fill : n;
+		memcpy(d->buf[d->cur] + d->fill, s, k);
+		d->fill += k;
+		s += k;
+		n -= k;
+		if (d->fill == DIO_BUF && (e = dio_submit(d)) != SY_OK)
+			return e;
+	}
+	return SY_OK;
+}
+
 enum sy_err
 sy_atomic_finish(struct sy_atomic *a)
 {
@@ -239,6 +566,16 @@ sy_atomic_finish(struct sy_atomic *a)
 	if (fp == NULL || a->done)
 		return SY_OK;
 	a->fp = NULL;
+	if (a->dio != NULL) {
+		saved = dio_end(a->dio);
+		dio_free(a->dio);
+		a->dio = NULL;
+		if (saved != 0) {
+			(void)fclose(fp);
+			errno = saved;
+			return SY_EIO;
+		}
+	}
 	if (fflush(fp) != 0 || ferror(fp)) {
 		saved = errno ? errno : EIO;
 		(void)fclose(fp); /* already failed; keep the first error */
@@ -257,18 +594,6 @@ sy_atomic_finish(struct sy_atomic *a)
 	a->done = true;
 	a->same = same_content(a->tmp, a->path);
 	return SY_OK;
-}
-
-void
-sy_atomic_kick(struct sy_atomic *a)
-{
-#ifdef SYNC_FILE_RANGE_WRITE
-	if (a->fp != NULL && !a->done)
-		(void)sync_file_range(
-		    fileno(a->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
-#else
-	(void)a;
-#endif
 }
 
 enum sy_err
@@ -333,6 +658,7 @@ sy_atomic_abort(struct sy_atomic *a)
 {
 	int saved = errno;
 
+	dio_free(a->dio);
 	if (a->fp != NULL)
 		(void)fclose(a->fp); /* the file is thrown away */
 	if (a->tmp != NULL)

@@ -38,11 +38,14 @@ char *sy_path_join(const char *dir, const char *name);
 /* Creates dir and its parents (mode 0755); SY_EIO with errno on failure. */
 enum sy_err sy_mkdirs(const char *dir);
 
+struct sy_dio;
+
 struct sy_atomic {
-	FILE *fp;    /* write here */
-	char *path;  /* final name */
-	char *tmp;   /* temporary name, in the same folder */
-	char *iobuf; /* fp's buffer: big writes, few system calls */
+	FILE *fp;           /* write here, or with sy_atomic_write */
+	char *path;         /* final name */
+	char *tmp;          /* temporary name, in the same folder */
+	char *iobuf;        /* fp's buffer: big writes, few system calls */
+	struct sy_dio *dio; /* sy_atomic_write's buffers and writer */
 	bool done;   /* written, flushed and checked (sy_atomic_finish) */
 	bool same;   /* done, and path already holds exactly these bytes */
 	bool synced; /* done, and on disk (sy_atomic_sync) */
@@ -63,12 +66,25 @@ enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
 enum sy_err sy_atomic_finish(struct sy_atomic *a);
 
 /*
- * Asks the kernel to start writing out what the temporary file holds so
- * far (Linux; elsewhere nothing): a large file then goes to the disk as
- * it is made, and its fsync has only the end left to wait for.  The
- * stdio buffer is not flushed: call it after writing past it.
+ * Appends p[0..n) to the temporary file, after what fp held (flushed at
+ * the first call; once it is used, write nothing more through fp).  The
+ * bytes gather in a buffer of 4 MiB; each full one goes to the disk from
+ * a thread of the file's own while the next fills, in direct I/O
+ * (O_DIRECT) where the file system allows it: the bytes are not copied
+ * into the page cache, which costs more CPU than making them, and the
+ * fsync at the end has nothing left to wait for.  Elsewhere (or when a
+ * write is refused) the writes are ordinary ones, each started on its way
+ * to the disk (sync_file_range).  A file under 4 MiB is written at once by
+ * sy_atomic_finish.  SY_EIO with errno when a write failed (maybe an
+ * earlier one), SY_ENOMEM.
  */
-void sy_atomic_kick(struct sy_atomic *a);
+enum sy_err sy_atomic_write(struct sy_atomic *a, const void *p, size_t n);
+
+/*
+ * Frees the buffers sy_atomic_write keeps from file to file (call it
+ * when no file is being written any more).
+ */
+void sy_atomic_release(void);
 
 /*
  * Finishes (as above) if not done yet, then makes the temporary file

@@ -1,11 +1,8 @@
 /* out.c: the writers' output block and the escaping tables. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
-#include <unistd.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -123,34 +120,6 @@ sy_out_reset(struct sy_out *o)
 	o->err = o->data != NULL ? SY_OK : SY_ENOMEM;
 }
 
-/* Writes iov[0..n) whole (short writes and EINTR are continued). */
-static void
-write_all(struct sy_out *o, int fd, struct iovec *iov, size_t n)
-{
-	ssize_t got;
-
-	while (n > 0) {
-		got = writev(fd, iov, (int)n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			if (got == 0)
-				errno = EIO;
-			o->err = SY_EIO;
-			return;
-		}
-		while (n > 0 && (size_t)got >= iov->iov_len) {
-			got -= (ssize_t)iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + got;
-			iov->iov_len -= (size_t)got;
-		}
-	}
-}
-
 static void
 drain(struct sy_out *o, const void *p, size_t n)
 {
@@ -203,32 +172,6 @@ sy_out_flush(struct sy_out *o)
 	if (o->err == SY_OK && fflush(o->fp) == EOF)
 		o->err = SY_EIO;
 	return o->err;
-}
-
-void
-sy_out_append(struct sy_out *o, struct sy_out *const *v, size_t n)
-{
-	struct iovec iov[64];
-	size_t i = 0, k;
-	int fd;
-
-	if (sy_out_flush(o) != SY_OK)
-		return;
-	if (o->fp == NULL || (fd = fileno(o->fp)) < 0) {
-		for (; i < n; i++)
-			sy_out_write(o, v[i]->data, v[i]->len);
-		return;
-	}
-	while (i < n && o->err == SY_OK) {
-		for (k = 0; k < sizeof(iov) / sizeof(iov[0]) && i < n; i++) {
-			if (v[i]->len == 0)
-				continue;
-			iov[k].iov_base = v[i]->data;
-			iov[k].iov_len = v[i]->len;
-			k++;
-		}
-		write_all(o, fd, iov, k);
-	}
 }
 
 void

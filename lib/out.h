@@ -124,13 +124,6 @@ extern const struct sy_esc sy_esc_json;
 void sy_out_init(struct sy_out *o, FILE *fp);
 /* Writes what is held to fp and fflushes it; returns o->err. */
 enum sy_err sy_out_flush(struct sy_out *o);
-/*
- * Appends the bytes of the memory sinks v[0..n) to o's FILE in order, as
- * o's own: what o holds goes first (o is flushed), then one writev(2)
- * per up to 64 of them, straight from their blocks (no copy).  A failure
- * is kept in o->err (SY_EIO, errno set).
- */
-void sy_out_append(struct sy_out *o, struct sy_out *const *v, size_t n);
 /* Frees the block (nothing is written). */
 void sy_out_fini(struct sy_out *o);
 /* Empties a memory sink. */

@@ -480,73 +480,6 @@ test_file(void)
 		T_OK(1, "file: no /dev/full # skip");
 }
 
-/*
- * sy_out_append: what the sink holds, then more than 64 memory sinks
- * (several writevs, empty ones among them), in order, on a file and in
- * memory alike; a full disk is SY_EIO.
- */
-static void
-test_append(void)
-{
-	struct sy_out o, mem, bufs[150], *v[150];
-	FILE *fp = tmpfile();
-	char *back;
-	size_t i, k, total = 0, n;
-	bool same = true;
-
-	if (fp == NULL)
-		abort();
-	for (i = 0; i < 150; i++) {
-		sy_out_init(&bufs[i], NULL);
-		/* Lengths 0 (every tenth) to about 20 KiB. */
-		for (k = 0; i % 10 != 0 && k < (i * 137) % 20000 + 1; k++)
-			sy_out_write(
-			    &bufs[i], &"0123456789abcdef"[(i + k) % 16], 1);
-		v[i] = &bufs[i];
-	}
-	sy_out_init(&o, fp);
-	sy_out_init(&mem, NULL);
-	SY_OUT_LIT(&o, "head:");
-	SY_OUT_LIT(&mem, "head:");
-	sy_out_append(&o, v, 150);
-	sy_out_append(&mem, v, 150);
-	SY_OUT_LIT(&o, ":tail");
-	SY_OUT_LIT(&mem, ":tail");
-	T_INTEQ(sy_out_flush(&o), SY_OK, "append: flushed");
-	for (i = 0; i < 150; i++)
-		total += bufs[i].len;
-	total += 10;
-	T_INTEQ(mem.len, total, "append: in memory, every byte");
-	if ((back = malloc(total + 1)) == NULL)
-		abort();
-	rewind(fp);
-	n = fread(back, 1, total + 1, fp);
-	T_INTEQ(n, total, "append: on the file, every byte");
-	T_OK(n == total && mem.len == total &&
-	        memcmp(back, mem.data, total) == 0,
-	    "append: the file holds what memory holds");
-	for (i = 0, k = 5; i < 150 && same && k <= n; k += bufs[i].len, i++)
-		same = k + bufs[i].len <= n &&
-		    memcmp(back + k, bufs[i].data, bufs[i].len) == 0;
-	T_OK(same && memcmp(back, "head:", 5) == 0 &&
-	        memcmp(back + total - 5, ":tail", 5) == 0,
-	    "append: head, each sink in order, tail");
-	free(back);
-	sy_out_fini(&o);
-	sy_out_fini(&mem);
-	fclose(fp);
-	if ((fp = fopen("/dev/full", "w")) != NULL) {
-		sy_out_init(&o, fp);
-		sy_out_append(&o, v, 150);
-		T_INTEQ(o.err, SY_EIO, "append: a full disk is SY_EIO");
-		sy_out_fini(&o);
-		fclose(fp);
-	} else
-		T_OK(1, "append: no /dev/full # skip");
-	for (i = 0; i < 150; i++)
-		sy_out_fini(&bufs[i]);
-}
-
 int
 main(void)
 {
@@ -558,6 +491,5 @@ main(void)
 	test_offsets();
 	test_random();
 	test_file();
-	test_append();
 	return t_done();
 }

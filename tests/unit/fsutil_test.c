@@ -1,0 +1,244 @@
+/*
+ * fsutil_test: sy_atomic_write, the way the feeds reach the disk: small
+ * and large files (past the 4 MiB buffer, with an unaligned end), after a
+ * head written through fp, unchanged files left alone, and what the disk
+ * may do to the writes (pwrite below stands in for the C library's):
+ * refuse direct I/O, write short, fail.
+ */
+/* For O_DIRECT.  NOLINTNEXTLINE(bugprone-reserved-identifier) */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/fsutil.h"
+#include "t.h"
+
+#define MIB (1u << 20)
+
+/* What the next pwrite calls do. */
+static struct {
+	enum { NORMAL, NO_DIRECT, SHORT, FAIL } mode;
+	int fail_at; /* FAIL: the call that fails with ENOSPC (from 1) */
+	int calls;
+	int direct;  /* calls made with O_DIRECT on */
+	int refused; /* calls refused for it (NO_DIRECT) */
+} inj;
+
+/*
+ * The library's pwrite (linked before the C library's): counts, and
+ * misbehaves as inj says; the real write is the system call.
+ */
+ssize_t
+pwrite(int fd, const void *p, size_t n, off_t off)
+{
+	int fl = fcntl(fd, F_GETFL);
+	bool direct = fl >= 0 && (fl & O_DIRECT) != 0;
+
+	inj.calls++;
+	inj.direct += direct;
+	if (inj.mode == NO_DIRECT && direct) {
+		inj.refused++;
+		errno = EINVAL;
+		return -1;
+	}
+	if (inj.mode == FAIL && inj.calls == inj.fail_at) {
+		errno = ENOSPC;
+		return -1;
+	}
+	/* Half of it, in whole blocks (direct I/O cannot do less). */
+	if (inj.mode == SHORT && n > 8192)
+		n = (n / 2) & ~(size_t)4095;
+	return syscall(SYS_pwrite64, fd, p, n, off);
+}
+
+/* Byte i of the test data: no period that a misplaced block could hide. */
+static unsigned char
+byte_at(size_t i, unsigned seed)
+{
+	uint64_t x = (i + 1) * 0x9e3779b97f4a7c15ULL + seed;
+
+	x ^= x >> 31;
+	return (unsigned char)(x * 0xbf58476d1ce4e5b9ULL >> 56);
+}
+
+static unsigned char *
+data(size_t n, unsigned seed)
+{
+	unsigned char *d = malloc(n ? n : 1);
+	size_t i;
+
+	for (i = 0; d != NULL && i < n; i++)
+		d[i] = byte_at(i, seed);
+	return d;
+}
+
+/* True when path holds exactly want[0..n). */
+static bool
+holds(const char *path, const unsigned char *want, size_t n)
+{
+	char *got = NULL;
+	size_t len = 0;
+	bool ok;
+
+	if (sy_file_read(path, SIZE_MAX, &got, &len) != SY_OK)
+		return false;
+	ok = len == n && memcmp(got, want, n) == 0;
+	free(got);
+	return ok;
+}
+
+/*
+ * Writes d[0..n) to path with sy_atomic_write, in pieces of varying
+ * size (head bytes through fp first), and commits; the error, with
+ * *changed as sy_atomic_commit says.
+ */
+static enum sy_err
+put(const char *path, const unsigned char *d, size_t n, size_t head,
+    bool *changed)
+{
+	struct sy_atomic a;
+	size_t at, k, step = 1;
+	enum sy_err e;
+
+	*changed = false;
+	if ((e = sy_atomic_open(&a, path)) != SY_OK)
+		return e;
+	if (head > 0 && fwrite(d, 1, head, a.fp) != head) {
+		sy_atomic_abort(&a);
+		return SY_EIO;
+	}
+	for (at = head; at < n; at += k) {
+		/* 1, 3, 9, ... bytes up to about 1.6 MiB, then again */
+		k = step < n - at ? step : n - at;
+		step = step > 1000000 ? 1 : step * 3;
+		if ((e = sy_atomic_write(&a, d + at, k)) != SY_OK) {
+			sy_atomic_abort(&a);
+			return e;
+		}
+	}
+	e = sy_atomic_commit(&a, changed);
+	return e;
+}
+
+/* No ".name.*.tmp" left in dir. */
+static bool
+no_temp(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+	    "test -z \"$(find '%s' -name '.*.tmp' | head -n 1)\"", dir);
+	return system(cmd) == 0;
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/fsutil_test.XXXXXX", path[64], cmd[96];
+	const size_t big = 3 * 4 * MIB + 12345, small = 5000;
+	unsigned char *d = data(big, 1), *d2 = data(big, 2);
+	bool changed, can_direct;
+	struct stat st1, st2;
+	enum sy_err e;
+	int fd;
+
+	if (d == NULL || d2 == NULL || mkdtemp(dir) == NULL)
+		return 2;
+	snprintf(path, sizeof(path), "%s/feed.xml", dir);
+	/* Whether this file system takes direct I/O at all. */
+	snprintf(cmd, sizeof(cmd), "%s/probe", dir);
+	fd = open(cmd, O_WRONLY | O_CREAT | O_DIRECT, 0644);
+	can_direct = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+	unlink(cmd);
+
+	/* A small file: one ordinary write at the end. */
+	e = put(path, d, small, 0, &changed);
+	T_OK(e == SY_OK && changed, "a small file is written");
+	T_OK(holds(path, d, small), "with exactly its bytes");
+	T_INTEQ(inj.direct, 0, "without direct I/O");
+
+	/* A large one: full buffers direct where possible, then the end. */
+	inj.calls = inj.direct = 0;
+	e = put(path, d, big, 0, &changed);
+	T_OK(e == SY_OK && changed, "a large file replaces it");
+	T_OK(holds(path, d, big), "with exactly its %zu bytes", big);
+	T_OK(inj.calls >= 4, "in several writes (%d)", inj.calls);
+	if (can_direct)
+		T_OK(inj.direct >= 3,
+		    "its full buffers and whole blocks went direct (%d)",
+		    inj.direct);
+	else
+		T_INTEQ(inj.direct, 0, "no direct I/O on this file system");
+
+	/* The same bytes again: the file stays as it is. */
+	T_OK(stat(path, &st1) == 0, "stat");
+	e = put(path, d, big, 0, &changed);
+	T_OK(e == SY_OK && !changed, "the same bytes: not replaced");
+	T_OK(stat(path, &st2) == 0 && st1.st_ino == st2.st_ino,
+	    "the same inode");
+	/* The same size, one byte off near the end: replaced. */
+	memcpy(d2, d, big);
+	d2[big - 100] ^= 1;
+	e = put(path, d2, big, 0, &changed);
+	T_OK(e == SY_OK && changed, "same size, other bytes: replaced");
+	T_OK(holds(path, d2, big), "with the new bytes");
+
+	/* A head through fp first, then the rest. */
+	e = put(path, d, big, 777, &changed);
+	T_OK(e == SY_OK && changed && holds(path, d, big),
+	    "a head through fp, then sy_atomic_write: every byte in order");
+
+	/* A file system that refuses direct I/O: ordinary writes. */
+	inj.mode = NO_DIRECT;
+	inj.calls = inj.direct = inj.refused = 0;
+	e = put(path, d2, big, 0, &changed);
+	T_OK(e == SY_OK && changed && holds(path, d2, big),
+	    "direct I/O refused: the file is still whole");
+	if (can_direct)
+		T_INTEQ(inj.refused, 1, "refused once, then not asked again");
+
+	/* Short writes are continued. */
+	inj.mode = SHORT;
+	e = put(path, d, big, 0, &changed);
+	T_OK(e == SY_OK && changed && holds(path, d, big),
+	    "short writes: the file is still whole");
+
+	/* A write that fails: an error, the old file kept, no temp. */
+	for (inj.fail_at = 1; inj.fail_at <= 4; inj.fail_at++) {
+		inj.mode = FAIL;
+		inj.calls = 0;
+		errno = 0;
+		e = put(path, d2, big, 0, &changed);
+		T_OK(e == SY_EIO && errno == ENOSPC,
+		    "write %d fails: SY_EIO, errno ENOSPC", inj.fail_at);
+		T_OK(!changed && holds(path, d, big) && no_temp(dir),
+		    "write %d fails: the old file whole, no temp file",
+		    inj.fail_at);
+	}
+	inj.mode = NORMAL;
+
+	/* Misuse: writing after the file is finished. */
+	{
+		struct sy_atomic a;
+
+		if (sy_atomic_open(&a, path) == SY_OK) {
+			T_OK(sy_atomic_finish(&a) == SY_OK, "finish");
+			T_INTEQ(sy_atomic_write(&a, "x", 1), SY_EIO,
+			    "sy_atomic_write after finish: SY_EIO");
+			sy_atomic_abort(&a);
+		}
+	}
+	sy_atomic_release();
+	unlink(path);
+	rmdir(dir);
+	free(d);
+	free(d2);
+	return t_done();
+}

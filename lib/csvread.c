@@ -915,31 +915,52 @@ static int
 batch_run(struct batch *b, char ***fv, size_t *fvcap, sy_csv_cb cb, void *arg)
 {
 	struct sy_csv_record rec;
-	size_t i, k;
+	size_t i, k, half, need;
+	char **cur, **next, **t;
 	int ret = 0;
 
+	/* Room for two records' fields: this one's and the next one's. */
+	for (i = 0, need = 2; i < b->n; i++)
+		if (2 * b->rec[i].nfields > need)
+			need = 2 * b->rec[i].nfields;
+	if (need > *fvcap || *fv == NULL) {
+		char **v = sy_reallocarray(*fv, need, sizeof(*v));
+
+		if (v == NULL)
+			return SY_ENOMEM;
+		*fv = v;
+		*fvcap = need;
+	}
+	half = *fvcap / 2;
+	cur = *fv;
+	next = *fv + half;
 	for (i = 0; i < b->n && ret == 0; i++) {
 		const struct brec *br = &b->rec[i];
 
-		if (br->nfields > *fvcap) {
-			char **v =
-			    sy_reallocarray(*fv, br->nfields, sizeof(*v));
+		if (i == 0)
+			for (k = 0; k < br->nfields; k++)
+				cur[k] = b->data.data + b->foff[br->f0 + k];
+		rec.next = NULL;
+		rec.nnext = 0;
+		if (i + 1 < b->n) {
+			const struct brec *bn = &b->rec[i + 1];
 
-			if (v == NULL)
-				return SY_ENOMEM;
-			*fv = v;
-			*fvcap = br->nfields;
+			for (k = 0; k < bn->nfields; k++)
+				next[k] = b->data.data + b->foff[bn->f0 + k];
+			rec.next = next;
+			rec.nnext = bn->nfields;
 		}
-		for (k = 0; k < br->nfields; k++)
-			(*fv)[k] = b->data.data + b->foff[br->f0 + k];
 		rec.line = br->line;
 		rec.off = br->off;
 		rec.len = br->len;
 		rec.xml_bad = br->xml_bad;
 		rec.nfields = br->nfields;
-		rec.fields = *fv;
+		rec.fields = cur;
 		rec.flines = b->fline + br->f0;
 		ret = cb(&rec, arg);
+		t = cur;
+		cur = next;
+		next = t;
 	}
 	return ret;
 }

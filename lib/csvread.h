@@ -25,6 +25,14 @@ struct sy_csv_record {
 	size_t nfields;
 	char **fields;  /* NUL-terminated, valid UTF-8, no NUL inside */
 	size_t *flines; /* physical line where each field starts */
+	/*
+	 * The next record's fields, when they are already in hand (NULL
+	 * otherwise): to look at, never to change, for a callback that
+	 * starts fetching now what the next call will need (a hash map's
+	 * slots).  Untrimmed.
+	 */
+	char *const *next;
+	size_t nnext;
 };
 
 /* Caps: beyond them a record is refused (csv-syntax) rather than read. */

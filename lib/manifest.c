@@ -545,6 +545,24 @@ raw(const struct loader *L, size_t k)
 }
 
 /*
+ * The next row's id, link and guid (when the reader has it): their slots
+ * in the duplicate maps, fetched while this row is checked.
+ */
+static void
+prefetch_next(const struct loader *L, const struct sy_csv_record *rec)
+{
+	static const size_t ks[] = {F_ID, F_LINK, F_GUID};
+	const struct sy_strmap *maps[] = {&L->ids, &L->links, &L->guids};
+	size_t i, c;
+
+	for (i = 0; rec->next != NULL && i < SY_NELEM(ks); i++) {
+		c = L->h.col[ks[i]];
+		if (c != 0 && c <= rec->nnext && *rec->next[c - 1] != '\0')
+			sy_strmap_prefetch(maps[i], rec->next[c - 1]);
+	}
+}
+
+/*
  * The trimmed value of known column k in the current row, trimmed in
  * place in the reader's record (valid during the callback); empty for a
  * column the header lacks.
@@ -1709,6 +1727,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 
 	if (!data_record(L, rec, mnames, NF))
 		return L->err;
+	prefetch_next(L, rec);
 	memset(&e, 0, sizeof(e));
 	/* Views into the record: no copies until something is kept. */
 	for (k = 0; k < NF; k++)
@@ -2019,6 +2038,7 @@ struct half {
 	struct sy_diags d;
 	FILE *fp;
 	long long off;
+	size_t rows; /* about how many it holds; 0: no idea */
 	size_t lines;
 	enum sy_err e;
 };
@@ -2027,6 +2047,12 @@ static void *
 half_main(void *arg)
 {
 	struct half *h = arg;
+
+	/* Sized on this thread, while the first half's are (a hint only). */
+	if (h->rows > 0) {
+		(void)sy_strmap_reserve(&h->L.ids, h->rows);
+		(void)sy_strmap_reserve(&h->L.links, h->rows);
+	}
 
 	h->e = sy_csv_read_range(
 	    h->fp, h->L.path, h->off, -1, 0, &h->lines, row_cb, &h->L, &h->d);
@@ -2052,8 +2078,8 @@ half_free(struct half *b)
 /*
  * The second half of L's manifest, from byte off of fp: a loader of its
  * own that shares L's read-only parts (options, header, columns, zones)
- * and has its own rows, maps (room for about rows keys), best rows,
- * verdicts and diagnostics; NULL when out of memory.
+ * and has its own rows, maps (sized on its thread for about rows keys), best
+ * rows, verdicts and diagnostics; NULL when out of memory.
  */
 static struct half *
 half_new(const struct loader *L, FILE *fp, long long off, size_t rows)
@@ -2079,12 +2105,7 @@ half_new(const struct loader *L, FILE *fp, long long off, size_t rows)
 	sy_diags_init(&b->d);
 	b->fp = fp;
 	b->off = off;
-	if (rows > 0 &&
-	    (sy_strmap_reserve(&b->L.ids, rows) != SY_OK ||
-	        sy_strmap_reserve(&b->L.links, rows) != SY_OK)) {
-		half_free(b);
-		return NULL;
-	}
+	b->rows = rows;
 	return b;
 }
 
@@ -2235,15 +2256,18 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 		goto out;
 	if (guess >= SY_CSV_MAX_RECORDS)
 		guess = 0;
-	/* The id and link maps sized once, not doubled row by row. */
-	if (guess > 0 &&
-	    (sy_strmap_reserve(&L->ids, guess) != SY_OK ||
-	        sy_strmap_reserve(&L->links, guess) != SY_OK))
-		goto out;
 	if ((b = half_new(L, fp, split, guess)) == NULL)
 		goto out;
 	if (pthread_create(&t, NULL, half_main, b) != 0)
 		goto out;
+	/*
+	 * The id and link maps sized once, not doubled row by row (a hint:
+	 * when the memory is not there, they grow as they must).
+	 */
+	if (guess > 0) {
+		(void)sy_strmap_reserve(&L->ids, guess);
+		(void)sy_strmap_reserve(&L->links, guess);
+	}
 	*e = sy_csv_read_range(
 	    fp, L->path, hd.end, split, lines, &lines, row_cb, L, &da);
 	pthread_join(t, NULL);

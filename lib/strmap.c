@@ -1,11 +1,12 @@
 /*
  * strmap.c: open addressing with linear probing.  Each slot keeps the
  * key's hash and length, so that a probe compares whole keys only when
- * both agree; the keys live in an arena of chunks from 64 KiB, each twice
- * the last up to 8 MiB (one allocation per chunk, not per key; the large
- * ones and the slots in huge pages, sy_huge).  The hash reads eight bytes at a
- * time and is deterministic (no seed): a map's behaviour does not vary between
- * runs.
+ * both agree; the keys live in an arena of chunks from 64 KiB (or about
+ * what sy_strmap_reserve's keys need), each twice the last up to 8 MiB
+ * (one allocation per chunk, not per key; from 2 MiB on, the chunks and
+ * the slots in whole huge pages, sy_huge_alloc).  The hash reads eight
+ * bytes at a time and is deterministic (no seed): a map's behaviour does
+ * not vary between runs.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,8 +15,9 @@
 #include "strmap.h"
 #include "util.h"
 
-#define CHUNK_SIZE 65536     /* bytes of keys in the first arena chunk */
-#define CHUNK_MAX (8u << 20) /* and at most in any */
+#define CHUNK_SIZE 65536     /* bytes of the first arena chunk */
+#define CHUNK_MAX (8u << 20) /* and at most of any */
+#define KEY_GUESS 32         /* bytes per key, for sy_strmap_reserve */
 
 struct sy_strmap_slot {
 	const char *key; /* NULL: empty */
@@ -105,11 +107,10 @@ rehash(struct sy_strmap *m, size_t cap)
 	struct sy_strmap_slot *old = m->slots, *slots;
 	size_t oldcap = m->cap;
 
-	/* Advised before the first touch: memset after sy_huge. */
-	slots = sy_reallocarray(NULL, cap, sizeof(*slots));
-	if (slots == NULL)
+	/* Advised before the first touch: memset after sy_huge_alloc. */
+	if (cap > SIZE_MAX / sizeof(*slots) ||
+	    (slots = sy_huge_alloc(cap * sizeof(*slots))) == NULL)
 		return SY_ENOMEM;
-	sy_huge(slots, cap * sizeof(*slots));
 	memset(slots, 0, cap * sizeof(*slots));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)
@@ -140,6 +141,12 @@ sy_strmap_reserve(struct sy_strmap *m, size_t n)
 	/* put grows at 3/4 full: room for n keys without a move. */
 	while (cap < SIZE_MAX / 8 && cap * 3 < (n + 1) * 4)
 		cap *= 2;
+	/* The keys' first chunk in one piece too, if none is there yet. */
+	if (m->chunks == NULL)
+		for (m->first = CHUNK_SIZE;
+		     m->first < CHUNK_MAX && m->first / KEY_GUESS < n;
+		     m->first *= 2)
+			;
 	return cap > m->cap ? rehash(m, cap) : SY_OK;
 }
 
@@ -166,20 +173,23 @@ store(struct sy_strmap *m, const char *key, size_t len)
 		p = c->data;
 	} else {
 		if (m->left < len + 1) {
-			/* Each chunk twice the last, up to CHUNK_MAX. */
-			size_t size = m->chunk < CHUNK_SIZE ? CHUNK_SIZE
-			    : m->chunk < CHUNK_MAX          ? 2 * m->chunk
-			                                    : CHUNK_MAX;
+			/*
+			 * Each chunk twice the last, up to CHUNK_MAX, the
+			 * header included: from 2 MiB on, whole huge pages.
+			 */
+			size_t size = m->chunk == 0
+			    ? (m->first > CHUNK_SIZE ? m->first : CHUNK_SIZE)
+			    : m->chunk < CHUNK_MAX ? 2 * m->chunk
+			                           : CHUNK_MAX;
 
-			c = malloc(sizeof(*c) + size);
+			c = sy_huge_alloc(size);
 			if (c == NULL)
 				return NULL;
-			sy_huge(c, sizeof(*c) + size);
 			m->chunk = size;
 			c->next = m->chunks;
 			m->chunks = c;
 			m->next = c->data;
-			m->left = size;
+			m->left = size - sizeof(*c);
 		}
 		p = m->next;
 		m->next += len + 1;
@@ -218,6 +228,14 @@ sy_strmap_put(
 	s->v = v;
 	m->n++;
 	return SY_OK;
+}
+
+void
+sy_strmap_prefetch(const struct sy_strmap *m, const char *key)
+{
+	if (m->cap > 0)
+		__builtin_prefetch(
+		    &m->slots[hash(key, strlen(key)) & (m->cap - 1)]);
 }
 
 bool

@@ -19,6 +19,7 @@ struct sy_strmap {
 	char *next;                     /* free space in chunks */
 	size_t left;
 	size_t chunk; /* the newest chunk's size */
+	size_t first; /* the first chunk's size, when reserved; 0 */
 };
 
 void sy_strmap_init(struct sy_strmap *m);
@@ -36,6 +37,13 @@ enum sy_err sy_strmap_put(
  * (when the number is known or well guessed); SY_ENOMEM, m unchanged.
  */
 enum sy_err sy_strmap_reserve(struct sy_strmap *m, size_t n);
+
+/*
+ * Starts fetching the slot where key would be (a hint: nothing changes),
+ * so that a put or get of it a little later finds it in the cache; for
+ * callers that know their next key while working on the current one.
+ */
+void sy_strmap_prefetch(const struct sy_strmap *m, const char *key);
 
 /* True and *v set when key is there. */
 bool sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v);

@@ -83,12 +83,25 @@ sy_huge(void *p, size_t n)
 	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 	uintptr_t b = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
 
-	if (p != NULL && n >= 2 * HUGE_PAGE && b > a)
+	if (p != NULL && b > a)
 		(void)madvise((void *)a, (size_t)(b - a), MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)n;
 #endif
+}
+
+void *
+sy_huge_alloc(size_t n)
+{
+	void *p;
+
+	if (n < HUGE_PAGE || n > SIZE_MAX - HUGE_PAGE)
+		return malloc(n);
+	n = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	if ((p = aligned_alloc(HUGE_PAGE, n)) != NULL)
+		sy_huge(p, n);
+	return p;
 }
 
 char *

@@ -45,10 +45,17 @@ void *sy_grow(void *v, size_t *cap, size_t n, size_t size, size_t first);
  * "madvise" mode, Debian's default): one page fault per 2 MiB instead
  * of per 4 KiB, which on a virtual machine costs 10 us or more each.
  * For the large arrays that grow with the manifest (entries, hash
- * slots, keys); blocks under 4 MiB are left alone.  Only advice: any
- * failure is ignored, and the memory is the same memory.
+ * slots, keys); only the whole 2 MiB pages inside the block are asked
+ * for (none in a block under 2 MiB).  Only advice: any failure is
+ * ignored, and the memory is the same memory.
  */
 void sy_huge(void *p, size_t n);
+
+/*
+ * malloc(n), but from 2 MiB on the block starts on a huge page and is
+ * advised as above, every byte of it (free it with free()).
+ */
+void *sy_huge_alloc(size_t n);
 
 /* strdup/strndup; NULL in, NULL out. */
 char *sy_strdup(const char *s);

@@ -493,12 +493,91 @@ test_reread(void)
 	    total);
 }
 
+/*
+ * rec->next: the fields the next call will get, as they will get them,
+ * whatever the callback does to its own record's strings (it trims them
+ * here, writing over their spaces).
+ */
+struct ahead {
+	struct sy_buf want; /* the last call's next, "f1|f2|..." */
+	bool have;
+	size_t records, told, wrong;
+};
+
+static int
+look_ahead(struct sy_csv_record *rec, void *arg)
+{
+	struct ahead *a = arg;
+	struct sy_buf got;
+	size_t i;
+
+	a->records++;
+	sy_buf_init(&got, 0);
+	for (i = 0; i < rec->nfields; i++)
+		sy_buf_printf(&got, "%s%s", i ? "|" : "", rec->fields[i]);
+	if (a->have &&
+	    strcmp(got.data ? got.data : "",
+	        a->want.data ? a->want.data : "") != 0)
+		a->wrong++;
+	sy_buf_fini(&got);
+	a->have = rec->next != NULL;
+	a->want.len = 0;
+	if (a->want.data != NULL)
+		a->want.data[0] = '\0';
+	if (rec->next != NULL) {
+		a->told++;
+		for (i = 0; i < rec->nnext; i++)
+			sy_buf_printf(
+			    &a->want, "%s%s", i ? "|" : "", rec->next[i]);
+	}
+	for (i = 0; i < rec->nfields; i++)
+		(void)sy_trim(rec->fields[i]);
+	return 0;
+}
+
+static void
+test_next(void)
+{
+	struct sy_buf in;
+	struct ahead a;
+	struct sy_diags d;
+	FILE *fp;
+	size_t i, k;
+
+	sy_buf_init(&in, 0);
+	memset(&a, 0, sizeof(a));
+	sy_buf_init(&a.want, 0);
+	sy_diags_init(&d);
+	for (i = 0; i < 5000; i++) {
+		for (k = 0; k <= i % 5; k++)
+			sy_buf_printf(&in, "%s%s", k ? "," : "",
+			    i % 7 == 0        ? " pad "
+			        : i % 11 == 0 ? "\"two\nlines\""
+			                      : "f");
+		sy_buf_printf(&in, ",%zu\n", i);
+	}
+	fp = fmemopen(in.data, in.len, "r");
+	if (fp == NULL)
+		abort();
+	T_OK(sy_csv_read_fp(fp, "t.csv", look_ahead, &a, &d) == SY_OK &&
+	        d.n == 0,
+	    "next: 5,000 records read");
+	fclose(fp);
+	T_INTEQ(a.records, 5000, "next: every record seen");
+	T_INTEQ(a.wrong, 0, "next: always the fields the next call got");
+	T_OK(a.told >= 4900, "next: given for most records (%zu)", a.told);
+	sy_buf_fini(&a.want);
+	sy_buf_fini(&in);
+	sy_diags_fini(&d);
+}
+
 int
 main(void)
 {
 	size_t i, k;
 
 	test_reread();
+	test_next();
 	test_direct();
 	test_ranges();
 	for (i = 0; i < SY_NELEM(cases); i++) {

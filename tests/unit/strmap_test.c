@@ -19,8 +19,11 @@ test_many(void)
 
 	sy_strmap_init(&m);
 	T_OK(!sy_strmap_get(&m, "x", &v), "an empty map has nothing");
+	/* A hint only, on an empty map too (no slots: UBSan watches). */
+	sy_strmap_prefetch(&m, "e0000000");
 	for (i = 0; i < NKEYS; i++) {
 		snprintf(key, sizeof(key), "e%07zu", i);
+		sy_strmap_prefetch(&m, key);
 		if (sy_strmap_put(&m, key, i, &found, NULL) != SY_OK || found)
 			bad_put++;
 	}
@@ -185,6 +188,10 @@ test_reserve_overlap(void)
 		moved += a.slots != slots;
 	}
 	T_INTEQ(moved, 0, "reserve: 100,000 puts move no slot");
+	T_OK(a.first > 0 && a.chunk == a.first,
+	    "reserve: their keys fit in the first chunk, sized at once (%zu "
+	    "bytes)",
+	    a.chunk);
 	T_INTEQ(a.cap, cap, "reserve: the size stays");
 	T_OK(sy_strmap_reserve(&a, 10) == SY_OK && a.cap == cap,
 	    "reserve: less than held changes nothing");

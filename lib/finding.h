@@ -21,6 +21,15 @@ struct sy_finding {
  * by the buffer is cut back to a whole UTF-8 character.  Returns true, so
  * that checks can "return sy_finding_set(...)".
  */
+/* No finding (what checks start from: cheaper than clearing it all). */
+static inline void
+sy_finding_clear(struct sy_finding *f)
+{
+	f->rule = SY_R_NONE;
+	f->severity = (enum sy_severity)0;
+	f->message[0] = '\0';
+}
+
 bool sy_finding_set(struct sy_finding *f, enum sy_rule rule,
     enum sy_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

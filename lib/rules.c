@@ -426,8 +426,7 @@ sy_rules_check(const char *url, struct sy_finding *f)
 
 	if (f == NULL)
 		f = &local;
-	memset(f, 0, sizeof(*f));
-	f->rule = SY_R_NONE;
+	sy_finding_clear(f);
 	if (!may_be_site(url))
 		return false;
 	if (parts_get(url, &p))

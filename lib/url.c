@@ -753,8 +753,7 @@ sy_url_check_memo(const char *url, unsigned flags, struct sy_finding *f,
 
 	if (f == NULL)
 		f = &local;
-	memset(f, 0, sizeof(*f));
-	f->rule = SY_R_NONE;
+	sy_finding_clear(f);
 	if (url == NULL || url[0] == '\0')
 		return sy_finding_set(
 		    f, SY_R_URL_SYNTAX, SY_ERROR, "empty URL");

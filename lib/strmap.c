@@ -1,7 +1,8 @@
 /*
  * strmap.c: open addressing with linear probing.  Each slot keeps the
- * key's hash and length, so that a probe compares whole keys only when
- * both agree; the keys live in an arena of chunks from 64 KiB (or about
+ * key's hash, so that a probe compares whole keys only when the hashes
+ * agree; the keys live, each after its value and length, in an arena of
+ * chunks from 64 KiB (or about
  * what sy_strmap_reserve's keys need), each twice the last up to 8 MiB
  * (one allocation per chunk, not per key; from 2 MiB on, the chunks and
  * the slots in whole huge pages, sy_huge_alloc).  The hash reads eight
@@ -19,12 +20,27 @@
 #define CHUNK_MAX (8u << 20) /* and at most of any */
 #define KEY_GUESS 32         /* bytes per key, for sy_strmap_reserve */
 
+/*
+ * 16 bytes a slot: the slots are what a lookup misses the cache on, and
+ * what a large map must zero.  A key's value and length sit before it in
+ * the arena (struct kv), read only when the hashes agree.
+ */
 struct sy_strmap_slot {
-	const char *key; /* NULL: empty */
-	size_t len;
 	uint64_t hash;
-	size_t v;
+	const char *key; /* NULL: empty */
 };
+
+struct kv {
+	size_t v;
+	size_t len;
+};
+
+/* The value and length of a key in the arena. */
+static struct kv *
+kv_of(const char *key)
+{
+	return (struct kv *)(void *)(key - sizeof(struct kv));
+}
 
 struct sy_strmap_chunk {
 	struct sy_strmap_chunk *next;
@@ -92,7 +108,7 @@ find(const struct sy_strmap *m, const char *key, size_t len, uint64_t h)
 		struct sy_strmap_slot *s = &m->slots[i];
 
 		if (s->key == NULL ||
-		    (s->hash == h && s->len == len &&
+		    (s->hash == h && kv_of(s->key)->len == len &&
 		        memcmp(s->key, key, len) == 0))
 			return s;
 		i = (i + 1) & (m->cap - 1);
@@ -150,16 +166,22 @@ sy_strmap_reserve(struct sy_strmap *m, size_t n)
 	return cap > m->cap ? rehash(m, cap) : SY_OK;
 }
 
-/* A copy of key[0..len) and its NUL in the arena, or NULL. */
+/*
+ * A copy of key[0..len) and its NUL in the arena, after its value and
+ * length (struct kv, kept aligned), or NULL.
+ */
 static const char *
-store(struct sy_strmap *m, const char *key, size_t len)
+store(struct sy_strmap *m, const char *key, size_t len, size_t v)
 {
 	struct sy_strmap_chunk *c;
 	char *p;
+	/* len < SIZE_MAX / 2: it is the length of a string in memory */
+	size_t need = (sizeof(struct kv) + len + 1 + sizeof(size_t) - 1) &
+	    ~(sizeof(size_t) - 1);
 
 	if (len >= CHUNK_SIZE / 4) {
 		/* A chunk of its own, behind the current one. */
-		c = malloc(sizeof(*c) + len + 1);
+		c = malloc(sizeof(*c) + need);
 		if (c == NULL)
 			return NULL;
 		if (m->chunks != NULL) {
@@ -172,7 +194,7 @@ store(struct sy_strmap *m, const char *key, size_t len)
 		}
 		p = c->data;
 	} else {
-		if (m->left < len + 1) {
+		if (m->left < need) {
 			/*
 			 * Each chunk twice the last, up to CHUNK_MAX, the
 			 * header included: from 2 MiB on, whole huge pages.
@@ -192,9 +214,12 @@ store(struct sy_strmap *m, const char *key, size_t len)
 			m->left = size - sizeof(*c);
 		}
 		p = m->next;
-		m->next += len + 1;
-		m->left -= len + 1;
+		m->next += need;
+		m->left -= need;
 	}
+	p += sizeof(struct kv);
+	kv_of(p)->v = v;
+	kv_of(p)->len = len;
 	memcpy(p, key, len);
 	p[len] = '\0';
 	return p;
@@ -216,16 +241,14 @@ sy_strmap_put(
 	if (s->key != NULL) {
 		*found = true;
 		if (old != NULL)
-			*old = s->v;
+			*old = kv_of(s->key)->v;
 		return SY_OK;
 	}
-	copy = store(m, key, len);
+	copy = store(m, key, len, v);
 	if (copy == NULL)
 		return SY_ENOMEM;
 	s->key = copy;
-	s->len = len;
 	s->hash = h;
-	s->v = v;
 	m->n++;
 	return SY_OK;
 }
@@ -251,7 +274,7 @@ sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v)
 	if (s->key == NULL)
 		return false;
 	if (v != NULL)
-		*v = s->v;
+		*v = kv_of(s->key)->v;
 	return true;
 }
 
@@ -269,13 +292,13 @@ sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
 		if (s->key == NULL)
 			continue;
 		/* The hash is the same in both: no need to compute it. */
-		t = find(a, s->key, s->len, s->hash);
+		t = find(a, s->key, kv_of(s->key)->len, s->hash);
 		if (t->key == NULL)
 			continue;
 		if (va != NULL)
-			*va = t->v;
+			*va = kv_of(t->key)->v;
 		if (vb != NULL)
-			*vb = s->v;
+			*vb = kv_of(s->key)->v;
 		return true;
 	}
 	return false;

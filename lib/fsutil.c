@@ -25,6 +25,8 @@
  */
 #define DIO_ALIGN 4096u
 #define DIO_BUF (4u << 20)
+/* A file starts in a small buffer: most feeds never need a large one. */
+#define DIO_SMALL (64u << 10)
 
 /*
  * Buffers let go, kept for the next files (up to DIO_SPARE): their pages
@@ -41,6 +43,7 @@ struct sy_dio {
 	int fd;
 	char *buf[2]; /* buf[cur] fills; the other may be being written */
 	int cur;
+	size_t cap;  /* of buf[cur]: DIO_SMALL (buf[0] alone), then DIO_BUF */
 	size_t fill; /* bytes in buf[cur] */
 	off_t off;   /* where buf[cur] goes in the file */
 	bool direct; /* O_DIRECT is on */
@@ -488,7 +491,10 @@ dio_free(struct sy_dio *d)
 		pthread_cond_destroy(&d->cv);
 		pthread_mutex_destroy(&d->mu);
 	}
-	dio_buf_put(d->buf[0]);
+	if (d->cap == DIO_BUF)
+		dio_buf_put(d->buf[0]);
+	else
+		free(d->buf[0]);
 	dio_buf_put(d->buf[1]);
 	free(d);
 }
@@ -537,7 +543,8 @@ sy_atomic_write(struct sy_atomic *a, const void *p, size_t n)
 			return SY_ENOMEM;
 		d->fd = fileno(a->fp);
 		d->off = lseek(d->fd, 0, SEEK_CUR);
-		d->buf[0] = dio_buf_get();
+		d->buf[0] = aligned_alloc(DIO_ALIGN, DIO_SMALL);
+		d->cap = DIO_SMALL;
 		if (d->buf[0] == NULL || d->off < 0) {
 			e = d->off < 0 ? SY_EIO : SY_ENOMEM;
 			dio_free(d);
@@ -546,7 +553,18 @@ sy_atomic_write(struct sy_atomic *a, const void *p, size_t n)
 		a->dio = d;
 	}
 	while (n > 0) {
-		k = DIO_BUF - d->fill < n ? DIO_BUF - d->fill : n;
+		if (d->fill == d->cap && d->cap < DIO_BUF) {
+			/* Outgrown: the small buffer's bytes to a large one. */
+			char *big = dio_buf_get();
+
+			if (big == NULL)
+				return SY_ENOMEM;
+			memcpy(big, d->buf[0], d->fill);
+			free(d->buf[0]);
+			d->buf[0] = big;
+			d->cap = DIO_BUF;
+		}
+		k = d->cap - d->fill < n ? d->cap - d->fill : n;
 		memcpy(d->buf[d->cur] + d->fill, s, k);
 		d->fill += k;
 		s += k;

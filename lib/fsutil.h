@@ -68,7 +68,8 @@ enum sy_err sy_atomic_finish(struct sy_atomic *a);
 /*
  * Appends p[0..n) to the temporary file, after what fp held (flushed at
  * the first call; once it is used, write nothing more through fp).  The
- * bytes gather in a buffer of 4 MiB; each full one goes to the disk from
+ * bytes gather in a buffer (64 KiB, then 4 MiB for a file that outgrows
+ * it: most feeds never need one); each full one goes to the disk from
  * a thread of the file's own while the next fills, in direct I/O
  * (O_DIRECT) where the file system allows it: the bytes are not copied
  * into the page cache, which costs more CPU than making them, and the

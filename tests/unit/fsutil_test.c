@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/fsutil.h"
+#include "lib/util.h"
 #include "t.h"
 
 #define MIB (1u << 20)
@@ -163,6 +164,20 @@ main(void)
 	T_OK(e == SY_OK && changed, "a small file is written");
 	T_OK(holds(path, d, small), "with exactly its bytes");
 	T_INTEQ(inj.direct, 0, "without direct I/O");
+
+	/* Around the small buffer's end (64 KiB) and a large one's. */
+	{
+		static const size_t sizes[] = {
+		    65535, 65536, 65537, 4 * MIB - 1, 4 * MIB, 4 * MIB + 1};
+		size_t i, bad = 0;
+
+		for (i = 0; i < SY_NELEM(sizes); i++)
+			if (put(path, d, sizes[i], 0, &changed) != SY_OK ||
+			    !changed || !holds(path, d, sizes[i]))
+				bad++;
+		T_INTEQ(bad, 0,
+		    "files of 64 KiB and 4 MiB, and a byte either side");
+	}
 
 	/* A large one: full buffers direct where possible, then the end. */
 	inj.calls = inj.direct = 0;

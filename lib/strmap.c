@@ -19,6 +19,7 @@
 #define CHUNK_SIZE 65536     /* bytes of the first arena chunk */
 #define CHUNK_MAX (8u << 20) /* and at most of any */
 #define KEY_GUESS 32         /* bytes per key, for sy_strmap_reserve */
+#define OVERLAP_AHEAD 64     /* slots prefetched ahead in sy_strmap_overlap */
 
 /*
  * 16 bytes a slot: the slots are what a lookup misses the cache on, and
@@ -282,24 +283,36 @@ bool
 sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
     size_t *va, size_t *vb)
 {
-	size_t i;
+	const size_t mask = a->cap - 1;
+	size_t i, j;
 
 	if (a->n == 0 || b->n == 0)
 		return false;
 	for (i = 0; i < b->cap; i++) {
 		const struct sy_strmap_slot *s = &b->slots[i], *t;
 
+		/* a's slots are fetched OVERLAP_AHEAD slots ahead of need. */
+		if (i + OVERLAP_AHEAD < b->cap && s[OVERLAP_AHEAD].key != NULL)
+			__builtin_prefetch(
+			    &a->slots[s[OVERLAP_AHEAD].hash & mask]);
 		if (s->key == NULL)
 			continue;
-		/* The hash is the same in both: no need to compute it. */
-		t = find(a, s->key, kv_of(s->key)->len, s->hash);
-		if (t->key == NULL)
-			continue;
-		if (va != NULL)
-			*va = kv_of(t->key)->v;
-		if (vb != NULL)
-			*vb = kv_of(s->key)->v;
-		return true;
+		/*
+		 * The hash is the same in both: probed with it alone, the
+		 * keys (and b's arena) read only when the hashes agree.
+		 */
+		for (j = s->hash & mask; (t = &a->slots[j])->key != NULL;
+		     j = (j + 1) & mask) {
+			if (t->hash != s->hash ||
+			    kv_of(t->key)->len != kv_of(s->key)->len ||
+			    memcmp(t->key, s->key, kv_of(s->key)->len) != 0)
+				continue;
+			if (va != NULL)
+				*va = kv_of(t->key)->v;
+			if (vb != NULL)
+				*vb = kv_of(s->key)->v;
+			return true;
+		}
 	}
 	return false;
 }

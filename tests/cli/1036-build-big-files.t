@@ -24,9 +24,11 @@ cat >"$T/whole.py" <<'EOP'
 import csv, datetime as dt, json, os, sys
 import xml.etree.ElementTree as ET
 out, man = sys.argv[1:3]
-cols = {}
-for r in csv.DictReader(open(man, encoding="utf-8", newline="")):
+cols, row = {}, {}
+for n, r in enumerate(csv.DictReader(open(man, encoding="utf-8",
+                                          newline=""))):
     cols.setdefault(r["column"], set()).add(r["link"])
+    row[r["link"]] = n
 A = "{http://www.w3.org/2005/Atom}"
 bad = 0
 for c, links in sorted(cols.items()):
@@ -45,8 +47,10 @@ for c, links in sorted(cols.items()):
     if atom != rss or js != rss:
         print(c, "the formats disagree")
         bad += 1
-    if any(a < b for a, b in zip(when, when[1:])):
-        print(c, "not newest first")
+    # newest first; rows of the same time in manifest order
+    at = {u: i for i, u in enumerate(js)}
+    if js != sorted(js, key=lambda u: (-when[at[u]].timestamp(), row[u])):
+        print(c, "not newest first, ties in manifest order")
         bad += 1
     for f, end in (("rss.xml", b"</rss>\n"), ("atom.xml", b"</feed>\n"),
                    ("feed.json", b"}\n")):
@@ -57,6 +61,19 @@ sys.exit(bad)
 EOP
 check "each column's RSS, Atom and JSON hold all its rows, newest first" \
     $PY "$T/whole.py" "$T/out" "$T/g/manifest.csv"
+
+# Blocks of 500 rows on the same day: ties everywhere, in manifest order.
+$PY - "$T/g/manifest.csv" "$T/ties.csv" <<'EOP'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+for k, r in enumerate(rows[1:]):
+    r[4] = "2020-01-%02d" % (1 + (k // 500) % 28)
+csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline="")).writerows(rows)
+EOP
+check_exit "the same rows in blocks of one date" 0 $B -q --columns \
+    "$T/columns.csv" -o "$T/ties" "$T/ties.csv"
+check "ties: each column's rows newest first, then in manifest order" \
+    $PY "$T/whole.py" "$T/ties" "$T/ties.csv"
 
 ls -i "$T/out"/*/* >"$T/inodes.before"
 check_exit "the same manifest again (--force)" 0 $B -q --force \

@@ -646,6 +646,23 @@ fast_record(struct reader *r, const char *s, size_t n, long long off)
 	return true;
 }
 
+/*
+ * True when the reading must stop after a record went out: a failure
+ * (*e), or the callback's stop (*e its value, SY_OK when it only
+ * wanted no more).
+ */
+static bool
+stopped(const struct reader *r, enum sy_err *e)
+{
+	if (r->err != SY_OK)
+		*e = r->err;
+	else if (r->cbret != 0)
+		*e = r->cbret < 0 ? SY_OK : (enum sy_err)r->cbret;
+	else
+		return false;
+	return true;
+}
+
 /* One reading of a stream. */
 struct job {
 	FILE *fp;
@@ -747,15 +764,8 @@ read_stream(struct job *j)
 			if (rest == 0 &&
 			    fast_record(
 			        &r, s, n, at < 0 ? -1 : at + (s - line))) {
-				if (r.err != SY_OK) {
-					e = r.err;
+				if (stopped(&r, &e))
 					goto out;
-				}
-				if (r.cbret != 0) {
-					e = r.cbret < 0 ? SY_OK
-					                : (enum sy_err)r.cbret;
-					goto out;
-				}
 				continue;
 			}
 			r.in_record = true;
@@ -778,14 +788,8 @@ read_stream(struct job *j)
 			goto resync;
 		}
 		done = csv_parse(&p, s, n, field_cb, record_cb, &r);
-		if (r.err != SY_OK) {
-			e = r.err;
+		if (stopped(&r, &e))
 			goto out;
-		}
-		if (r.cbret != 0) {
-			e = r.cbret < 0 ? SY_OK : (enum sy_err)r.cbret;
-			goto out;
-		}
 		if (done < n) {
 			struct sy_pos pos = {
 			    path, r.in_record ? r.rec.line : r.line, 0};

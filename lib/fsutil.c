@@ -25,6 +25,9 @@
  */
 #define DIO_ALIGN 4096u
 #define DIO_BUF (4u << 20)
+_Static_assert(DIO_BUF >= (2u << 20),
+    "sy_huge_alloc starts a block of 2 MiB or more on a huge page, "
+    "aligned for direct I/O");
 /* A file starts in a small buffer: most feeds never need a large one. */
 #define DIO_SMALL (64u << 10)
 
@@ -287,9 +290,7 @@ dio_buf_get(void)
 	if (spare.n > 0)
 		b = spare.v[--spare.n];
 	pthread_mutex_unlock(&spare.mu);
-	if (b == NULL && (b = aligned_alloc(2u << 20, DIO_BUF)) != NULL)
-		sy_huge(b, DIO_BUF);
-	return b;
+	return b != NULL ? b : sy_huge_alloc(DIO_BUF);
 }
 
 static void

@@ -2064,17 +2064,26 @@ struct half {
 	enum sy_err e;
 };
 
+/*
+ * The id and link maps sized once for about rows keys, not doubled row
+ * by row: a hint (without the memory, they grow as they must).
+ */
+static void
+maps_reserve(struct loader *L, size_t rows)
+{
+	if (rows > 0) {
+		(void)sy_strmap_reserve(&L->ids, rows);
+		(void)sy_strmap_reserve(&L->links, rows);
+	}
+}
+
 static void *
 half_main(void *arg)
 {
 	struct half *h = arg;
 
-	/* Sized on this thread, while the first half's are (a hint only). */
-	if (h->rows > 0) {
-		(void)sy_strmap_reserve(&h->L.ids, h->rows);
-		(void)sy_strmap_reserve(&h->L.links, h->rows);
-	}
-
+	/* Sized on this thread, while the first half's are. */
+	maps_reserve(&h->L, h->rows);
 	h->e = sy_csv_read_range(
 	    h->fp, h->L.path, h->off, -1, 0, &h->lines, row_cb, &h->L, &h->d);
 	return NULL;
@@ -2281,14 +2290,7 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 		goto out;
 	if (pthread_create(&t, NULL, half_main, b) != 0)
 		goto out;
-	/*
-	 * The id and link maps sized once, not doubled row by row (a hint:
-	 * when the memory is not there, they grow as they must).
-	 */
-	if (guess > 0) {
-		(void)sy_strmap_reserve(&L->ids, guess);
-		(void)sy_strmap_reserve(&L->links, guess);
-	}
+	maps_reserve(L, guess);
 	*e = sy_csv_read_range(
 	    fp, L->path, hd.end, split, lines, &lines, row_cb, L, &da);
 	pthread_join(t, NULL);

@@ -284,7 +284,7 @@ sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
     size_t *va, size_t *vb)
 {
 	const size_t mask = a->cap - 1;
-	size_t i, j;
+	size_t i;
 
 	if (a->n == 0 || b->n == 0)
 		return false;
@@ -297,22 +297,15 @@ sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
 			    &a->slots[s[OVERLAP_AHEAD].hash & mask]);
 		if (s->key == NULL)
 			continue;
-		/*
-		 * The hash is the same in both: probed with it alone, the
-		 * keys (and b's arena) read only when the hashes agree.
-		 */
-		for (j = s->hash & mask; (t = &a->slots[j])->key != NULL;
-		     j = (j + 1) & mask) {
-			if (t->hash != s->hash ||
-			    kv_of(t->key)->len != kv_of(s->key)->len ||
-			    memcmp(t->key, s->key, kv_of(s->key)->len) != 0)
-				continue;
-			if (va != NULL)
-				*va = kv_of(t->key)->v;
-			if (vb != NULL)
-				*vb = kv_of(s->key)->v;
-			return true;
-		}
+		/* The hash is the same in both: no need to compute it. */
+		t = find(a, s->key, kv_of(s->key)->len, s->hash);
+		if (t->key == NULL)
+			continue;
+		if (va != NULL)
+			*va = kv_of(t->key)->v;
+		if (vb != NULL)
+			*vb = kv_of(s->key)->v;
+		return true;
 	}
 	return false;
 }

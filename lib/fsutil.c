@@ -62,6 +62,16 @@ struct sy_dio {
 	int err; /* errno of the first failed write; 0 */
 };
 
+/*
+ * A finished file's fsync on a thread of its own (sy_atomic_finish),
+ * waited for by sy_atomic_sync or sy_atomic_abort.
+ */
+struct sy_bgsync {
+	pthread_t th;
+	int fd;  /* a duplicate of the file's, closed by the thread */
+	int err; /* errno of the failed fsync; 0 */
+};
+
 /* The watcher of sy_file_read (sy_file_read_watch); set between builds. */
 static struct {
 	sy_read_watch_fn *fn;
@@ -576,17 +586,63 @@ sy_atomic_write(struct sy_atomic *a, const void *p, size_t n)
 	return SY_OK;
 }
 
+static void *
+bgsync_main(void *arg)
+{
+	struct sy_bgsync *bg = arg;
+
+	bg->err = fsync(bg->fd) == 0 ? 0 : errno;
+	(void)close(bg->fd); /* a duplicate: fsync said what counts */
+	return NULL;
+}
+
+/*
+ * fd's fsync started on a thread, which closes fd; NULL when no thread
+ * could be made (fd closed: sy_atomic_sync syncs the file itself).
+ */
+static struct sy_bgsync *
+bgsync_start(int fd)
+{
+	struct sy_bgsync *bg = calloc(1, sizeof(*bg));
+
+	if (bg != NULL) {
+		bg->fd = fd;
+		if (pthread_create(&bg->th, NULL, bgsync_main, bg) == 0)
+			return bg;
+		free(bg);
+	}
+	(void)close(fd);
+	return NULL;
+}
+
+/* Waits for bg (may be NULL) and lets it go: its fsync's errno, or 0. */
+static int
+bgsync_end(struct sy_bgsync *bg)
+{
+	int err;
+
+	if (bg == NULL)
+		return 0;
+	pthread_join(bg->th, NULL);
+	err = bg->err;
+	free(bg);
+	return err;
+}
+
 enum sy_err
 sy_atomic_finish(struct sy_atomic *a)
 {
 	FILE *fp = a->fp;
-	int saved;
+	int saved, bgfd = -1;
 
 	if (fp == NULL || a->done)
 		return SY_OK;
 	a->fp = NULL;
 	if (a->dio != NULL) {
 		saved = dio_end(a->dio);
+		/* Past the small buffer: worth an fsync of its own (below). */
+		if (saved == 0 && a->dio->cap == DIO_BUF)
+			bgfd = fcntl(fileno(fp), F_DUPFD_CLOEXEC, 0);
 		dio_free(a->dio);
 		a->dio = NULL;
 		if (saved != 0) {
@@ -598,6 +654,8 @@ sy_atomic_finish(struct sy_atomic *a)
 	if (fflush(fp) != 0 || ferror(fp)) {
 		saved = errno ? errno : EIO;
 		(void)fclose(fp); /* already failed; keep the first error */
+		if (bgfd >= 0)
+			(void)close(bgfd);
 		errno = saved;
 		return SY_EIO;
 	}
@@ -606,12 +664,21 @@ sy_atomic_finish(struct sy_atomic *a)
 	(void)sync_file_range(fileno(fp), 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
 	/* Closed now: a build may make thousands of files before syncing. */
-	if (fclose(fp) != 0)
+	if (fclose(fp) != 0) {
+		saved = errno;
+		if (bgfd >= 0)
+			(void)close(bgfd);
+		errno = saved;
 		return SY_EIO;
+	}
 	free(a->iobuf);
 	a->iobuf = NULL;
 	a->done = true;
 	a->same = same_content(a->tmp, a->path);
+	if (bgfd >= 0 && a->same)
+		(void)close(bgfd); /* never synced: it goes */
+	else if (bgfd >= 0)
+		a->bg = bgsync_start(bgfd);
 	return SY_OK;
 }
 
@@ -625,6 +692,16 @@ sy_atomic_sync(struct sy_atomic *a)
 		return e;
 	if (!a->done || a->same || a->synced)
 		return SY_OK;
+	if (a->bg != NULL) {
+		saved = bgsync_end(a->bg);
+		a->bg = NULL;
+		if (saved != 0) {
+			errno = saved;
+			return SY_EIO;
+		}
+		a->synced = true;
+		return SY_OK;
+	}
 	fd = open(a->tmp, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return SY_EIO;
@@ -677,6 +754,7 @@ sy_atomic_abort(struct sy_atomic *a)
 {
 	int saved = errno;
 
+	(void)bgsync_end(a->bg); /* before its file goes */
 	dio_free(a->dio);
 	if (a->fp != NULL)
 		(void)fclose(a->fp); /* the file is thrown away */

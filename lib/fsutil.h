@@ -39,13 +39,15 @@ char *sy_path_join(const char *dir, const char *name);
 enum sy_err sy_mkdirs(const char *dir);
 
 struct sy_dio;
+struct sy_bgsync;
 
 struct sy_atomic {
-	FILE *fp;           /* write here, or with sy_atomic_write */
-	char *path;         /* final name */
-	char *tmp;          /* temporary name, in the same folder */
-	char *iobuf;        /* fp's buffer: big writes, few system calls */
-	struct sy_dio *dio; /* sy_atomic_write's buffers and writer */
+	FILE *fp;             /* write here, or with sy_atomic_write */
+	char *path;           /* final name */
+	char *tmp;            /* temporary name, in the same folder */
+	char *iobuf;          /* fp's buffer: big writes, few system calls */
+	struct sy_dio *dio;   /* sy_atomic_write's buffers and writer */
+	struct sy_bgsync *bg; /* its fsync under way (sy_atomic_finish) */
 	bool done;   /* written, flushed and checked (sy_atomic_finish) */
 	bool same;   /* done, and path already holds exactly these bytes */
 	bool synced; /* done, and on disk (sy_atomic_sync) */
@@ -61,7 +63,11 @@ enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
  * Flushes the temporary file, checks for write errors, asks the kernel
  * to start writing it out (Linux: the disk works while the next file is
  * made) and closes it; then compares it with path, so that a file path
- * already holds is never synced.  Idempotent.
+ * already holds is never synced.  A changed file that outgrew
+ * sy_atomic_write's small buffer starts its fsync here, on a thread of
+ * its own: the disk's flush of its bytes (on a virtual disk, most of the
+ * time a large file costs) overlaps the making of the next files, and
+ * sy_atomic_sync waits for it.  Idempotent.
  */
 enum sy_err sy_atomic_finish(struct sy_atomic *a);
 
@@ -89,7 +95,8 @@ void sy_atomic_release(void);
 
 /*
  * Finishes (as above) if not done yet, then makes the temporary file
- * durable (fsync), unless it is the same as path.  Still no
+ * durable (fsync, or waits for the one sy_atomic_finish started), unless
+ * it is the same as path.  Still no
  * rename: several files can be made durable before any of them replaces
  * its predecessor.  Idempotent.
  */

@@ -3,7 +3,9 @@
  * and large files (past the 4 MiB buffer, with an unaligned end), after a
  * head written through fp, unchanged files left alone, and what the disk
  * may do to the writes (pwrite below stands in for the C library's):
- * refuse direct I/O, write short, fail.
+ * refuse direct I/O, write short, fail; and the fsync that a large file
+ * starts when it is finished (fsync stands in too): made once, waited
+ * for, its failure reported.
  */
 /* For O_DIRECT.  NOLINTNEXTLINE(bugprone-reserved-identifier) */
 #define _GNU_SOURCE
@@ -28,6 +30,9 @@ static struct {
 	int calls;
 	int direct;  /* calls made with O_DIRECT on */
 	int refused; /* calls refused for it (NO_DIRECT) */
+	/* fsync of regular files: read after the commit joined the thread */
+	int fsyncs;
+	bool fsync_fail; /* they fail with EIO */
 } inj;
 
 /*
@@ -55,6 +60,25 @@ pwrite(int fd, const void *p, size_t n, off_t off)
 	if (inj.mode == SHORT && n > 8192)
 		n = (n / 2) & ~(size_t)4095;
 	return syscall(SYS_pwrite64, fd, p, n, off);
+}
+
+/*
+ * The library's fsync, likewise: counts the calls on regular files (not
+ * folders) and fails them when told.
+ */
+int
+fsync(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		inj.fsyncs++;
+		if (inj.fsync_fail) {
+			errno = EIO;
+			return -1;
+		}
+	}
+	return (int)syscall(SYS_fsync, fd);
 }
 
 /* Byte i of the test data: no period that a misplaced block could hide. */
@@ -124,6 +148,28 @@ put(const char *path, const unsigned char *d, size_t n, size_t head,
 	}
 	e = sy_atomic_commit(&a, changed);
 	return e;
+}
+
+/*
+ * d[0..n) to path's temporary file, finished but not committed: in *a,
+ * with *bg telling whether its fsync was started by sy_atomic_finish.
+ */
+static enum sy_err
+finished(struct sy_atomic *a, const char *path, const unsigned char *d,
+    size_t n, bool *bg)
+{
+	enum sy_err e;
+
+	*bg = false;
+	if ((e = sy_atomic_open(a, path)) != SY_OK)
+		return e;
+	if ((e = sy_atomic_write(a, d, n)) != SY_OK ||
+	    (e = sy_atomic_finish(a)) != SY_OK) {
+		sy_atomic_abort(a);
+		return e;
+	}
+	*bg = a->bg != NULL;
+	return SY_OK;
 }
 
 /* No ".name.*.tmp" left in dir. */
@@ -238,6 +284,66 @@ main(void)
 		    inj.fail_at);
 	}
 	inj.mode = NORMAL;
+
+	/*
+	 * The fsync: a large changed file starts it when finished, on a
+	 * thread; the commit waits for it and makes no other.
+	 */
+	{
+		struct sy_atomic a;
+		bool bg;
+		int i;
+
+		inj.fsyncs = 0;
+		e = finished(&a, path, d2, big, &bg);
+		T_OK(e == SY_OK && bg,
+		    "a large changed file: its fsync starts when it is "
+		    "finished");
+		e = sy_atomic_commit(&a, &changed);
+		T_OK(e == SY_OK && changed && holds(path, d2, big),
+		    "the commit waits for it and replaces the file");
+		T_INTEQ(inj.fsyncs, 1, "one fsync of the file, no other");
+
+		inj.fsyncs = 0;
+		e = finished(&a, path, d2, big, &bg);
+		T_OK(e == SY_OK && !bg, "the same bytes: no fsync started");
+		e = sy_atomic_commit(&a, &changed);
+		T_OK(e == SY_OK && !changed && inj.fsyncs == 0,
+		    "and none at the commit (%d)", inj.fsyncs);
+
+		inj.fsyncs = 0;
+		e = finished(&a, path, d, small, &bg);
+		T_OK(e == SY_OK && !bg, "a small file: none started");
+		e = sy_atomic_commit(&a, &changed);
+		T_OK(e == SY_OK && changed && inj.fsyncs == 1,
+		    "its fsync comes at the commit (%d)", inj.fsyncs);
+
+		/* A failed fsync, in the background or not: the old file. */
+		for (i = 0; i < 2; i++) {
+			size_t n = i == 0 ? big : small;
+
+			inj.fsync_fail = true;
+			/* d2 is d but for a byte near its end: d + 1 here */
+			e = finished(&a, path, i == 0 ? d2 : d + 1, n, &bg);
+			T_OK(e == SY_OK && bg == (i == 0),
+			    "%s file, fsync to fail: finished",
+			    i == 0 ? "a large" : "a small");
+			errno = 0;
+			e = sy_atomic_commit(&a, &changed);
+			inj.fsync_fail = false;
+			T_OK(e == SY_EIO && errno == EIO && !changed,
+			    "its fsync fails: SY_EIO, errno EIO");
+			T_OK(holds(path, d, small) && no_temp(dir),
+			    "the old file whole, no temp file");
+		}
+
+		/* Given up while the fsync runs: waited for, then gone. */
+		e = finished(&a, path, d2, big, &bg);
+		T_OK(e == SY_OK && bg, "a large file's fsync under way");
+		sy_atomic_abort(&a);
+		T_OK(holds(path, d, small) && no_temp(dir),
+		    "abort: the old file whole, no temp file");
+	}
 
 	/* Misuse: writing after the file is finished. */
 	{

@@ -68,7 +68,6 @@ sy_build_parse_formats(const char *s, unsigned *out)
 
 /* Writing one file: a (feed, format) pair, a part at a time. */
 struct job {
-	const struct sy_feed *feed;
 	size_t fmt; /* into formats[] */
 	char *path;
 	struct sy_atomic *tmp;
@@ -442,7 +441,6 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 				e = SY_ENOMEM;
 				goto out;
 			}
-			j->feed = &feeds[i];
 			j->fmt = k;
 			j->tmp = &tmp[njobs];
 			njobs++;
@@ -460,6 +458,15 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 			goto out;
 		}
 	}
+	/*
+	 * The entries are let go now, while the disk flushes the last
+	 * feed's files (sy_atomic_finish started their fsync): the wait
+	 * below is shorter by that much.
+	 */
+	sy_manifest_feeds_free(feeds, nfeeds);
+	feeds = NULL;
+	nfeeds = 0;
+	sy_manifest_drop_entries(&m);
 	for (i = 0; i < ntmp; i++) {
 		if ((e = sy_atomic_sync(&tmp[i])) != SY_OK) {
 			set_failed(st, tmp[i].path);

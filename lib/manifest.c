@@ -1343,53 +1343,105 @@ stubs_order(struct stub *v, size_t n)
 	}
 }
 
+/* topk_entries' items: TOPK_CHUNK entries each (about 1 MiB of them). */
+#define TOPK_CHUNK 4096
+
+struct topk_fill {
+	struct loader *L;
+	size_t base;  /* the first new entry's index in L->m->entries */
+	size_t total; /* new entries: every column's kept rows in a row */
+	size_t *at;   /* column i's first, from base; at[ntops] = total */
+	bool *begun;  /* item i's entries are zeroed, then made */
+};
+
+/*
+ * Item i of topk_entries: its entries zeroed (the first touch of their
+ * memory, on this thread), then made from the stubs.
+ */
+static enum sy_err
+topk_fill_item(size_t i, void *arg)
+{
+	struct topk_fill *t = arg;
+	struct sy_entry *v = t->L->m->entries + t->base;
+	size_t j = i * TOPK_CHUNK, end, c = 0;
+
+	end = t->total - j < TOPK_CHUNK ? t->total : j + TOPK_CHUNK;
+	memset(v + j, 0, (end - j) * sizeof(*v));
+	t->begun[i] = true;
+	for (; j < end; j++) {
+		const struct topk *tk;
+		const struct stub *st;
+		struct sy_entry *e = &v[j];
+
+		while (t->at[c + 1] <= j)
+			c++;
+		tk = &t->L->tops[c];
+		st = &tk->v[j - t->at[c]];
+		if (tk->slug != NULL &&
+		    (e->column = sy_strdup(tk->slug)) == NULL)
+			return SY_ENOMEM;
+		e->line = st->line;
+		e->published = st->published;
+		e->updated = st->updated;
+		e->has_updated = st->has_updated;
+		e->enclosure_length = st->enclosure_length;
+		e->partial = true;
+		e->off = st->off;
+		e->len = st->len;
+		e->deferred = tk->lim == 0;
+		e->hint = st->hint;
+	}
+	return SY_OK;
+}
+
 /*
  * The rows kept become partial entries, to be read again in full: in
  * one allocation, each column's in its feed's order (so that neither
- * prune nor make_feed has to sort them again).
+ * prune nor make_feed has to sort them again), made on as many threads
+ * as there are processors (a million rows without limits: 240 MiB to
+ * touch first).
  */
 static enum sy_err
 topk_entries(struct loader *L)
 {
-	size_t i, k, total = L->m->n;
+	struct topk_fill t = {L, L->m->n, 0, NULL, NULL};
 	struct sy_entry *v;
+	size_t i, items;
+	enum sy_err e;
 
 	for (i = 0; i < L->ntops; i++)
-		total += L->tops[i].n;
-	if (total > L->m->n) {
-		v = sy_grow(L->m->entries, &L->m->cap, total, sizeof(*v), 64);
-		if (v == NULL)
-			return SY_ENOMEM;
-		L->m->entries = v;
+		t.total += L->tops[i].n;
+	if (t.total == 0)
+		return SY_OK;
+	v = sy_grow(
+	    L->m->entries, &L->m->cap, t.base + t.total, sizeof(*v), 64);
+	if (v == NULL)
+		return SY_ENOMEM;
+	L->m->entries = v;
+	items = (t.total + TOPK_CHUNK - 1) / TOPK_CHUNK;
+	t.at = malloc((L->ntops + 1) * sizeof(*t.at));
+	t.begun = calloc(items, sizeof(*t.begun));
+	if (t.at == NULL || t.begun == NULL) {
+		free(t.at);
+		free(t.begun);
+		return SY_ENOMEM;
 	}
-	for (i = 0; i < L->ntops; i++) {
-		const struct topk *tk = &L->tops[i];
-
-		stubs_order(tk->v, tk->n);
-		for (k = 0; k < tk->n; k++) {
-			struct sy_entry e;
-
-			memset(&e, 0, sizeof(e));
-			if (tk->slug != NULL &&
-			    (e.column = sy_strdup(tk->slug)) == NULL)
-				return SY_ENOMEM;
-			e.line = tk->v[k].line;
-			e.published = tk->v[k].published;
-			e.updated = tk->v[k].updated;
-			e.has_updated = tk->v[k].has_updated;
-			e.enclosure_length = tk->v[k].enclosure_length;
-			e.partial = true;
-			e.off = tk->v[k].off;
-			e.len = tk->v[k].len;
-			e.deferred = tk->lim == 0;
-			e.hint = tk->v[k].hint;
-			if (push_entry(L->m, &e) != SY_OK) {
-				sy_entry_fini(&e);
-				return SY_ENOMEM;
-			}
-		}
+	for (i = 0, t.at[0] = 0; i < L->ntops; i++) {
+		stubs_order(L->tops[i].v, L->tops[i].n);
+		t.at[i + 1] = t.at[i] + L->tops[i].n;
 	}
-	return SY_OK;
+	e = sy_par_for(items, 1, topk_fill_item, &t, NULL);
+	/* Every entry counts now: zeroed where no item began. */
+	for (i = 0; e != SY_OK && i < items; i++)
+		if (!t.begun[i])
+			memset(v + t.base + i * TOPK_CHUNK, 0,
+			    (i + 1 == items ? t.total - i * TOPK_CHUNK
+			                    : TOPK_CHUNK) *
+			        sizeof(*v));
+	L->m->n = t.base + t.total;
+	free(t.at);
+	free(t.begun);
+	return e;
 }
 
 static bool
@@ -2563,14 +2615,25 @@ out:
 }
 
 void
+sy_manifest_drop_entries(struct sy_manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		sy_entry_fini(&m->entries[i]);
+	free(m->entries);
+	m->entries = NULL;
+	m->n = m->cap = 0;
+}
+
+void
 sy_manifest_fini(struct sy_manifest *m)
 {
 	size_t i;
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->n; i++)
-		sy_entry_fini(&m->entries[i]);
+	sy_manifest_drop_entries(m);
 	for (i = 0; i < m->ncolumns; i++)
 		sy_column_fini(&m->columns[i]);
 	if (m->src != NULL) {
@@ -2579,7 +2642,6 @@ sy_manifest_fini(struct sy_manifest *m)
 		free(m->src->path);
 		free(m->src);
 	}
-	free(m->entries);
 	free(m->columns);
 	free(m->columns_path);
 	free(m->path);

@@ -89,6 +89,13 @@ enum sy_err sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 void sy_manifest_fini(struct sy_manifest *m);
 
 /*
+ * Lets m's entries go (m->n becomes 0) and keeps the rest (columns,
+ * paths): for a caller done with the entries, and with any feed made of
+ * them, that still reads the columns.
+ */
+void sy_manifest_drop_entries(struct sy_manifest *m);
+
+/*
  * Groups the entries into feeds, one per column that has entries (the
  * default feed first when it has any), newest first, limited, and
  * finishes the entries that made it (URI forms, ids, article files read

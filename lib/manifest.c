@@ -181,6 +181,13 @@ struct topk {
 	struct stub *v; /* a heap when lim > 0: v[0] is the worst */
 	size_t n;
 	size_t cap;
+	/*
+	 * lim 0, after load_split: the second half's rows (their lines
+	 * shifted), left where that half made them; topk_entries merges
+	 * them with v's.
+	 */
+	struct stub *v2;
+	size_t n2;
 };
 
 void
@@ -1274,6 +1281,7 @@ topk_free(struct loader *L)
 	for (i = 0; i < L->ntops; i++) {
 		free(L->tops[i].slug);
 		free(L->tops[i].v);
+		free(L->tops[i].v2);
 	}
 	free(L->tops);
 	L->tops = NULL;
@@ -1355,28 +1363,59 @@ struct topk_fill {
 };
 
 /*
+ * How many of the first p rows of tk's feed are v's (the rest are v2's):
+ * both runs in feed order, which is strict (no two rows share a line),
+ * so the answer is the one a sort of both would give.
+ */
+static size_t
+merge_split(const struct topk *tk, size_t p)
+{
+	size_t lo = p > tk->n2 ? p - tk->n2 : 0, hi = p < tk->n ? p : tk->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		/* v[mid] comes before v2[p - mid - 1]: more of v */
+		if (stub_worse(&tk->v2[p - mid - 1], &tk->v[mid]))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
  * Item i of topk_entries: its entries zeroed (the first touch of their
- * memory, on this thread), then made from the stubs.
+ * memory, on this thread), then made from the stubs, each column's two
+ * runs merged from where the item starts in them.
  */
 static enum sy_err
 topk_fill_item(size_t i, void *arg)
 {
 	struct topk_fill *t = arg;
 	struct sy_entry *v = t->L->m->entries + t->base;
-	size_t j = i * TOPK_CHUNK, end, c = 0;
+	const struct topk *tk = NULL;
+	size_t j = i * TOPK_CHUNK, end, c = 0, a = 0, b = 0;
 
 	end = t->total - j < TOPK_CHUNK ? t->total : j + TOPK_CHUNK;
 	memset(v + j, 0, (end - j) * sizeof(*v));
 	t->begun[i] = true;
 	for (; j < end; j++) {
-		const struct topk *tk;
 		const struct stub *st;
 		struct sy_entry *e = &v[j];
 
-		while (t->at[c + 1] <= j)
-			c++;
-		tk = &t->L->tops[c];
-		st = &tk->v[j - t->at[c]];
+		if (tk == NULL || t->at[c + 1] <= j) {
+			while (t->at[c + 1] <= j)
+				c++;
+			tk = &t->L->tops[c];
+			a = merge_split(tk, j - t->at[c]);
+			b = j - t->at[c] - a;
+		}
+		if (b == tk->n2 ||
+		    (a < tk->n && stub_worse(&tk->v2[b], &tk->v[a])))
+			st = &tk->v[a++];
+		else
+			st = &tk->v2[b++];
 		if (tk->slug != NULL &&
 		    (e->column = sy_strdup(tk->slug)) == NULL)
 			return SY_ENOMEM;
@@ -1410,7 +1449,7 @@ topk_entries(struct loader *L)
 	enum sy_err e;
 
 	for (i = 0; i < L->ntops; i++)
-		t.total += L->tops[i].n;
+		t.total += L->tops[i].n + L->tops[i].n2;
 	if (t.total == 0)
 		return SY_OK;
 	v = sy_grow(
@@ -1428,7 +1467,8 @@ topk_entries(struct loader *L)
 	}
 	for (i = 0, t.at[0] = 0; i < L->ntops; i++) {
 		stubs_order(L->tops[i].v, L->tops[i].n);
-		t.at[i + 1] = t.at[i] + L->tops[i].n;
+		stubs_order(L->tops[i].v2, L->tops[i].n2);
+		t.at[i + 1] = t.at[i] + L->tops[i].n + L->tops[i].n2;
 	}
 	e = sy_par_for(items, 1, topk_fill_item, &t, NULL);
 	/* Every entry counts now: zeroed where no item began. */
@@ -2256,18 +2296,27 @@ merge_half(struct loader *L, struct half *b, size_t shift)
 	b->m.n = 0;
 	m->nrows += b->m.nrows;
 	for (i = 0; i < b->L.ntops; i++) {
-		const struct topk *src = &b->L.tops[i];
+		struct topk *src = &b->L.tops[i];
 		struct topk *tk = topk_of(L, src->slug ? src->slug : "");
 
 		if (tk == NULL)
 			return SY_ENOMEM;
-		for (k = 0; k < src->n; k++) {
-			struct stub st = src->v[k];
-
-			st.line += shift;
-			if (topk_offer(tk, &st) != SY_OK)
-				return SY_ENOMEM;
+		for (k = 0; k < src->n; k++)
+			src->v[k].line += shift;
+		/*
+		 * Every row kept: the half's stubs stay where they are (not
+		 * copied into memory touched for the first time, serially).
+		 */
+		if (tk->lim == 0 && tk->v2 == NULL) {
+			tk->v2 = src->v;
+			tk->n2 = src->n;
+			src->v = NULL;
+			src->n = src->cap = 0;
+			continue;
 		}
+		for (k = 0; k < src->n; k++)
+			if (topk_offer(tk, &src->v[k]) != SY_OK)
+				return SY_ENOMEM;
 	}
 	return SY_OK;
 }

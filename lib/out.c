@@ -277,6 +277,50 @@ skip_plain(
 	return p;
 }
 
+/*
+ * How many bytes from p (the start of a character) are whole 3-byte
+ * characters led by E3 to EC, five at a time (SSE2; 0 with fewer than
+ * 16 bytes left): U+3000 to U+CFFF, most of CJK text, where no lead or
+ * continuation byte needs a second look (no surrogate, overlong form,
+ * U+FFFE, U+FFFF, U+2028 or U+2029 is led by those).
+ */
+static inline size_t
+skip_cjk(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__SSE2__)
+	/* Of 15 bytes: leads at 0, 3, ..., 12; continuations between. */
+	enum { LEADS = 0x1249, CONTS = 0x6DB6, ALL = 0x7FFF };
+	const unsigned char *s = p;
+	const __m128i e3 = _mm_set1_epi8((char)0xE3), nine = _mm_set1_epi8(9),
+	              top = _mm_set1_epi8((char)0xC0),
+	              cont = _mm_set1_epi8((char)0x80);
+	unsigned lead, tail, bad;
+
+	while (end - p >= 16) {
+		const __m128i x =
+		    _mm_loadu_si128((const __m128i *)(const void *)p);
+		const __m128i t = _mm_sub_epi8(x, e3); /* 0..9: E3..EC */
+
+		lead = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_min_epu8(t, nine), t));
+		tail = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_and_si128(x, top), cont));
+		bad = ((lead ^ LEADS) | (tail ^ CONTS)) & ALL;
+		if (bad != 0) {
+			/* the characters wholly before the first misfit */
+			p += 3 * ((unsigned)__builtin_ctz(bad) / 3);
+			break;
+		}
+		p += 15;
+	}
+	return (size_t)(p - s);
+#else
+	(void)p;
+	(void)end;
+	return 0;
+#endif
+}
+
 void
 sy_out_esc(struct sy_out *o, const char *s, const struct sy_esc *esc)
 {
@@ -299,6 +343,10 @@ sy_out_esc(struct sy_out *o, const char *s, const struct sy_esc *esc)
 				break;
 			/* Multi-byte characters; E3..EC: nothing to look at. */
 			do {
+				if ((k = skip_cjk(p, end)) > 0) {
+					p += k;
+					continue;
+				}
 				if (p[0] >= 0xE3 && p[0] <= 0xEC &&
 				    (p[1] & 0xC0) == 0x80 &&
 				    (p[2] & 0xC0) == 0x80) {

@@ -305,6 +305,88 @@ test_spec(void)
 }
 
 /*
+ * Pieces of text, each escaped alone the same way as inside any string
+ * (none ends in a sequence that the next could complete): CJK characters
+ * (the five-at-a-time scan), ASCII, specials, other characters, and what
+ * must be stopped at: U+2028 (JSON), U+FFFE (XML), a surrogate, a lone
+ * continuation byte, a truncated character (always before an 'a').
+ */
+static const char *const pieces[] = {"\xE4\xB8\xAD", "\xE6\x96\x87",
+    "\xE3\x80\x8C", "\xEC\x9F\xBF", "\xEA\xB0\x80", "a", "<", "&", "\"", "\\",
+    "\n", "\xC3\xA9", "\xE2\x80\xA8", "\xEF\xBF\xBE", "\xEF\xBC\x81",
+    "\xED\xA0\x80", "\x80",
+    "\xE4\xB8"
+    "a",
+    "\xF0\x9F\x98\x80", "\xE0\xA4\x85", "\xC0\xAF"};
+
+/*
+ * Long strings of pieces against the pieces escaped one by one (each
+ * shorter than the vector scans' 16 bytes, so a byte at a time): any
+ * character the CJK scan took that it should have stopped at, or any
+ * misplaced stop, makes them differ.  Runs of CJK with one misfit at
+ * every offset, and random strings.
+ */
+static void
+test_cjk_runs(void)
+{
+	const struct sy_esc *t[] = {
+	    &sy_esc_xml_text, &sy_esc_xml_attr, &sy_esc_json};
+	char s[1024], want[4096], *got, *w;
+	size_t i, k, n, run, at, p;
+	unsigned long long x = 42;
+	int diff = 0, cases = 0;
+
+	for (i = 0; i < SY_NELEM(t); i++) {
+		/* run CJK characters, the misfit p after the at-th */
+		for (p = 0; p < SY_NELEM(pieces); p++)
+			for (run = 1; run <= 12; run++)
+				for (at = 0; at <= run; at++) {
+					s[0] = want[0] = '\0';
+					for (k = 0; k < run; k++) {
+						if (k == at) {
+							strcat(s, pieces[p]);
+							w = esc(
+							    pieces[p], t[i]);
+							strcat(want, w);
+							free(w);
+						}
+						strcat(s, pieces[k % 5]);
+						w = esc(pieces[k % 5], t[i]);
+						strcat(want, w);
+						free(w);
+					}
+					got = esc(s, t[i]);
+					diff += strcmp(got, want) != 0;
+					cases++;
+					free(got);
+				}
+		/* random strings of pieces, CJK most often */
+		for (n = 0; n < 3000; n++) {
+			s[0] = want[0] = '\0';
+			for (k = 0; k < 1 + n % 60; k++) {
+				x = x * 6364136223846793005ULL +
+				    1442695040888963407ULL;
+				p = (size_t)(x >> 33) % (SY_NELEM(pieces) + 10);
+				if (p >= SY_NELEM(pieces))
+					p %= 5; /* CJK */
+				strcat(s, pieces[p]);
+				w = esc(pieces[p], t[i]);
+				strcat(want, w);
+				free(w);
+			}
+			got = esc(s, t[i]);
+			diff += strcmp(got, want) != 0;
+			cases++;
+			free(got);
+		}
+	}
+	T_INTEQ(diff, 0,
+	    "CJK runs with a misfit at every offset, and random pieces "
+	    "(%d strings): as the pieces escaped alone",
+	    cases);
+}
+
+/*
  * A naive one-byte-at-a-time reference for clean text, against the
  * vector scan: a special byte, a CJK character and a bad byte at every
  * offset of strings of every length up to 70 bytes.
@@ -489,6 +571,7 @@ main(void)
 	test_json();
 	test_spec();
 	test_offsets();
+	test_cjk_runs();
 	test_random();
 	test_file();
 	return t_done();

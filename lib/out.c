@@ -308,7 +308,7 @@ skip_cjk(const unsigned char *p, const unsigned char *end)
 		bad = ((lead ^ LEADS) | (tail ^ CONTS)) & ALL;
 		if (bad != 0) {
 			/* the characters wholly before the first misfit */
-			p += 3 * ((unsigned)__builtin_ctz(bad) / 3);
+			p += (size_t)3 * ((unsigned)__builtin_ctz(bad) / 3);
 			break;
 		}
 		p += 15;

@@ -319,6 +319,17 @@ static const char *const pieces[] = {"\xE4\xB8\xAD", "\xE6\x96\x87",
     "a",
     "\xF0\x9F\x98\x80", "\xE0\xA4\x85", "\xC0\xAF"};
 
+/* Appends src to the string in dst[0..cap); aborts when it cannot. */
+static void
+append(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(dst), m = strlen(src);
+
+	if (n + m >= cap)
+		abort();
+	memcpy(dst + n, src, m + 1);
+}
+
 /*
  * Long strings of pieces against the pieces escaped one by one (each
  * shorter than the vector scans' 16 bytes, so a byte at a time): any
@@ -344,15 +355,18 @@ test_cjk_runs(void)
 					s[0] = want[0] = '\0';
 					for (k = 0; k < run; k++) {
 						if (k == at) {
-							strcat(s, pieces[p]);
+							append(s, sizeof(s),
+							    pieces[p]);
 							w = esc(
 							    pieces[p], t[i]);
-							strcat(want, w);
+							append(want,
+							    sizeof(want), w);
 							free(w);
 						}
-						strcat(s, pieces[k % 5]);
+						append(s, sizeof(s),
+						    pieces[k % 5]);
 						w = esc(pieces[k % 5], t[i]);
-						strcat(want, w);
+						append(want, sizeof(want), w);
 						free(w);
 					}
 					got = esc(s, t[i]);
@@ -369,9 +383,9 @@ test_cjk_runs(void)
 				p = (size_t)(x >> 33) % (SY_NELEM(pieces) + 10);
 				if (p >= SY_NELEM(pieces))
 					p %= 5; /* CJK */
-				strcat(s, pieces[p]);
+				append(s, sizeof(s), pieces[p]);
 				w = esc(pieces[p], t[i]);
-				strcat(want, w);
+				append(want, sizeof(want), w);
 				free(w);
 			}
 			got = esc(s, t[i]);

@@ -47,6 +47,11 @@ struct sy_url_memo_slot {
 struct sy_url_memo {
 	struct Curl_URL *cu; /* a CURLU, created when first needed, or NULL */
 	struct sy_url_memo_slot slot[SY_URL_MEMO_SLOTS];
+	/*
+	 * The two slots hit last, looked at before any hash is made (a row's
+	 * link, enclosure and image alternate between a few authorities).
+	 */
+	struct sy_url_memo_slot *recent[2];
 };
 
 void sy_url_memo_init(struct sy_url_memo *m);

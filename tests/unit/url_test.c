@@ -520,6 +520,62 @@ test_bytes(void)
 		}
 	}
 	T_INTEQ(bad, 0, "each byte value in a path is judged as it should");
+
+	/*
+	 * The same at every offset of a longer path (the scan takes 16
+	 * bytes at a time), and characters and escapes the scan must stop
+	 * at: judged the same wherever they are.
+	 */
+	{
+		static const struct {
+			const char *s;
+			bool bad;
+		} pieces[] = {{"\xe2\x80\x8b", true}, {"\xc2\xa0", true},
+		    {"\xe6\x96\x87", false}, {"%41", false}, {"%4", true},
+		    {"%", true}, {"\xc2\x85", true}, {"\xed\xa0\x80", true}};
+		struct sy_url_memo memo;
+		char u[128];
+		size_t at, k;
+
+		sy_url_memo_init(&memo);
+		bad = !!sy_url_check_memo("https://example.com/", H, &f, &memo);
+		for (at = 0; at <= 40; at++) {
+			for (c = 1; c < 256; c++) {
+				want = c <= 0x20 || c == '"' || c == '%' ||
+				    c == '<' || c == '>' || c == '\\' ||
+				    c >= 0x7f;
+				snprintf(u, sizeof(u),
+				    "https://example.com/%.*s%c%s", (int)at,
+				    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				    "aa",
+				    c, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
+				r = sy_url_check(u, H, &f);
+				bad += r != want ||
+				    (r && f.rule != SY_R_URL_SYNTAX);
+				/* the authority memoized: no libcurl to catch
+				 * it */
+				r = sy_url_check_memo(u, H, &f, &memo);
+				bad += r != want ||
+				    (r && f.rule != SY_R_URL_SYNTAX);
+			}
+			for (k = 0; k < SY_NELEM(pieces); k++) {
+				snprintf(u, sizeof(u),
+				    "https://example.com/%.*s%s%s", (int)at,
+				    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				    "aa",
+				    pieces[k].s,
+				    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
+				r = sy_url_check(u, H, &f);
+				bad += r != pieces[k].bad;
+				r = sy_url_check_memo(u, H, &f, &memo);
+				bad += r != pieces[k].bad;
+			}
+		}
+		sy_url_memo_fini(&memo);
+		T_INTEQ(bad, 0,
+		    "each byte, escape and invisible character at every offset "
+		    "of a 60-byte path is judged as it should, memo or not");
+	}
 }
 
 int

@@ -330,6 +330,34 @@ append(char *dst, size_t cap, const char *src)
 	memcpy(dst + n, src, m + 1);
 }
 
+/* A string of pieces, and the pieces escaped alone, put together. */
+struct pieced {
+	char s[1024];
+	char want[4096];
+};
+
+static void
+add_piece(struct pieced *ps, const char *piece, const struct sy_esc *e)
+{
+	char *w = esc(piece, e);
+
+	append(ps->s, sizeof(ps->s), piece);
+	append(ps->want, sizeof(ps->want), w);
+	free(w);
+}
+
+/* 1 when the string escaped whole is not the pieces escaped alone. */
+static int
+pieced_differs(struct pieced *ps, const struct sy_esc *e)
+{
+	char *got = esc(ps->s, e);
+	int d = strcmp(got, ps->want) != 0;
+
+	free(got);
+	ps->s[0] = ps->want[0] = '\0';
+	return d;
+}
+
 /*
  * Long strings of pieces against the pieces escaped one by one (each
  * shorter than the vector scans' 16 bytes, so a byte at a time): any
@@ -342,7 +370,7 @@ test_cjk_runs(void)
 {
 	const struct sy_esc *t[] = {
 	    &sy_esc_xml_text, &sy_esc_xml_attr, &sy_esc_json};
-	char s[1024], want[4096], *got, *w;
+	static struct pieced ps;
 	size_t i, k, n, run, at, p;
 	unsigned long long x = 42;
 	int diff = 0, cases = 0;
@@ -352,46 +380,28 @@ test_cjk_runs(void)
 		for (p = 0; p < SY_NELEM(pieces); p++)
 			for (run = 1; run <= 12; run++)
 				for (at = 0; at <= run; at++) {
-					s[0] = want[0] = '\0';
 					for (k = 0; k < run; k++) {
-						if (k == at) {
-							append(s, sizeof(s),
-							    pieces[p]);
-							w = esc(
+						if (k == at)
+							add_piece(&ps,
 							    pieces[p], t[i]);
-							append(want,
-							    sizeof(want), w);
-							free(w);
-						}
-						append(s, sizeof(s),
-						    pieces[k % 5]);
-						w = esc(pieces[k % 5], t[i]);
-						append(want, sizeof(want), w);
-						free(w);
+						add_piece(
+						    &ps, pieces[k % 5], t[i]);
 					}
-					got = esc(s, t[i]);
-					diff += strcmp(got, want) != 0;
+					diff += pieced_differs(&ps, t[i]);
 					cases++;
-					free(got);
 				}
 		/* random strings of pieces, CJK most often */
 		for (n = 0; n < 3000; n++) {
-			s[0] = want[0] = '\0';
 			for (k = 0; k < 1 + n % 60; k++) {
 				x = x * 6364136223846793005ULL +
 				    1442695040888963407ULL;
 				p = (size_t)(x >> 33) % (SY_NELEM(pieces) + 10);
 				if (p >= SY_NELEM(pieces))
 					p %= 5; /* CJK */
-				append(s, sizeof(s), pieces[p]);
-				w = esc(pieces[p], t[i]);
-				append(want, sizeof(want), w);
-				free(w);
+				add_piece(&ps, pieces[p], t[i]);
 			}
-			got = esc(s, t[i]);
-			diff += strcmp(got, want) != 0;
+			diff += pieced_differs(&ps, t[i]);
 			cases++;
-			free(got);
 		}
 	}
 	T_INTEQ(diff, 0,

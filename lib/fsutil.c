@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,14 @@ struct sy_bgsync {
 	int fd;  /* a duplicate of the file's, closed by the thread */
 	int err; /* errno of the failed fsync; 0 */
 };
+
+/*
+ * At most BG_MAX of them hold a descriptor at once (a build under a low
+ * limit of open files makes many large feeds): past that, a file is
+ * synced by sy_atomic_sync as before.
+ */
+#define BG_MAX 16
+static atomic_int bg_live;
 
 /* The watcher of sy_file_read (sy_file_read_watch); set between builds. */
 static struct {
@@ -593,6 +602,7 @@ bgsync_main(void *arg)
 
 	bg->err = fsync(bg->fd) == 0 ? 0 : errno;
 	(void)close(bg->fd); /* a duplicate: fsync said what counts */
+	atomic_fetch_sub(&bg_live, 1);
 	return NULL;
 }
 
@@ -607,8 +617,10 @@ bgsync_start(int fd)
 
 	if (bg != NULL) {
 		bg->fd = fd;
+		atomic_fetch_add(&bg_live, 1);
 		if (pthread_create(&bg->th, NULL, bgsync_main, bg) == 0)
 			return bg;
+		atomic_fetch_sub(&bg_live, 1);
 		free(bg);
 	}
 	(void)close(fd);
@@ -641,7 +653,8 @@ sy_atomic_finish(struct sy_atomic *a)
 	if (a->dio != NULL) {
 		saved = dio_end(a->dio);
 		/* Past the small buffer: worth an fsync of its own (below). */
-		if (saved == 0 && a->dio->cap == DIO_BUF)
+		if (saved == 0 && a->dio->cap == DIO_BUF &&
+		    atomic_load(&bg_live) < BG_MAX)
 			bgfd = fcntl(fileno(fp), F_DUPFD_CLOEXEC, 0);
 		dio_free(a->dio);
 		a->dio = NULL;

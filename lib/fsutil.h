@@ -67,7 +67,8 @@ enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
  * sy_atomic_write's small buffer starts its fsync here, on a thread of
  * its own: the disk's flush of its bytes (on a virtual disk, most of the
  * time a large file costs) overlaps the making of the next files, and
- * sy_atomic_sync waits for it.  Idempotent.
+ * sy_atomic_sync waits for it (16 such fsyncs at most under way, each
+ * holding a descriptor; past that, sy_atomic_sync makes it).  Idempotent.
  */
 enum sy_err sy_atomic_finish(struct sy_atomic *a);
 

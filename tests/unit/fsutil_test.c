@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -33,7 +34,10 @@ static struct {
 	/* fsync of regular files: read after the commit joined the thread */
 	int fsyncs;
 	bool fsync_fail; /* they fail with EIO */
+	bool fsync_hold; /* they wait until it is false again (inj_cv) */
 } inj;
+static pthread_mutex_t inj_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t inj_cv = PTHREAD_COND_INITIALIZER;
 
 /*
  * The library's pwrite (linked before the C library's): counts, and
@@ -71,12 +75,19 @@ fsync(int fd)
 {
 	struct stat st;
 
+	bool fail = false;
+
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		pthread_mutex_lock(&inj_mu);
 		inj.fsyncs++;
-		if (inj.fsync_fail) {
-			errno = EIO;
-			return -1;
-		}
+		while (inj.fsync_hold)
+			pthread_cond_wait(&inj_cv, &inj_mu);
+		fail = inj.fsync_fail;
+		pthread_mutex_unlock(&inj_mu);
+	}
+	if (fail) {
+		errno = EIO;
+		return -1;
 	}
 	return (int)syscall(SYS_fsync, fd);
 }
@@ -335,6 +346,47 @@ main(void)
 			    "its fsync fails: SY_EIO, errno EIO");
 			T_OK(holds(path, d, small) && no_temp(dir),
 			    "the old file whole, no temp file");
+		}
+
+		/*
+		 * Sixteen fsyncs under way at most (each holds a descriptor):
+		 * with every fsync held, the 17th large file waits for the
+		 * commit, which syncs it itself.
+		 */
+		{
+			struct sy_atomic many[20];
+			char p2[96];
+			int started = 0, j, fine = 0;
+
+			pthread_mutex_lock(&inj_mu);
+			inj.fsync_hold = true;
+			inj.fsyncs = 0;
+			pthread_mutex_unlock(&inj_mu);
+			for (j = 0; j < 20; j++) {
+				snprintf(
+				    p2, sizeof(p2), "%s/many%d.xml", dir, j);
+				if (finished(&many[j], p2, d, 65537, &bg) !=
+				    SY_OK)
+					break;
+				started += bg;
+			}
+			T_INTEQ(j, 20, "20 large files finished, fsyncs held");
+			T_INTEQ(started, 16,
+			    "16 of them started their fsync, the rest did not");
+			pthread_mutex_lock(&inj_mu);
+			inj.fsync_hold = false;
+			pthread_cond_broadcast(&inj_cv);
+			pthread_mutex_unlock(&inj_mu);
+			for (i = 0; i < j; i++) {
+				snprintf(
+				    p2, sizeof(p2), "%s/many%d.xml", dir, i);
+				fine += sy_atomic_commit(&many[i], &changed) ==
+				        SY_OK &&
+				    changed && holds(p2, d, 65537);
+				unlink(p2);
+			}
+			T_INTEQ(fine, 20, "released: all 20 committed whole");
+			T_INTEQ(inj.fsyncs, 20, "one fsync each");
 		}
 
 		/* Given up while the fsync runs: waited for, then gone. */

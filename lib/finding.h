@@ -15,12 +15,6 @@ struct sy_finding {
 	char message[256];
 };
 
-/*
- * Records a finding unless one at least as severe is there already (the
- * first error wins over later ones and over any warning).  A message cut
- * by the buffer is cut back to a whole UTF-8 character.  Returns true, so
- * that checks can "return sy_finding_set(...)".
- */
 /* No finding (what checks start from: cheaper than clearing it all). */
 static inline void
 sy_finding_clear(struct sy_finding *f)
@@ -30,6 +24,12 @@ sy_finding_clear(struct sy_finding *f)
 	f->message[0] = '\0';
 }
 
+/*
+ * Records a finding unless one at least as severe is there already (the
+ * first error wins over later ones and over any warning).  A message cut
+ * by the buffer is cut back to a whole UTF-8 character.  Returns true, so
+ * that checks can "return sy_finding_set(...)".
+ */
 bool sy_finding_set(struct sy_finding *f, enum sy_rule rule,
     enum sy_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

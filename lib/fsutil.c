@@ -69,8 +69,8 @@ struct sy_dio {
  */
 struct sy_bgsync {
 	pthread_t th;
-	int fd;  /* a duplicate of the file's, closed by the thread */
-	int err; /* errno of the failed fsync; 0 */
+	const char *path; /* the file's temporary name (its sy_atomic's) */
+	int err;          /* errno of the failed sync; 0 */
 };
 
 /*
@@ -335,21 +335,29 @@ sy_atomic_release(void)
 	pthread_mutex_unlock(&spare.mu);
 }
 
+/* O_DIRECT on or off for fd: 0, or the errno of the failure. */
+static int
+set_direct(int fd, bool on)
+{
+#ifdef O_DIRECT
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 ||
+	    fcntl(fd, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) != 0)
+		return errno ? errno : EIO;
+	return 0;
+#else
+	(void)fd;
+	return on ? EINVAL : 0;
+#endif
+}
+
 /* Direct I/O off (for an unaligned end, or a file system that refused it). */
 static int
 dio_off(struct sy_dio *d)
 {
-	int fl;
-
 	d->direct = false;
-#ifdef O_DIRECT
-	fl = fcntl(d->fd, F_GETFL);
-	if (fl < 0 || fcntl(d->fd, F_SETFL, fl & ~O_DIRECT) != 0)
-		return errno ? errno : EIO;
-#else
-	(void)fl;
-#endif
-	return 0;
+	return set_direct(d->fd, false);
 }
 
 /* Writes p[0..n) at off whole; 0, or the errno of the failure. */
@@ -434,19 +442,10 @@ dio_wait(struct sy_dio *d)
 static enum sy_err
 dio_start(struct sy_dio *d)
 {
-	int fl;
-
 	d->buf[1] = dio_buf_get();
 	if (d->buf[1] == NULL)
 		return SY_ENOMEM;
-#ifdef O_DIRECT
-	fl = fcntl(d->fd, F_GETFL);
-	if (d->off % DIO_ALIGN == 0 && fl >= 0 &&
-	    fcntl(d->fd, F_SETFL, fl | O_DIRECT) == 0)
-		d->direct = true;
-#else
-	(void)fl;
-#endif
+	d->direct = d->off % DIO_ALIGN == 0 && set_direct(d->fd, true) == 0;
 	if (pthread_mutex_init(&d->mu, NULL) != 0)
 		return SY_OK;
 	if (pthread_cond_init(&d->cv, NULL) != 0) {
@@ -595,35 +594,49 @@ sy_atomic_write(struct sy_atomic *a, const void *p, size_t n)
 	return SY_OK;
 }
 
+/* Makes the file at path durable (fsync): 0, or the errno of the failure. */
+static int
+sync_path(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (fsync(fd) != 0)
+		err = errno;
+	if (close(fd) != 0 && err == 0)
+		err = errno;
+	return err;
+}
+
 static void *
 bgsync_main(void *arg)
 {
 	struct sy_bgsync *bg = arg;
 
-	bg->err = fsync(bg->fd) == 0 ? 0 : errno;
-	(void)close(bg->fd); /* a duplicate: fsync said what counts */
+	bg->err = sync_path(bg->path);
 	atomic_fetch_sub(&bg_live, 1);
 	return NULL;
 }
 
 /*
- * fd's fsync started on a thread, which closes fd; NULL when no thread
- * could be made (fd closed: sy_atomic_sync syncs the file itself).
+ * path's fsync started on a thread, unless BG_MAX are under way or no
+ * thread can be made: NULL then (sy_atomic_sync syncs it itself).
  */
 static struct sy_bgsync *
-bgsync_start(int fd)
+bgsync_start(const char *path)
 {
-	struct sy_bgsync *bg = calloc(1, sizeof(*bg));
+	struct sy_bgsync *bg;
 
-	if (bg != NULL) {
-		bg->fd = fd;
-		atomic_fetch_add(&bg_live, 1);
-		if (pthread_create(&bg->th, NULL, bgsync_main, bg) == 0)
-			return bg;
-		atomic_fetch_sub(&bg_live, 1);
-		free(bg);
-	}
-	(void)close(fd);
+	if (atomic_load(&bg_live) >= BG_MAX ||
+	    (bg = calloc(1, sizeof(*bg))) == NULL)
+		return NULL;
+	bg->path = path;
+	atomic_fetch_add(&bg_live, 1);
+	if (pthread_create(&bg->th, NULL, bgsync_main, bg) == 0)
+		return bg;
+	atomic_fetch_sub(&bg_live, 1);
+	free(bg);
 	return NULL;
 }
 
@@ -645,7 +658,8 @@ enum sy_err
 sy_atomic_finish(struct sy_atomic *a)
 {
 	FILE *fp = a->fp;
-	int saved, bgfd = -1;
+	int saved;
+	bool big = false;
 
 	if (fp == NULL || a->done)
 		return SY_OK;
@@ -653,9 +667,7 @@ sy_atomic_finish(struct sy_atomic *a)
 	if (a->dio != NULL) {
 		saved = dio_end(a->dio);
 		/* Past the small buffer: worth an fsync of its own (below). */
-		if (saved == 0 && a->dio->cap == DIO_BUF &&
-		    atomic_load(&bg_live) < BG_MAX)
-			bgfd = fcntl(fileno(fp), F_DUPFD_CLOEXEC, 0);
+		big = a->dio->cap == DIO_BUF;
 		dio_free(a->dio);
 		a->dio = NULL;
 		if (saved != 0) {
@@ -667,8 +679,6 @@ sy_atomic_finish(struct sy_atomic *a)
 	if (fflush(fp) != 0 || ferror(fp)) {
 		saved = errno ? errno : EIO;
 		(void)fclose(fp); /* already failed; keep the first error */
-		if (bgfd >= 0)
-			(void)close(bgfd);
 		errno = saved;
 		return SY_EIO;
 	}
@@ -677,21 +687,14 @@ sy_atomic_finish(struct sy_atomic *a)
 	(void)sync_file_range(fileno(fp), 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
 	/* Closed now: a build may make thousands of files before syncing. */
-	if (fclose(fp) != 0) {
-		saved = errno;
-		if (bgfd >= 0)
-			(void)close(bgfd);
-		errno = saved;
+	if (fclose(fp) != 0)
 		return SY_EIO;
-	}
 	free(a->iobuf);
 	a->iobuf = NULL;
 	a->done = true;
 	a->same = same_content(a->tmp, a->path);
-	if (bgfd >= 0 && a->same)
-		(void)close(bgfd); /* never synced: it goes */
-	else if (bgfd >= 0)
-		a->bg = bgsync_start(bgfd);
+	if (big && !a->same)
+		a->bg = bgsync_start(a->tmp);
 	return SY_OK;
 }
 
@@ -699,33 +702,19 @@ enum sy_err
 sy_atomic_sync(struct sy_atomic *a)
 {
 	enum sy_err e;
-	int fd, saved;
+	int err;
 
 	if ((e = sy_atomic_finish(a)) != SY_OK)
 		return e;
 	if (!a->done || a->same || a->synced)
 		return SY_OK;
-	if (a->bg != NULL) {
-		saved = bgsync_end(a->bg);
-		a->bg = NULL;
-		if (saved != 0) {
-			errno = saved;
-			return SY_EIO;
-		}
-		a->synced = true;
-		return SY_OK;
-	}
-	fd = open(a->tmp, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return SY_EIO;
-	if (fsync(fd) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
+	/* The fsync sy_atomic_finish started, or one now. */
+	err = a->bg != NULL ? bgsync_end(a->bg) : sync_path(a->tmp);
+	a->bg = NULL;
+	if (err != 0) {
+		errno = err;
 		return SY_EIO;
 	}
-	if (close(fd) != 0)
-		return SY_EIO;
 	a->synced = true;
 	return SY_OK;
 }

@@ -1362,6 +1362,14 @@ struct topk_fill {
 	bool *begun;  /* item i's entries are zeroed, then made */
 };
 
+/* Where item i of topk_entries ends (its first is i * TOPK_CHUNK). */
+static size_t
+chunk_end(const struct topk_fill *t, size_t i)
+{
+	return t->total - i * TOPK_CHUNK < TOPK_CHUNK ? t->total
+	                                              : (i + 1) * TOPK_CHUNK;
+}
+
 /*
  * How many of the first p rows of tk's feed are v's (the rest are v2's):
  * both runs in feed order, which is strict (no two rows share a line),
@@ -1395,9 +1403,8 @@ topk_fill_item(size_t i, void *arg)
 	struct topk_fill *t = arg;
 	struct sy_entry *v = t->L->m->entries + t->base;
 	const struct topk *tk = NULL;
-	size_t j = i * TOPK_CHUNK, end, c = 0, a = 0, b = 0;
+	size_t j = i * TOPK_CHUNK, end = chunk_end(t, i), c = 0, a = 0, b = 0;
 
-	end = t->total - j < TOPK_CHUNK ? t->total : j + TOPK_CHUNK;
 	memset(v + j, 0, (end - j) * sizeof(*v));
 	t->begun[i] = true;
 	for (; j < end; j++) {
@@ -1475,9 +1482,7 @@ topk_entries(struct loader *L)
 	for (i = 0; e != SY_OK && i < items; i++)
 		if (!t.begun[i])
 			memset(v + t.base + i * TOPK_CHUNK, 0,
-			    (i + 1 == items ? t.total - i * TOPK_CHUNK
-			                    : TOPK_CHUNK) *
-			        sizeof(*v));
+			    (chunk_end(&t, i) - i * TOPK_CHUNK) * sizeof(*v));
 	L->m->n = t.base + t.total;
 	free(t.at);
 	free(t.begun);

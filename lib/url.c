@@ -679,30 +679,30 @@ memo_put(struct sy_url_memo *m, const char *k, size_t n, unsigned h)
 
 /*
  * memo_has, the slots hit last first: a slot holding exactly k[0..n)
- * holds it with its hash, so no hash is needed to know.
+ * holds it with its hash, so no hash is needed to know.  A hit becomes
+ * the slot hit last.
  */
 static bool
 memo_find(struct sy_url_memo *m, const char *k, size_t n)
 {
-	struct sy_url_memo_slot *s;
+	struct sy_url_memo_slot *s = NULL;
 	unsigned h;
 	int i;
 
-	for (i = 0; i < 2; i++) {
-		s = m->recent[i];
-		if (s != NULL && s->len == n && memcmp(s->key, k, n) == 0) {
-			if (i == 1) {
-				m->recent[1] = m->recent[0];
-				m->recent[0] = s;
-			}
-			return true;
-		}
+	for (i = 0; i < 2 && s == NULL; i++)
+		if (m->recent[i] != NULL && m->recent[i]->len == n &&
+		    memcmp(m->recent[i]->key, k, n) == 0)
+			s = m->recent[i];
+	if (s == NULL) {
+		h = memo_hash(k, n);
+		if (!memo_has(m, k, n, h))
+			return false;
+		s = memo_slot(m, h);
 	}
-	h = memo_hash(k, n);
-	if (!memo_has(m, k, n, h))
-		return false;
-	m->recent[1] = m->recent[0];
-	m->recent[0] = memo_slot(m, h);
+	if (s != m->recent[0]) {
+		m->recent[1] = m->recent[0];
+		m->recent[0] = s;
+	}
 	return true;
 }
 

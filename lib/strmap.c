@@ -297,8 +297,18 @@ sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
 			    &a->slots[s[OVERLAP_AHEAD].hash & mask]);
 		if (s->key == NULL)
 			continue;
-		/* The hash is the same in both: no need to compute it. */
-		t = find(a, s->key, kv_of(s->key)->len, s->hash);
+		/*
+		 * The hash is the same in both: no need to compute it, and
+		 * the key's length (in the arena, a cache miss a key) is
+		 * read only when a slot of a has the same hash.
+		 */
+		for (t = &a->slots[s->hash & mask];
+		     t->key != NULL &&
+		     (t->hash != s->hash ||
+		         kv_of(t->key)->len != kv_of(s->key)->len ||
+		         memcmp(t->key, s->key, kv_of(s->key)->len) != 0);
+		     t = &a->slots[(size_t)(t - a->slots + 1) & mask])
+			;
 		if (t->key == NULL)
 			continue;
 		if (va != NULL)

@@ -494,6 +494,47 @@ test_reread(void)
 }
 
 /*
+ * An unquoted field of every length from 0 to 47 (ASCII, or CJK cut
+ * anywhere by the 16-byte steps of the direct split), ended by each byte
+ * that stops one: a comma, LF, CR LF, a lone CR, a quote, a NUL, blanks
+ * before a comma, or the end of the file.  Direct, libcsv and from bytes
+ * read each the same (reread_file).
+ */
+static void
+test_field_ends(void)
+{
+	static const char *const ends[] = {
+	    ",b\n", "\n", "\r\nz\n", "\rq\n", "\"x\n", "\0y\n", " \t,b\n", ""};
+	static const char *const fill[] = {"a", "\xe6\xa8\x99"};
+	size_t len, e, f, n, bad = 0, total = 0;
+	char buf[256];
+
+	for (f = 0; f < SY_NELEM(fill); f++)
+		for (len = 0; len < 48; len++)
+			for (e = 0; e < SY_NELEM(ends); e++) {
+				size_t at, el = strlen(ends[e]);
+
+				/* "\0y\n": strlen stops at the NUL */
+				if (ends[e][0] == '\0')
+					el = 4;
+				memcpy(buf, "id,", 3);
+				at = 3;
+				while (at - 3 < len) {
+					memcpy(
+					    buf + at, fill[f], strlen(fill[f]));
+					at += strlen(fill[f]);
+				}
+				memcpy(buf + at, ends[e], el);
+				bad += reread_file(buf, at + el, &n);
+				total += n;
+			}
+	T_OK(total >= 600, "%zu records with a long unquoted field", total);
+	T_INTEQ(bad, 0,
+	    "an unquoted field of 0 to 47 bytes, each way it can end: the "
+	    "same records direct, by libcsv and from bytes");
+}
+
+/*
  * rec->next: the fields the next call will get, as they will get them,
  * whatever the callback does to its own record's strings (it trims them
  * here, writing over their spaces).
@@ -577,6 +618,7 @@ main(void)
 	size_t i, k;
 
 	test_reread();
+	test_field_ends();
 	test_next();
 	test_direct();
 	test_ranges();

@@ -302,8 +302,7 @@ sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
 		 * the key's length (in the arena, a cache miss a key) is
 		 * read only when a slot of a has the same hash.
 		 */
-		for (t = &a->slots[s->hash & mask];
-		     t->key != NULL &&
+		for (t = &a->slots[s->hash & mask]; t->key != NULL &&
 		     (t->hash != s->hash ||
 		         kv_of(t->key)->len != kv_of(s->key)->len ||
 		         memcmp(t->key, s->key, kv_of(s->key)->len) != 0);

@@ -251,6 +251,17 @@ part_free(struct part *p)
 	free(p);
 }
 
+/* True when the files at paths a and b are in the same folder. */
+static bool
+same_folder(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+
+	if (sa == NULL || sb == NULL)
+		return sa == sb;
+	return sa - a == sb - b && memcmp(a, b, (size_t)(sa - a)) == 0;
+}
+
 /*
  * Writes feed f's files (jobs js[0..nj), one per format) under their
  * temporary names, with p's blocks: the heads, then each part of the
@@ -350,6 +361,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	size_t nfeeds = 0, ntmp = 0, njobs = 0, i, k;
 	enum sy_err e;
 	int saved;
+	bool renamed;
 
 	memset(st, 0, sizeof(*st));
 	if (o->outdir != NULL) {
@@ -473,11 +485,23 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 			goto out;
 		}
 	}
-	for (i = 0; i < ntmp; i++) {
+	/*
+	 * A feed's files share a folder: its fsync, which makes their
+	 * renames durable, comes once after the last of them (not once a
+	 * file), and only if one was renamed.
+	 */
+	for (i = 0, renamed = false; i < ntmp; i++) {
 		bool changed;
 		char *path = sy_strdup(tmp[i].path);
 
-		e = sy_atomic_commit(&tmp[i], &changed);
+		e = sy_atomic_rename(&tmp[i], &changed);
+		renamed |= e == SY_OK && changed;
+		if (renamed &&
+		    (e != SY_OK || i + 1 == ntmp ||
+		        !same_folder(jobs[i].path, jobs[i + 1].path))) {
+			sy_fsync_folder(jobs[i].path);
+			renamed = false;
+		}
 		if (e != SY_OK) {
 			set_failed(st, path);
 			free(path);

@@ -283,8 +283,8 @@ same_content(const char *p1, const char *p2)
 	return same;
 }
 
-static void
-fsync_dir(const char *path)
+void
+sy_fsync_folder(const char *path)
 {
 	char *dir = dirpart(path);
 	int fd;
@@ -719,8 +719,9 @@ sy_atomic_sync(struct sy_atomic *a)
 	return SY_OK;
 }
 
-enum sy_err
-sy_atomic_commit(struct sy_atomic *a, bool *changed)
+/* sy_atomic_commit, with or without the fsync of the file's folder. */
+static enum sy_err
+commit(struct sy_atomic *a, bool *changed, bool sync_folder)
 {
 	enum sy_err e;
 	int saved = 0;
@@ -741,7 +742,8 @@ sy_atomic_commit(struct sy_atomic *a, bool *changed)
 	}
 	free(a->tmp);
 	a->tmp = NULL;
-	fsync_dir(a->path);
+	if (sync_folder)
+		sy_fsync_folder(a->path);
 	if (changed != NULL)
 		*changed = true;
 out:
@@ -749,6 +751,18 @@ out:
 	if (e != SY_OK)
 		errno = saved;
 	return e;
+}
+
+enum sy_err
+sy_atomic_commit(struct sy_atomic *a, bool *changed)
+{
+	return commit(a, changed, true);
+}
+
+enum sy_err
+sy_atomic_rename(struct sy_atomic *a, bool *changed)
+{
+	return commit(a, changed, false);
 }
 
 void

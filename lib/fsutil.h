@@ -112,6 +112,16 @@ enum sy_err sy_atomic_sync(struct sy_atomic *a);
  */
 enum sy_err sy_atomic_commit(struct sy_atomic *a, bool *changed);
 
+/*
+ * sy_atomic_commit but for the fsync of path's folder, which makes the
+ * rename durable: for files renamed in a batch, each folder synced once,
+ * after the last of its renames (sy_fsync_folder), not once a file.
+ */
+enum sy_err sy_atomic_rename(struct sy_atomic *a, bool *changed);
+
+/* An fsync of the folder that holds path (its renames made durable). */
+void sy_fsync_folder(const char *path);
+
 /* Removes the temporary file and frees a; for failure paths. */
 void sy_atomic_abort(struct sy_atomic *a);
 

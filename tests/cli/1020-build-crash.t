@@ -36,6 +36,38 @@ SY_KILL_COUNT="$T/count" LD_PRELOAD="$T/killat.so" \
 total=$(cat "$T/count")
 check "the shim saw the build's file operations ($total)" test "$total" -gt 10
 
+# The renames into a feed's folder are made durable by one fsync of
+# the folder, after the last of them and before any other folder's.
+rm -rf "$T/out" "$T/ops"
+cp -a "$T/old" "$T/out"
+SY_KILL_LOG="$T/ops" LD_PRELOAD="$T/killat.so" \
+    $B -q $FLAGS -o "$T/out" "$T/src/manifest.csv"
+check "each feed folder synced once, after its renames" \
+    $PY - "$T/ops" "$(cd "$T/out" && pwd -P)" <<'EOP'
+import os, sys
+ops, out = sys.argv[1], sys.argv[2]
+pending, synced, renamed, bad = None, [], set(), 0
+for line in open(ops):
+    op, path = line.rstrip("\n").split(" ", 1)
+    if op == "rename" and path.startswith(out + "/"):
+        d = os.path.dirname(path)
+        renamed.add(d)
+        if pending not in (None, d):
+            print("# %s renamed into before %s was synced" % (d, pending))
+            bad += 1
+        pending = d
+    elif op == "fsync-folder" and path == pending:
+        synced.append(path)
+        pending = None
+if pending is not None:
+    print("# %s never synced" % pending)
+    bad += 1
+if sorted(synced) != sorted(renamed):
+    print("# synced %s, renamed into %s" % (synced, sorted(renamed)))
+    bad += 1
+sys.exit(1 if bad or not renamed else 0)
+EOP
+
 bad=0
 n=1
 while [ "$n" -le "$total" ]; do

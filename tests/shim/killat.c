@@ -6,14 +6,18 @@
  * 1, 2, 3, ... a test kills a build at every such point,
  * deterministically.
  * $SY_KILL_COUNT, when set, names a file that receives the number of
- * calls seen by a run that was not killed.  Writes count one in fifty,
- * which still kills inside every file.
+ * calls seen by a run that was not killed; $SY_KILL_LOG one that gets a
+ * line for each rename ("rename TO") and each fsync of a folder
+ * ("fsync-folder PATH"), in the order they were made.  Writes count one in
+ * fifty, which still kills inside every file.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static long calls, at = -1, writes;
@@ -76,18 +80,62 @@ pwrite(int fd, const void *p, size_t n, off_t off)
 	return NEXT(pwrite)(fd, p, n, off);
 }
 
+/* One line to $SY_KILL_LOG, in one write (threads may log too). */
+static void
+log_op(const char *op, const char *path)
+{
+	const char *log = getenv("SY_KILL_LOG");
+	char line[4200];
+	int fd, n;
+
+	if (log == NULL)
+		return;
+	n = snprintf(line, sizeof(line), "%s %s\n", op, path);
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd < 0 || n < 0 || (size_t)n >= sizeof(line)) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	(void)!write(fd, line, (size_t)n);
+	close(fd);
+}
+
 int
 fsync(int fd)
 {
+	struct stat st;
+	char link[64], path[4096];
+	ssize_t n;
+
 	tick();
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, path, sizeof(path) - 1);
+		path[n > 0 ? n : 0] = '\0';
+		log_op("fsync-folder", path);
+	}
 	return NEXT(fsync)(fd);
 }
 
 int
 rename(const char *from, const char *to)
 {
+	int r;
+
 	tick();
-	return NEXT(rename)(from, to);
+	r = NEXT(rename)(from, to);
+	if (r == 0) {
+		char cwd[2048], path[4200];
+
+		/* The full path: as readlink gives the folder's. */
+		if (to[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL)
+			snprintf(path, sizeof(path), "%s/%s", cwd, to);
+		else
+			snprintf(path, sizeof(path), "%s", to);
+		log_op("rename", path);
+	}
+	return r;
 }
 
 int

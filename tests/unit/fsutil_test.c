@@ -33,8 +33,9 @@ static struct {
 	int refused; /* calls refused for it (NO_DIRECT) */
 	/* fsync of regular files: read after the commit joined the thread */
 	int fsyncs;
-	bool fsync_fail; /* they fail with EIO */
-	bool fsync_hold; /* they wait until it is false again (inj_cv) */
+	int folder_fsyncs; /* and of folders */
+	bool fsync_fail;   /* they fail with EIO */
+	bool fsync_hold;   /* they wait until it is false again (inj_cv) */
 } inj;
 static pthread_mutex_t inj_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t inj_cv = PTHREAD_COND_INITIALIZER;
@@ -67,8 +68,8 @@ pwrite(int fd, const void *p, size_t n, off_t off)
 }
 
 /*
- * The library's fsync, likewise: counts the calls on regular files (not
- * folders) and fails them when told.
+ * The library's fsync, likewise: counts the calls on regular files and
+ * fails them when told; counts those on folders apart.
  */
 int
 fsync(int fd)
@@ -77,6 +78,11 @@ fsync(int fd)
 
 	bool fail = false;
 
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		pthread_mutex_lock(&inj_mu);
+		inj.folder_fsyncs++;
+		pthread_mutex_unlock(&inj_mu);
+	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		pthread_mutex_lock(&inj_mu);
 		inj.fsyncs++;
@@ -323,11 +329,31 @@ main(void)
 		    "and none at the commit (%d)", inj.fsyncs);
 
 		inj.fsyncs = 0;
+		inj.folder_fsyncs = 0;
 		e = finished(&a, path, d, small, &bg);
 		T_OK(e == SY_OK && !bg, "a small file: none started");
 		e = sy_atomic_commit(&a, &changed);
 		T_OK(e == SY_OK && changed && inj.fsyncs == 1,
 		    "its fsync comes at the commit (%d)", inj.fsyncs);
+		T_INTEQ(inj.folder_fsyncs, 1,
+		    "and its folder's, which makes the rename durable");
+
+		/* sy_atomic_rename leaves the folder's to the caller. */
+		inj.fsyncs = 0;
+		inj.folder_fsyncs = 0;
+		e = finished(&a, path, d, small / 2, &bg);
+		if (e == SY_OK)
+			e = sy_atomic_rename(&a, &changed);
+		T_OK(e == SY_OK && changed && holds(path, d, small / 2) &&
+		        inj.fsyncs == 1 && inj.folder_fsyncs == 0,
+		    "sy_atomic_rename: the file synced and renamed, its folder "
+		    "not synced (e %d changed %d fsyncs %d folder %d)",
+		    (int)e, (int)changed, inj.fsyncs, inj.folder_fsyncs);
+		sy_fsync_folder(path);
+		T_INTEQ(inj.folder_fsyncs, 1, "sy_fsync_folder syncs it");
+		/* The small file back, as the tests below expect it. */
+		if (put(path, d, small, 0, &changed) != SY_OK)
+			abort();
 
 		/* A failed fsync, in the background or not: the old file. */
 		for (i = 0; i < 2; i++) {

@@ -119,6 +119,9 @@ struct header {
 	bool incomplete; /* a required column is missing */
 };
 
+#define SEEN_SLUGS 4     /* column slugs remembered by row_cb */
+#define SEEN_SLUG_LEN 48 /* longer ones are looked up each time */
+
 struct loader {
 	const struct sy_manifest_opts *o;
 	struct sy_manifest *m;
@@ -147,6 +150,19 @@ struct loader {
 	struct topk *tops;       /* lazy: the best rows of each column */
 	size_t ntops;
 	struct sy_strmap topidx; /* column slug ("" default) -> tops index */
+	/*
+	 * What row_cb asks of the column slugs seen last (rows cycle
+	 * through a few columns): each asked of the maps once.
+	 */
+	struct seen_slug {
+		char slug[SEEN_SLUG_LEN]; /* "" for the default feed */
+		bool used;
+		bool shape_ok;          /* sy_shape_is_slug */
+		bool listed;            /* in columns.csv (L->slugs) */
+		const struct sy_tz *tz; /* zone_of */
+		size_t top;             /* index in tops, or SIZE_MAX */
+	} seen[SEEN_SLUGS];
+	unsigned seen_next; /* the slot taken next */
 };
 
 /*
@@ -1825,10 +1841,59 @@ reread(struct loader *L, FILE *fp, const struct stat *st)
  * fallbacks for their metadata look at their links and languages.
  */
 static bool
-deferrable(const struct loader *L, const char *slug)
+deferrable(const struct loader *L, const char *slug, bool listed)
 {
 	return L->o->limit == 0 && *slug != '\0' && L->m->have_columns_file &&
-	    sy_strmap_get(&L->slugs, slug, NULL);
+	    listed;
+}
+
+/*
+ * What row_cb needs to know of column slug ("" for the default feed):
+ * from the slugs seen last, or asked of the maps now and remembered
+ * (in *scratch instead when the slug is too long to keep).
+ */
+static struct seen_slug *
+seen_slug(struct loader *L, const char *slug, struct seen_slug *scratch)
+{
+	size_t len = strlen(slug), k;
+	struct seen_slug *s = scratch;
+
+	if (len < SEEN_SLUG_LEN) {
+		for (k = 0; k < SEEN_SLUGS; k++)
+			if (L->seen[k].used &&
+			    strcmp(L->seen[k].slug, slug) == 0)
+				return &L->seen[k];
+		s = &L->seen[L->seen_next];
+		L->seen_next = (L->seen_next + 1) % SEEN_SLUGS;
+		memcpy(s->slug, slug, len + 1);
+	}
+	s->used = true;
+	s->shape_ok = *slug == '\0' || sy_shape_is_slug(slug);
+	s->listed = *slug != '\0' && sy_strmap_get(&L->slugs, slug, NULL);
+	s->tz = zone_of(L, slug);
+	s->top = SIZE_MAX;
+	return s;
+}
+
+/* topk_of for the slug seen in *s, its index kept there. */
+static struct topk *
+seen_topk(struct loader *L, struct seen_slug *s, const char *slug)
+{
+	struct topk *tk;
+
+	if (s->top != SIZE_MAX)
+		return &L->tops[s->top];
+	if ((tk = topk_of(L, slug)) != NULL)
+		s->top = (size_t)(tk - L->tops);
+	return tk;
+}
+
+/* The slugs seen are forgotten (the best rows they point to are gone). */
+static void
+seen_forget(struct loader *L)
+{
+	memset(L->seen, 0, sizeof(L->seen));
+	L->seen_next = 0;
 }
 
 static int
@@ -1838,6 +1903,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	struct sy_entry e;
 	char *v[NF], empty[1] = "";
 	const struct sy_tz *tz;
+	struct seen_slug scratch, *ss;
 	struct topk *tk;
 	char *article = NULL;
 	size_t k;
@@ -1862,12 +1928,11 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	}
 	e.line = rec->line;
 	/* column */
+	ss = seen_slug(L, v[F_COLUMN], &scratch);
 	if (*v[F_COLUMN] != '\0' &&
-	    (!sy_shape_is_slug(v[F_COLUMN]) ||
-	        (L->m->have_columns_file &&
-	            !sy_strmap_get(&L->slugs, v[F_COLUMN], NULL))))
+	    (!ss->shape_ok || (L->m->have_columns_file && !ss->listed)))
 		bad_slug(L, F_COLUMN, v[F_COLUMN], true);
-	tz = zone_of(L, v[F_COLUMN]);
+	tz = ss->tz;
 	dup_check(L, &L->ids, F_ID, v[F_ID], "id");
 	if (*v[F_LINK] != '\0' && check_url(L, F_LINK, v[F_LINK]))
 		dup_check(L, &L->links, F_LINK, v[F_LINK], "link");
@@ -1960,8 +2025,8 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	 * whole at once, never read twice.
 	 */
 	if (L->lazy && rec->off >= 0 &&
-	    ((tk = topk_of(L, v[F_COLUMN])) == NULL || tk->lim > 0 ||
-	        deferrable(L, v[F_COLUMN]))) {
+	    ((tk = seen_topk(L, ss, v[F_COLUMN])) == NULL || tk->lim > 0 ||
+	        deferrable(L, v[F_COLUMN], ss->listed))) {
 		struct stub st;
 		const char *mail;
 		char *owned = NULL;
@@ -2224,6 +2289,7 @@ half_new(const struct loader *L, FILE *fp, long long off, size_t rows)
 	b->L.d = &b->d;
 	b->L.tops = NULL;
 	b->L.ntops = 0;
+	seen_forget(&b->L);
 	sy_strmap_init(&b->L.topidx);
 	sy_strmap_init(&b->L.ids);
 	sy_strmap_init(&b->L.links);
@@ -2260,6 +2326,7 @@ loader_reset(struct loader *L)
 	size_t i;
 
 	rows_fini(L);
+	seen_forget(L);
 	for (i = 0; i < m->n; i++)
 		sy_entry_fini(&m->entries[i]);
 	m->n = 0;

@@ -51,6 +51,68 @@ check_grep "its unknown zone" "columns.csv:3:4: error: .*\[timezone\]" \
     "$T/stdout"
 check "no manifest errors about it" sh -c "! grep -q header-missing '$T/stdout'"
 
+# Rows cycling through more columns than row_cb remembers (and one
+# whose slug is too long to keep): each row still gets its own column's
+# checks, zone and best rows.
+$PY - "$T/cyc" <<'EOP'
+import csv, datetime, os, sys
+d = sys.argv[1]
+os.makedirs(d)
+zones = {"a": "Asia/Taipei", "b": "America/Los_Angeles",
+         "c": "Europe/London", "d": "Asia/Kolkata", "e": "Pacific/Auckland",
+         "l" * 60: "Asia/Tokyo"}
+slugs = list(zones)
+with open(d + "/columns.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["column", "title", "link", "timezone", "base_url", "limit"])
+    for s, z in zones.items():
+        w.writerow([s, "T", "https://example.org/%s/" % s[:8], z,
+                    "https://feeds.example.org/%s/" % s[:8], 3])
+rows = []
+for i in range(48):
+    s = slugs[i % 6]
+    day = datetime.date(2025, 1, 1) + datetime.timedelta(days=i)
+    rows.append(["r%02d" % i, s, "T%d" % i,
+                 "https://example.org/%s/%d" % (s[:8], i), day.isoformat()])
+head = ["id", "column", "title", "link", "published"]
+csv.writer(open(d + "/cycle.csv", "w", newline="")).writerows([head] + rows)
+grouped = sorted(rows, key=lambda r: (slugs.index(r[1]), r[0]))
+csv.writer(open(d + "/grouped.csv", "w", newline="")).writerows(
+    [head] + grouped)
+bad, want = [head], []
+for i, r in enumerate(rows):
+    bad.append(r)
+    for k, slug in ((5, "zz"), (7, "Bad Slug")):
+        if i % k == 2:
+            bad.append(["x%d%s" % (i, k), slug, "T",
+                        "https://example.org/x/%d/%d" % (k, i), "2025-03-01"])
+            want.append(len(bad))
+csv.writer(open(d + "/bad.csv", "w", newline="")).writerows(bad)
+open(d + "/want", "w").write("".join("%d\n" % n for n in want))
+EOP
+check_exit "eight slugs in turn, two of them wrong: exit 1" 1 $L -q \
+    --columns "$T/cyc/columns.csv" "$T/cyc/bad.csv"
+sed -n 's/^[^:]*:\([0-9]*\):2: error: .*\[column-unknown\]$/\1/p' \
+    "$T/stdout" >"$T/cyc/got"
+check_same "each wrong column's row, and only those, on its line" \
+    "$T/cyc/want" "$T/cyc/got"
+B="$SY_BIN/syndic-build"
+check_exit "six columns in turn: built" 0 $B -q --columns \
+    "$T/cyc/columns.csv" -o "$T/cyc/out1" "$T/cyc/cycle.csv"
+check_exit "the same rows grouped by column: built" 0 $B -q --columns \
+    "$T/cyc/columns.csv" -o "$T/cyc/out2" "$T/cyc/grouped.csv"
+check "in turn or grouped: the same feeds" \
+    diff -r "$T/cyc/out1" "$T/cyc/out2"
+check_grep "column b's dates in its zone" \
+    "<pubDate>Thu, 13 Feb 2025 00:00:00 -0800</pubDate>" \
+    "$T/cyc/out1/b/rss.xml"
+check_grep "column e's in its own" \
+    "<pubDate>Sun, 16 Feb 2025 00:00:00 +1300</pubDate>" \
+    "$T/cyc/out1/e/rss.xml"
+check "each feed holds its limit of 3" sh -c \
+    "for f in '$T'/cyc/out1/*/rss.xml; do
+	    test \$(grep -c '<item>' \"\$f\") -eq 3 || exit 1; done"
+
 # Standard input.
 check_exit "a bad manifest on stdin: exit 1" 1 sh -c \
     "$L -q - <$BAD/duplicates.csv"

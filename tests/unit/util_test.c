@@ -50,6 +50,53 @@ ref_one(const unsigned char *s, size_t n)
 }
 
 /*
+ * The definition of both prefixes, a character at a time with ref_one:
+ * the valid UTF-8 prefix (text: cut at the first NUL, *bad set for a
+ * control character but TAB, LF, CR, or U+FFFE, U+FFFF).
+ */
+static size_t
+ref_prefix(const unsigned char *s, size_t n, bool text, bool *bad)
+{
+	size_t i = 0, k;
+
+	*bad = false;
+	while (i < n) {
+		k = s[i] < 0x80    ? 1
+		    : s[i] >= 0xf8 ? 0
+		    : s[i] >= 0xf0 ? 4
+		    : s[i] >= 0xe0 ? 3
+		    : s[i] >= 0xc0 ? 2
+		                   : 0;
+		if (text && s[i] == 0)
+			return i;
+		if (k == 0 || i + k > n || !ref_one(s + i, k))
+			return i;
+		if (text && k == 1 && s[i] < 0x20 && s[i] != '\t' &&
+		    s[i] != '\n' && s[i] != '\r')
+			*bad = true;
+		if (text && k == 3 && s[i] == 0xef && s[i + 1] == 0xbf &&
+		    s[i + 2] >= 0xbe)
+			*bad = true;
+		i += k;
+	}
+	return n;
+}
+
+/* 1 when either prefix of s[0, n) differs from ref_prefix's. */
+static int
+prefix_differs(const unsigned char *s, size_t n)
+{
+	bool bad = false, want_bad;
+	size_t want = ref_prefix(s, n, false, &want_bad);
+	int wrong = sy_utf8_valid_prefix((const char *)s, n) != want;
+
+	want = ref_prefix(s, n, true, &want_bad);
+	wrong |= sy_text_valid_prefix((const char *)s, n, &bad) != want ||
+	    bad != want_bad;
+	return wrong;
+}
+
+/*
  * sy_text_valid_prefix against its definition: the valid UTF-8 prefix
  * cut at the first NUL, and sy_xml_bad_char over that prefix.  Returns
  * 1 on disagreement.
@@ -175,6 +222,60 @@ main(void)
 		}
 	}
 	T_INTEQ(wrong, 0, "text scan agrees with utf8 + NUL + XML checks");
+	/*
+	 * Long texts, which the whole-text check of 32 bytes a step takes:
+	 * each kind of fault, and each byte pair, at every offset around
+	 * its block bounds (CJK and ASCII mixed, so characters straddle
+	 * them at every phase), against the definition.
+	 */
+	{
+		static const char *const faults[] = {"\x00", "\x01", "\x1f",
+		    "\x7f", "\t", "\r", "\n", "\xef\xbf\xbe", "\xef\xbf\xbf",
+		    "\xef\xbf\xbd", "\xef\xbc\x8c", "\xed\xa0\x80",
+		    "\xed\x9f\xbf", "\xc0\xaf", "\xc1\xbf", "\xc2\x80",
+		    "\xe0\x80\xaf", "\xe0\x9f\xbf", "\xe0\xa0\x80",
+		    "\xf0\x80\x80\x80", "\xf0\x8f\xbf\xbf", "\xf0\x90\x80\x80",
+		    "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+		    "\xf8\x88\x80\x80", "\xff", "\xfe", "\x80", "\xbf",
+		    "\xe6\xb7", "\xf0\x9f\x98", "\xc3", "\xf0\x9f\x98\x80",
+		    "\xe6\xb7\xb1\xbf"};
+		static const char base[] = "ab深度x求索cd後發先至 plain "
+		                           "words 開源模型e人工智能fg資料社會"
+		                           " 新聞h讀者i作者專欄 jk";
+		unsigned char t[160];
+		size_t bl = sizeof(base) - 1, f, at, fl;
+		unsigned c0, c1;
+
+		wrong = 0;
+		for (f = 0; f < SY_NELEM(faults); f++) {
+			fl = f == 0 ? 1 : strlen(faults[f]);
+			for (at = 0; at <= bl; at++) {
+				memcpy(t, base, at);
+				memcpy(t + at, faults[f], fl);
+				memcpy(t + at + fl, base + at, bl - at);
+				wrong += prefix_differs(t, bl + fl);
+				/* and cut there: the fault last */
+				wrong += prefix_differs(t, at + fl);
+			}
+		}
+		T_OK(bl >= 100, "a base text of %zu bytes", bl);
+		T_INTEQ(wrong, 0,
+		    "%zu faults at every offset of a long text, and the text "
+		    "cut after each: both prefixes as defined",
+		    SY_NELEM(faults));
+		wrong = 0;
+		for (at = 29; at < 36; at++)
+			for (c0 = 0; c0 < 0x100; c0++)
+				for (c1 = 0; c1 < 0x100; c1 += 1) {
+					memset(t, 'a', 96);
+					t[at] = (unsigned char)c0;
+					t[at + 1] = (unsigned char)c1;
+					wrong += prefix_differs(t, 96);
+				}
+		T_INTEQ(wrong, 0,
+		    "every byte pair across a 32-byte bound of a long text: "
+		    "both prefixes as defined");
+	}
 	{
 		unsigned char t[512];
 		unsigned r = 20251128;

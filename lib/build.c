@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "build.h"
+#include "csvread.h"
 #include "dl.h"
 #include "feedwrite.h"
 #include "fsutil.h"
@@ -527,6 +528,7 @@ out:
 	free(tmp);
 	part_free(part);
 	sy_atomic_release();
+	sy_csv_release(); /* what reading the rows again kept */
 	sy_manifest_feeds_free(feeds, nfeeds);
 	sy_manifest_fini(&m);
 	sy_stamp_fini(&stamp);

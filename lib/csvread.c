@@ -102,9 +102,86 @@ batch_free(struct batch *b)
 	free(b);
 }
 
-static void
-batch_free_list(struct batch *b)
+/*
+ * Batches a reading let go, kept for the next one (up to KEEP_MAX): a
+ * large manifest is read in pieces, each by a reader of its own, and a
+ * new batch's first touch faults on every page of it (on a virtual
+ * machine 10 us or more a page).  The line buffers of block readers
+ * likewise.  sy_csv_release lets them go.
+ */
+#define KEEP_MAX 16
+#define KEEP_BUFS 4 /* and the block readers' line buffers, up to 4 */
+static struct {
+	pthread_mutex_t mu;
+	struct batch *list;
+	size_t n;
+	char *buf[KEEP_BUFS];
+	size_t cap[KEEP_BUFS];
+	size_t nbufs;
+} kept = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, {NULL}, {0}, 0};
+
+/* An empty batch: a kept one, or a new one (NULL when out of memory). */
+static struct batch *
+batch_get(void)
 {
+	struct batch *b;
+
+	pthread_mutex_lock(&kept.mu);
+	if ((b = kept.list) != NULL) {
+		kept.list = b->next;
+		kept.n--;
+	}
+	pthread_mutex_unlock(&kept.mu);
+	if (b == NULL && (b = calloc(1, sizeof(*b))) != NULL)
+		sy_buf_init(&b->data, 0);
+	if (b != NULL)
+		b->next = NULL;
+	return b;
+}
+
+/* Batch b (may be NULL) emptied and kept, or freed past KEEP_MAX. */
+static void
+batch_keep(struct batch *b)
+{
+	if (b == NULL)
+		return;
+	sy_buf_reset(&b->data);
+	b->n = 0;
+	b->nf = 0;
+	pthread_mutex_lock(&kept.mu);
+	if (kept.n < KEEP_MAX) {
+		b->next = kept.list;
+		kept.list = b;
+		kept.n++;
+		b = NULL;
+	}
+	pthread_mutex_unlock(&kept.mu);
+	batch_free(b);
+}
+
+static void
+batch_keep_list(struct batch *b)
+{
+	while (b != NULL) {
+		struct batch *next = b->next;
+
+		batch_keep(b);
+		b = next;
+	}
+}
+
+void
+sy_csv_release(void)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&kept.mu);
+	b = kept.list;
+	kept.list = NULL;
+	kept.n = 0;
+	while (kept.nbufs > 0)
+		free(kept.buf[--kept.nbufs]);
+	pthread_mutex_unlock(&kept.mu);
 	while (b != NULL) {
 		struct batch *next = b->next;
 
@@ -191,11 +268,8 @@ batch_send(struct reader *r)
 	pthread_mutex_unlock(&p->mu);
 	if (!ok)
 		return false;
-	if (fresh == NULL) {
-		fresh = calloc(1, sizeof(*fresh));
-		if (fresh != NULL)
-			sy_buf_init(&fresh->data, 0);
-	}
+	if (fresh == NULL)
+		fresh = batch_get();
 	r->cur = fresh;
 	r->ab = fresh != NULL ? &fresh->data : &r->arena;
 	r->rec_base = 0;
@@ -515,6 +589,18 @@ lines_init(struct lines *l, FILE *fp, long long off, long long lim, bool pread,
 		l->fd = fileno(fp);
 }
 
+/* A kept buffer for block reader l, if one is there (lines_fini's). */
+static void
+lines_take(struct lines *l)
+{
+	pthread_mutex_lock(&kept.mu);
+	if (kept.nbufs > 0) {
+		l->buf = kept.buf[--kept.nbufs];
+		l->cap = kept.cap[kept.nbufs];
+	}
+	pthread_mutex_unlock(&kept.mu);
+}
+
 /*
  * The next line in *s (valid until the next call), its length; 0 at the
  * end, -1 on a read error (errnum set) or when out of memory (errnum 0).
@@ -556,6 +642,8 @@ lines_next(struct lines *l, char **s)
 			l->end -= l->start;
 			l->start = 0;
 		}
+		if (l->cap == 0)
+			lines_take(l);
 		if (l->cap - l->end < l->block / 2) {
 			size_t cap = l->cap ? l->cap * 2 : l->block;
 			char *nb = realloc(l->buf, cap);
@@ -596,6 +684,16 @@ lines_fini(struct lines *l, long long consumed)
 {
 	if (l->fd >= 0 && !l->pread && consumed >= 0)
 		(void)fseeko(l->fp, (off_t)consumed, SEEK_SET);
+	/* A block reader's buffer is kept for the next reading. */
+	if (l->fd >= 0 && l->buf != NULL) {
+		pthread_mutex_lock(&kept.mu);
+		if (kept.nbufs < KEEP_BUFS) {
+			kept.buf[kept.nbufs] = l->buf;
+			kept.cap[kept.nbufs++] = l->cap;
+			l->buf = NULL;
+		}
+		pthread_mutex_unlock(&kept.mu);
+	}
 	free(l->buf);
 }
 
@@ -714,14 +812,13 @@ read_stream(struct job *j)
 	r.pipe = j->pipe;
 	r.ab = &r.arena;
 	if (r.pipe != NULL) {
-		r.cur = calloc(1, sizeof(*r.cur));
+		r.cur = batch_get();
 		if (r.cur == NULL)
 			return SY_ENOMEM;
-		sy_buf_init(&r.cur->data, 0);
 		r.ab = &r.cur->data;
 	}
 	if (new_parser(&p) != 0) {
-		batch_free(r.cur);
+		batch_keep(r.cur);
 		return SY_ENOMEM;
 	}
 	/*
@@ -854,7 +951,7 @@ read_stream(struct job *j)
 out:
 	j->lines = r.line;
 	rec_clear(&r);
-	batch_free(r.cur);
+	batch_keep(r.cur);
 	free(r.rec.fields);
 	free(r.rec.flines);
 	free(r.foff);
@@ -1018,7 +1115,7 @@ read_piped(struct job *jp, struct sy_diags *d)
 	}
 	pthread_join(t, NULL);
 	jp->lines = j.lines;
-	batch_free_list(p.spare);
+	batch_keep_list(p.spare);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	free(fv);

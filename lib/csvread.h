@@ -61,6 +61,13 @@ enum sy_err sy_csv_read_fp(
     FILE *fp, const char *path, sy_csv_cb cb, void *arg, struct sy_diags *d);
 
 /*
+ * The batches and buffers that readings let go are kept for the next
+ * (a file read in pieces, each by a reader thread of its own, faults on
+ * their pages once, not once a piece); this frees them.
+ */
+void sy_csv_release(void);
+
+/*
  * The same on the bytes [off, end) of the regular file fp (end < 0: to
  * its end), read with pread (fp's position is untouched, so that other
  * ranges can be read at the same time), lines numbered after line0; off

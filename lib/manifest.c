@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1187,13 +1188,17 @@ limit_of(const struct loader *L, const char *slug)
 	return L->m->columns[i].limit;
 }
 
-/* True when a comes after b in a feed (older, or as old and later). */
+/*
+ * True when a comes after b in a feed (older, or as old and later in the
+ * file: by offset, which orders rows as their lines do, and is the
+ * file's already while a piece's lines are still counted from its start).
+ */
 static bool
 stub_worse(const struct stub *a, const struct stub *b)
 {
 	if (a->published.t != b->published.t)
 		return a->published.t < b->published.t;
-	return a->line > b->line;
+	return a->off > b->off;
 }
 
 static void
@@ -1388,7 +1393,7 @@ chunk_end(const struct topk_fill *t, size_t i)
 
 /*
  * How many of the first p rows of tk's feed are v's (the rest are v2's):
- * both runs in feed order, which is strict (no two rows share a line),
+ * both runs in feed order, which is strict (no two rows share an offset),
  * so the answer is the one a sort of both would give.
  */
 static size_t
@@ -2209,21 +2214,49 @@ rows_fini(struct loader *L)
 }
 
 /*
- * A large manifest read in two halves at once (load_split): below
- * SPLIT_MIN bytes one reading costs less than the threads.
+ * A large manifest read in pieces by two workers at once (load_split):
+ * below SPLIT_MIN bytes one reading costs less than the threads.
  */
 #define SPLIT_MIN (1u << 20)
 
-/* The second half's reading, on a thread of its own. */
+/*
+ * The pieces, in percent of the rows' bytes: a large one for each
+ * worker, then small ones that whichever is free first takes, so that
+ * neither waits long for the other at the end (each worker is a reader
+ * thread and a checker, four threads that the processors do not share
+ * evenly: two equal halves finished up to 60 ms apart).
+ */
+#define NPIECES 6
+static const unsigned piece_share[NPIECES] = {35, 35, 10, 10, 5, 5};
+
+struct piece {
+	long long start, end; /* bytes; end -1: the end of the file */
+	/* The last line read: counted from the piece's start, but piece 0's. */
+	size_t lines;
+	size_t shift;  /* the lines before the piece, once all are read */
+	size_t e0, e1; /* the entries it made, in its worker's manifest */
+	int worker;    /* 0: the caller's loader, 1: the half's; -1: unread */
+	enum sy_err e;
+};
+
+/* What both workers share. */
+struct split {
+	struct piece v[NPIECES];
+	size_t n;
+	size_t head_lines;  /* the header's: piece 0's lines come after */
+	size_t keep;        /* piece 0's diagnostics, which stand */
+	atomic_size_t next; /* the next piece to take */
+	atomic_bool stop;   /* no more pieces: the split is given up */
+	FILE *fp;
+};
+
+/* The second worker: a loader of its own, on a thread of its own. */
 struct half {
 	struct loader L;
 	struct sy_manifest m;
 	struct sy_diags d;
-	FILE *fp;
-	long long off;
-	size_t rows; /* about how many it holds; 0: no idea */
-	size_t lines;
-	enum sy_err e;
+	struct split *sp;
+	size_t rows; /* about how many it reads; 0: no idea */
 };
 
 /*
@@ -2239,15 +2272,55 @@ maps_reserve(struct loader *L, size_t rows)
 	}
 }
 
+/* True when d holds a problem of the CSV itself. */
+static bool
+csv_trouble(const struct sy_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].rule == SY_R_CSV_SYNTAX ||
+		    d->v[i].rule == SY_R_CSV_ENCODING)
+			return true;
+	return false;
+}
+
+/*
+ * Worker w's pieces: piece w first, then the next one free, until none
+ * is left or the split is given up.  Piece 0's diagnostics stand (its
+ * lines are the file's); any other piece's, a failure, or a problem of
+ * the CSV in piece 0 gives the split up: nothing more is taken.
+ */
+static void
+read_pieces(struct split *sp, struct loader *L, struct sy_diags *d, int w)
+{
+	size_t k = (size_t)w, keep = 0;
+
+	while (k < sp->n && !atomic_load(&sp->stop)) {
+		struct piece *p = &sp->v[k];
+
+		p->worker = w;
+		p->e0 = L->m->n;
+		p->e = sy_csv_read_range(sp->fp, L->path, p->start, p->end,
+		    k == 0 ? sp->head_lines : 0, &p->lines, row_cb, L, d);
+		p->e1 = L->m->n;
+		if (k == 0 && !csv_trouble(d))
+			sp->keep = keep = d->n;
+		if (p->e != SY_OK || L->err != SY_OK || d->n > keep ||
+		    (k == 0 && csv_trouble(d)))
+			atomic_store(&sp->stop, true);
+		k = atomic_fetch_add(&sp->next, 1);
+	}
+}
+
 static void *
 half_main(void *arg)
 {
 	struct half *h = arg;
 
-	/* Sized on this thread, while the first half's are. */
+	/* Sized on this thread, while the first worker's are. */
 	maps_reserve(&h->L, h->rows);
-	h->e = sy_csv_read_range(
-	    h->fp, h->L.path, h->off, -1, 0, &h->lines, row_cb, &h->L, &h->d);
+	read_pieces(h->sp, &h->L, &h->d, 1);
 	return NULL;
 }
 
@@ -2268,13 +2341,13 @@ half_free(struct half *b)
 }
 
 /*
- * The second half of L's manifest, from byte off of fp: a loader of its
- * own that shares L's read-only parts (options, header, columns, zones)
- * and has its own rows, maps (sized on its thread for about rows keys), best
- * rows, verdicts and diagnostics; NULL when out of memory.
+ * The second worker of L's manifest: a loader of its own that shares L's
+ * read-only parts (options, header, columns, zones) and has its own
+ * rows, maps (sized on its thread for about rows keys), best rows,
+ * verdicts and diagnostics; NULL when out of memory.
  */
 static struct half *
-half_new(const struct loader *L, FILE *fp, long long off, size_t rows)
+half_new(const struct loader *L, struct split *sp, size_t rows)
 {
 	struct half *b = calloc(1, sizeof(*b));
 
@@ -2296,8 +2369,7 @@ half_new(const struct loader *L, FILE *fp, long long off, size_t rows)
 	sy_strmap_init(&b->L.guids);
 	sy_url_memo_init(&b->L.urlmemo);
 	sy_diags_init(&b->d);
-	b->fp = fp;
-	b->off = off;
+	b->sp = sp;
 	b->rows = rows;
 	return b;
 }
@@ -2339,42 +2411,133 @@ loader_reset(struct loader *L)
 	L->title = NULL;
 }
 
-/* True when d holds a problem of the CSV itself. */
-static bool
-csv_trouble(const struct sy_diags *d)
-{
-	size_t i;
+/*
+ * Where a piece may start, at or after byte at of fd (size bytes): after
+ * a line end, at a line that reads as a whole row of nfields fields (its
+ * quotes closed, nfields - 1 commas outside them), so that the cut does
+ * not fall inside a quoted field that spans lines (a row's first line
+ * leaves its quote open; the reading proves the cut anyway).  -1 when no
+ * such line starts within CUT_LOOK bytes.
+ */
+#define CUT_LOOK (1u << 20)
 
-	for (i = 0; i < d->n; i++)
-		if (d->v[i].rule == SY_R_CSV_SYNTAX ||
-		    d->v[i].rule == SY_R_CSV_ENCODING)
-			return true;
-	return false;
+static long long
+cut_at(int fd, long long at, long long size, size_t nfields)
+{
+	char win[65536];
+	long long off = at, line = -1;
+	size_t commas = 0, i;
+	bool quoted = false;
+	ssize_t got;
+
+	while (off < size && off - at < (long long)CUT_LOOK) {
+		do
+			got = pread(fd, win, sizeof(win), (off_t)off);
+		while (got < 0 && errno == EINTR);
+		if (got <= 0)
+			return -1;
+		for (i = 0; i < (size_t)got; i++) {
+			if (win[i] == '\n') {
+				if (line >= 0 && !quoted &&
+				    commas + 1 == nfields)
+					return line;
+				line = off + (long long)i + 1;
+				commas = 0;
+				quoted = false;
+			} else if (line >= 0 && win[i] == '"') {
+				quoted = !quoted;
+			} else if (line >= 0 && win[i] == ',' && !quoted) {
+				commas++;
+			}
+		}
+		off += got;
+	}
+	return -1;
 }
 
-/* B's rows after A's: its entries and stubs, their lines shifted. */
-static enum sy_err
-merge_half(struct loader *L, struct half *b, size_t shift)
+/* The piece that holds byte off of the rows. */
+static const struct piece *
+piece_of(const struct split *sp, long long off)
 {
-	struct sy_manifest *m = L->m;
+	size_t lo = 0, hi = sp->n;
+
+	/* The last piece that starts at or before off. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sp->v[mid].start <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &sp->v[lo];
+}
+
+/*
+ * Lines counted from a piece's start made the file's: the stubs' (found
+ * by their offset) and the entries' (by the piece that made them).
+ */
+static void
+shift_lines(struct loader *L, const struct split *sp, int w)
+{
 	size_t i, k;
 
-	for (i = 0; i < b->m.n; i++) {
-		b->m.entries[i].line += shift;
-		if (push_entry(m, &b->m.entries[i]) != SY_OK)
-			return SY_ENOMEM;
-		memset(&b->m.entries[i], 0, sizeof(b->m.entries[i]));
+	for (i = 0; i < L->ntops; i++)
+		for (k = 0; k < L->tops[i].n; k++) {
+			struct stub *st = &L->tops[i].v[k];
+
+			st->line += piece_of(sp, st->off)->shift;
+		}
+	for (k = 1; k < sp->n; k++)
+		if (sp->v[k].worker == w)
+			for (i = sp->v[k].e0; i < sp->v[k].e1; i++)
+				L->m->entries[i].line += sp->v[k].shift;
+}
+
+/* The entries of both workers, in the order of their pieces. */
+static enum sy_err
+merge_entries(struct loader *L, struct half *b, const struct split *sp)
+{
+	struct sy_manifest *m = L->m;
+	struct sy_entry *v;
+	size_t k, n = sp->v[0].e0;
+
+	if (b->m.n == 0)
+		return SY_OK; /* the first worker's pieces came in order */
+	v = sy_reallocarray(NULL, m->n + b->m.n, sizeof(*v));
+	if (v == NULL)
+		return SY_ENOMEM;
+	memcpy(v, m->entries, n * sizeof(*v));
+	for (k = 0; k < sp->n; k++) {
+		const struct piece *p = &sp->v[k];
+		const struct sy_entry *src =
+		    p->worker == 0 ? m->entries : b->m.entries;
+
+		memcpy(v + n, src + p->e0, (p->e1 - p->e0) * sizeof(*v));
+		n += p->e1 - p->e0;
 	}
-	b->m.n = 0;
-	m->nrows += b->m.nrows;
+	free(m->entries);
+	m->entries = v;
+	m->n = m->cap = n;
+	free(b->m.entries);
+	b->m.entries = NULL;
+	b->m.n = b->m.cap = 0;
+	return SY_OK;
+}
+
+/* B's best rows among A's, their lines already the file's. */
+static enum sy_err
+merge_tops(struct loader *L, struct half *b)
+{
+	size_t i, k;
+
+	L->m->nrows += b->m.nrows;
 	for (i = 0; i < b->L.ntops; i++) {
 		struct topk *src = &b->L.tops[i];
 		struct topk *tk = topk_of(L, src->slug ? src->slug : "");
 
 		if (tk == NULL)
 			return SY_ENOMEM;
-		for (k = 0; k < src->n; k++)
-			src->v[k].line += shift;
 		/*
 		 * Every row kept: the half's stubs stay where they are (not
 		 * copied into memory touched for the first time, serially).
@@ -2394,28 +2557,83 @@ merge_half(struct loader *L, struct half *b, size_t shift)
 }
 
 /*
- * A large manifest from a regular file read in two halves at once, each
- * with its own reader, checks, duplicate maps and best rows, then put
- * together: the rows after the first line end past the middle are read
- * on a thread of their own, numbered from 0, and shifted by the first
- * half's lines when it is done.  The first half's reading proves the
- * split: it must end there, out of any quote, with no problem of the
- * CSV.  Whatever could read differently in one piece (a problem in the
- * second half, where numbering and "first used on line" would differ, a
- * duplicate across the halves, the record limit) makes it give up:
+ * The pieces of a large manifest after its header: cut near the shares'
+ * bounds, each where a row seems to start (cut_at); a bound with no such
+ * place goes, its pieces made one.  False when fewer than two are left.
+ */
+static bool
+cut_pieces(
+    struct split *sp, int fd, long long start, long long size, size_t nfields)
+{
+	long long span = size - start, c;
+	unsigned pct = 0;
+	size_t i;
+
+	sp->n = 1;
+	sp->v[0].start = start;
+	for (i = 1; i < NPIECES; i++) {
+		long long want;
+
+		pct += piece_share[i - 1];
+		want = start + span / 100 * pct;
+		if (want <= sp->v[sp->n - 1].start)
+			want = sp->v[sp->n - 1].start + 1;
+		c = cut_at(fd, want, size, nfields);
+		if (c <= sp->v[sp->n - 1].start || c >= size)
+			continue;
+		sp->v[sp->n - 1].end = c;
+		sp->v[sp->n].start = c;
+		sp->n++;
+	}
+	sp->v[sp->n - 1].end = -1;
+	for (i = 0; i < sp->n; i++)
+		sp->v[i].worker = -1;
+	return sp->n >= 2;
+}
+
+/* About how many rows the rows' bytes from start hold: a 64 KiB sample. */
+static size_t
+rows_guess(int fd, long long start, long long size)
+{
+	char win[65536];
+	long long at = start + (size - start) / 2;
+	size_t nl = 0, i;
+	ssize_t got;
+
+	do
+		got = pread(fd, win, sizeof(win), (off_t)at);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0)
+		return 0;
+	for (i = 0; i < (size_t)got; i++)
+		nl += win[i] == '\n';
+	return (size_t)((double)nl / (double)got * (double)(size - start));
+}
+
+/*
+ * A large manifest from a regular file read in pieces by two workers at
+ * once, each with its own reader, checks, duplicate maps and best rows,
+ * then put together: worker 0 (this thread, L) reads piece 0, worker 1
+ * (a thread of its own) piece 1, then each takes the next piece left.
+ * Every piece but the first is numbered from 0, its lines shifted by
+ * those before it when all are read.  Each piece's reading proves the
+ * cut after it: it must end there, out of any quote, with no problem of
+ * the CSV.  Whatever could read differently in one piece (a diagnostic
+ * past piece 0, where numbering and "first used on line" would differ,
+ * a duplicate across the workers, the record limit) makes it give up:
  * everything is undone and false returned, for the one reading.  True
- * when done: *e holds the outcome, the first half's diagnostics in d.
+ * when done: *e holds the outcome, piece 0's diagnostics in d.
  */
 static bool
 load_split(struct loader *L, FILE *fp, const struct stat *st,
     struct sy_diags *d, enum sy_err *e)
 {
 	struct head hd = {L, -1};
+	struct split *sp = NULL;
 	struct half *b = NULL;
 	struct sy_diags da;
 	char win[65536];
-	long long mid, split = -1, at;
-	size_t lines = 0, i, guess = 0;
+	size_t lines = 0, i, guess;
 	ssize_t got;
 	pthread_t t;
 	bool ok = false;
@@ -2436,56 +2654,53 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 		goto out;
 	for (i = 0; i < (size_t)hd.end; i++)
 		lines += win[i] == '\n';
-	/* The second half starts after the first line end past the middle. */
-	mid = hd.end + ((long long)st->st_size - hd.end) / 2;
-	for (at = mid; split < 0 && at < (long long)st->st_size; at += got) {
-		char *nl;
-
-		do
-			got = pread(fileno(fp), win, sizeof(win), (off_t)at);
-		while (got < 0 && errno == EINTR);
-		if (got <= 0)
-			goto out;
-		if ((nl = memchr(win, '\n', (size_t)got)) != NULL)
-			split = at + (nl - win) + 1;
-		/* The line ends there: about how many rows a half holds. */
-		for (i = 0; at == mid && i < (size_t)got; i++)
-			guess += win[i] == '\n';
-		if (at == mid)
-			guess = (size_t)((double)guess / (double)got *
-			    (double)(st->st_size - hd.end) / 2 * 1.1);
-	}
-	if (split < 0 || split >= (long long)st->st_size)
+	if ((sp = calloc(1, sizeof(*sp))) == NULL ||
+	    !cut_pieces(
+	        sp, fileno(fp), hd.end, (long long)st->st_size, L->h.nfields))
 		goto out;
+	sp->fp = fp;
+	sp->head_lines = lines;
+	atomic_init(&sp->next, 2);
+	atomic_init(&sp->stop, false);
+	/* Each worker reads about half, more when the other is slower. */
+	guess =
+	    rows_guess(fileno(fp), hd.end, (long long)st->st_size) / 20 * 11;
 	if (guess >= SY_CSV_MAX_RECORDS)
 		guess = 0;
-	if ((b = half_new(L, fp, split, guess)) == NULL)
+	if ((b = half_new(L, sp, guess)) == NULL)
 		goto out;
 	if (pthread_create(&t, NULL, half_main, b) != 0)
 		goto out;
 	maps_reserve(L, guess);
-	*e = sy_csv_read_range(
-	    fp, L->path, hd.end, split, lines, &lines, row_cb, L, &da);
+	read_pieces(sp, L, &da, 0);
 	pthread_join(t, NULL);
-	if (*e == SY_OK)
-		*e = b->e;
-	if (*e != SY_OK) {
-		ok = true; /* a failure to report, not a reading to redo */
-		goto out;
-	}
-	if (b->d.n > 0 || csv_trouble(&da) || L->err != SY_OK ||
-	    b->L.err != SY_OK ||
+	/* A failure to report (the first piece's), not a reading to redo. */
+	for (i = 0; i < sp->n; i++)
+		if (sp->v[i].worker >= 0 && sp->v[i].e != SY_OK) {
+			*e = sp->v[i].e;
+			ok = true;
+			goto out;
+		}
+	if (atomic_load(&sp->stop) || b->d.n > 0 || da.n > sp->keep ||
+	    csv_trouble(&da) || L->err != SY_OK || b->L.err != SY_OK ||
+	    L->m->nrows + b->m.nrows >= SY_CSV_MAX_RECORDS ||
 	    sy_strmap_overlap(&L->ids, &b->L.ids, NULL, NULL) ||
 	    sy_strmap_overlap(&L->links, &b->L.links, NULL, NULL) ||
-	    sy_strmap_overlap(&L->guids, &b->L.guids, NULL, NULL) ||
-	    L->m->nrows + b->m.nrows >= SY_CSV_MAX_RECORDS)
+	    sy_strmap_overlap(&L->guids, &b->L.guids, NULL, NULL))
 		goto out;
-	*e = merge_half(L, b, lines);
+	for (i = 1; i < sp->n; i++)
+		sp->v[i].shift = sp->v[i - 1].shift + sp->v[i - 1].lines;
+	shift_lines(L, sp, 0);
+	shift_lines(&b->L, sp, 1);
+	*e = merge_entries(L, b, sp);
+	if (*e == SY_OK)
+		*e = merge_tops(L, b);
 	if (*e == SY_OK)
 		*e = sy_diags_move(d, &da);
 	ok = true;
 out:
-	half_free(b); /* what merge_half moved is gone from it */
+	half_free(b); /* what the merges moved is gone from it */
+	free(sp);
 	if (!ok)
 		loader_reset(L);
 	L->d = d;
@@ -2721,6 +2936,7 @@ out:
 	saved = errno;
 	if (e == SY_OK && d->oom)
 		e = SY_ENOMEM;
+	sy_csv_release(); /* the readers' batches and buffers */
 	rows_fini(&L);
 	sy_strmap_fini(&L.slugs);
 	sy_url_memo_fini(&L.urlmemo);

@@ -1,10 +1,10 @@
 #!/bin/sh
-# A manifest file of 1 MiB or more is read in two halves at once (the
-# rows after the first line end past the middle on a thread of their
-# own); whatever could read differently in one piece makes the build
-# read it again in one piece.  From a pipe it is always one piece, so
-# file and pipe must agree, in feeds and in diagnostics, whatever the
-# halves hold.
+# A manifest file of 1 MiB or more is read in pieces by two workers at
+# once (35% each, then pieces of 10% and 5% to whichever is free first,
+# each cut where a row seems to start); whatever could read differently
+# in one piece makes the build read it again in one piece.  From a pipe
+# it is always one piece, so file and pipe must agree, in feeds and in
+# diagnostics, whatever the pieces hold.
 . "$SY_TOP/tests/lib.sh"
 B="$SY_BIN/syndic-build"
 cd "$SY_TOP" || exit 2
@@ -98,5 +98,59 @@ nl = data.index(b"\n", mid)
 sys.exit(0 if data[:nl].count(b'"') % 2 == 1 else 1)
 EOP
 both quoted "a split inside a quoted field" 0
+
+# Half the rows spread over lines: the cuts go to the rows that are not
+# (a row whose quote stays open on its first line is never a cut).
+edit somequoted "rows[1::2] = [r[:8] + [r[8].replace('</p>', '</p>\n')] + r[9:] for r in rows[1::2]]"
+both somequoted "every other row over several lines" 0
+check "every row is in its feeds" test \
+    "$(cat "$T/somequoted.out"/*/rss.xml | grep -c '<item>')" = 3000
+
+# The small pieces at the end, which either worker may take: a
+# duplicate between two of them, and a bad date in the last.
+edit duplate "rows[len(rows) * 97 // 100][0] = rows[len(rows) * 82 // 100][0]"
+both duplate "an id of the 82nd percent again at the 97th" 1
+check "the late duplicate names the line of the first" $PY - \
+    "$T/duplate.csv" "$T/duplate.err" <<'EOP'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+first = len(rows) * 82 // 100
+err = open(sys.argv[2], encoding="utf-8").read()
+sys.exit(0 if "first used on line %d" % (first + 1) in err else 1)
+EOP
+edit lastdate "rows[-1][4] = 'yesterday'"
+both lastdate "a bad date on the last row" 1
+check_grep "reported on the last line" "^F:3001:" "$T/lastdate.err"
+
+# Rows as old as each other in every piece: the feeds break the ties by
+# the rows' order in the file, whichever worker read them.
+edit ties "rows[1:] = [r[:4] + ['2020-01-0%d' % (i % 5 + 1)] + r[5:] for i, r in enumerate(rows[1:])]"
+both ties "five dates for 3000 rows" 0
+
+# The same ties with each column's limit of 100: a worker's best rows
+# mix its pieces, and the ties among them go by the rows' place in the
+# file, not by lines each piece counts from its start.
+check_exit "ties with limits, from the file" 0 $B -q --columns \
+    "$T/g/columns.csv" -o "$T/tieslim.out" "$T/ties.csv"
+check_exit "ties with limits, from a pipe" 0 $B -q --columns \
+    "$T/g/columns.csv" -o "$T/tieslim.pipe" - <"$T/ties.csv"
+check "ties with limits: the same feeds" \
+    diff -r "$T/tieslim.out" "$T/tieslim.pipe"
+
+# A link of the first worker's first piece again in the second's: only
+# the check across the workers' maps can see it.
+edit duplink2 "rows[len(rows) * 60 // 100][3] = rows[len(rows) * 10 // 100][3]"
+both duplink2 "a link of the 10th percent again at the 60th" 1
+
+# Without columns.csv every row is kept whole as it is read: the
+# entries of both workers' pieces put back in the file's order.
+check_exit "no columns.csv, from the file" 0 $B -q --columns '' \
+    --title T --link https://column.example.org/ -o "$T/nocol.out" \
+    "$T/ties.csv"
+check_exit "no columns.csv, from a pipe" 0 $B -q --columns '' \
+    --title T --link https://column.example.org/ -o "$T/nocol.pipe" - \
+    <"$T/ties.csv"
+check "no columns.csv: the same feeds" \
+    diff -r "$T/nocol.out" "$T/nocol.pipe"
 
 done_testing

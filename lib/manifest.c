@@ -2059,7 +2059,8 @@ row_cb(struct sy_csv_record *rec, void *arg)
 		if (tk == NULL || topk_offer(tk, &st) != SY_OK)
 			L->err = SY_ENOMEM;
 		L->m->nrows++;
-		goto out;
+		/* e holds no string (fill_entry makes them): none to free. */
+		goto done;
 	}
 	fill_entry(L, v, &e, &article);
 	if (L->err == SY_OK && push_entry(L->m, &e) == SY_OK) {
@@ -2076,6 +2077,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	}
 out:
 	sy_entry_fini(&e);
+done:
 	free(article);
 	L->id = NULL;
 	L->title = NULL;

@@ -380,6 +380,19 @@ locate(
 }
 
 /*
+ * may_be_site's last answer on this thread, for its "scheme://authority"
+ * (up to LAST_PREFIX bytes): a manifest's rows name a few hosts over and
+ * over, and a URL that starts with that prefix, then ends or goes on
+ * with '/', '?' or '#', has the same authority, so the same answer.
+ */
+#define LAST_PREFIX 64
+static _Thread_local struct {
+	char prefix[LAST_PREFIX];
+	size_t n; /* 0: none yet */
+	bool site;
+} last;
+
+/*
  * A cheap look at the host as written, before the full parse: false only
  * when the URL cannot belong to a site of the table (most links), true
  * when it may or when the host is not plain ASCII.
@@ -387,10 +400,17 @@ locate(
 static bool
 may_be_site(const char *url)
 {
-	const char *p = url ? strstr(url, "://") : NULL, *h, *e, *at;
+	const char *p, *h, *e, *at;
 	char host[256];
 	size_t n, i;
+	bool site;
 
+	if (url != NULL && last.n > 0 &&
+	    strncmp(url, last.prefix, last.n) == 0 &&
+	    (url[last.n] == '\0' || url[last.n] == '/' || url[last.n] == '?' ||
+	        url[last.n] == '#'))
+		return last.site;
+	p = url ? strstr(url, "://") : NULL;
 	if (p == NULL)
 		return true;
 	h = p + 3;
@@ -413,7 +433,13 @@ may_be_site(const char *url)
 		host[i] = (char)SY_TOLOWER(c);
 	}
 	host[n] = '\0';
-	return find_site(host) != NULL;
+	site = find_site(host) != NULL;
+	if ((size_t)(e - url) < LAST_PREFIX) {
+		memcpy(last.prefix, url, (size_t)(e - url));
+		last.n = (size_t)(e - url);
+		last.site = site;
+	}
+	return site;
 }
 
 bool

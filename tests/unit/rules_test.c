@@ -189,5 +189,57 @@ main(void)
 	}
 	T_OK(!sy_rules_check(NULL, &f), "NULL URL");
 	T_OK(sy_rules_check("https://youtu.be/abc", NULL), "NULL finding");
+	/*
+	 * The host judged last is remembered by its "scheme://authority":
+	 * the same authority again (another path, a query, a fragment, or
+	 * nothing after it) gets the same answer, and one that only starts
+	 * like it (a longer host, a port, userinfo) is judged anew.
+	 */
+	{
+		static const struct {
+			const char *url;
+			bool site;
+		} seq[] = {
+		    {"https://youtu.be/abc", true},
+		    {"https://youtu.be/abcdefghijk?t=1", false},
+		    {"https://youtu.be.example.org/abc", false},
+		    {"https://youtu.be", true},
+		    {"https://column.example.org/a", false},
+		    {"https://column.example.org?x=1", false},
+		    {"https://column.example.org#f", false},
+		    {"https://column.example.org:8443/a", false},
+		    {"https://youtu.be#x", true},
+		    {"https://youtu.be:443/abc", true},
+		    {"https://youtu.be/ab", true},
+		    {"https://u@youtu.be/ab", true},
+		    {"https://youtu.be.", true},
+		    {"https://youtu.be/abcdefghijk", false},
+		    {"https://youtu/x", false},
+		    {"https://youtu.be/abc", true},
+		    {"https://youtu.b", false},
+		    {"https://youtu.be", true},
+		};
+		size_t k, bad = 0;
+
+		for (k = 0; k < SY_NELEM(seq); k++) {
+			struct sy_finding g;
+			bool got = sy_rules_check(seq[k].url, &g), alone;
+
+			/* Again after another host: nothing remembered. */
+			(void)sy_rules_check("https://other.example/", &g);
+			alone = sy_rules_check(seq[k].url, &g);
+			if (got != alone || got != seq[k].site) {
+				printf("# %s: %d, alone %d\n", seq[k].url, got,
+				    alone);
+				bad++;
+			}
+			/* The sequence goes on from this URL. */
+			(void)sy_rules_check(seq[k].url, &g);
+		}
+		T_INTEQ(bad, 0,
+		    "%zu URLs in a row, hosts repeated and near: each judged "
+		    "as alone",
+		    SY_NELEM(seq));
+	}
 	return t_done();
 }

@@ -1201,24 +1201,27 @@ stub_worse(const struct stub *a, const struct stub *b)
 	return a->off > b->off;
 }
 
+/*
+ * Puts t at v[i] of the heap v[0, n) and moves it down to its place: the
+ * worse child moves up into the hole until t is worse than both (one
+ * copy a level, not a swap's three; the order is strict, so the heap is
+ * the one swaps would make).
+ */
 static void
-heap_down(struct stub *v, size_t n, size_t i)
+heap_down(struct stub *v, size_t n, size_t i, const struct stub *t)
 {
 	for (;;) {
-		size_t w = i, l = 2 * i + 1, r = l + 1;
-		struct stub t;
+		size_t l = 2 * i + 1, r = l + 1, w;
 
-		if (l < n && stub_worse(&v[l], &v[w]))
-			w = l;
-		if (r < n && stub_worse(&v[r], &v[w]))
-			w = r;
-		if (w == i)
-			return;
-		t = v[i];
+		if (l >= n)
+			break;
+		w = r < n && stub_worse(&v[r], &v[l]) ? r : l;
+		if (!stub_worse(&v[w], t))
+			break;
 		v[i] = v[w];
-		v[w] = t;
 		i = w;
 	}
+	v[i] = *t;
 }
 
 static void
@@ -1280,8 +1283,7 @@ topk_offer(struct topk *tk, const struct stub *st)
 	if (tk->lim > 0 && tk->n == (size_t)tk->lim) {
 		if (stub_worse(st, &tk->v[0]))
 			return SY_OK;
-		tk->v[0] = *st;
-		heap_down(tk->v, tk->n, 0);
+		heap_down(tk->v, tk->n, 0, st);
 		return SY_OK;
 	}
 	v = sy_grow(tk->v, &tk->cap, tk->n + 1, sizeof(*v), 64);

@@ -102,6 +102,26 @@ batch_free(struct batch *b)
 	free(b);
 }
 
+static void
+batch_free_list(struct batch *b)
+{
+	while (b != NULL) {
+		struct batch *next = b->next;
+
+		batch_free(b);
+		b = next;
+	}
+}
+
+/* Batch b with no record in it, its memory kept. */
+static void
+batch_empty(struct batch *b)
+{
+	sy_buf_reset(&b->data);
+	b->n = 0;
+	b->nf = 0;
+}
+
 /*
  * Batches a reading let go, kept for the next one (up to KEEP_MAX): a
  * large manifest is read in pieces, each by a reader of its own, and a
@@ -145,9 +165,7 @@ batch_keep(struct batch *b)
 {
 	if (b == NULL)
 		return;
-	sy_buf_reset(&b->data);
-	b->n = 0;
-	b->nf = 0;
+	batch_empty(b);
 	pthread_mutex_lock(&kept.mu);
 	if (kept.n < KEEP_MAX) {
 		b->next = kept.list;
@@ -182,12 +200,7 @@ sy_csv_release(void)
 	while (kept.nbufs > 0)
 		free(kept.buf[--kept.nbufs]);
 	pthread_mutex_unlock(&kept.mu);
-	while (b != NULL) {
-		struct batch *next = b->next;
-
-		batch_free(b);
-		b = next;
-	}
+	batch_free_list(b);
 }
 
 /*
@@ -1005,9 +1018,7 @@ batch_take(struct pipe *p)
 static void
 batch_return(struct pipe *p, struct batch *b)
 {
-	sy_buf_reset(&b->data);
-	b->n = 0;
-	b->nf = 0;
+	batch_empty(b);
 	pthread_mutex_lock(&p->mu);
 	b->next = p->spare;
 	p->spare = b;

@@ -2248,7 +2248,6 @@ struct split {
 	struct piece v[NPIECES];
 	size_t n;
 	size_t head_lines;  /* the header's: piece 0's lines come after */
-	size_t keep;        /* piece 0's diagnostics, which stand */
 	atomic_size_t next; /* the next piece to take */
 	atomic_bool stop;   /* no more pieces: the split is given up */
 	FILE *fp;
@@ -2308,10 +2307,11 @@ read_pieces(struct split *sp, struct loader *L, struct sy_diags *d, int w)
 		p->e = sy_csv_read_range(sp->fp, L->path, p->start, p->end,
 		    k == 0 ? sp->head_lines : 0, &p->lines, row_cb, L, d);
 		p->e1 = L->m->n;
-		if (k == 0 && !csv_trouble(d))
-			sp->keep = keep = d->n;
-		if (p->e != SY_OK || L->err != SY_OK || d->n > keep ||
-		    (k == 0 && csv_trouble(d)))
+		if (k == 0 && csv_trouble(d))
+			atomic_store(&sp->stop, true);
+		if (k == 0)
+			keep = d->n;
+		if (p->e != SY_OK || L->err != SY_OK || d->n > keep)
 			atomic_store(&sp->stop, true);
 		k = atomic_fetch_add(&sp->next, 1);
 	}
@@ -2685,8 +2685,8 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 			ok = true;
 			goto out;
 		}
-	if (atomic_load(&sp->stop) || b->d.n > 0 || da.n > sp->keep ||
-	    csv_trouble(&da) || L->err != SY_OK || b->L.err != SY_OK ||
+	/* stop: a diagnostic past piece 0, a CSV problem, a failure. */
+	if (atomic_load(&sp->stop) ||
 	    L->m->nrows + b->m.nrows >= SY_CSV_MAX_RECORDS ||
 	    sy_strmap_overlap(&L->ids, &b->L.ids, NULL, NULL) ||
 	    sy_strmap_overlap(&L->links, &b->L.links, NULL, NULL) ||

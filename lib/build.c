@@ -319,7 +319,7 @@ write_feed(struct part *p, struct sy_manifest *m, struct sy_feed *f,
 		*bad = k;
 		formats[js[k].fmt].w->end(&js[k].out, f);
 		if ((e = job_flush(&js[k])) == SY_OK)
-			e = sy_atomic_finish(js[k].tmp);
+			e = sy_atomic_finish_bg(js[k].tmp);
 	}
 	for (i = 0; i < nj; i++)
 		if (js[i].open) {

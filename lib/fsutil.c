@@ -65,12 +65,19 @@ struct sy_dio {
 
 /*
  * A finished file's fsync on a thread of its own (sy_atomic_finish),
- * waited for by sy_atomic_sync or sy_atomic_abort.
+ * waited for by sy_atomic_sync or sy_atomic_abort; or, from
+ * sy_atomic_finish_bg, the finishing of the file itself on that thread,
+ * then its fsync if it changed.
  */
 struct sy_bgsync {
 	pthread_t th;
 	const char *path; /* the file's temporary name (its sy_atomic's) */
 	int err;          /* errno of the failed sync; 0 */
+	/* sy_atomic_finish_bg: the file to finish, what finishing it gave */
+	struct sy_atomic *a;
+	enum sy_err fin;
+	int fin_errno;
+	bool joined;
 };
 
 /*
@@ -550,7 +557,8 @@ sy_atomic_write(struct sy_atomic *a, const void *p, size_t n)
 	size_t k;
 	enum sy_err e;
 
-	if (a->fp == NULL || a->done) {
+	/* a->bg first: while a is finished on it, the thread owns the rest */
+	if (a->bg != NULL || a->fp == NULL || a->done) {
 		errno = EBADF;
 		return SY_EIO;
 	}
@@ -609,22 +617,31 @@ sync_path(const char *path)
 	return err;
 }
 
+static enum sy_err finish_here(struct sy_atomic *a, bool *big);
+
 static void *
 bgsync_main(void *arg)
 {
 	struct sy_bgsync *bg = arg;
+	bool big;
 
-	bg->err = sync_path(bg->path);
+	if (bg->a != NULL) {
+		bg->fin = finish_here(bg->a, &big);
+		bg->fin_errno = errno;
+	}
+	if (bg->fin == SY_OK && (bg->a == NULL || !bg->a->same))
+		bg->err = sync_path(bg->path);
 	atomic_fetch_sub(&bg_live, 1);
 	return NULL;
 }
 
 /*
- * path's fsync started on a thread, unless BG_MAX are under way or no
- * thread can be made: NULL then (sy_atomic_sync syncs it itself).
+ * path's fsync started on a thread (after finishing a, if not NULL),
+ * unless BG_MAX are under way or no thread can be made: NULL then (the
+ * caller does it itself).
  */
 static struct sy_bgsync *
-bgsync_start(const char *path)
+bgsync_start(const char *path, struct sy_atomic *a)
 {
 	struct sy_bgsync *bg;
 
@@ -632,12 +649,22 @@ bgsync_start(const char *path)
 	    (bg = calloc(1, sizeof(*bg))) == NULL)
 		return NULL;
 	bg->path = path;
+	bg->a = a;
 	atomic_fetch_add(&bg_live, 1);
 	if (pthread_create(&bg->th, NULL, bgsync_main, bg) == 0)
 		return bg;
 	atomic_fetch_sub(&bg_live, 1);
 	free(bg);
 	return NULL;
+}
+
+/* Waits for bg's thread, once. */
+static void
+bgsync_join(struct sy_bgsync *bg)
+{
+	if (!bg->joined)
+		pthread_join(bg->th, NULL);
+	bg->joined = true;
 }
 
 /* Waits for bg (may be NULL) and lets it go: its fsync's errno, or 0. */
@@ -648,26 +675,57 @@ bgsync_end(struct sy_bgsync *bg)
 
 	if (bg == NULL)
 		return 0;
-	pthread_join(bg->th, NULL);
+	bgsync_join(bg);
 	err = bg->err;
 	free(bg);
 	return err;
 }
 
 enum sy_err
+sy_atomic_finish_bg(struct sy_atomic *a)
+{
+	/* Only a file with a writer of its own has something to wait for. */
+	if (a->bg != NULL || a->fp == NULL || a->done || a->dio == NULL ||
+	    !a->dio->started || (a->bg = bgsync_start(a->tmp, a)) == NULL)
+		return sy_atomic_finish(a);
+	return SY_OK;
+}
+
+enum sy_err
 sy_atomic_finish(struct sy_atomic *a)
+{
+	bool big;
+	enum sy_err e;
+
+	if (a->bg != NULL && a->bg->a != NULL) {
+		/* Being finished on a thread (sy_atomic_finish_bg). */
+		bgsync_join(a->bg);
+		if (a->bg->fin != SY_OK)
+			errno = a->bg->fin_errno;
+		return a->bg->fin;
+	}
+	if ((e = finish_here(a, &big)) == SY_OK && big && !a->same)
+		a->bg = bgsync_start(a->tmp, NULL);
+	return e;
+}
+
+/*
+ * sy_atomic_finish but for the fsync: *big tells whether the file
+ * outgrew the small buffer (worth an fsync on a thread of its own).
+ */
+static enum sy_err
+finish_here(struct sy_atomic *a, bool *big)
 {
 	FILE *fp = a->fp;
 	int saved;
-	bool big = false;
 
+	*big = false;
 	if (fp == NULL || a->done)
 		return SY_OK;
 	a->fp = NULL;
 	if (a->dio != NULL) {
 		saved = dio_end(a->dio);
-		/* Past the small buffer: worth an fsync of its own (below). */
-		big = a->dio->cap == DIO_BUF;
+		*big = a->dio->cap == DIO_BUF;
 		dio_free(a->dio);
 		a->dio = NULL;
 		if (saved != 0) {
@@ -693,8 +751,6 @@ sy_atomic_finish(struct sy_atomic *a)
 	a->iobuf = NULL;
 	a->done = true;
 	a->same = same_content(a->tmp, a->path);
-	if (big && !a->same)
-		a->bg = bgsync_start(a->tmp);
 	return SY_OK;
 }
 

@@ -73,6 +73,21 @@ enum sy_err sy_atomic_open(struct sy_atomic *a, const char *path);
 enum sy_err sy_atomic_finish(struct sy_atomic *a);
 
 /*
+ * sy_atomic_finish, made on a thread of its own for a file whose bytes
+ * a writer thread of sy_atomic_write is taking to the disk (one past
+ * 4 MiB), and followed there by its fsync if it changed: the caller goes
+ * on at once.  The last direct writes of a file can wait tens of
+ * milliseconds for the journal while an earlier file's fsync runs; here
+ * that wait overlaps the making of the next files.  sy_atomic_finish,
+ * sy_atomic_sync and sy_atomic_abort wait for the thread; the first two
+ * return what finishing found (SY_EIO with errno when a write failed).
+ * Anything else (a small file, 16 threads under way, none to be made) is
+ * finished at once, as by sy_atomic_finish.  Nothing may be written to a
+ * after it.
+ */
+enum sy_err sy_atomic_finish_bg(struct sy_atomic *a);
+
+/*
  * Appends p[0..n) to the temporary file, after what fp held (flushed at
  * the first call; once it is used, write nothing more through fp).  The
  * bytes gather in a buffer (64 KiB, then 4 MiB for a file that outgrows

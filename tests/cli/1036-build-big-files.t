@@ -107,4 +107,19 @@ check "the same sizes as before" test \
 check "and still whole" $PY "$T/whole.py" "$T/out" "$T/edited.csv"
 check "no temporary file is left" test -z \
     "$(find "$T/out" -name '.*' -type f)"
+
+# A file size limit past two full buffers (8 MiB) but short of the
+# files over 8.5 MB: their writes fail only at the end, which a thread
+# of each file makes while the next feed is made (sy_atomic_finish_bg).
+big=$(find "$T/out" -type f -size +8300k | wc -l)
+check "some files are over 8.3 MB ($big)" test "$big" -gt 0
+cp -r "$T/out" "$T/intact"
+check_exit "file size limit of 8.06 MiB: exit 2" 2 sh -c \
+    "trap '' XFSZ; ulimit -f 16512; exec $B -q --force --columns \
+    '$T/columns.csv' -o '$T/out' '$T/edited.csv'"
+check_grep "says which file and why" "/out/.*\.xml: File too large" \
+    "$T/stderr"
+check "every feed as it was" diff -r "$T/intact" "$T/out"
+check "no temporary file is left" test -z \
+    "$(find "$T/out" -name '.*' -type f)"
 done_testing

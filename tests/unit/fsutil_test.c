@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/fsutil.h"
@@ -36,6 +37,13 @@ static struct {
 	int folder_fsyncs; /* and of folders */
 	bool fsync_fail;   /* they fail with EIO */
 	bool fsync_hold;   /* they wait until it is false again (inj_cv) */
+	/*
+	 * pwrite calls wait until it is false again (inj_cv), at most 60 s,
+	 * and say so (writes_held, broadcast on inj_cv)
+	 */
+	bool write_hold;
+	int writes_held;   /* calls that waited */
+	bool hold_expired; /* one waited 60 s: a thread that should not */
 } inj;
 static pthread_mutex_t inj_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t inj_cv = PTHREAD_COND_INITIALIZER;
@@ -50,17 +58,33 @@ pwrite(int fd, const void *p, size_t n, off_t off)
 	int fl = fcntl(fd, F_GETFL);
 	bool direct = fl >= 0 && (fl & O_DIRECT) != 0;
 
+	pthread_mutex_lock(&inj_mu);
+	if (inj.write_hold) {
+		struct timespec until;
+
+		inj.writes_held++;
+		pthread_cond_broadcast(&inj_cv);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 60;
+		while (inj.write_hold && !inj.hold_expired)
+			if (pthread_cond_timedwait(&inj_cv, &inj_mu, &until) ==
+			    ETIMEDOUT)
+				inj.hold_expired = true;
+	}
 	inj.calls++;
 	inj.direct += direct;
 	if (inj.mode == NO_DIRECT && direct) {
 		inj.refused++;
+		pthread_mutex_unlock(&inj_mu);
 		errno = EINVAL;
 		return -1;
 	}
 	if (inj.mode == FAIL && inj.calls == inj.fail_at) {
+		pthread_mutex_unlock(&inj_mu);
 		errno = ENOSPC;
 		return -1;
 	}
+	pthread_mutex_unlock(&inj_mu);
 	/* Half of it, in whole blocks (direct I/O cannot do less). */
 	if (inj.mode == SHORT && n > 8192)
 		n = (n / 2) & ~(size_t)4095;
@@ -421,6 +445,113 @@ main(void)
 		sy_atomic_abort(&a);
 		T_OK(holds(path, d, small) && no_temp(dir),
 		    "abort: the old file whole, no temp file");
+	}
+
+	/*
+	 * sy_atomic_finish_bg: a large file finished on a thread of its own
+	 * while the disk holds its last writes; sy_atomic_sync or the
+	 * commit waits for it and says what it found.
+	 */
+	{
+		struct sy_atomic a;
+		struct stat st;
+		bool fine;
+
+		/* the file is d now; d2 differs near the end */
+		if (put(path, d, big, 0, &changed) != SY_OK)
+			abort();
+		e = sy_atomic_open(&a, path);
+		if (e == SY_OK)
+			e = sy_atomic_write(&a, d2, big);
+		T_OK(e == SY_OK, "a large file written");
+		pthread_mutex_lock(&inj_mu);
+		inj.write_hold = true;
+		inj.writes_held = 0;
+		inj.fsyncs = 0;
+		pthread_mutex_unlock(&inj_mu);
+		e = sy_atomic_finish_bg(&a);
+		T_OK(e == SY_OK && a.bg != NULL,
+		    "finish_bg returns while its last write is held");
+		/* The thread comes to its write and waits there. */
+		pthread_mutex_lock(&inj_mu);
+		while (inj.writes_held == 0 && !inj.hold_expired)
+			pthread_cond_wait(&inj_cv, &inj_mu);
+		pthread_mutex_unlock(&inj_mu);
+		fine = stat(a.tmp, &st) == 0;
+		T_OK(fine && (size_t)st.st_size < big,
+		    "its end not written yet (%lld of %zu bytes)",
+		    fine ? (long long)st.st_size : -1LL, big);
+		T_INTEQ(sy_atomic_write(&a, "x", 1), SY_EIO,
+		    "sy_atomic_write while it is finished: SY_EIO");
+		pthread_mutex_lock(&inj_mu);
+		inj.write_hold = false;
+		pthread_cond_broadcast(&inj_cv);
+		pthread_mutex_unlock(&inj_mu);
+		e = sy_atomic_commit(&a, &changed);
+		T_OK(e == SY_OK && changed && holds(path, d2, big),
+		    "released: the commit waits for it and replaces the file");
+		T_OK(inj.writes_held >= 1 && !inj.hold_expired,
+		    "the held writes were the thread's (%d held)",
+		    inj.writes_held);
+		T_INTEQ(inj.fsyncs, 1, "one fsync of the file, on the thread");
+
+		/* The same bytes again: nothing synced, nothing replaced. */
+		inj.fsyncs = 0;
+		e = sy_atomic_open(&a, path);
+		if (e == SY_OK)
+			e = sy_atomic_write(&a, d2, big);
+		if (e == SY_OK)
+			e = sy_atomic_finish_bg(&a);
+		if (e == SY_OK)
+			e = sy_atomic_commit(&a, &changed);
+		T_OK(e == SY_OK && !changed && inj.fsyncs == 0,
+		    "finish_bg of the same bytes: kept, no fsync (%d)",
+		    inj.fsyncs);
+
+		/*
+		 * The next write fails (the end's, or the last full buffer's
+		 * if it is still under way): the commit says so.
+		 */
+		e = sy_atomic_open(&a, path);
+		if (e == SY_OK)
+			e = sy_atomic_write(&a, d, big);
+		pthread_mutex_lock(&inj_mu);
+		inj.mode = FAIL;
+		inj.fail_at = inj.calls + 1;
+		pthread_mutex_unlock(&inj_mu);
+		if (e == SY_OK)
+			e = sy_atomic_finish_bg(&a);
+		errno = 0;
+		if (e == SY_OK)
+			e = sy_atomic_commit(&a, &changed);
+		else
+			sy_atomic_abort(&a);
+		inj.mode = NORMAL;
+		fine = e == SY_EIO && errno == ENOSPC && !changed &&
+		    holds(path, d2, big) && no_temp(dir);
+		T_OK(fine,
+		    "the end's writes fail on the thread: SY_EIO, errno "
+		    "ENOSPC, the old file whole, no temp file");
+
+		/* Given up while it is finished: waited for, then gone. */
+		e = sy_atomic_open(&a, path);
+		if (e == SY_OK)
+			e = sy_atomic_write(&a, d, big);
+		if (e == SY_OK)
+			e = sy_atomic_finish_bg(&a);
+		sy_atomic_abort(&a);
+		T_OK(e == SY_OK && holds(path, d2, big) && no_temp(dir),
+		    "abort during finish_bg: the old file whole, no temp");
+
+		/* A small file has no writer: finished at once. */
+		e = sy_atomic_open(&a, path);
+		if (e == SY_OK)
+			e = sy_atomic_write(&a, d, small);
+		if (e == SY_OK)
+			e = sy_atomic_finish_bg(&a);
+		T_OK(e == SY_OK && a.done && a.bg == NULL,
+		    "a small file: finished at once, no thread");
+		sy_atomic_abort(&a);
 	}
 
 	/* Misuse: writing after the file is finished. */

@@ -57,6 +57,26 @@ grow(struct sy_buf *b, size_t n)
 }
 
 enum sy_err
+sy_buf_reserve(struct sy_buf *b, size_t n)
+{
+	size_t need, cap;
+	char *d;
+
+	if (n > b->max - b->len)
+		return SY_ELIMIT;
+	need = b->len + n + 1;
+	if (b->data != NULL && need <= b->cap)
+		return SY_OK;
+	/* exactly what is asked: the caller knows the size */
+	cap = need < 64 ? 64 : need;
+	if ((d = realloc(b->data, cap)) == NULL)
+		return SY_ENOMEM;
+	b->data = d;
+	b->cap = cap;
+	return SY_OK;
+}
+
+enum sy_err
 sy_buf_append(struct sy_buf *b, const void *p, size_t n)
 {
 	enum sy_err e = grow(b, n);

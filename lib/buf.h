@@ -22,6 +22,9 @@ void sy_buf_init(struct sy_buf *b, size_t max);
 void sy_buf_fini(struct sy_buf *b);
 void sy_buf_reset(struct sy_buf *b);
 enum sy_err sy_buf_append(struct sy_buf *b, const void *p, size_t n);
+/* Room for n more bytes (and the NUL) at once: appends up to it never
+ * move the data.  SY_ELIMIT past max, SY_ENOMEM. */
+enum sy_err sy_buf_reserve(struct sy_buf *b, size_t n);
 enum sy_err sy_buf_puts(struct sy_buf *b, const char *s);
 enum sy_err sy_buf_putc(struct sy_buf *b, char c);
 enum sy_err sy_buf_printf(struct sy_buf *b, const char *fmt, ...)

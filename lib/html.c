@@ -1664,6 +1664,13 @@ sy_html_absolutize(const char *html, size_t len, const char *base, char **out)
 	if (html == NULL)
 		return absolutize_libxml(html, len, &b, out);
 	sy_buf_init(&o, 0);
+	/*
+	 * The output is the input but for the links made absolute (a base
+	 * and a little more each): room for that at once, not the doublings.
+	 */
+	if ((e = sy_buf_reserve(&o, len + len / 8 + strlen(base) + 64)) !=
+	    SY_OK)
+		return e;
 	if (fast_absolutize(html, len, &b, &o, &e) == FAST_DONE) {
 		if (e == SY_OK && (*out = sy_buf_steal(&o)) == NULL)
 			e = SY_ENOMEM;

@@ -907,6 +907,22 @@ put_escaped(struct sy_buf *b, const char *s, size_t n)
 	return err;
 }
 
+bool
+sy_url_is_uri(const char *url)
+{
+	const unsigned char *p = (const unsigned char *)url;
+
+	/*
+	 * What sy_url_to_uri changes: a byte to escape, a '%' not before
+	 * two hex digits, a host not in ASCII (its bytes are escapes here).
+	 */
+	for (; *p != '\0'; p++)
+		if (needs_escape(*p) ||
+		    (*p == '%' && (!SY_ISXDIGIT(p[1]) || !SY_ISXDIGIT(p[2]))))
+			return false;
+	return true;
+}
+
 char *
 sy_url_to_uri(const char *url)
 {
@@ -918,6 +934,8 @@ sy_url_to_uri(const char *url)
 
 	if (url == NULL)
 		return NULL;
+	if (sy_url_is_uri(url))
+		return sy_strdup(url);
 	if (sy_utf8_valid_prefix(url, strlen(url)) != strlen(url))
 		return NULL;
 	sy_buf_init(&b, 0);

@@ -73,6 +73,12 @@ bool sy_url_check_memo(const char *url, unsigned flags, struct sy_finding *f,
 char *sy_url_to_uri(const char *url);
 
 /*
+ * True when sy_url_to_uri(url) is url itself: ASCII, nothing outside the
+ * URI character set, every '%' the start of a %XX escape.
+ */
+bool sy_url_is_uri(const char *url);
+
+/*
  * Resolves ref against base (RFC 3986).  Returns a new string, or NULL
  * when either cannot be parsed or memory runs out.  An absolute ref is
  * returned as it is (normalised by CURLU).

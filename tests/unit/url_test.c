@@ -183,6 +183,11 @@ static const struct {
         "https://example.com/a?b=c&d=e/f:g@h;i=j#k"},
     {"https://example.com/{x}|^`", "https://example.com/%7Bx%7D%7C%5E%60"},
     {"https://example.com/50%", "https://example.com/50%25"},
+    {"https://example.com/%4", "https://example.com/%254"},
+    {"https://example.com/%4g%41", "https://example.com/%254g%41"},
+    {"https://example.com/%41", "https://example.com/%41"},
+    {"https://example.com/\"q\"\\", "https://example.com/%22q%22%5C"},
+    {"https://example.com/tab\tdel\x7f", "https://example.com/tab%09del%7F"},
     {"https://ü@bücher.de:8080/", "https://%C3%BC@xn--bcher-kva.de:8080/"},
     {"http://[::1]:80/é", "http://[::1]:80/%C3%A9"},
     {"文章/一", "%E6%96%87%E7%AB%A0/%E4%B8%80"},
@@ -272,6 +277,10 @@ test_uri(void)
 	for (i = 0; i < SY_NELEM(uris); i++) {
 		s = sy_url_to_uri(uris[i].in);
 		T_STREQ(s, uris[i].out, "to_uri %s", uris[i].in);
+		/* The shortcut: only a URI that stays as it is. */
+		T_INTEQ(sy_url_is_uri(uris[i].in),
+		    uris[i].out != NULL && strcmp(uris[i].in, uris[i].out) == 0,
+		    "is_uri %s", uris[i].in);
 		if (s != NULL) {
 			/* Deterministic and idempotent. */
 			t = sy_url_to_uri(s);

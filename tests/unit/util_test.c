@@ -340,6 +340,38 @@ main(void)
 	T_STREQ(buf.data, "12345678", "buf unchanged after refusal");
 	sy_buf_fini(&buf);
 
+	/* Room reserved at once: appends up to it never move the data. */
+	{
+		const char *at;
+		bool moved = false;
+		enum sy_err e;
+
+		sy_buf_init(&buf, 0);
+		e = sy_buf_reserve(&buf, 700);
+		T_OK(e == SY_OK && buf.cap == 701,
+		    "reserve 700: a block of exactly 701 (%zu)", buf.cap);
+		at = buf.data;
+		for (i = 0; i < 70; i++) {
+			(void)sy_buf_puts(&buf, "0123456789");
+			moved |= buf.data != at;
+		}
+		T_OK(!moved && buf.len == 700 && buf.cap == 701,
+		    "700 bytes appended in place");
+		T_OK(sy_buf_reserve(&buf, 0) == SY_OK && buf.data == at,
+		    "reserving what is there changes nothing");
+		(void)sy_buf_putc(&buf, 'x');
+		T_OK(buf.len == 701 && buf.data[700] == 'x' &&
+		        buf.data[701] == '\0',
+		    "one more grows it");
+		sy_buf_fini(&buf);
+		sy_buf_init(&buf, 8);
+		(void)sy_buf_puts(&buf, "1234");
+		T_OK(sy_buf_reserve(&buf, 5) == SY_ELIMIT &&
+		        sy_buf_reserve(&buf, 4) == SY_OK,
+		    "reserve keeps to the cap");
+		sy_buf_fini(&buf);
+	}
+
 	/* Stolen data is trimmed: 700 bytes grown to a 1024-byte block. */
 	{
 		char *p;

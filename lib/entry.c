@@ -3,6 +3,7 @@
  * on it before they write anything.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,31 +12,42 @@
 #include "util.h"
 
 void
+sy_entry_drop(const struct sy_entry *e, char *p)
+{
+	/* (as integers: p may belong to another object) */
+	if (e->strs != NULL &&
+	    (uintptr_t)p - (uintptr_t)e->strs < (uintptr_t)e->nstrs)
+		return;
+	free(p);
+}
+
+void
 sy_entry_fini(struct sy_entry *e)
 {
 	size_t i;
 
 	if (e == NULL)
 		return;
-	free(e->id);
-	free(e->column);
-	free(e->title);
-	free(e->link);
-	free(e->author);
-	free(e->email);
-	free(e->language);
-	free(e->summary);
-	free(e->content);
-	free(e->content_path);
+	sy_entry_drop(e, e->id);
+	sy_entry_drop(e, e->column);
+	sy_entry_drop(e, e->title);
+	sy_entry_drop(e, e->link);
+	sy_entry_drop(e, e->author);
+	sy_entry_drop(e, e->email);
+	sy_entry_drop(e, e->language);
+	sy_entry_drop(e, e->summary);
+	sy_entry_drop(e, e->content);
+	sy_entry_drop(e, e->content_path);
 	for (i = 0; i < e->ncategories; i++)
-		free(e->categories[i]);
+		sy_entry_drop(e, e->categories[i]);
 	free(e->categories);
-	free(e->enclosure);
-	free(e->enclosure_type);
-	free(e->image);
-	free(e->guid);
-	free(e->tag_id);
-	free(e->uri_id);
+	sy_entry_drop(e, e->enclosure);
+	sy_entry_drop(e, e->enclosure_type);
+	sy_entry_drop(e, e->image);
+	sy_entry_drop(e, e->guid);
+	sy_entry_drop(e, e->tag_id);
+	sy_entry_drop(e, e->uri_id);
+	free(e->strs);
 	memset(e, 0, sizeof(*e));
 }
 

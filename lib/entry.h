@@ -60,6 +60,13 @@ struct sy_entry {
 	 */
 	bool deferred;
 	unsigned char hint;
+	/*
+	 * The copies of the row's text made at once (manifest.c), all in one
+	 * block of nstrs bytes: a field that points into it goes with it,
+	 * not on its own (sy_entry_drop).  NULL: every field is its own.
+	 */
+	char *strs;
+	size_t nstrs;
 };
 
 /* sy_entry.hint */
@@ -106,6 +113,9 @@ struct sy_feed {
  * the self links and the id; col and generator are borrowed.
  */
 void sy_entry_fini(struct sy_entry *e);
+
+/* Frees field p of e (may be NULL) unless it lies in e->strs. */
+void sy_entry_drop(const struct sy_entry *e, char *p);
 void sy_column_fini(struct sy_column *c);
 void sy_feed_fini(struct sy_feed *f);
 

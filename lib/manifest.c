@@ -1086,16 +1086,18 @@ tag_uri(const struct sy_feed *f, const struct sy_entry *e)
 	return sy_buf_steal(&b);
 }
 
+/*
+ * The categories in s (e's own copy, cut up in place): e->categories
+ * point into it.
+ */
 static enum sy_err
-split_categories(const char *s, struct sy_entry *e)
+split_categories(char *s, struct sy_entry *e)
 {
-	char *copy = sy_strdup(s), *p, *q;
+	char *p, *q;
 	size_t cap = 0;
 
-	if (copy == NULL)
-		return SY_ENOMEM;
-	/* ";" and the full-width "；" (U+FF1B) both separate. */
-	for (p = copy; p != NULL; p = q) {
+	/* ";" and the full-width "\xEF\xBC\x9B" (U+FF1B) both separate. */
+	for (p = s; p != NULL; p = q) {
 		char *fw = strstr(p, "\xEF\xBC\x9B");
 		char *semi = strchr(p, ';');
 		char *cut = semi;
@@ -1116,20 +1118,13 @@ split_categories(const char *s, struct sy_entry *e)
 			    sy_reallocarray(e->categories, nc, sizeof(*v));
 
 			if (v == NULL)
-				goto oom;
+				return SY_ENOMEM;
 			e->categories = v;
 			cap = nc;
 		}
-		e->categories[e->ncategories] = sy_strdup(p);
-		if (e->categories[e->ncategories] == NULL)
-			goto oom;
-		e->ncategories++;
+		e->categories[e->ncategories++] = p;
 	}
-	free(copy);
 	return SY_OK;
-oom:
-	free(copy);
-	return SY_ENOMEM;
 }
 
 static void
@@ -1569,18 +1564,18 @@ prune(struct loader *L)
 	L->prune_at = m->n * 2 > m->n + 4096 ? m->n * 2 : m->n + 4096;
 }
 
-/* Replaces *p by its URI form; NULL stays NULL. */
+/* Replaces field *p of e by its URI form; NULL stays NULL. */
 static enum sy_err
-make_uri(char **p)
+make_uri(struct sy_entry *e, char **p)
 {
 	char *u;
 
-	if (*p == NULL)
+	if (*p == NULL || sy_url_is_uri(*p))
 		return SY_OK;
 	u = sy_url_to_uri(*p);
 	if (u == NULL)
 		return SY_ENOMEM;
-	free(*p);
+	sy_entry_drop(e, *p);
 	*p = u;
 	return SY_OK;
 }
@@ -1600,8 +1595,9 @@ finish_entry(const struct sy_feed *f, struct sy_entry *e)
 
 	if (e->finished)
 		return SY_OK;
-	if (make_uri(&e->link) != SY_OK || make_uri(&e->enclosure) != SY_OK ||
-	    make_uri(&e->image) != SY_OK)
+	if (make_uri(e, &e->link) != SY_OK ||
+	    make_uri(e, &e->enclosure) != SY_OK ||
+	    make_uri(e, &e->image) != SY_OK)
 		return SY_ENOMEM;
 	e->tag_id = tag_uri(f, e);
 	if (e->tag_id == NULL)
@@ -1623,7 +1619,7 @@ finish_entry(const struct sy_feed *f, struct sy_entry *e)
 		err = sy_file_read(e->content_path, MAX_ARTICLE, &raw, &len);
 		if (err != SY_OK)
 			return err;
-		free(e->content);
+		sy_entry_drop(e, e->content);
 		e->content = NULL;
 		if (e->content_md) {
 			err = sy_markdown_render(raw, len, &html);
@@ -1639,7 +1635,7 @@ finish_entry(const struct sy_feed *f, struct sy_entry *e)
 		    e->content, strlen(e->content), e->link, &html);
 		if (err != SY_OK)
 			return err;
-		free(e->content);
+		sy_entry_drop(e, e->content);
 		e->content = html;
 	}
 	e->finished = true;
@@ -1679,26 +1675,50 @@ finish_one(size_t i, void *arg)
 static void
 fill_entry(struct loader *L, char **v, struct sy_entry *e, char **article)
 {
-	e->id = dup_nonempty(L, v[F_ID]);
+	/* The fields copied into e->strs, and where each copy goes. */
+	static const unsigned char ks[] = {F_ID, F_TITLE, F_LINK, F_AUTHOR,
+	    F_EMAIL, F_LANGUAGE, F_SUMMARY, F_ENCLOSURE, F_ENCLOSURE_TYPE,
+	    F_IMAGE, F_GUID, F_CONTENT, F_CATEGORIES};
+	char **to[] = {&e->id, &e->title, &e->link, &e->author, &e->email,
+	    &e->language, &e->summary, &e->enclosure, &e->enclosure_type,
+	    &e->image, &e->guid, &e->content, NULL};
+	size_t len[SY_NELEM(ks)], i, total = 0;
+	char *at, *cats = NULL;
+
+	/*
+	 * The column's slug stays when the rest goes (sy_manifest_unfill):
+	 * a string of its own.  The rest, one block: a row's dozen copies
+	 * were a dozen allocations, and as many frees.
+	 */
 	e->column = dup_nonempty(L, v[F_COLUMN]);
-	e->title = dup_nonempty(L, v[F_TITLE]);
-	e->link = dup_nonempty(L, v[F_LINK]);
-	e->author = dup_nonempty(L, v[F_AUTHOR]);
-	e->email = dup_nonempty(L, v[F_EMAIL]);
-	e->language = dup_nonempty(L, v[F_LANGUAGE]);
-	e->summary = dup_nonempty(L, v[F_SUMMARY]);
-	e->enclosure = dup_nonempty(L, v[F_ENCLOSURE]);
-	e->enclosure_type = dup_nonempty(L, v[F_ENCLOSURE_TYPE]);
-	e->image = dup_nonempty(L, v[F_IMAGE]);
-	e->guid = dup_nonempty(L, v[F_GUID]);
+	for (i = 0; i < SY_NELEM(ks); i++) {
+		len[i] = ks[i] == F_CONTENT && *article != NULL
+		    ? 0
+		    : strlen(v[ks[i]]);
+		total += len[i] > 0 ? len[i] + 1 : 0;
+	}
+	if (total > 0 && (e->strs = malloc(total)) == NULL) {
+		L->err = SY_ENOMEM;
+		return;
+	}
+	e->nstrs = total;
+	for (i = 0, at = e->strs; i < SY_NELEM(ks); i++) {
+		if (len[i] == 0)
+			continue;
+		memcpy(at, v[ks[i]], len[i] + 1);
+		if (to[i] != NULL)
+			*to[i] = at;
+		else
+			cats = at;
+		at += len[i] + 1;
+	}
 	if (*article != NULL) {
 		e->content_path = *article;
 		e->content_md = is_markdown(*article);
 		*article = NULL;
-	} else {
-		e->content = dup_nonempty(L, v[F_CONTENT]);
 	}
-	if (L->err == SY_OK && split_categories(v[F_CATEGORIES], e) != SY_OK)
+	if (L->err == SY_OK && cats != NULL &&
+	    split_categories(cats, e) != SY_OK)
 		L->err = SY_ENOMEM;
 }
 

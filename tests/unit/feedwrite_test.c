@@ -638,5 +638,36 @@ main(void)
 	sy_column_fini(&col);
 	sy_entry_fini(&e[0]);
 	T_OK(1, "fini twice is harmless");
+
+	/*
+	 * Fields in the entry's block of strings go with it; the others are
+	 * their own (under ASan, a field freed twice or not at all fails).
+	 */
+	{
+		struct sy_entry b;
+		char *cat;
+
+		memset(&b, 0, sizeof(b));
+		b.nstrs = 16;
+		b.strs = malloc(b.nstrs);
+		b.categories = calloc(2, sizeof(*b.categories));
+		cat = sy_strdup("own");
+		if (b.strs == NULL || b.categories == NULL || cat == NULL)
+			abort();
+		memcpy(b.strs, "title\0cat\0link\0\0", 16);
+		b.title = b.strs;
+		b.categories[0] = b.strs + 6;
+		b.categories[1] = cat;
+		b.ncategories = 2;
+		b.link = b.strs + 10;
+		b.tag_id = sy_strdup("tag:x,2026:1");
+		sy_entry_drop(&b, b.link); /* in the block: stays */
+		b.link = sy_strdup("https://example.com/");
+		T_STREQ(
+		    b.strs + 10, "link", "drop leaves a field of the block");
+		sy_entry_fini(&b);
+		T_OK(b.strs == NULL && b.title == NULL && b.link == NULL,
+		    "fini frees the block and the fields of their own");
+	}
 	return t_done();
 }

@@ -22,36 +22,45 @@ struct sy_entry {
 	char *id;     /* the manifest's id */
 	char *column; /* column slug, or NULL for the default feed */
 	char *title;
-	char *link;         /* absolute http(s) URI */
-	char *author;       /* display name, or NULL */
-	char *email;        /* contact address, or NULL */
-	char *language;     /* BCP 47, or NULL (the column's applies) */
-	char *summary;      /* plain text, or NULL */
-	char *content;      /* HTML fragment, links absolute, or NULL */
-	char *content_path; /* article file still to render, or NULL */
-	bool content_md;    /* that file is Markdown */
-	bool finished;      /* URI forms, ids and content are final */
+	char *link;             /* absolute http(s) URI */
+	char *author;           /* display name, or NULL */
+	char *email;            /* contact address, or NULL */
+	char *language;         /* BCP 47, or NULL (the column's applies) */
+	char *summary;          /* plain text, or NULL */
+	char *content;          /* HTML fragment, links absolute, or NULL */
+	char *content_path;     /* article file still to render, or NULL */
+	bool content_md;        /* that file is Markdown */
+	bool finished;          /* URI forms, ids and content are final */
+	bool guid_is_permalink; /* guid equals link */
+	bool has_updated;       /* the row gave an updated date */
 	char **categories;
-	size_t ncategories;
+	unsigned ncategories;
+	/*
+	 * The copies of the row's text made at once (manifest.c), all in one
+	 * block of nstrs bytes at strs: a field that points into it goes
+	 * with it, not on its own (sy_entry_drop).  NULL: every field is its
+	 * own.
+	 */
+	unsigned nstrs;
+	char *strs;
 	char *enclosure; /* URI, or NULL */
 	char *enclosure_type;
 	long long enclosure_length; /* bytes; -1 when unknown */
 	char *image;                /* URI, or NULL */
-	char *guid;             /* RSS guid: the manifest's guid, else tag_id */
-	bool guid_is_permalink; /* guid equals link */
-	char *tag_id;           /* "tag:host,year:id", stable, always a URI */
+	char *guid;   /* RSS guid: the manifest's guid, else tag_id */
+	char *tag_id; /* "tag:host,year:id", stable, always a URI */
 	char *uri_id; /* Atom id / JSON Feed id: guid if a URI, else tag */
 	struct sy_time published;
 	struct sy_time updated; /* equals published when none was given */
-	bool has_updated;
 	/*
-	 * Only line, column, dates and enclosure_length are filled: the rest
-	 * is read again from the manifest at byte off if the entry makes it
-	 * into a feed (manifest.c).
+	 * partial: only line, column, dates and enclosure_length are filled;
+	 * the rest is read again from the manifest at byte off (len bytes
+	 * there, 0: not known) if the entry makes it into a feed
+	 * (manifest.c).
 	 */
-	bool partial;
 	long long off;
-	unsigned len; /* its bytes there (0: not known) */
+	unsigned len;
+	bool partial;
 	/*
 	 * A partial entry of a column without a limit: it stays partial
 	 * until it is written (sy_manifest_fill reads it again, then
@@ -60,13 +69,6 @@ struct sy_entry {
 	 */
 	bool deferred;
 	unsigned char hint;
-	/*
-	 * The copies of the row's text made at once (manifest.c), all in one
-	 * block of nstrs bytes: a field that points into it goes with it,
-	 * not on its own (sy_entry_drop).  NULL: every field is its own.
-	 */
-	char *strs;
-	size_t nstrs;
 };
 
 /* sy_entry.hint */

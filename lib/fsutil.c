@@ -537,6 +537,12 @@ dio_end(struct sy_dio *d)
 
 	if ((err = dio_wait(d)) != 0)
 		return err;
+	/*
+	 * The buffer written last is free now: back to the spares, for the
+	 * next files, while this one's end may wait on the disk.
+	 */
+	dio_buf_put(d->buf[1 - d->cur]);
+	d->buf[1 - d->cur] = NULL;
 	head = d->direct ? d->fill & ~(size_t)(DIO_ALIGN - 1) : 0;
 	if (head > 0 &&
 	    (err = dio_pwrite(d, d->buf[d->cur], head, d->off)) != 0)

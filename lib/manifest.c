@@ -5,6 +5,7 @@
  * absolute links, URI forms, ids) is skipped when opts->build is false.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -1697,11 +1698,13 @@ fill_entry(struct loader *L, char **v, struct sy_entry *e, char **article)
 		    : strlen(v[ks[i]]);
 		total += len[i] > 0 ? len[i] + 1 : 0;
 	}
+	_Static_assert(SY_CSV_MAX_RECORD < UINT_MAX,
+	    "a row's text fits in sy_entry.nstrs");
 	if (total > 0 && (e->strs = malloc(total)) == NULL) {
 		L->err = SY_ENOMEM;
 		return;
 	}
-	e->nstrs = total;
+	e->nstrs = (unsigned)total;
 	for (i = 0, at = e->strs; i < SY_NELEM(ks); i++) {
 		if (len[i] == 0)
 			continue;

@@ -758,9 +758,50 @@ test_absolutize_markdown(void)
 	sy_buf_fini(&md);
 }
 
+/*
+ * text_run against a byte loop: runs of 0 to 47 bytes of ASCII or CJK
+ * text, ended by each of '<', '&', '>' or by nothing, at each 16-byte
+ * phase of the buffer.
+ */
+static void
+test_text_run(void)
+{
+	static const char stops[] = "<&>";
+	char buf[128];
+	size_t len, ph, k, want, bad = 0, cases = 0;
+	int st, cjk;
+
+	for (cjk = 0; cjk < 2; cjk++)
+		for (st = 0; st < 4; st++)
+			for (ph = 0; ph < 16; ph++)
+				for (len = 0; len < 48; len++) {
+					for (k = 0; k < len; k++)
+						buf[ph + k] = cjk
+						    ? (char)(0xE4 +
+						          (k % 3 ? 0x9C : 0))
+						    : (char)('a' + k % 26);
+					want = len;
+					if (st < 3)
+						buf[ph + len] = stops[st];
+					else
+						buf[ph + len] = 'z';
+					/* bytes past the end, never looked at
+					 */
+					memset(buf + ph + len + 1, '<', 16);
+					if (st == 3)
+						want = len + 1;
+					cases++;
+					bad +=
+					    text_run(buf + ph, len + 1) != want;
+				}
+	T_INTEQ(
+	    bad, 0, "text_run: %zu runs, ended by '<', '&', '>' or not", cases);
+}
+
 int
 main(void)
 {
+	test_text_run();
 	test_links_fast();
 	test_absolutize_fast();
 	test_absolutize_cases();

@@ -22,10 +22,15 @@
 /*
  * sy_atomic_write: bytes gather in DIO_BUF bytes aligned for direct I/O,
  * and a full buffer is written by the file's writer thread while the
- * other one fills.
+ * other one fills.  Every DIO_SYNC bytes written direct, the writer makes
+ * them durable (fdatasync): a direct write leaves its bytes in the disk's
+ * cache (a virtual disk's host holds them in its own), and the file's
+ * final fsync, which the renames wait for, then flushes only what came
+ * after (100,000 rows, no limit: the build 655 -> 605 ms).
  */
 #define DIO_ALIGN 4096u
 #define DIO_BUF (4u << 20)
+#define DIO_SYNC (8u << 20)
 _Static_assert(DIO_BUF >= (2u << 20),
     "sy_huge_alloc starts a block of 2 MiB or more on a huge page, "
     "aligned for direct I/O");
@@ -60,7 +65,8 @@ struct sy_dio {
 	size_t wlen;
 	off_t woff;
 	bool quit;
-	int err; /* errno of the first failed write; 0 */
+	int err;         /* errno of the first failed write; 0 */
+	size_t unsynced; /* bytes the writer wrote direct since its last sync */
 };
 
 /*
@@ -416,6 +422,12 @@ dio_main(void *arg)
 			break;
 		pthread_mutex_unlock(&d->mu);
 		err = dio_pwrite(d, d->wbuf, d->wlen, d->woff);
+		if (err == 0 && d->direct &&
+		    (d->unsynced += d->wlen) >= DIO_SYNC) {
+			d->unsynced = 0;
+			if (fdatasync(d->fd) != 0)
+				err = errno;
+		}
 		pthread_mutex_lock(&d->mu);
 		if (err != 0 && d->err == 0)
 			d->err = err;

@@ -34,9 +34,11 @@ static struct {
 	int refused; /* calls refused for it (NO_DIRECT) */
 	/* fsync of regular files: read after the commit joined the thread */
 	int fsyncs;
-	int folder_fsyncs; /* and of folders */
-	bool fsync_fail;   /* they fail with EIO */
-	bool fsync_hold;   /* they wait until it is false again (inj_cv) */
+	int folder_fsyncs;  /* and of folders */
+	bool fsync_fail;    /* they fail with EIO */
+	int datasyncs;      /* fdatasync calls */
+	bool datasync_fail; /* they fail with EIO */
+	bool fsync_hold;    /* they wait until it is false again (inj_cv) */
 	/*
 	 * pwrite calls wait until it is false again (inj_cv), at most 60 s,
 	 * and say so (writes_held, broadcast on inj_cv)
@@ -120,6 +122,23 @@ fsync(int fd)
 		return -1;
 	}
 	return (int)syscall(SYS_fsync, fd);
+}
+
+/* The library's fdatasync, likewise: counts, and fails when told. */
+int
+fdatasync(int fd)
+{
+	bool fail;
+
+	pthread_mutex_lock(&inj_mu);
+	inj.datasyncs++;
+	fail = inj.datasync_fail;
+	pthread_mutex_unlock(&inj_mu);
+	if (fail) {
+		errno = EIO;
+		return -1;
+	}
+	return (int)syscall(SYS_fdatasync, fd);
 }
 
 /* Byte i of the test data: no period that a misplaced block could hide. */
@@ -278,6 +297,30 @@ main(void)
 		    inj.direct);
 	else
 		T_INTEQ(inj.direct, 0, "no direct I/O on this file system");
+
+	/*
+	 * Every 8 MiB written direct, the writer syncs them (fdatasync), so
+	 * that the final fsync has less to flush; its failure fails the
+	 * file, the old one kept.
+	 */
+	if (can_direct) {
+		inj.datasyncs = 0;
+		e = put(path, d2, big, 0, &changed);
+		T_OK(e == SY_OK && changed && holds(path, d2, big),
+		    "a large file written again");
+		T_INTEQ(inj.datasyncs, 1,
+		    "its first 8 MiB synced by the writer, once");
+		inj.datasync_fail = true;
+		errno = 0;
+		e = put(path, d, big, 0, &changed);
+		inj.datasync_fail = false;
+		T_OK(e == SY_EIO && errno == EIO && !changed,
+		    "that sync fails: SY_EIO, errno EIO");
+		T_OK(holds(path, d2, big) && no_temp(dir),
+		    "the old file whole, no temp file");
+		if (put(path, d, big, 0, &changed) != SY_OK)
+			abort();
+	}
 
 	/* The same bytes again: the file stays as it is. */
 	T_OK(stat(path, &st1) == 0, "stat");

@@ -67,6 +67,7 @@ struct sy_dio {
 	bool quit;
 	int err;         /* errno of the first failed write; 0 */
 	size_t unsynced; /* bytes the writer wrote direct since its last sync */
+	bool syncing;    /* the writer syncs them (the buffer is free) */
 };
 
 /*
@@ -412,6 +413,7 @@ static void *
 dio_main(void *arg)
 {
 	struct sy_dio *d = arg;
+	bool sync;
 	int err;
 
 	pthread_mutex_lock(&d->mu);
@@ -422,23 +424,31 @@ dio_main(void *arg)
 			break;
 		pthread_mutex_unlock(&d->mu);
 		err = dio_pwrite(d, d->wbuf, d->wlen, d->woff);
-		if (err == 0 && d->direct &&
-		    (d->unsynced += d->wlen) >= DIO_SYNC) {
-			d->unsynced = 0;
-			if (fdatasync(d->fd) != 0)
-				err = errno;
-		}
+		sync = err == 0 && d->direct &&
+		    (d->unsynced += d->wlen) >= DIO_SYNC;
 		pthread_mutex_lock(&d->mu);
 		if (err != 0 && d->err == 0)
 			d->err = err;
+		/* The buffer is free: the filler goes on during the sync. */
 		d->wbuf = NULL;
+		d->syncing = sync;
 		pthread_cond_broadcast(&d->cv);
+		if (sync) {
+			pthread_mutex_unlock(&d->mu);
+			d->unsynced = 0;
+			err = fdatasync(d->fd) != 0 ? errno : 0;
+			pthread_mutex_lock(&d->mu);
+			if (err != 0 && d->err == 0)
+				d->err = err;
+			d->syncing = false;
+			pthread_cond_broadcast(&d->cv);
+		}
 	}
 	pthread_mutex_unlock(&d->mu);
 	return NULL;
 }
 
-/* Waits until the writer is idle; its first failure, or 0. */
+/* Waits until the writer is idle (a sync too); its first failure, or 0. */
 static int
 dio_wait(struct sy_dio *d)
 {
@@ -447,7 +457,7 @@ dio_wait(struct sy_dio *d)
 	if (!d->started)
 		return d->err;
 	pthread_mutex_lock(&d->mu);
-	while (d->wbuf != NULL)
+	while (d->wbuf != NULL || d->syncing)
 		pthread_cond_wait(&d->cv, &d->mu);
 	err = d->err;
 	pthread_mutex_unlock(&d->mu);

@@ -94,8 +94,10 @@ enum sy_err sy_atomic_finish_bg(struct sy_atomic *a);
  * it: most feeds never need one); each full one goes to the disk from
  * a thread of the file's own while the next fills, in direct I/O
  * (O_DIRECT) where the file system allows it: the bytes are not copied
- * into the page cache, which costs more CPU than making them, and the
- * fsync at the end has nothing left to wait for.  Elsewhere (or when a
+ * into the page cache, which costs more CPU than making them, and every
+ * 8 MiB written so are synced by that thread (fdatasync) while the next
+ * buffer fills, so the fsync at the end has little left to flush (a disk
+ * keeps direct writes in its cache too).  Elsewhere (or when a
  * write is refused) the writes are ordinary ones, each started on its way
  * to the disk (sync_file_range).  A file under 4 MiB is written at once by
  * sy_atomic_finish.  SY_EIO with errno when a write failed (maybe an

@@ -1,4 +1,5 @@
 /* buf.c: a growable, capped byte buffer. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,12 @@ sy_buf_reset(struct sy_buf *b)
 		b->data[0] = '\0';
 }
 
+/*
+ * Room for n more bytes and the NUL: the block doubled until they fit,
+ * or (exact) made just that large.
+ */
 static enum sy_err
-grow(struct sy_buf *b, size_t n)
+room(struct sy_buf *b, size_t n, bool exact)
 {
 	size_t need, cap;
 	char *p;
@@ -46,6 +51,8 @@ grow(struct sy_buf *b, size_t n)
 	if (b->data != NULL && need <= b->cap)
 		return SY_OK;
 	cap = b->cap < 64 ? 64 : b->cap;
+	if (exact)
+		cap = need < 64 ? 64 : need;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	p = realloc(b->data, cap);
@@ -56,24 +63,17 @@ grow(struct sy_buf *b, size_t n)
 	return SY_OK;
 }
 
+static enum sy_err
+grow(struct sy_buf *b, size_t n)
+{
+	return room(b, n, false);
+}
+
 enum sy_err
 sy_buf_reserve(struct sy_buf *b, size_t n)
 {
-	size_t need, cap;
-	char *d;
-
-	if (n > b->max - b->len)
-		return SY_ELIMIT;
-	need = b->len + n + 1;
-	if (b->data != NULL && need <= b->cap)
-		return SY_OK;
 	/* exactly what is asked: the caller knows the size */
-	cap = need < 64 ? 64 : need;
-	if ((d = realloc(b->data, cap)) == NULL)
-		return SY_ENOMEM;
-	b->data = d;
-	b->cap = cap;
-	return SY_OK;
+	return room(b, n, true);
 }
 
 enum sy_err

@@ -243,14 +243,39 @@ utf8_seq(const unsigned char *p, size_t *bad)
 }
 
 /*
+ * esc's spec bytes, each in every lane of a vector: made once a string,
+ * not once a run (a run of HTML between two escaped '<' is a few bytes).
+ */
+struct spec_vec {
+#if defined(__SSE2__)
+	__m128i v[sizeof(((struct sy_esc *)0)->spec)];
+#endif
+	unsigned n;
+};
+
+static inline void
+spec_vec_init(struct spec_vec *sv, const struct sy_esc *esc)
+{
+	unsigned k;
+
+	sv->n = esc->nspec;
+#if defined(__SSE2__)
+	for (k = 0; k < sv->n; k++)
+		sv->v[k] = _mm_set1_epi8((char)esc->spec[k]);
+#else
+	(void)k;
+#endif
+}
+
+/*
  * The first byte at or after p that is not plain printable ASCII outside
- * esc's spec (or p itself when fewer than 16 bytes are left before end):
- * SSE2, 16 bytes at a time.  Whatever it stops at, the caller looks at
- * through the table.
+ * esc's spec (sv; or p itself when fewer than 16 bytes are left before
+ * end): SSE2, 16 bytes at a time.  Whatever it stops at, the caller looks
+ * at through the table.
  */
 static inline const unsigned char *
 skip_plain(
-    const unsigned char *p, const unsigned char *end, const struct sy_esc *esc)
+    const unsigned char *p, const unsigned char *end, const struct spec_vec *sv)
 {
 #if defined(__SSE2__)
 	const __m128i lo = _mm_set1_epi8(0x1F);
@@ -263,16 +288,16 @@ skip_plain(
 		bits = (unsigned)_mm_movemask_epi8(x) |
 		    (unsigned)_mm_movemask_epi8(
 		        _mm_cmpeq_epi8(_mm_min_epu8(x, lo), x));
-		for (k = 0; k < esc->nspec; k++)
-			bits |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			    x, _mm_set1_epi8((char)esc->spec[k])));
+		for (k = 0; k < sv->n; k++)
+			bits |= (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(x, sv->v[k]));
 		if (bits != 0)
 			return p + __builtin_ctz(bits);
 		p += 16;
 	}
 #else
 	(void)end;
-	(void)esc;
+	(void)sv;
 #endif
 	return p;
 }
@@ -327,14 +352,16 @@ sy_out_esc(struct sy_out *o, const char *s, const struct sy_esc *esc)
 	const unsigned char *cls = esc->cls;
 	const unsigned char *p = (const unsigned char *)s, *run;
 	const unsigned char *end = p + strlen(s);
+	struct spec_vec sv;
 	size_t k, bad;
 	unsigned c;
 
+	spec_vec_init(&sv, esc);
 	for (;;) {
 		run = p;
 		/* The run to copy: plain bytes and good UTF-8. */
 		for (;;) {
-			p = skip_plain(p, end, esc);
+			p = skip_plain(p, end, &sv);
 			if ((c = cls[*p]) == 0) {
 				p++;
 				continue;

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "csvread.h"
+#include "fsutil.h"
 #include "util.h"
 
 /* Records on their way from the reader thread to the callback. */
@@ -1376,9 +1377,7 @@ read_at_plain(int fd, long long off, size_t line, size_t len, sy_csv_cb cb,
 	/* One byte more than the record: an end of file says so. */
 	if ((raw = malloc(len + 1)) == NULL)
 		return false;
-	do
-		got = pread(fd, raw, len + 1, (off_t)off);
-	while (got < 0 && errno == EINTR);
+	got = sy_pread(fd, raw, len + 1, off);
 	ok = got >= (ssize_t)len &&
 	    plain_record(
 	        raw, len, got == (ssize_t)len, off, line, cb, arg, ret);

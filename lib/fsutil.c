@@ -101,6 +101,17 @@ static struct {
 	void *arg;
 } watch;
 
+ssize_t
+sy_pread(int fd, void *buf, size_t n, long long off)
+{
+	ssize_t got;
+
+	do
+		got = pread(fd, buf, n, (off_t)off);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
 void
 sy_file_read_watch(sy_read_watch_fn *fn, void *arg)
 {

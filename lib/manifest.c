@@ -1871,10 +1871,10 @@ reread(struct loader *L, FILE *fp, const struct stat *st)
  * fallbacks for their metadata look at their links and languages.
  */
 static bool
-deferrable(const struct loader *L, const char *slug, bool listed)
+deferrable(const struct loader *L, const struct seen_slug *s)
 {
-	return L->o->limit == 0 && *slug != '\0' && L->m->have_columns_file &&
-	    listed;
+	/* (listed: in columns.csv, so not the default feed's "") */
+	return L->o->limit == 0 && L->m->have_columns_file && s->listed;
 }
 
 /*
@@ -2056,7 +2056,7 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	 */
 	if (L->lazy && rec->off >= 0 &&
 	    ((tk = seen_topk(L, ss, v[F_COLUMN])) == NULL || tk->lim > 0 ||
-	        deferrable(L, v[F_COLUMN], ss->listed))) {
+	        deferrable(L, ss))) {
 		struct stub st;
 		const char *mail;
 		char *owned = NULL;
@@ -2458,10 +2458,7 @@ cut_at(int fd, long long at, long long size, size_t nfields)
 	ssize_t got;
 
 	while (off < size && off - at < (long long)CUT_LOOK) {
-		do
-			got = pread(fd, win, sizeof(win), (off_t)off);
-		while (got < 0 && errno == EINTR);
-		if (got <= 0)
+		if ((got = sy_pread(fd, win, sizeof(win), off)) <= 0)
 			return -1;
 		for (i = 0; i < (size_t)got; i++) {
 			if (win[i] == '\n') {
@@ -2627,10 +2624,7 @@ rows_guess(int fd, long long start, long long size)
 	size_t nl = 0, i;
 	ssize_t got;
 
-	do
-		got = pread(fd, win, sizeof(win), (off_t)at);
-	while (got < 0 && errno == EINTR);
-	if (got <= 0)
+	if ((got = sy_pread(fd, win, sizeof(win), at)) <= 0)
 		return 0;
 	for (i = 0; i < (size_t)got; i++)
 		nl += win[i] == '\n';
@@ -2674,9 +2668,7 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 	    da.n > 0 || !L->h.seen || L->err != SY_OK || hd.end <= 0 ||
 	    hd.end > (long long)sizeof(win))
 		goto out;
-	do
-		got = pread(fileno(fp), win, (size_t)hd.end, 0);
-	while (got < 0 && errno == EINTR);
+	got = sy_pread(fileno(fp), win, (size_t)hd.end, 0);
 	if (got != (ssize_t)hd.end || win[hd.end - 1] != '\n')
 		goto out;
 	for (i = 0; i < (size_t)hd.end; i++)
@@ -3267,10 +3259,8 @@ read_span(struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j,
 	if ((*buf = malloc(n + 1)) == NULL)
 		return false;
 	while (got < n) {
-		r = pread(fileno(m->src->fp), *buf + got, n - got,
-		    (off_t)(a + (long long)got));
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = sy_pread(fileno(m->src->fp), *buf + got, n - got,
+		    a + (long long)got);
 		if (r <= 0)
 			break;
 		got += (size_t)r;

@@ -6,8 +6,9 @@
 # keeps the size and puts the mtime back, makes a full build with the
 # right result; a damaged or foreign record is ignored; --force always
 # builds.  And the libraries syndic-build opens with dlopen (lib/dl.h):
-# not linked, the sonames the other tools link, and never opened by an
-# up-to-date run.
+# not linked, the sonames the other tools link, never opened by an
+# up-to-date run, and libxml2, libidn2 and libcmark only by rows that
+# need them.
 . "$SY_TOP/tests/lib.sh"
 B="$SY_BIN/syndic-build"
 G="$SY_TOP/fixtures/build/example"
@@ -385,7 +386,29 @@ check_same "and writes nothing" "$T/before" "$T/after"
 SY_NODLOPEN=libcmark
 check_exit "a full build without libcmark: exit 2" 2 build --force
 check_grep "it says so" "cannot load libcmark" "$T/stderr"
+# libxml2, libidn2 and libcmark are opened where first needed: the
+# example's rows need libcmark (Markdown articles) and neither other.
+rm -f "$T/dlopen.log"
+SY_NODLOPEN="libxml2 libidn2"
+check_exit "a full build without libxml2 and libidn2, unneeded: exit 0" 0 \
+    build --force
+check "it opened neither" sh -c "! grep -q 'libxml2\|libidn2' '$T/dlopen.log'"
+same_as_golden "and wrote the goldens"
 unset SY_NODLOPEN
+# A comment in the HTML takes the links out through libxml2's parser.
+mkdir "$T/cm"
+printf '%s\n%s\n' 'id,title,link,published,content' \
+    'c1,Hi,https://example.org/a,2025-01-01,"<p>a<!-- c --><a href=""/b"">b</a></p>"' \
+    >"$T/cm/manifest.csv"
+LD_PRELOAD="$T/nodlopen.so" "$B" $FLAGS -o "$T/cm/out" "$T/cm/manifest.csv" \
+    >"$T/stdout" 2>"$T/stderr"
+check "the same row builds with libxml2 there" test -s "$T/cm/out/rss.xml"
+cp "$T/cm/out/rss.xml" "$T/cm/rss.before"
+check_exit "without libxml2, when a row needs it: exit 2" 2 \
+    env SY_NODLOPEN=libxml2 LD_PRELOAD="$T/nodlopen.so" "$B" $FLAGS \
+    --force -o "$T/cm/out" "$T/cm/manifest.csv"
+check_grep "it says so" "^syndic-build: cannot load libxml2" "$T/stderr"
+check_same "and the feed it had is kept" "$T/cm/rss.before" "$T/cm/out/rss.xml"
 same_as_golden "the goldens, still"
 # The other tools open the same libraries, all at start.
 check_exit "syndic-lint without libidn2: exit 2" 2 env SY_NODLOPEN=libidn2 \

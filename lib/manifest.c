@@ -21,6 +21,7 @@
 #include "date.h"
 #include "email.h"
 #include "fsutil.h"
+#include "hashset.h"
 #include "html.h"
 #include "manifest.h"
 #include "par.h"
@@ -131,6 +132,15 @@ struct loader {
 	const char *path;
 	struct header h;
 	struct sy_strmap ids, links, guids, slugs;
+	/*
+	 * The split reading (load_split) keeps ids, links and guids as
+	 * hashes only (hashed): a repeat, real or two values with one hash,
+	 * gives the split up (repeat), and one reading with the exact maps
+	 * above says which.
+	 */
+	struct sy_hashset hids, hlinks, hguids;
+	bool hashed;
+	bool repeat;
 	int64_t now;
 	struct sy_tz *deftz;        /* --tz, loaded once */
 	struct sy_tz **zones;       /* per column, or NULL to use deftz */
@@ -578,12 +588,19 @@ prefetch_next(const struct loader *L, const struct sy_csv_record *rec)
 {
 	static const size_t ks[] = {F_ID, F_LINK, F_GUID};
 	const struct sy_strmap *maps[] = {&L->ids, &L->links, &L->guids};
+	const struct sy_hashset *sets[] = {&L->hids, &L->hlinks, &L->hguids};
+	const char *s;
 	size_t i, c;
 
 	for (i = 0; rec->next != NULL && i < SY_NELEM(ks); i++) {
 		c = L->h.col[ks[i]];
-		if (c != 0 && c <= rec->nnext && *rec->next[c - 1] != '\0')
-			sy_strmap_prefetch(maps[i], rec->next[c - 1]);
+		if (c == 0 || c > rec->nnext || *(s = rec->next[c - 1]) == '\0')
+			continue;
+		if (L->hashed)
+			sy_hashset_prefetch(
+			    sets[i], sy_hash_bytes(s, strlen(s)));
+		else
+			sy_strmap_prefetch(maps[i], s);
 	}
 }
 
@@ -1128,15 +1145,23 @@ split_categories(char *s, struct sy_entry *e)
 	return SY_OK;
 }
 
+/* The exact map in one reading, the hash set in a split one. */
 static void
-dup_check(struct loader *L, struct sy_strmap *map, size_t k, const char *v,
-    const char *what)
+dup_check(struct loader *L, struct sy_strmap *map, struct sy_hashset *set,
+    size_t k, const char *v, const char *what)
 {
 	bool found;
 	size_t first;
 
 	if (*v == '\0')
 		return;
+	if (L->hashed) {
+		if (sy_hashset_add(set, sy_hash_bytes(v, strlen(v)), &found) !=
+		    SY_OK)
+			L->err = SY_ENOMEM;
+		L->repeat |= found;
+		return;
+	}
 	if (sy_strmap_put(map, v, L->rec->line, &found, &first) != SY_OK) {
 		L->err = SY_ENOMEM;
 		return;
@@ -1963,10 +1988,10 @@ row_cb(struct sy_csv_record *rec, void *arg)
 	    (!ss->shape_ok || (L->m->have_columns_file && !ss->listed)))
 		bad_slug(L, F_COLUMN, v[F_COLUMN], true);
 	tz = ss->tz;
-	dup_check(L, &L->ids, F_ID, v[F_ID], "id");
+	dup_check(L, &L->ids, &L->hids, F_ID, v[F_ID], "id");
 	if (*v[F_LINK] != '\0' && check_url(L, F_LINK, v[F_LINK]))
-		dup_check(L, &L->links, F_LINK, v[F_LINK], "link");
-	dup_check(L, &L->guids, F_GUID, v[F_GUID], "guid");
+		dup_check(L, &L->links, &L->hlinks, F_LINK, v[F_LINK], "link");
+	dup_check(L, &L->guids, &L->hguids, F_GUID, v[F_GUID], "guid");
 	if (*v[F_PUBLISHED] != '\0')
 		ok = check_date(
 		    L, F_PUBLISHED, v[F_PUBLISHED], tz, &e.published);
@@ -2236,6 +2261,9 @@ rows_fini(struct loader *L)
 	sy_strmap_fini(&L->ids);
 	sy_strmap_fini(&L->links);
 	sy_strmap_fini(&L->guids);
+	sy_hashset_fini(&L->hids);
+	sy_hashset_fini(&L->hlinks);
+	sy_hashset_fini(&L->hguids);
 	sy_strmap_fini(&L->topidx);
 	topk_free(L);
 }
@@ -2286,15 +2314,16 @@ struct half {
 };
 
 /*
- * The id and link maps sized once for about rows keys, not doubled row
- * by row: a hint (without the memory, they grow as they must).
+ * A split reading's id and link sets sized once for about rows hashes,
+ * not doubled row by row: a hint (without the memory, they grow as they
+ * must).
  */
 static void
 maps_reserve(struct loader *L, size_t rows)
 {
 	if (rows > 0) {
-		(void)sy_strmap_reserve(&L->ids, rows);
-		(void)sy_strmap_reserve(&L->links, rows);
+		(void)sy_hashset_reserve(&L->hids, rows);
+		(void)sy_hashset_reserve(&L->hlinks, rows);
 	}
 }
 
@@ -2314,8 +2343,9 @@ csv_trouble(const struct sy_diags *d)
 /*
  * Worker w's pieces: piece w first, then the next one free, until none
  * is left or the split is given up.  Piece 0's diagnostics stand (its
- * lines are the file's); any other piece's, a failure, or a problem of
- * the CSV in piece 0 gives the split up: nothing more is taken.
+ * lines are the file's); any other piece's, a failure, a problem of
+ * the CSV in piece 0, or an id, link or guid whose hash came before
+ * (hashset.h) gives the split up: nothing more is taken.
  */
 static void
 read_pieces(struct split *sp, struct loader *L, struct sy_diags *d, int w)
@@ -2334,7 +2364,8 @@ read_pieces(struct split *sp, struct loader *L, struct sy_diags *d, int w)
 			atomic_store(&sp->stop, true);
 		if (k == 0)
 			keep = d->n;
-		if (p->e != SY_OK || L->err != SY_OK || d->n > keep)
+		if (p->e != SY_OK || L->err != SY_OK || d->n > keep ||
+		    L->repeat)
 			atomic_store(&sp->stop, true);
 		k = atomic_fetch_add(&sp->next, 1);
 	}
@@ -2394,6 +2425,9 @@ half_new(const struct loader *L, struct split *sp, size_t rows)
 	sy_strmap_init(&b->L.ids);
 	sy_strmap_init(&b->L.links);
 	sy_strmap_init(&b->L.guids);
+	sy_hashset_init(&b->L.hids);
+	sy_hashset_init(&b->L.hlinks);
+	sy_hashset_init(&b->L.hguids);
 	sy_url_memo_init(&b->L.urlmemo);
 	sy_diags_init(&b->d);
 	b->sp = sp;
@@ -2433,6 +2467,8 @@ loader_reset(struct loader *L)
 	memset(&L->h, 0, sizeof(L->h));
 	L->err = SY_OK;
 	L->bad = false;
+	L->hashed = false;
+	L->repeat = false;
 	L->rec = NULL;
 	L->id = NULL;
 	L->title = NULL;
@@ -2681,6 +2717,7 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 	sp->head_lines = lines;
 	atomic_init(&sp->next, 2);
 	atomic_init(&sp->stop, false);
+	L->hashed = true; /* and the second worker's loader, a copy */
 	/* Each worker reads about half, more when the other is slower. */
 	guess =
 	    rows_guess(fileno(fp), hd.end, (long long)st->st_size) / 20 * 11;
@@ -2703,9 +2740,9 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 	/* stop: a diagnostic past piece 0, a CSV problem, a failure. */
 	if (atomic_load(&sp->stop) ||
 	    L->m->nrows + b->m.nrows >= SY_CSV_MAX_RECORDS ||
-	    sy_strmap_overlap(&L->ids, &b->L.ids, NULL, NULL) ||
-	    sy_strmap_overlap(&L->links, &b->L.links, NULL, NULL) ||
-	    sy_strmap_overlap(&L->guids, &b->L.guids, NULL, NULL))
+	    sy_hashset_overlap(&L->hids, &b->L.hids) ||
+	    sy_hashset_overlap(&L->hlinks, &b->L.hlinks) ||
+	    sy_hashset_overlap(&L->hguids, &b->L.hguids))
 		goto out;
 	for (i = 1; i < sp->n; i++)
 		sp->v[i].shift = sp->v[i - 1].shift + sp->v[i - 1].lines;
@@ -2720,6 +2757,7 @@ load_split(struct loader *L, FILE *fp, const struct stat *st,
 out:
 	half_free(b); /* what the merges moved is gone from it */
 	free(sp);
+	L->hashed = false;
 	if (!ok)
 		loader_reset(L);
 	L->d = d;
@@ -2841,6 +2879,9 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	sy_strmap_init(&L.ids);
 	sy_strmap_init(&L.links);
 	sy_strmap_init(&L.guids);
+	sy_hashset_init(&L.hids);
+	sy_hashset_init(&L.hlinks);
+	sy_hashset_init(&L.hguids);
 	sy_strmap_init(&L.slugs);
 	sy_strmap_init(&L.topidx);
 	sy_url_memo_init(&L.urlmemo);

@@ -5,21 +5,21 @@
  * chunks from 64 KiB (or about
  * what sy_strmap_reserve's keys need), each twice the last up to 8 MiB
  * (one allocation per chunk, not per key; from 2 MiB on, the chunks and
- * the slots in whole huge pages, sy_huge_alloc).  The hash reads eight
- * bytes at a time and is deterministic (no seed): a map's behaviour does
- * not vary between runs.
+ * the slots in whole huge pages, sy_huge_alloc).  The hash is
+ * sy_hash_bytes (hashset.h): eight bytes at a time, deterministic (no
+ * seed), so a map's behaviour does not vary between runs.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashset.h"
 #include "strmap.h"
 #include "util.h"
 
 #define CHUNK_SIZE 65536     /* bytes of the first arena chunk */
 #define CHUNK_MAX (8u << 20) /* and at most of any */
 #define KEY_GUESS 32         /* bytes per key, for sy_strmap_reserve */
-#define OVERLAP_AHEAD 64     /* slots prefetched ahead in sy_strmap_overlap */
 
 /*
  * 16 bytes a slot: the slots are what a lookup misses the cache on, and
@@ -47,37 +47,6 @@ struct sy_strmap_chunk {
 	struct sy_strmap_chunk *next;
 	char data[];
 };
-
-static uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static uint64_t
-hash(const char *s, size_t n)
-{
-	const uint64_t k = 0x9e3779b97f4a7c15ULL;
-	uint64_t h = k ^ ((uint64_t)n * 0x100000001b3ULL), w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, s + i, n - i);
-		h = (h ^ w) * k;
-	}
-	return mix(h);
-}
 
 void
 sy_strmap_init(struct sy_strmap *m)
@@ -231,7 +200,7 @@ sy_strmap_put(
     struct sy_strmap *m, const char *key, size_t v, bool *found, size_t *old)
 {
 	size_t len = strlen(key);
-	uint64_t h = hash(key, len);
+	uint64_t h = sy_hash_bytes(key, len);
 	struct sy_strmap_slot *s;
 	const char *copy;
 
@@ -259,7 +228,7 @@ sy_strmap_prefetch(const struct sy_strmap *m, const char *key)
 {
 	if (m->cap > 0)
 		__builtin_prefetch(
-		    &m->slots[hash(key, strlen(key)) & (m->cap - 1)]);
+		    &m->slots[sy_hash_bytes(key, strlen(key)) & (m->cap - 1)]);
 }
 
 bool
@@ -271,50 +240,10 @@ sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v)
 	if (m->cap == 0)
 		return false;
 	len = strlen(key);
-	s = find(m, key, len, hash(key, len));
+	s = find(m, key, len, sy_hash_bytes(key, len));
 	if (s->key == NULL)
 		return false;
 	if (v != NULL)
 		*v = kv_of(s->key)->v;
 	return true;
-}
-
-bool
-sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
-    size_t *va, size_t *vb)
-{
-	const size_t mask = a->cap - 1;
-	size_t i;
-
-	if (a->n == 0 || b->n == 0)
-		return false;
-	for (i = 0; i < b->cap; i++) {
-		const struct sy_strmap_slot *s = &b->slots[i], *t;
-
-		/* a's slots are fetched OVERLAP_AHEAD slots ahead of need. */
-		if (i + OVERLAP_AHEAD < b->cap && s[OVERLAP_AHEAD].key != NULL)
-			__builtin_prefetch(
-			    &a->slots[s[OVERLAP_AHEAD].hash & mask]);
-		if (s->key == NULL)
-			continue;
-		/*
-		 * The hash is the same in both: no need to compute it, and
-		 * the key's length (in the arena, a cache miss a key) is
-		 * read only when a slot of a has the same hash.
-		 */
-		for (t = &a->slots[s->hash & mask]; t->key != NULL &&
-		     (t->hash != s->hash ||
-		         kv_of(t->key)->len != kv_of(s->key)->len ||
-		         memcmp(t->key, s->key, kv_of(s->key)->len) != 0);
-		     t = &a->slots[(size_t)(t - a->slots + 1) & mask])
-			;
-		if (t->key == NULL)
-			continue;
-		if (va != NULL)
-			*va = kv_of(t->key)->v;
-		if (vb != NULL)
-			*vb = kv_of(s->key)->v;
-		return true;
-	}
-	return false;
 }

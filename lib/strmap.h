@@ -48,11 +48,4 @@ void sy_strmap_prefetch(const struct sy_strmap *m, const char *key);
 /* True and *v set when key is there. */
 bool sy_strmap_get(const struct sy_strmap *m, const char *key, size_t *v);
 
-/*
- * True when some key of b is a key of a too (*va and *vb then set to
- * their values in a and b, either may be NULL).
- */
-bool sy_strmap_overlap(const struct sy_strmap *a, const struct sy_strmap *b,
-    size_t *va, size_t *vb);
-
 #endif

@@ -72,6 +72,26 @@ check_grep "the duplicate names the line of the first" \
 edit duplink "rows[-1][3] = rows[mid - 3][3]"
 both duplink "a link of the first half again in the second" 1
 
+# Repeats within one worker's piece, the first's and the second's: the
+# workers keep hashes of ids, links and guids, not the values
+# (hashset.h), so a repeat sends the rows to one reading, which names
+# the first line exactly.
+edit dupid0 "rows[200][0] = rows[10][0]"
+both dupid0 "an id repeated within the first piece" 1
+check_grep "it names the first's line" \
+    "^F:201:.*duplicate id .*first used on line 11" "$T/dupid0.err"
+edit dupguid1 "[r.append('') for r in rows]; rows[0][-1] = 'guid'
+rows[mid + 60][-1] = rows[mid + 120][-1] = 'urn:x:same'"
+both dupguid1 "a guid repeated within the second piece" 1
+check "it names both lines" $PY - "$T/dupguid1.csv" "$T/dupguid1.err" <<'EOP'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+at = [i + 1 for i, r in enumerate(rows) if r[-1] == "urn:x:same"]
+want = 'F:%d:' % at[1], 'first used on line %d' % at[0]
+sys.exit(0 if any(want[0] in l and want[1] in l
+                  for l in open(sys.argv[2])) else 1)
+EOP
+
 # A bad date in the second half: one piece again, its line as written.
 edit baddate "rows[mid + 100][4] = 'yesterday'"
 both baddate "a bad date in the second half" 1

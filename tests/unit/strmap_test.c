@@ -162,20 +162,17 @@ test_long(void)
 /*
  * sy_strmap_reserve: room made once, so that the keys reserved for go in
  * without the slots moving, and they are all found; a map that already
- * has room is left as it is.  sy_strmap_overlap: a key in both maps is
- * found with its two values; maps with no key in common, or an empty
- * one, have none.
+ * has room is left as it is.
  */
 static void
-test_reserve_overlap(void)
+test_reserve(void)
 {
-	struct sy_strmap a, b;
+	struct sy_strmap a;
 	char key[32];
-	size_t i, cap, va = 0, vb = 0, moved = 0, lost = 0;
+	size_t i, cap, va = 0, moved = 0, lost = 0;
 	bool found;
 
 	sy_strmap_init(&a);
-	sy_strmap_init(&b);
 	T_OK(sy_strmap_reserve(&a, 100000) == SY_OK && a.cap >= 100000 * 4 / 3,
 	    "reserve: room for 100,000 keys below 3/4 full (%zu slots)", a.cap);
 	cap = a.cap;
@@ -200,23 +197,7 @@ test_reserve_overlap(void)
 		lost += !sy_strmap_get(&a, key, &va) || va != i;
 	}
 	T_INTEQ(lost, 0, "reserve: every key found with its value");
-	T_OK(!sy_strmap_overlap(&a, &b, NULL, NULL) &&
-	        !sy_strmap_overlap(&b, &a, NULL, NULL),
-	    "overlap: none with an empty map");
-	for (i = 0; i < 5000; i++) {
-		snprintf(key, sizeof(key), "b%06zu", i);
-		(void)sy_strmap_put(&b, key, i, &found, NULL);
-	}
-	T_OK(!sy_strmap_overlap(&a, &b, NULL, NULL) &&
-	        !sy_strmap_overlap(&b, &a, NULL, NULL),
-	    "overlap: none between distinct keys");
-	(void)sy_strmap_put(&b, "a077777", 42, &found, NULL);
-	T_OK(sy_strmap_overlap(&a, &b, &va, &vb) && va == 77777 && vb == 42,
-	    "overlap: the common key's values in each map");
-	T_OK(sy_strmap_overlap(&b, &a, &vb, &va) && va == 77777 && vb == 42,
-	    "overlap: either way round");
 	sy_strmap_fini(&a);
-	sy_strmap_fini(&b);
 }
 
 int
@@ -225,6 +206,6 @@ main(void)
 	test_many();
 	test_prefixes();
 	test_long();
-	test_reserve_overlap();
+	test_reserve();
 	return t_done();
 }

@@ -610,6 +610,7 @@ sy_atomic_write(struct sy_atomic *a, const void *p, size_t n)
 		d->fd = fileno(a->fp);
 		d->off = lseek(d->fd, 0, SEEK_CUR);
 		d->buf[0] = aligned_alloc(DIO_ALIGN, DIO_SMALL);
+		sy_prefault(d->buf[0], DIO_SMALL); /* all written, soon */
 		d->cap = DIO_SMALL;
 		if (d->buf[0] == NULL || d->off < 0) {
 			e = d->off < 0 ? SY_EIO : SY_ENOMEM;

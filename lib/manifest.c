@@ -1307,10 +1307,14 @@ topk_offer(struct topk *tk, const struct stub *st)
 		heap_down(tk->v, tk->n, 0, st);
 		return SY_OK;
 	}
-	v = sy_grow(tk->v, &tk->cap, tk->n + 1, sizeof(*v), 64);
-	if (v == NULL)
-		return SY_ENOMEM;
-	tk->v = v;
+	if (tk->n == tk->cap) {
+		v = sy_grow(tk->v, &tk->cap, tk->n + 1, sizeof(*v), 64);
+		if (v == NULL)
+			return SY_ENOMEM;
+		/* Filled row by row: the room mapped in at once. */
+		sy_prefault(v + tk->n, (tk->cap - tk->n) * sizeof(*v));
+		tk->v = v;
+	}
 	tk->v[tk->n++] = *st;
 	if (tk->lim > 0)
 		heap_up(tk->v, tk->n - 1);
@@ -3299,6 +3303,7 @@ read_span(struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j,
 	n = (size_t)(b - a);
 	if ((*buf = malloc(n + 1)) == NULL)
 		return false;
+	sy_prefault(*buf, n); /* pread(2) fills it: mapped in at once */
 	while (got < n) {
 		r = sy_pread(fileno(m->src->fp), *buf + got, n - got,
 		    a + (long long)got);

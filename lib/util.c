@@ -91,6 +91,22 @@ sy_huge(void *p, size_t n)
 #endif
 }
 
+void
+sy_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	const uintptr_t pg = 4096;
+	uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(pg - 1);
+
+	if (p != NULL && b > a)
+		(void)madvise((void *)a, (size_t)(b - a), MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 void *
 sy_huge_alloc(size_t n)
 {

@@ -57,6 +57,16 @@ void sy_huge(void *p, size_t n);
  */
 void *sy_huge_alloc(size_t n);
 
+/*
+ * Maps in at once the whole 4 KiB pages inside p[0, n) that are not
+ * mapped yet (MADV_POPULATE_WRITE, Linux 5.14): for a buffer about to be
+ * written through, one call instead of a page fault a page; on this
+ * project's virtual machine a fault costs about 15 us, the call about
+ * 1 us a page.  Only advice, like sy_huge: a failure (an older kernel)
+ * leaves the faults to come.
+ */
+void sy_prefault(void *p, size_t n);
+
 /* strdup/strndup; NULL in, NULL out. */
 char *sy_strdup(const char *s);
 char *sy_strndup(const char *s, size_t n);

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lib/buf.h"
 #include "lib/strmap.h"
@@ -131,6 +132,43 @@ random_piece(unsigned char *p, unsigned r)
 
 	memcpy(p, q, n);
 	return n;
+}
+
+/*
+ * sy_prefault maps pages in, and changes nothing of what they hold: a
+ * block written before keeps every byte (MADV_DONTNEED, say, would
+ * have zeroed it), one not yet written reads as zero, and a block with
+ * no whole page inside, or NULL, is left alone.
+ */
+static void
+test_prefault(void)
+{
+	const size_t n = (1u << 20) + 123;
+	unsigned char *p = malloc(n), *q;
+	size_t i, changed = 0, nonzero = 0;
+
+	q = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (p == NULL || q == MAP_FAILED)
+		abort();
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 7 + 1);
+	sy_prefault(p, n);
+	for (i = 0; i < n; i++)
+		changed += p[i] != (unsigned char)(i * 7 + 1);
+	T_INTEQ(changed, 0, "prefault: a written block keeps its bytes");
+	sy_prefault(p + 1, 100);
+	sy_prefault(NULL, n);
+	sy_prefault(p, 0);
+	T_OK(p[1] == 8 && p[100] == (unsigned char)701,
+	    "prefault: under a page, or NULL, nothing happens");
+	/* Fresh pages: zeros, as they would read without it. */
+	sy_prefault(q, n);
+	for (i = 0; i < n; i++)
+		nonzero += q[i] != 0;
+	T_INTEQ(nonzero, 0, "prefault: fresh pages read as zeros");
+	free(p);
+	munmap(q, n);
 }
 
 int
@@ -442,5 +480,6 @@ main(void)
 	    "duplicate key found with its first value");
 	T_OK(!sy_strmap_get(&m, "id-5000", NULL), "absent key");
 	sy_strmap_fini(&m);
+	test_prefault();
 	return t_done();
 }

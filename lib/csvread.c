@@ -1250,6 +1250,41 @@ field_end(char *p, const char *end)
 }
 
 /*
+ * The first quote in [p, end), or NULL; *line counts the line ends
+ * before it.  One pass for both, where memchr took two.
+ */
+static char *
+quote_at(char *p, const char *end, size_t *line)
+{
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
+
+	while (end - p >= 16) {
+		const __m128i v =
+		    _mm_loadu_si128((const __m128i *)(const void *)p);
+		const unsigned mq =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
+		unsigned ml =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
+
+		if (mq != 0)
+			ml &= (mq & -mq) - 1; /* the line ends before it */
+		if (ml != 0)
+			*line += (size_t)__builtin_popcount(ml);
+		if (mq != 0)
+			return p + __builtin_ctz(mq);
+		p += 16;
+	}
+#endif
+	for (; p < end; p++) {
+		if (*p == '"')
+			return p;
+		*line += *p == '\n';
+	}
+	return NULL;
+}
+
+/*
  * The one record of buf[0, n) split in place as libcsv splits it
  * (CSV_STRICT, CSV_APPEND_NULL, spaces and tabs around fields trimmed),
  * when it has the plain shape that needs none of libcsv's leniency:
@@ -1258,20 +1293,21 @@ field_end(char *p, const char *end)
  * closing quote that a comma or the record's end follows; the record
  * ends with LF, CR LF or,
  * when eof, the end of buf.  buf must have room for n + 1 bytes: each
- * field is written over its own bytes, a NUL after it, and its start
- * and line (counted from line) stored in foff and flines (cap entries,
- * grown here).  False for anything else (buf then undefined): the
- * caller asks libcsv.
+ * field stays where it is (a quoted one from after its quote, each ""
+ * made one quote in place), a NUL after it, and its start and line
+ * (counted from line) are stored in foff and flines (cap entries, grown
+ * here); only a field with "" in it moves bytes.  False for anything
+ * else (buf then undefined): the caller asks libcsv.
  */
 static bool
 split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
     size_t **flines, size_t *cap, size_t *nf)
 {
-	char *p = buf, *w = buf, *end = buf + n, after;
+	char *p = buf, *end = buf + n, after;
 
 	*nf = 0;
 	for (;;) {
-		char *q, *a, *b;
+		char *q, *a, *b, *w;
 
 		if (*nf == *cap) {
 			size_t c = *cap ? *cap * 2 : 32, *v;
@@ -1287,20 +1323,15 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 			*flines = v;
 			*cap = c;
 		}
-		(*foff)[*nf] = (size_t)(w - buf);
 		(*flines)[*nf] = line;
 		if (p < end && *p == '"') {
 			/* Quoted: runs of text, each "" one quote. */
-			for (p++;; p = q + 2) {
-				char *nl = p;
-
-				q = memchr(p, '"', (size_t)(end - p));
-				if (q == NULL)
+			a = w = p + 1;
+			for (p = a;; p = q + 2) {
+				if ((q = quote_at(p, end, &line)) == NULL)
 					return false;
-				while (
-				    (nl = memchr(nl, '\n', (size_t)(q - nl))))
-					line++, nl++;
-				memmove(w, p, (size_t)(q - p));
+				if (w != p)
+					memmove(w, p, (size_t)(q - p));
 				w += q - p;
 				if (q + 1 == end || q[1] != '"')
 					break;
@@ -1320,15 +1351,14 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 				b--;
 			if (a == b && q > p)
 				return false; /* all blank: libcsv's to judge */
-			if (w != a)
-				memmove(w, a, (size_t)(b - a));
-			w += b - a;
+			w = b;
 			p = q;
 		}
+		(*foff)[*nf] = (size_t)(a - buf);
 		(*nf)++;
 		/*
 		 * The byte after the field, read before its NUL goes in: w
-		 * is p itself when nothing before was unquoted.
+		 * is p itself when the field ends there, untrimmed.
 		 */
 		after = '\0';
 		if (p < end)

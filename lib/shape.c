@@ -53,8 +53,11 @@ sy_shape_is_langtag(const char *tag)
 	size_t n, i, nextlang = 0;
 	int stage = 0; /* 0 lang, 1 extlang, 2 script, 3 region, 4 variant */
 
+	/* (each compared only when the first letters agree: "zh-Hant"
+	 * was 17 calls, 5% of a build's instructions) */
 	for (i = 0; i < SY_NELEM(irregular); i++)
-		if (sy_strcasecmp(tag, irregular[i]) == 0)
+		if (SY_TOLOWER((unsigned char)*tag) == irregular[i][0] &&
+		    sy_strcasecmp(tag, irregular[i]) == 0)
 			return true;
 	if (sy_has_prefix_ci(s, "x-"))
 		goto privateuse;

@@ -234,7 +234,8 @@ sy_trim(char *s)
 	n = strlen(p);
 	while (n > 0 && SY_ISSPACE((unsigned char)p[n - 1]))
 		n--;
-	memmove(s, p, n);
+	if (p != s) /* most values have nothing to trim at the start */
+		memmove(s, p, n);
 	s[n] = '\0';
 	return s;
 }

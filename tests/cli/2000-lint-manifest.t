@@ -113,6 +113,26 @@ check "each feed holds its limit of 3" sh -c \
     "for f in '$T'/cyc/out1/*/rss.xml; do
 	    test \$(grep -c '<item>' \"\$f\") -eq 3 || exit 1; done"
 
+# Language tags, more kinds than row_cb remembers verdicts of (four),
+# in turn: each bad one is reported on its own row, each good one never.
+mkdir -p "$T/lang"
+{
+	echo 'id,title,link,published,language'
+	i=0
+	while [ $i -lt 24 ]; do
+		for tag in zh-Hant en zh_TW x-klingon de-CH-1996 en_US; do
+			i=$((i + 1))
+			echo "l$i,T,https://example.org/$i,2025-01-01,$tag"
+		done
+	done
+} >"$T/lang/m.csv"
+check_exit "six language tags in turn: exit 1" 1 $L -q "$T/lang/m.csv"
+check "every zh_TW and en_US row is reported, no other" sh -c "
+	grep 'language-tag' '$T/stdout' | cut -d: -f2 >'$T/lang/got'
+	awk -F, 'NR > 1 && (\$5 == \"zh_TW\" || \$5 == \"en_US\") {
+		print NR }' '$T/lang/m.csv' >'$T/lang/want'
+	test -s '$T/lang/want' && cmp -s '$T/lang/got' '$T/lang/want'"
+
 # Standard input.
 check_exit "a bad manifest on stdin: exit 1" 1 sh -c \
     "$L -q - <$BAD/duplicates.csv"

@@ -736,8 +736,8 @@ lines_fini(struct lines *l, long long consumed)
 	free(l->buf);
 }
 
-static bool split_plain(char *buf, size_t n, bool eof, size_t line,
-    size_t **foff, size_t **flines, size_t *cap, size_t *nf);
+static bool split_plain(char *buf, size_t n, bool eof, bool oneline,
+    size_t line, size_t **foff, size_t **flines, size_t *cap, size_t *nf);
 
 /*
  * A record that starts and ends on the line s[0, n) (its line end
@@ -766,7 +766,7 @@ fast_record(struct reader *r, const char *s, size_t n, long long off)
 		r->err = SY_ENOMEM;
 		return true;
 	}
-	if (!split_plain(ab->data + base, n, s[n - 1] != '\n', r->line,
+	if (!split_plain(ab->data + base, n, s[n - 1] != '\n', true, r->line,
 	        &r->pfoff, &r->pflines, &r->pcap, &nf)) {
 		ab->len = base;
 		ab->data[base] = '\0';
@@ -1250,38 +1250,19 @@ field_end(char *p, const char *end)
 }
 
 /*
- * The first quote in [p, end), or NULL; *line counts the line ends
- * before it.  One pass for both, where memchr took two.
+ * The line ends in [p, q): counted only in a record that has one before
+ * its last byte (nl, the first of them, or NULL).
  */
-static char *
-quote_at(char *p, const char *end, size_t *line)
+static size_t
+lines_in(const char *p, const char *q, const char *nl)
 {
-#if defined(__SSE2__)
-	const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
+	size_t k = 0;
 
-	while (end - p >= 16) {
-		const __m128i v =
-		    _mm_loadu_si128((const __m128i *)(const void *)p);
-		const unsigned mq =
-		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
-		unsigned ml =
-		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
-
-		if (mq != 0)
-			ml &= (mq & -mq) - 1; /* the line ends before it */
-		if (ml != 0)
-			*line += (size_t)__builtin_popcount(ml);
-		if (mq != 0)
-			return p + __builtin_ctz(mq);
-		p += 16;
-	}
-#endif
-	for (; p < end; p++) {
-		if (*p == '"')
-			return p;
-		*line += *p == '\n';
-	}
-	return NULL;
+	if (nl == NULL || nl >= q)
+		return 0;
+	for (p = p > nl ? p : nl; (p = memchr(p, '\n', (size_t)(q - p))); p++)
+		k++;
+	return k;
 }
 
 /*
@@ -1296,14 +1277,17 @@ quote_at(char *p, const char *end, size_t *line)
  * field stays where it is (a quoted one from after its quote, each ""
  * made one quote in place), a NUL after it, and its start and line
  * (counted from line) are stored in foff and flines (cap entries, grown
- * here); only a field with "" in it moves bytes.  False for anything
- * else (buf then undefined): the caller asks libcsv.
+ * here); only a field with "" in it moves bytes.  oneline: buf is one
+ * line (its line end, if any, last), so no quoted field spans lines.
+ * False for anything else (buf then undefined): the caller asks libcsv.
  */
 static bool
-split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
-    size_t **flines, size_t *cap, size_t *nf)
+split_plain(char *buf, size_t n, bool eof, bool oneline, size_t line,
+    size_t **foff, size_t **flines, size_t *cap, size_t *nf)
 {
 	char *p = buf, *end = buf + n, after;
+	/* A line from the reader has its one line end last: none inside. */
+	const char *nl = oneline ? NULL : memchr(buf, '\n', n);
 
 	*nf = 0;
 	for (;;) {
@@ -1328,8 +1312,10 @@ split_plain(char *buf, size_t n, bool eof, size_t line, size_t **foff,
 			/* Quoted: runs of text, each "" one quote. */
 			a = w = p + 1;
 			for (p = a;; p = q + 2) {
-				if ((q = quote_at(p, end, &line)) == NULL)
+				if ((q = memchr(p, '"', (size_t)(end - p))) ==
+				    NULL)
 					return false;
+				line += lines_in(p, q, nl);
 				if (w != p)
 					memmove(w, p, (size_t)(q - p));
 				w += q - p;
@@ -1396,7 +1382,8 @@ plain_record(char *raw, size_t len, bool eof, long long off, size_t line,
 	memset(&rec, 0, sizeof(rec));
 	/* Only whole valid text (the first reading checked it; recheck). */
 	if (sy_text_valid_prefix(raw, len, &xml_bad) != len ||
-	    !split_plain(raw, len, eof, line, &foff, &rec.flines, &cap, &nf) ||
+	    !split_plain(
+	        raw, len, eof, false, line, &foff, &rec.flines, &cap, &nf) ||
 	    (rec.fields = sy_reallocarray(NULL, nf, sizeof(char *))) == NULL)
 		goto out;
 	for (i = 0; i < nf; i++)

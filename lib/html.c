@@ -484,6 +484,37 @@ tag_linkattrs(const char *tag, size_t *first)
 	return n;
 }
 
+/*
+ * Where the attribute value from s[i] ends: the first of its quote q,
+ * '&', a line end or '<' (the last three send the tag to libxml2), or
+ * len.  16 bytes at a time: a value is most often a URL.
+ */
+static size_t
+value_end(const char *s, size_t i, size_t len, char q)
+{
+#if defined(__SSE2__)
+	const __m128i vq = _mm_set1_epi8(q), amp = _mm_set1_epi8('&'),
+	              lf = _mm_set1_epi8('\n'), lt = _mm_set1_epi8('<');
+
+	while (len - i >= 16) {
+		const __m128i v =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		const unsigned hit = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, amp)),
+		    _mm_or_si128(
+		        _mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, lt))));
+
+		if (hit != 0)
+			return i + (size_t)__builtin_ctz(hit);
+		i += 16;
+	}
+#endif
+	while (
+	    i < len && s[i] != q && s[i] != '&' && s[i] != '\n' && s[i] != '<')
+		i++;
+	return i;
+}
+
 /* One start tag at s (after '<'); *end receives the offset after '>'. */
 static enum fast
 fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
@@ -546,10 +577,8 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 			return FAST_GIVE_UP;
 		i++;
 		vb = i + 1;
-		for (ve = vb; ve < len && s[ve] != s[i]; ve++)
-			if (s[ve] == '&' || s[ve] == '\n' || s[ve] == '<')
-				return FAST_GIVE_UP;
-		if (ve >= len)
+		ve = value_end(s, vb, len, s[i]);
+		if (ve >= len || s[ve] != s[i])
 			return FAST_GIVE_UP;
 		i = ve + 1;
 		if (i < len && !SY_ISSPACE((unsigned char)s[i]) &&
@@ -590,6 +619,7 @@ fast_links(const char *s, size_t len, size_t lineoff, bool clean,
 {
 	size_t i = 0, line = 1, end;
 	uint32_t cp;
+	const char *nl = memchr(s, '\n', len); /* the first line end */
 
 	*err = SY_OK;
 	if (!clean &&
@@ -602,7 +632,8 @@ fast_links(const char *s, size_t len, size_t lineoff, bool clean,
 		const char *lt = memchr(s + i, '<', len - i);
 		const char *p;
 
-		for (p = s + i; p < (lt ? lt : s + len); p++) {
+		/* Text on one line (a manifest field): no line to count. */
+		for (p = s + i; nl != NULL && p < (lt ? lt : s + len); p++) {
 			p = memchr(p, '\n', (size_t)((lt ? lt : s + len) - p));
 			if (p == NULL)
 				break;

@@ -270,7 +270,9 @@ spec_vec_init(struct spec_vec *sv, const struct sy_esc *esc)
 
 	sv->n = esc->nspec;
 #if defined(__SSE2__)
-	for (k = 0; k < sv->n; k++)
+	/* (no spec: a NUL, which stops the scan as a control anyway) */
+	sv->v[0] = _mm_set1_epi8((char)(sv->n > 0 ? esc->spec[0] : 0));
+	for (k = 1; k < sv->n; k++)
 		sv->v[k] = _mm_set1_epi8((char)esc->spec[k]);
 #else
 	(void)k;
@@ -289,18 +291,44 @@ skip_plain(
 {
 #if defined(__SSE2__)
 	const __m128i lo = _mm_set1_epi8(0x1F);
-	unsigned k, bits;
+	unsigned bits;
 
 	while (end - p >= 16) {
 		const __m128i x =
 		    _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Controls, and the spec: one mask of them all. */
+		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lo), x),
+		    _mm_cmpeq_epi8(x, sv->v[0]));
+
+		/* Unrolled by n (the same all along a string). */
+		switch (sv->n) {
+		case 8:
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(x, sv->v[7]));
+			/* FALLTHROUGH */
+		case 7:
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(x, sv->v[6]));
+			/* FALLTHROUGH */
+		case 6:
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(x, sv->v[5]));
+			/* FALLTHROUGH */
+		case 5:
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(x, sv->v[4]));
+			/* FALLTHROUGH */
+		case 4:
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(x, sv->v[3]));
+			/* FALLTHROUGH */
+		case 3:
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(x, sv->v[2]));
+			/* FALLTHROUGH */
+		case 2:
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(x, sv->v[1]));
+			/* FALLTHROUGH */
+		default:
+			break;
+		}
 		/* Bytes from 0x80 set the mask's bits by themselves. */
 		bits = (unsigned)_mm_movemask_epi8(x) |
-		    (unsigned)_mm_movemask_epi8(
-		        _mm_cmpeq_epi8(_mm_min_epu8(x, lo), x));
-		for (k = 0; k < sv->n; k++)
-			bits |= (unsigned)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(x, sv->v[k]));
+		    (unsigned)_mm_movemask_epi8(m);
 		if (bits != 0)
 			return p + __builtin_ctz(bits);
 		p += 16;

@@ -1375,6 +1375,7 @@ struct fast_elem {
 	unsigned flags;
 };
 
+/* In strcmp order: fast_elem searches it by halves. */
 static const struct fast_elem fast_elems[] = {
     {"a", FE_PHRASE | FE_A},
     {"abbr", FE_PHRASE},
@@ -1423,13 +1424,20 @@ static const struct fast_elem fast_elems[] = {
 static const struct fast_elem *
 fast_elem(const char *name, size_t n)
 {
-	size_t i;
+	size_t lo = 0, hi = SY_NELEM(fast_elems), mid;
+	int c;
 
-	for (i = 0; i < SY_NELEM(fast_elems); i++)
-		if (fast_elems[i].name[0] == name[0] &&
-		    strncmp(fast_elems[i].name, name, n) == 0 &&
-		    fast_elems[i].name[n] == '\0')
-			return &fast_elems[i];
+	/* Binary search: the table is in strcmp order. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strncmp(fast_elems[mid].name, name, n);
+		if (c == 0 && fast_elems[mid].name[n] == '\0')
+			return &fast_elems[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid; /* or the same n bytes, and longer */
+	}
 	return NULL;
 }
 

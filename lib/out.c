@@ -266,36 +266,16 @@ struct spec_vec {
 static inline void
 spec_vec_init(struct spec_vec *sv, const struct sy_esc *esc)
 {
+	size_t k;
+
 	sv->n = esc->nspec;
 #if defined(__SSE2__)
-	/* (no spec: a NUL, which stops the scan as a control anyway) */
-	sv->v[0] = _mm_set1_epi8((char)(sv->n > 0 ? esc->spec[0] : 0));
-	/* Unrolled as skip_plain is: a call a string, three million. */
-	switch (sv->n) {
-	case 8:
-		sv->v[7] = _mm_set1_epi8((char)esc->spec[7]);
-		/* FALLTHROUGH */
-	case 7:
-		sv->v[6] = _mm_set1_epi8((char)esc->spec[6]);
-		/* FALLTHROUGH */
-	case 6:
-		sv->v[5] = _mm_set1_epi8((char)esc->spec[5]);
-		/* FALLTHROUGH */
-	case 5:
-		sv->v[4] = _mm_set1_epi8((char)esc->spec[4]);
-		/* FALLTHROUGH */
-	case 4:
-		sv->v[3] = _mm_set1_epi8((char)esc->spec[3]);
-		/* FALLTHROUGH */
-	case 3:
-		sv->v[2] = _mm_set1_epi8((char)esc->spec[2]);
-		/* FALLTHROUGH */
-	case 2:
-		sv->v[1] = _mm_set1_epi8((char)esc->spec[1]);
-		/* FALLTHROUGH */
-	default:
-		break;
-	}
+	/* v[0] always (skip_plain compares it): a 0 past nspec, a control. */
+	sv->v[0] = _mm_set1_epi8((char)esc->spec[0]);
+	for (k = 1; k < sv->n; k++)
+		sv->v[k] = _mm_set1_epi8((char)esc->spec[k]);
+#else
+	(void)k;
 #endif
 }
 

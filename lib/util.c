@@ -76,15 +76,22 @@ sy_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
+/* madvise(advice) over the whole pages of pg bytes inside p[0, n). */
+static void
+advise_inside(void *p, size_t n, uintptr_t pg, int advice)
+{
+	uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(pg - 1);
+
+	if (p != NULL && b > a)
+		(void)madvise((void *)a, (size_t)(b - a), advice);
+}
+
 void
 sy_huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	uintptr_t b = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
-
-	if (p != NULL && b > a)
-		(void)madvise((void *)a, (size_t)(b - a), MADV_HUGEPAGE);
+	advise_inside(p, n, HUGE_PAGE, MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)n;
@@ -95,12 +102,7 @@ void
 sy_prefault(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
-	const uintptr_t pg = 4096;
-	uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1);
-	uintptr_t b = ((uintptr_t)p + n) & ~(pg - 1);
-
-	if (p != NULL && b > a)
-		(void)madvise((void *)a, (size_t)(b - a), MADV_POPULATE_WRITE);
+	advise_inside(p, n, 4096, MADV_POPULATE_WRITE);
 #else
 	(void)p;
 	(void)n;

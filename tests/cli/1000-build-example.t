@@ -84,4 +84,18 @@ check_grep "summary says 1 entry, 1 feed, 3 files" \
     ": 1 entry, 1 feed, 3 files in $T/one (3 changed)\$" "$T/stderr"
 check_exit "--only rss on it" 0 $B --only rss -o "$T/one1" "$T/one.csv"
 check_grep "summary says 1 file" ": 1 entry, 1 feed, 1 file in " "$T/stderr"
+
+# The tag URI of an entry without a guid: the column's host, the year
+# in four digits (0099 too), the id with every byte but the unreserved
+# ones (and '/') percent-encoded.
+printf '%s\n%s\n%s\n' 'id,title,link,published' \
+    '日誌 #1/a~b,Hi,https://example.org/a,2025-03-01' \
+    'x%y,Yo,https://example.org/b,0099-03-01' >"$T/tag.csv"
+check_exit "ids to encode: built" 0 $B -q --title T \
+    --link https://column.example.org/ -o "$T/tag" "$T/tag.csv"
+check_grep "a CJK id, a space, a '#' encoded; '/' and '~' kept" \
+    '<guid isPermaLink="false">tag:column.example.org,2025:%E6%97%A5%E8%AA%8C%20%231/a~b</guid>' \
+    "$T/tag/rss.xml"
+check_grep "a year before 1000 in four digits, '%' itself encoded" \
+    '<id>tag:column.example.org,0099:x%25y</id>' "$T/tag/atom.xml"
 done_testing

@@ -77,7 +77,7 @@ sy_buf_reserve(struct sy_buf *b, size_t n)
 }
 
 enum sy_err
-sy_buf_append(struct sy_buf *b, const void *p, size_t n)
+sy_buf_append_slow(struct sy_buf *b, const void *p, size_t n)
 {
 	enum sy_err e = grow(b, n);
 
@@ -94,12 +94,6 @@ enum sy_err
 sy_buf_puts(struct sy_buf *b, const char *s)
 {
 	return sy_buf_append(b, s, strlen(s));
-}
-
-enum sy_err
-sy_buf_putc(struct sy_buf *b, char c)
-{
-	return sy_buf_append(b, &c, 1);
 }
 
 enum sy_err

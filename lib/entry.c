@@ -15,6 +15,8 @@ void
 sy_entry_drop(const struct sy_entry *e, char *p)
 {
 	/* (as integers: p may belong to another object) */
+	if (p == NULL)
+		return; /* most fields of most entries: no call to free */
 	if (e->strs != NULL &&
 	    (uintptr_t)p - (uintptr_t)e->strs < (uintptr_t)e->nstrs)
 		return;

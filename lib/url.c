@@ -875,13 +875,22 @@ sy_url_check_memo(const char *url, unsigned flags, struct sy_finding *f,
 	return f->rule != SY_R_NONE;
 }
 
-/* Characters that are not in the URI set and must be escaped. */
+/*
+ * Characters that are not in the URI set and must be escaped, a bit each:
+ * 0x00-0x20, '"', '<', '>', '\\', '^', '`', '{', '|', '}' and 0x7f-0xff
+ * (a table: sy_url_is_uri asks it of every byte of every link written).
+ */
+static const uint64_t escape_set[4] = {
+    0x1ffffffffULL | 1ULL << 0x22 | 1ULL << 0x3c | 1ULL << 0x3e,
+    1ULL << (0x5c - 0x40) | 1ULL << (0x5e - 0x40) | 1ULL << (0x60 - 0x40) |
+        1ULL << (0x7b - 0x40) | 1ULL << (0x7c - 0x40) | 1ULL << (0x7d - 0x40) |
+        1ULL << (0x7f - 0x40),
+    ~0ULL, ~0ULL};
+
 static bool
 needs_escape(unsigned char c)
 {
-	return c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' ||
-	    c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' ||
-	    c == '}';
+	return (escape_set[c >> 6] >> (c & 63)) & 1;
 }
 
 static enum sy_err

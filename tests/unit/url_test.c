@@ -587,6 +587,31 @@ test_bytes(void)
 	}
 }
 
+/*
+ * sy_url_is_uri on each byte (from 0x01) between two letters of a path:
+ * false exactly for those RFC 3986 leaves out (controls, space, '"',
+ * '<', '>', '\\', '^', '`', '{', '|', '}', 0x7F and up) and for '%'
+ * not before two hex digits; and "%41" is kept.
+ */
+static void
+test_uri_bytes(void)
+{
+	char url[32];
+	unsigned c;
+	size_t wrong = 0;
+
+	for (c = 1; c < 256; c++) {
+		bool out =
+		    c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}%", (int)c);
+
+		snprintf(url, sizeof(url), "https://e.org/a%cb", (char)c);
+		wrong += sy_url_is_uri(url) == out;
+	}
+	T_INTEQ(
+	    wrong, 0, "is_uri: each byte from 0x01 judged as RFC 3986 says");
+	T_OK(sy_url_is_uri("https://e.org/%41b"), "is_uri: %%41 is kept");
+}
+
 int
 main(void)
 {
@@ -594,6 +619,7 @@ main(void)
 
 	test_checks();
 	test_uri();
+	test_uri_bytes();
 	test_resolve();
 	test_host();
 	test_memo();

@@ -30,25 +30,19 @@ sy_entry_fini(struct sy_entry *e)
 
 	if (e == NULL)
 		return;
-	sy_entry_drop(e, e->id);
-	sy_entry_drop(e, e->column);
-	sy_entry_drop(e, e->title);
-	sy_entry_drop(e, e->link);
-	sy_entry_drop(e, e->author);
-	sy_entry_drop(e, e->email);
-	sy_entry_drop(e, e->language);
-	sy_entry_drop(e, e->summary);
-	sy_entry_drop(e, e->content);
-	sy_entry_drop(e, e->content_path);
+	{
+		/* The text fields an entry may own (sy_entry_drop). */
+		char *own[] = {e->id, e->column, e->title, e->link, e->author,
+		    e->email, e->language, e->summary, e->content,
+		    e->content_path, e->enclosure, e->enclosure_type, e->image,
+		    e->guid, e->tag_id, e->uri_id};
+
+		for (i = 0; i < SY_NELEM(own); i++)
+			sy_entry_drop(e, own[i]);
+	}
 	for (i = 0; i < e->ncategories; i++)
 		sy_entry_drop(e, e->categories[i]);
 	free(e->categories);
-	sy_entry_drop(e, e->enclosure);
-	sy_entry_drop(e, e->enclosure_type);
-	sy_entry_drop(e, e->image);
-	sy_entry_drop(e, e->guid);
-	sy_entry_drop(e, e->tag_id);
-	sy_entry_drop(e, e->uri_id);
 	free(e->strs);
 	memset(e, 0, sizeof(*e));
 }

@@ -15,15 +15,15 @@
 #include "syndic.h"
 
 /*
- * Reads all of path ("-" = stdin) into a new NUL-terminated buffer.
- * SY_ELIMIT when it is larger than max bytes, SY_EIO with errno set.
- */
-/*
  * pread(2), made again while a signal interrupts it: the bytes read, 0 at
  * the end of the file, -1 with errno.
  */
 ssize_t sy_pread(int fd, void *buf, size_t n, long long off);
 
+/*
+ * Reads all of path ("-" = stdin) into a new NUL-terminated buffer.
+ * SY_ELIMIT when it is larger than max bytes, SY_EIO with errno set.
+ */
 enum sy_err sy_file_read(
     const char *path, size_t max, char **data, size_t *len);
 

@@ -485,32 +485,32 @@ tag_linkattrs(const char *tag, size_t *first)
 }
 
 /*
- * Where the attribute value from s[i] ends: the first of its quote q,
- * '&', a line end or '<' (the last three send the tag to libxml2), or
- * len.  16 bytes at a time: a value is most often a URL.
+ * The first byte of s[i, len) that is one of c0..c3, or len: 16 bytes at
+ * a time (SSE2).  For the scans of the fast paths, most often over a URL
+ * or a run of text.
  */
-static size_t
-value_end(const char *s, size_t i, size_t len, char q)
+static inline size_t
+first_of(
+    const char *s, size_t i, size_t len, char c0, char c1, char c2, char c3)
 {
 #if defined(__SSE2__)
-	const __m128i vq = _mm_set1_epi8(q), amp = _mm_set1_epi8('&'),
-	              lf = _mm_set1_epi8('\n'), lt = _mm_set1_epi8('<');
+	const __m128i v0 = _mm_set1_epi8(c0), v1 = _mm_set1_epi8(c1),
+	              v2 = _mm_set1_epi8(c2), v3 = _mm_set1_epi8(c3);
 
 	while (len - i >= 16) {
 		const __m128i v =
 		    _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		const unsigned hit = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, amp)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, v0), _mm_cmpeq_epi8(v, v1)),
 		    _mm_or_si128(
-		        _mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, lt))));
+		        _mm_cmpeq_epi8(v, v2), _mm_cmpeq_epi8(v, v3))));
 
 		if (hit != 0)
 			return i + (size_t)__builtin_ctz(hit);
 		i += 16;
 	}
 #endif
-	while (
-	    i < len && s[i] != q && s[i] != '&' && s[i] != '\n' && s[i] != '<')
+	while (i < len && s[i] != c0 && s[i] != c1 && s[i] != c2 && s[i] != c3)
 		i++;
 	return i;
 }
@@ -577,7 +577,8 @@ fast_tag(const char *s, size_t len, size_t line, size_t lineoff,
 			return FAST_GIVE_UP;
 		i++;
 		vb = i + 1;
-		ve = value_end(s, vb, len, s[i]);
+		/* Its quote; '&', a line end or '<' is libxml2's to read. */
+		ve = first_of(s, vb, len, s[i], '&', '\n', '<');
 		if (ve >= len || s[ve] != s[i])
 			return FAST_GIVE_UP;
 		i = ve + 1;
@@ -1570,35 +1571,11 @@ fast_start_tag(const char *s, size_t len, const struct fast_elem *el,
 	return FAST_DONE;
 }
 
-/*
- * The bytes of s[0..n) before the first '<', '&' or '>' (n when there is
- * none): a run of text for the fast path, 16 bytes at a time.
- */
+/* The bytes of s[0..n) before the first '<', '&' or '>' (n: none). */
 static size_t
 text_run(const char *s, size_t n)
 {
-	size_t k = 0;
-
-#if defined(__SSE2__)
-	const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'),
-	              gt = _mm_set1_epi8('>');
-	unsigned m;
-
-	for (; n - k >= 16; k += 16) {
-		const __m128i x =
-		    _mm_loadu_si128((const __m128i *)(const void *)(s + k));
-
-		m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, amp)),
-		    _mm_cmpeq_epi8(x, gt)));
-		if (m != 0)
-			return k + (unsigned)__builtin_ctz(m);
-	}
-#endif
-	for (; k < n; k++)
-		if (s[k] == '<' || s[k] == '&' || s[k] == '>')
-			break;
-	return k;
+	return first_of(s, 0, n, '<', '&', '>', '>');
 }
 
 static enum fast

@@ -2324,6 +2324,19 @@ default_column(struct sy_manifest *m, const struct sy_manifest_opts *o)
 	return SY_OK;
 }
 
+/* Empty duplicate maps and sets, and the best rows' index. */
+static void
+rows_init(struct loader *L)
+{
+	sy_strmap_init(&L->ids);
+	sy_strmap_init(&L->links);
+	sy_strmap_init(&L->guids);
+	sy_hashset_init(&L->hids);
+	sy_hashset_init(&L->hlinks);
+	sy_hashset_init(&L->hguids);
+	sy_strmap_init(&L->topidx);
+}
+
 /* What reading the rows leaves in a loader: duplicate maps, best rows. */
 static void
 rows_fini(struct loader *L)
@@ -2491,13 +2504,7 @@ half_new(const struct loader *L, struct split *sp, size_t rows)
 	b->L.tops = NULL;
 	b->L.ntops = 0;
 	seen_forget(&b->L);
-	sy_strmap_init(&b->L.topidx);
-	sy_strmap_init(&b->L.ids);
-	sy_strmap_init(&b->L.links);
-	sy_strmap_init(&b->L.guids);
-	sy_hashset_init(&b->L.hids);
-	sy_hashset_init(&b->L.hlinks);
-	sy_hashset_init(&b->L.hguids);
+	rows_init(&b->L);
 	sy_url_memo_init(&b->L.urlmemo);
 	sy_diags_init(&b->d);
 	b->sp = sp;
@@ -2946,14 +2953,8 @@ sy_manifest_load(const char *path, const struct sy_manifest_opts *o,
 	L.m = m;
 	L.d = d;
 	L.now = o->now != 0 ? o->now : (int64_t)time(NULL);
-	sy_strmap_init(&L.ids);
-	sy_strmap_init(&L.links);
-	sy_strmap_init(&L.guids);
-	sy_hashset_init(&L.hids);
-	sy_hashset_init(&L.hlinks);
-	sy_hashset_init(&L.hguids);
+	rows_init(&L);
 	sy_strmap_init(&L.slugs);
-	sy_strmap_init(&L.topidx);
 	sy_url_memo_init(&L.urlmemo);
 	L.prune_at = 4096;
 	m->path = sy_strdup(path);

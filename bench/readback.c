@@ -93,7 +93,7 @@ check_feed(struct sy_manifest *m, const struct sy_feed *f, const char *dir)
 		rt_differ(&rt[2], "items", json_array_size(items), NULL, NULL);
 	for (from = 0; from < f->n; from = to) {
 		to = f->n - from > PART ? from + PART : f->n;
-		if (sy_manifest_fill(m, f, from, to) != SY_OK) {
+		if (sy_manifest_fill(m, f, from, to, NULL) != SY_OK) {
 			printf("%s: cannot be read again\n", m->path);
 			exit(2);
 		}

@@ -1,5 +1,7 @@
 /* build.c: manifest to feed files, all or nothing. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,17 +31,16 @@ static const struct {
 };
 
 /*
- * Entries per part: a feed is read again, finished, written and let go
- * this many entries at a time (sy_manifest_fill), so that memory holds
- * two parts, not the feed.  A part is cut into slices of SLICE entries,
- * each read, finished, written in every format and let go on one thread
- * (sy_par_for), many slices to a thread so that they end together; the
- * part before it goes to the files meanwhile, as one more item of the
- * same loop (the slices' bytes in two sets that take turns).
+ * A feed's entries are written SLICE at a time: slice g, entries from
+ * g * SLICE, is read again, finished, checked, written in every format
+ * into slot g % RING and let go on whichever thread takes it (in
+ * increasing order), while the slices made are appended to the files in
+ * their order, by one thread at a time, which frees their slots.  Memory
+ * holds RING slices, not the feed; no thread waits for a batch of slices
+ * to end together (one parallel loop a feed: a worker on each thread).
  */
-#define PART 1024
 #define SLICE 64
-#define NSLICE (PART / SLICE)
+#define RING 32
 
 int
 sy_build_parse_formats(const char *s, unsigned *out)
@@ -67,7 +68,7 @@ sy_build_parse_formats(const char *s, unsigned *out)
 	return 0;
 }
 
-/* Writing one file: a (feed, format) pair, a part at a time. */
+/* Writing one file: a (feed, format) pair, a slice at a time. */
 struct job {
 	size_t fmt; /* into formats[] */
 	char *path;
@@ -76,24 +77,32 @@ struct job {
 	bool open;
 };
 
-/*
- * A feed being written, a round at a time: the round's part, entries
- * [from, to), is made into set cur (slice s's bytes in format k go to
- * buf[cur][s][k]) while the part before it, wns slices in the other set,
- * is appended to the files.
- */
-struct part {
+/* Slice g's blocks in every format, and the rows read again for it. */
+struct slot {
+	struct sy_out out[SY_NELEM(formats)];
+	struct sy_span span;
+	bool done; /* made, not yet appended (under the stream's mu) */
+};
+
+/* A feed being written: its slices made and appended (stream_item). */
+struct stream {
 	struct sy_manifest *m;
 	struct sy_feed *f;
 	struct job *js;
 	size_t nj;
-	size_t from, to;
-	size_t cur;
-	size_t wns;  /* slices of the set 1 - cur to append; 0: none */
-	size_t wbad; /* the job whose append failed */
-	struct sy_out buf[2][NSLICE][SY_NELEM(formats)];
-	/* the failure of each slice: SIZE_MAX reading again, else the job */
-	size_t bad[NSLICE];
+	size_t n; /* slices */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	/* under mu */
+	size_t next;     /* the slice made next */
+	size_t appended; /* slices appended, in order */
+	bool appending;  /* a thread appends (the files take them in order) */
+	bool stop;       /* a slice failed: no new one is made */
+	size_t fail;     /* the lowest failing slice, or SIZE_MAX */
+	enum sy_err err; /* its failure, errno then, and the job that failed */
+	int errnum;      /* (SIZE_MAX: reading the rows again) */
+	size_t bad;
+	struct slot slot[RING];
 };
 
 /*
@@ -141,28 +150,28 @@ warn_no_self(
 }
 
 /*
- * Slice s of the part: its entries read again and finished, checked,
- * written in every format of the feed, and let go.  Slices share the
- * feed and the manifest, each touching only its own entries.
+ * Slice g: its entries read again and finished, checked, written in every
+ * format into its slot, and let go.  Slices share the feed and the
+ * manifest, each touching only its own entries.  *bad: see stream.
  */
 static enum sy_err
-part_slice(struct part *p, size_t s)
+slice_make(struct stream *p, size_t g, size_t *bad)
 {
-	size_t a = p->from + s * SLICE,
-	       b = a + SLICE < p->to ? a + SLICE : p->to;
+	struct slot *sl = &p->slot[g % RING];
+	size_t a = g * SLICE, b = a + SLICE < p->f->n ? a + SLICE : p->f->n;
 	size_t k, i;
 	enum sy_err e;
 
-	p->bad[s] = SIZE_MAX;
-	if ((e = sy_manifest_fill(p->m, p->f, a, b)) != SY_OK)
+	*bad = SIZE_MAX;
+	if ((e = sy_manifest_fill(p->m, p->f, a, b, &sl->span)) != SY_OK)
 		return e;
-	p->bad[s] = 0;
+	*bad = 0;
 	if (!sy_feed_entries_are_writable(p->f, a, b))
 		e = SY_EINVAL;
 	for (k = 0; k < p->nj && e == SY_OK; k++) {
-		p->bad[s] = k;
-		struct sy_out *o = &p->buf[p->cur][s][k];
+		struct sy_out *o = &sl->out[k];
 
+		*bad = k;
 		sy_out_reset(o);
 		for (i = a; i < b && e == SY_OK && o->err == SY_OK; i++)
 			e = formats[p->js[k].fmt].w->item(o, p->f, i);
@@ -174,25 +183,88 @@ part_slice(struct part *p, size_t s)
 }
 
 /*
- * The part before, in the set that is not cur, appended to every file
- * in order (sy_atomic_write: the disk takes a file's bytes as they come).
+ * A slot made, appended to every file (sy_atomic_write: the disk takes a
+ * file's bytes as they come).
  */
 static enum sy_err
-part_append(struct part *p)
+slice_append(struct stream *p, const struct slot *sl, size_t *bad)
 {
-	const struct sy_out *o;
-	size_t k, s;
+	size_t k;
 	enum sy_err e;
 
 	for (k = 0; k < p->nj; k++) {
-		p->wbad = k;
-		for (s = 0; s < p->wns; s++) {
-			o = &p->buf[1 - p->cur][s][k];
-			if ((e = sy_atomic_write(
-			         p->js[k].tmp, o->data, o->len)) != SY_OK)
-				return e;
+		*bad = k;
+		e = sy_atomic_write(
+		    p->js[k].tmp, sl->out[k].data, sl->out[k].len);
+		if (e != SY_OK)
+			return e;
+	}
+	return SY_OK;
+}
+
+/* Slice g failed with e (under mu): the lowest failure is the answer. */
+static void
+stream_fail(struct stream *p, size_t g, enum sy_err e, size_t bad)
+{
+	p->stop = true;
+	if (g < p->fail) {
+		p->fail = g;
+		p->err = e;
+		p->errnum = errno;
+		p->bad = bad;
+	}
+	pthread_cond_broadcast(&p->cv);
+}
+
+/*
+ * A worker: appends the next slice when it is made and no one else
+ * appends, else makes the next slice while its slot is free, else waits.
+ * After a failure no slice is made, but those before it are still made
+ * and appended, so that the failure told is the first, whatever the
+ * timing (an append's failure too: it is its slice's).
+ */
+static enum sy_err
+stream_item(size_t i, void *arg)
+{
+	struct stream *p = arg;
+	struct slot *sl;
+	size_t g, bad;
+	enum sy_err e;
+
+	(void)i;
+	pthread_mutex_lock(&p->mu);
+	while ((g = p->appended) < p->n && g < p->fail) {
+		sl = &p->slot[g % RING];
+		if (!p->appending && g < p->next && sl->done) {
+			p->appending = true;
+			pthread_mutex_unlock(&p->mu);
+			e = slice_append(p, sl, &bad);
+			pthread_mutex_lock(&p->mu);
+			p->appending = false;
+			if (e != SY_OK) {
+				stream_fail(p, g, e, bad);
+				continue;
+			}
+			sl->done = false;
+			p->appended++;
+			pthread_cond_broadcast(&p->cv);
+		} else if (!p->stop && p->next < p->n &&
+		    p->next - p->appended < RING) {
+			g = p->next++;
+			pthread_mutex_unlock(&p->mu);
+			e = slice_make(p, g, &bad);
+			pthread_mutex_lock(&p->mu);
+			if (e != SY_OK) {
+				stream_fail(p, g, e, bad);
+				continue;
+			}
+			p->slot[g % RING].done = true;
+			pthread_cond_broadcast(&p->cv);
+		} else {
+			pthread_cond_wait(&p->cv, &p->mu);
 		}
 	}
+	pthread_mutex_unlock(&p->mu);
 	return SY_OK;
 }
 
@@ -208,47 +280,44 @@ job_flush(struct job *j)
 	return e;
 }
 
-/* Item i of a round: the append of the part before first, if any. */
-static enum sy_err
-part_item(size_t i, void *arg)
+/* The slots' blocks, kept from feed to feed (they grow once). */
+static struct stream *
+stream_new(void)
 {
-	struct part *p = arg;
-
-	if (p->wns > 0) {
-		if (i == 0)
-			return part_append(p);
-		i--;
-	}
-	return part_slice(p, i);
-}
-
-/* The slices' blocks, kept from feed to feed (they grow once). */
-static struct part *
-part_new(void)
-{
-	struct part *p = calloc(1, sizeof(*p));
-	size_t t, s, k;
+	struct stream *p = calloc(1, sizeof(*p));
+	size_t s, k;
 
 	if (p == NULL)
 		return NULL;
-	for (t = 0; t < 2; t++)
-		for (s = 0; s < NSLICE; s++)
-			for (k = 0; k < SY_NELEM(formats); k++)
-				sy_out_init(&p->buf[t][s][k], NULL);
+	if (pthread_mutex_init(&p->mu, NULL) != 0) {
+		free(p);
+		return NULL;
+	}
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return NULL;
+	}
+	for (s = 0; s < RING; s++)
+		for (k = 0; k < SY_NELEM(formats); k++)
+			sy_out_init(&p->slot[s].out[k], NULL);
 	return p;
 }
 
 static void
-part_free(struct part *p)
+stream_free(struct stream *p)
 {
-	size_t t, s, k;
+	size_t s, k;
 
 	if (p == NULL)
 		return;
-	for (t = 0; t < 2; t++)
-		for (s = 0; s < NSLICE; s++)
-			for (k = 0; k < SY_NELEM(formats); k++)
-				sy_out_fini(&p->buf[t][s][k]);
+	for (s = 0; s < RING; s++) {
+		for (k = 0; k < SY_NELEM(formats); k++)
+			sy_out_fini(&p->slot[s].out[k]);
+		sy_span_free(&p->slot[s].span);
+	}
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
 	free(p);
 }
 
@@ -265,17 +334,16 @@ same_folder(const char *a, const char *b)
 
 /*
  * Writes feed f's files (jobs js[0..nj), one per format) under their
- * temporary names, with p's blocks: the heads, then each part of the
- * entries (a round: its slices made while the part before is appended),
- * then the ends.  *bad is the job that failed, or SIZE_MAX when reading
- * the entries again failed.
+ * temporary names, with p's blocks: the heads, then the entries a slice
+ * at a time (stream_item on every thread), then the ends.  *bad is the
+ * job that failed, or SIZE_MAX when reading the entries again failed.
  */
 static enum sy_err
-write_feed(struct part *p, struct sy_manifest *m, struct sy_feed *f,
+write_feed(struct stream *p, struct sy_manifest *m, struct sy_feed *f,
     struct job *js, size_t nj, size_t *bad)
 {
 	enum sy_err e = SY_OK;
-	size_t i, k, ns, failed;
+	size_t i, k;
 
 	*bad = 0;
 	if (!sy_feed_head_is_writable(f))
@@ -284,8 +352,14 @@ write_feed(struct part *p, struct sy_manifest *m, struct sy_feed *f,
 	p->f = f;
 	p->js = js;
 	p->nj = nj;
-	p->cur = 0;
-	p->wns = 0;
+	p->n = (f->n + SLICE - 1) / SLICE;
+	p->next = 0;
+	p->appended = 0;
+	p->appending = false;
+	p->stop = false;
+	p->fail = SIZE_MAX;
+	for (i = 0; i < RING; i++)
+		p->slot[i].done = false;
 	for (k = 0; k < nj && e == SY_OK; k++) {
 		*bad = k;
 		sy_atomic_sweep(js[k].path);
@@ -298,22 +372,15 @@ write_feed(struct part *p, struct sy_manifest *m, struct sy_feed *f,
 		if (e == SY_OK)
 			e = job_flush(&js[k]);
 	}
-	/* Rounds until the last part is made and appended. */
-	for (p->from = 0; e == SY_OK; p->from = p->to) {
-		p->to = f->n - p->from > PART ? p->from + PART : f->n;
-		ns = (p->to - p->from + SLICE - 1) / SLICE;
-		if (ns == 0 && p->wns == 0)
-			break;
-		e = sy_par_for(ns + (p->wns > 0), 1, part_item, p, &failed);
-		if (e != SY_OK) {
-			if (p->wns > 0 && failed == 0)
-				*bad = p->wbad;
-			else
-				*bad = p->bad[failed - (p->wns > 0)];
-			break;
+	/* A worker a thread, as many as there are slices (or processors). */
+	if (e == SY_OK && p->n > 0) {
+		(void)sy_par_for(p->n < SY_PAR_MAX ? p->n : SY_PAR_MAX, 1,
+		    stream_item, p, NULL);
+		if (p->fail != SIZE_MAX) {
+			*bad = p->bad;
+			errno = p->errnum;
+			e = p->err;
 		}
-		p->wns = ns;
-		p->cur = 1 - p->cur;
 	}
 	for (k = 0; k < nj && e == SY_OK; k++) {
 		*bad = k;
@@ -357,7 +424,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	struct sy_feed *feeds = NULL;
 	struct sy_atomic *tmp = NULL;
 	struct job *jobs = NULL;
-	struct part *part = NULL;
+	struct stream *part = NULL;
 	struct sy_stamp stamp;
 	size_t nfeeds = 0, ntmp = 0, njobs = 0, i, k;
 	enum sy_err e;
@@ -421,7 +488,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		goto out;
 	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));
 	jobs = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*jobs));
-	part = part_new();
+	part = stream_new();
 	if (tmp == NULL || jobs == NULL || part == NULL) {
 		e = SY_ENOMEM;
 		goto out;
@@ -530,7 +597,7 @@ out:
 		free(jobs[i].path);
 	free(jobs);
 	free(tmp);
-	part_free(part);
+	stream_free(part);
 	sy_atomic_release();
 	sy_csv_release(); /* what reading the rows again kept */
 	sy_manifest_feeds_free(feeds, nfeeds);

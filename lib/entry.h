@@ -131,7 +131,7 @@ bool sy_feed_is_writable(const struct sy_feed *f);
 
 /*
  * The two halves of sy_feed_is_writable: the feed's own strings, and
- * entries [i, j) (a feed written a part at a time).
+ * entries [i, j) (a feed written a slice at a time).
  */
 bool sy_feed_head_is_writable(const struct sy_feed *f);
 bool sy_feed_entries_are_writable(const struct sy_feed *f, size_t i, size_t j);

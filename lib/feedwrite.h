@@ -17,8 +17,8 @@
 #include "syndic.h"
 
 /*
- * A format as three steps, for a feed written a part at a time (the
- * entries of a part read and finished, written, let go): begin writes
+ * A format as three steps, for a feed written a slice at a time (the
+ * entries of a slice read and finished, written, let go): begin writes
  * everything before the first entry, item entry i (f->entries[i], which
  * must not be partial), end the rest.  Only sy_feed_head_is_writable is
  * checked; errors of the sink stay in o->err.

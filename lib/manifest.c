@@ -3226,7 +3226,7 @@ make_feed(struct sy_manifest *m, const struct sy_manifest_opts *o,
 
 		/* The newest entry's link, read again if it was deferred. */
 		if (f->entries[0]->partial &&
-		    (e = sy_manifest_fill(m, f, 0, 1)) != SY_OK)
+		    (e = sy_manifest_fill(m, f, 0, 1, NULL)) != SY_OK)
 			return e;
 		host = sy_url_host(f->entries[0]->link);
 
@@ -3339,19 +3339,18 @@ same_file(FILE *fp, const struct stat *st)
 /*
  * The bytes of the deferred entries of f->entries[i..j) in one read,
  * when they lie close together (the manifest in date order, the feed
- * newest first): *buf (free it) holds the file from *lo, one byte more
- * than needed.  False, *buf NULL, when they are far apart or cannot be
- * read: each is read alone then.
+ * newest first): sp->data holds the file from *lo, one byte more than
+ * needed.  False when they are far apart or cannot be read: each is
+ * read alone then.
  */
 static bool
 read_span(struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j,
-    char **buf, long long *lo)
+    struct sy_span *sp, long long *lo)
 {
 	long long a = -1, b = 0, sum = 0;
 	size_t k, n, got = 0;
 	ssize_t r;
 
-	*buf = NULL;
 	for (k = i; k < j; k++) {
 		const struct sy_entry *en = f->entries[k];
 
@@ -3368,37 +3367,54 @@ read_span(struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j,
 	if (a < 0 || b - a > SPAN_MAX || b - a > 4 * sum)
 		return false;
 	n = (size_t)(b - a);
-	if ((*buf = malloc(n + 1)) == NULL)
-		return false;
-	sy_prefault(*buf, n); /* pread(2) fills it: mapped in at once */
+	if (n + 1 > sp->cap) {
+		/* A quarter more: the next range is about as long. */
+		size_t cap = n + 1 + n / 4;
+
+		free(sp->data);
+		sp->cap = 0;
+		if ((sp->data = malloc(cap)) == NULL)
+			return false;
+		sp->cap = cap;
+		/* pread(2) fills it: mapped in at once */
+		sy_prefault(sp->data, cap);
+	}
 	while (got < n) {
-		r = sy_pread(fileno(m->src->fp), *buf + got, n - got,
+		r = sy_pread(fileno(m->src->fp), sp->data + got, n - got,
 		    a + (long long)got);
 		if (r <= 0)
 			break;
 		got += (size_t)r;
 	}
-	if (got < n) {
-		free(*buf);
-		*buf = NULL;
+	if (got < n)
 		return false;
-	}
 	*lo = a;
 	return true;
 }
 
+void
+sy_span_free(struct sy_span *s)
+{
+	free(s->data);
+	s->data = NULL;
+	s->cap = 0;
+}
+
 enum sy_err
-sy_manifest_fill(
-    struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j)
+sy_manifest_fill(struct sy_manifest *m, const struct sy_feed *f, size_t i,
+    size_t j, struct sy_span *span)
 {
 	struct sy_msrc *src = m->src;
 	struct loader *L = NULL;
 	struct sy_diags scratch;
 	enum sy_err e = SY_OK;
-	char *span = NULL;
+	struct sy_span own = {NULL, 0};
 	long long lo = 0;
+	bool spanned = false;
 	size_t k;
 
+	if (span == NULL)
+		span = &own;
 	sy_diags_init(&scratch);
 	for (k = i; k < j && e == SY_OK; k++) {
 		struct sy_entry *en = &m->entries[f->entries[k] - m->entries];
@@ -3417,13 +3433,13 @@ sy_manifest_fill(
 				errno = EAGAIN;
 				return SY_EIO;
 			}
-			(void)read_span(m, f, i, j, &span, &lo);
+			spanned = read_span(m, f, i, j, span, &lo);
 		}
 		/* pread on the one stream: ranges may be read at once. */
 		L->target = en;
-		if (span != NULL)
+		if (spanned)
 			e = sy_csv_read_at_buf(src->fp, L->path,
-			    span + (en->off - lo), en->len,
+			    span->data + (en->off - lo), en->len,
 			    en->off + (long long)en->len == src->st.st_size,
 			    en->off, en->line, reread_cb, L, &scratch);
 		else
@@ -3439,7 +3455,7 @@ sy_manifest_fill(
 		errno = EAGAIN;
 		e = SY_EIO;
 	}
-	free(span);
+	sy_span_free(&own);
 	free(L);
 	sy_diags_fini(&scratch);
 	/* Finished here too, on the thread that read them. */

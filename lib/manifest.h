@@ -109,6 +109,19 @@ enum sy_err sy_manifest_feeds(struct sy_manifest *m,
 void sy_manifest_feeds_free(struct sy_feed *feeds, size_t n);
 
 /*
+ * The block sy_manifest_fill reads a range's rows into, kept by a caller
+ * that fills one range after another on a thread: zeroed at first, let
+ * go with sy_span_free.  Made anew each time, it cost a mapping and its
+ * page faults (about 140 KiB a slice of 64 rows).
+ */
+struct sy_span {
+	char *data;
+	size_t cap;
+};
+
+void sy_span_free(struct sy_span *s);
+
+/*
  * The entries of a column without a limit may be deferred (entry.h): in
  * a feed, f->entries[i..j) are then only partial until sy_manifest_fill
  * reads them again from the manifest and finishes them (the others are
@@ -117,10 +130,11 @@ void sy_manifest_feeds_free(struct sy_feed *feeds, size_t n);
  * the manifest changed since it was loaded (EAGAIN) or an article file
  * can no longer be read.  Both work on the calling thread and may run on
  * several threads at once for ranges that do not overlap (the manifest
- * is read again with pread).
+ * is read again with pread).  span (NULL: one of its own) is the
+ * block the rows go through; two calls at once take two.
  */
-enum sy_err sy_manifest_fill(
-    struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j);
+enum sy_err sy_manifest_fill(struct sy_manifest *m, const struct sy_feed *f,
+    size_t i, size_t j, struct sy_span *span);
 void sy_manifest_unfill(
     struct sy_manifest *m, const struct sy_feed *f, size_t i, size_t j);
 

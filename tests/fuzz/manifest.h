@@ -197,7 +197,7 @@ fz_manifest_run(const uint8_t *data, size_t size, fz_feed_fn fn)
 		 * as they are written (syndic-build: a part at a time): all
 		 * at once here.  The manifest file is still there.
 		 */
-		e = sy_manifest_fill(&m, &feeds[i], 0, feeds[i].n);
+		e = sy_manifest_fill(&m, &feeds[i], 0, feeds[i].n, NULL);
 		if (e != SY_OK) {
 			fprintf(
 			    stderr, "sy_manifest_fill: %s\n", sy_strerror(e));

@@ -38,9 +38,11 @@ static const struct {
  * their order, by one thread at a time, which frees their slots.  Memory
  * holds RING slices, not the feed; no thread waits for a batch of slices
  * to end together (one parallel loop a feed: a worker on each thread).
+ * Two workers keep about three slots busy: with 32, the build took 12
+ * MiB more and no less time (the slots' blocks less often in the cache).
  */
 #define SLICE 64
-#define RING 32
+#define RING 8
 
 int
 sy_build_parse_formats(const char *s, unsigned *out)

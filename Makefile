@@ -145,7 +145,8 @@ test: all unit
 check: deps
 	@$(MAKE) --no-print-directory WERROR=-Werror checkall
 
-# The builds use every processor (NPROC); the tests run one at a time.
+# The builds use every processor (NPROC); the plain and sanitizer suites
+# run side by side, the tests of each one at a time (tests/run.sh).
 NPROC != nproc 2>/dev/null || echo 1
 checkall:
 	@$(MAKE) --no-print-directory -j$(NPROC) all unit

@@ -2,14 +2,18 @@
 # Runs every unit test ($B/tests/*_test) and every end-to-end script
 # (tests/cli/*.t), each a TAP producer, and counts the results.  With
 # ASAN_B set, the whole suite runs a second time against the sanitizer
-# build; with VALGRIND set, the plain unit tests run under valgrind.  The
+# build, beside the plain one when there are two processors or more (its
+# lines follow the plain suite's; the tests of one suite run one at a
+# time); with VALGRIND set, the plain unit tests run under valgrind.  The
 # last line is "N passed, N failed".
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 pass=0
 fail=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+alog=$(mktemp)
+aout=$(mktemp)
+trap 'rm -f "$log" "$alog" "$aout"' EXIT
 
 run_one() { # label command...
 	label=$1
@@ -57,9 +61,34 @@ suite() { # build-dir tag
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd "$top" || exit 2
-suite "$B" plain
-if [ -n "$ASAN_B" ]; then
-	suite "$ASAN_B" asan
+ncpu=$(nproc 2>/dev/null || echo 1)
+if [ -n "$ASAN_B" ] && [ "$ncpu" -ge 2 ]; then
+	# The sanitizer suite in a subshell of its own (its own log), its
+	# lines and counts kept for after the plain suite.
+	(
+		log=$alog
+		pass=0
+		fail=0
+		suite "$ASAN_B" asan >"$aout.lines"
+		echo "$pass $fail" >"$aout"
+	) &
+	apid=$!
+	suite "$B" plain
+	wait "$apid" || true
+	cat "$aout.lines" 2>/dev/null
+	rm -f "$aout.lines"
+	if read -r ap af <"$aout" && [ -n "$af" ]; then
+		pass=$((pass + ap))
+		fail=$((fail + af))
+	else
+		echo "not ok - the sanitizer suite ended without its counts"
+		fail=$((fail + 1))
+	fi
+else
+	suite "$B" plain
+	if [ -n "$ASAN_B" ]; then
+		suite "$ASAN_B" asan
+	fi
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

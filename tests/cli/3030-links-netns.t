@@ -9,6 +9,13 @@
 K="$SY_BIN/syndic-links"
 cd "$SY_TOP" || exit 2
 
+# The plain and sanitizer suites may run at once (tests/run.sh): two veth
+# pairs with the same addresses would take each other's routes, so one
+# at a time (the lock goes with the test's last process).
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"${TMPDIR:-/tmp}/syndic-netns.lock"
+	flock 9
+fi
 ns=sytest$$
 va=sya$$
 vb=syb$$

@@ -99,8 +99,7 @@ struct stream {
 	size_t next;     /* the slice made next */
 	size_t appended; /* slices appended, in order */
 	bool appending;  /* a thread appends (the files take them in order) */
-	bool stop;       /* a slice failed: no new one is made */
-	size_t fail;     /* the lowest failing slice, or SIZE_MAX */
+	size_t fail;     /* the lowest failing slice, or SIZE_MAX: none */
 	enum sy_err err; /* its failure, errno then, and the job that failed */
 	int errnum;      /* (SIZE_MAX: reading the rows again) */
 	size_t bad;
@@ -204,15 +203,17 @@ slice_append(struct stream *p, const struct slot *sl, size_t *bad)
 	return SY_OK;
 }
 
-/* Slice g failed with e (under mu): the lowest failure is the answer. */
+/*
+ * Slice g failed with e, errno errnum (under mu): the lowest failure is
+ * the answer, and no slice is made after one.
+ */
 static void
-stream_fail(struct stream *p, size_t g, enum sy_err e, size_t bad)
+stream_fail(struct stream *p, size_t g, enum sy_err e, int errnum, size_t bad)
 {
-	p->stop = true;
 	if (g < p->fail) {
 		p->fail = g;
 		p->err = e;
-		p->errnum = errno;
+		p->errnum = errnum;
 		p->bad = bad;
 	}
 	pthread_cond_broadcast(&p->cv);
@@ -232,6 +233,7 @@ stream_item(size_t i, void *arg)
 	struct slot *sl;
 	size_t g, bad;
 	enum sy_err e;
+	int errnum;
 
 	(void)i;
 	pthread_mutex_lock(&p->mu);
@@ -241,23 +243,25 @@ stream_item(size_t i, void *arg)
 			p->appending = true;
 			pthread_mutex_unlock(&p->mu);
 			e = slice_append(p, sl, &bad);
+			errnum = errno;
 			pthread_mutex_lock(&p->mu);
 			p->appending = false;
 			if (e != SY_OK) {
-				stream_fail(p, g, e, bad);
+				stream_fail(p, g, e, errnum, bad);
 				continue;
 			}
 			sl->done = false;
 			p->appended++;
 			pthread_cond_broadcast(&p->cv);
-		} else if (!p->stop && p->next < p->n &&
+		} else if (p->fail == SIZE_MAX && p->next < p->n &&
 		    p->next - p->appended < RING) {
 			g = p->next++;
 			pthread_mutex_unlock(&p->mu);
 			e = slice_make(p, g, &bad);
+			errnum = errno;
 			pthread_mutex_lock(&p->mu);
 			if (e != SY_OK) {
-				stream_fail(p, g, e, bad);
+				stream_fail(p, g, e, errnum, bad);
 				continue;
 			}
 			p->slot[g % RING].done = true;
@@ -289,9 +293,7 @@ stream_new(void)
 	struct stream *p = calloc(1, sizeof(*p));
 	size_t s, k;
 
-	if (p == NULL)
-		return NULL;
-	if (pthread_mutex_init(&p->mu, NULL) != 0) {
+	if (p == NULL || pthread_mutex_init(&p->mu, NULL) != 0) {
 		free(p);
 		return NULL;
 	}
@@ -358,7 +360,6 @@ write_feed(struct stream *p, struct sy_manifest *m, struct sy_feed *f,
 	p->next = 0;
 	p->appended = 0;
 	p->appending = false;
-	p->stop = false;
 	p->fail = SIZE_MAX;
 	for (i = 0; i < RING; i++)
 		p->slot[i].done = false;
@@ -426,7 +427,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 	struct sy_feed *feeds = NULL;
 	struct sy_atomic *tmp = NULL;
 	struct job *jobs = NULL;
-	struct stream *part = NULL;
+	struct stream *stream = NULL;
 	struct sy_stamp stamp;
 	size_t nfeeds = 0, ntmp = 0, njobs = 0, i, k;
 	enum sy_err e;
@@ -490,8 +491,8 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		goto out;
 	tmp = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*tmp));
 	jobs = calloc(nfeeds * SY_NELEM(formats) + 1, sizeof(*jobs));
-	part = stream_new();
-	if (tmp == NULL || jobs == NULL || part == NULL) {
+	stream = stream_new();
+	if (tmp == NULL || jobs == NULL || stream == NULL) {
 		e = SY_ENOMEM;
 		goto out;
 	}
@@ -534,7 +535,7 @@ sy_build_run(const struct sy_build_opts *o, struct sy_diags *d,
 		free(dir);
 		ntmp = njobs;
 		e = write_feed(
-		    part, &m, &feeds[i], jobs + first, njobs - first, &bad);
+		    stream, &m, &feeds[i], jobs + first, njobs - first, &bad);
 		if (e != SY_OK) {
 			/* The manifest changed, or an article went away. */
 			if (bad == SIZE_MAX && e == SY_EIO && errno == EAGAIN)
@@ -599,7 +600,7 @@ out:
 		free(jobs[i].path);
 	free(jobs);
 	free(tmp);
-	stream_free(part);
+	stream_free(stream);
 	sy_atomic_release();
 	sy_csv_release(); /* what reading the rows again kept */
 	sy_manifest_feeds_free(feeds, nfeeds);

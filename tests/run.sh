@@ -12,8 +12,9 @@ pass=0
 fail=0
 log=$(mktemp)
 alog=$(mktemp)
-aout=$(mktemp)
-trap 'rm -f "$log" "$alog" "$aout"' EXIT
+alines=$(mktemp)
+acount=$(mktemp)
+trap 'rm -f "$log" "$alog" "$alines" "$acount"' EXIT
 
 run_one() { # label command...
 	label=$1
@@ -62,33 +63,32 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd "$top" || exit 2
 ncpu=$(nproc 2>/dev/null || echo 1)
+apid=
 if [ -n "$ASAN_B" ] && [ "$ncpu" -ge 2 ]; then
-	# The sanitizer suite in a subshell of its own (its own log), its
-	# lines and counts kept for after the plain suite.
+	# The sanitizer suite beside the plain one, in a subshell with its
+	# own log; its lines and counts are taken after the plain suite.
 	(
 		log=$alog
 		pass=0
 		fail=0
-		suite "$ASAN_B" asan >"$aout.lines"
-		echo "$pass $fail" >"$aout"
+		suite "$ASAN_B" asan >"$alines"
+		echo "$pass $fail" >"$acount"
 	) &
 	apid=$!
-	suite "$B" plain
+fi
+suite "$B" plain
+if [ -n "$apid" ]; then
 	wait "$apid" || true
-	cat "$aout.lines" 2>/dev/null
-	rm -f "$aout.lines"
-	if read -r ap af <"$aout" && [ -n "$af" ]; then
+	cat "$alines"
+	if read -r ap af <"$acount" && [ -n "$af" ]; then
 		pass=$((pass + ap))
 		fail=$((fail + af))
 	else
 		echo "not ok - the sanitizer suite ended without its counts"
 		fail=$((fail + 1))
 	fi
-else
-	suite "$B" plain
-	if [ -n "$ASAN_B" ]; then
-		suite "$ASAN_B" asan
-	fi
+elif [ -n "$ASAN_B" ]; then
+	suite "$ASAN_B" asan
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
